@@ -1,0 +1,117 @@
+package io.github.bamjava.encoder;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A BERT encoder as DJL blocks, with HuggingFace's module tree and parameter names
+ * ({@code embeddings.word_embeddings.weight}, {@code encoder.layer.0.attention.self.query.weight},
+ * {@code pooler.dense.weight}, ...) so that checkpoints map one to one.
+ *
+ * <p>Inputs: token ids [B, S], token type ids [B, S] and attention mask [B, S] (1 for tokens, 0 for padding),
+ * all INT64 or INT32, any S up to {@code max_position_embeddings}. Outputs: the last hidden states [B, S, H] and
+ * the pooled [CLS] vector [B, H] (dense + tanh on the first token).
+ */
+public final class BertEncoder extends BertModule {
+
+  /** Added to attention scores of padding positions; exp of it is 0 in float32, as in the original BERT. */
+  static final float MASK_BIAS = -10000f;
+
+  private final BertConfig config;
+  private final BertEmbeddings embeddings;
+  private final LayerStack encoder;
+  private final Pooler pooler;
+
+  public BertEncoder(BertConfig config) {
+    this.config = requireNonNull(config, "config");
+    embeddings = addChildBlock("embeddings", new BertEmbeddings(config));
+    encoder = addChildBlock("encoder", new LayerStack(config));
+    pooler = addChildBlock("pooler", new Pooler(config));
+  }
+
+  public BertConfig config() {
+    return config;
+  }
+
+  /** Parameters by their HuggingFace names, in checkpoint order. */
+  public Map<String, Parameter> namedParameters() {
+    return ParameterNames.of(this);
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    checkArgument(inputs.size() == 3,
+        "BertEncoder expects (input ids, token type ids, attention mask), got %s arrays", inputs.size());
+    NDArray ids = inputs.get(0);
+    NDArray mask = inputs.get(2);
+    checkArgument(ids.getShape().dimension() == 2, "input ids must be [batch, seq], got %s", ids.getShape());
+    checkArgument(inputs.get(1).getShape().equals(ids.getShape()) && mask.getShape().equals(ids.getShape()),
+        "input ids %s, token type ids %s and attention mask %s must have the same shape",
+        ids.getShape(), inputs.get(1).getShape(), mask.getShape());
+    NDArray hidden = embeddings.forward(store, new NDList(ids, inputs.get(1)), training).singletonOrThrow();
+    NDArray maskBias = mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(MASK_BIAS)
+        .reshape(ids.getShape().get(0), 1, 1, ids.getShape().get(1));
+    hidden = encoder.forward(store, new NDList(hidden, maskBias), training).singletonOrThrow();
+    NDArray pooled = pooler.forward(store, new NDList(hidden), training).singletonOrThrow();
+    return new NDList(hidden, pooled);
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape ids = inputShapes[0];
+    return new Shape[] {
+      new Shape(ids.get(0), ids.get(1), config.hiddenSize()), new Shape(ids.get(0), config.hiddenSize())
+    };
+  }
+
+  /** HuggingFace {@code encoder}: the layers, named {@code layer.0 ... layer.(L-1)}. */
+  static final class LayerStack extends BertModule {
+    private final List<BertLayer> layers = new ArrayList<>();
+
+    LayerStack(BertConfig config) {
+      for (int i = 0; i < config.numHiddenLayers(); i++) {
+        layers.add(addChildBlock("layer." + i, new BertLayer(config)));
+      }
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      NDArray hidden = inputs.get(0);
+      NDArray maskBias = inputs.get(1);
+      for (BertLayer layer : layers) {
+        hidden = layer.forward(store, new NDList(hidden, maskBias), training).singletonOrThrow();
+      }
+      return new NDList(hidden);
+    }
+  }
+
+  /** HuggingFace {@code pooler}: dense + tanh on the first ([CLS]) token. */
+  static final class Pooler extends BertModule {
+    private final Dense dense;
+
+    Pooler(BertConfig config) {
+      dense = addChildBlock("dense", new Dense(config.hiddenSize(), config.hiddenSize()));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      NDArray first = inputs.singletonOrThrow().get(":, 0, :");
+      return new NDList(Activation.tanh(dense.apply(store, first, training)));
+    }
+  }
+}

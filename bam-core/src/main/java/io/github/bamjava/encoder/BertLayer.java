@@ -1,0 +1,66 @@
+package io.github.bamjava.encoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One transformer layer (HuggingFace {@code encoder.layer.i}): self-attention with its output block, then the
+ * GELU feed-forward ({@code intermediate}) with its output block.
+ */
+public final class BertLayer extends BertModule {
+
+  private final Attention attention;
+  private final Intermediate intermediate;
+  private final BertOutput output;
+
+  public BertLayer(BertConfig config) {
+    attention = addChildBlock("attention", new Attention(config));
+    intermediate = addChildBlock("intermediate", new Intermediate(config));
+    output = addChildBlock("output", new BertOutput(config.intermediateSize(), config));
+  }
+
+  /** Inputs: hidden [B, S, H], mask bias [B, 1, 1, S]. Output: hidden [B, S, H]. */
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray attended = attention.forward(store, inputs, training).singletonOrThrow();
+    NDArray inner = intermediate.forward(store, new NDList(attended), training).singletonOrThrow();
+    return output.forward(store, new NDList(inner, attended), training);
+  }
+
+  /** HuggingFace {@code attention}: the self-attention ({@code self}) and its output block. */
+  static final class Attention extends BertModule {
+    private final BertSelfAttention self;
+    private final BertOutput output;
+
+    Attention(BertConfig config) {
+      self = addChildBlock("self", new BertSelfAttention(config));
+      output = addChildBlock("output", new BertOutput(config.hiddenSize(), config));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      NDArray context = self.forward(store, inputs, training).singletonOrThrow();
+      return output.forward(store, new NDList(context, inputs.get(0)), training);
+    }
+  }
+
+  /** HuggingFace {@code intermediate}: the feed-forward expansion with GELU (the erf form, as BERT). */
+  static final class Intermediate extends BertModule {
+    private final Dense dense;
+
+    Intermediate(BertConfig config) {
+      dense = addChildBlock("dense", new Dense(config.hiddenSize(), config.intermediateSize()));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      return new NDList(Activation.gelu(dense.apply(store, inputs.singletonOrThrow(), training)));
+    }
+  }
+}
