@@ -117,8 +117,8 @@ public final class Task {
     private Builder(String name, TaskKind kind) {
       this.name = requireNonNull(name, "name");
       this.kind = requireNonNull(kind, "kind");
-      checkArgument(name.matches("[A-Za-z0-9._-]+"),
-          "task name '%s' must be letters, digits, '.', '_' or '-' (it names files)", name);
+      checkArgument(name.matches("[A-Za-z0-9_-]+"),
+          "task name '%s' must be letters, digits, '_' or '-' (it names files and parameters)", name);
     }
 
     public Builder setTrain(List<Example> examples) {

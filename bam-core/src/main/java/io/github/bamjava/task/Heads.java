@@ -1,0 +1,38 @@
+package io.github.bamjava.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import io.github.bamjava.encoder.Dense;
+
+/** The standard heads of the paper: dropout, then a linear layer; a sigmoid on top for regression. */
+public final class Heads {
+  private Heads() {}
+
+  /** BERT's classifier dropout. */
+  public static final float DROPOUT = 0.1f;
+
+  /** The default head for a task: softmax classifier or sigmoid regressor, by its kind. */
+  public static TaskHead forTask(TaskKind kind, int hiddenSize) {
+    return new Linear(hiddenSize, kind.outputSize(), kind instanceof TaskKind.Regression);
+  }
+
+  /** Dropout and a linear layer ({@code dense}), with a sigmoid for regression heads. */
+  public static final class Linear extends TaskHead {
+    private final Dense dense;
+    private final boolean sigmoid;
+
+    public Linear(int hiddenSize, int outputs, boolean sigmoid) {
+      this.dense = addChildBlock("dense", new Dense(hiddenSize, outputs));
+      this.sigmoid = sigmoid;
+    }
+
+    @Override
+    public NDArray apply(ParameterStore store, NDArray pooled, boolean training) {
+      NDArray x = Dropout.dropout(pooled, DROPOUT, training).singletonOrThrow();
+      NDArray out = dense.apply(store, x, training);
+      return sigmoid ? Activation.sigmoid(out) : out;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.github.bamjava.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.bamjava.optim.OptimizerState;
+import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.SafeTensors;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Periodic checkpoints of a run: model weights, optimizer moments and the trainer's position, so a killed run
+ * resumes where it stopped and ends exactly as an uninterrupted one.
+ *
+ * <p>Each checkpoint is a directory {@code step-<n>} ({@code model.safetensors}, {@code optimizer.safetensors},
+ * {@code state.json}). Only when it is complete is the one-line file {@code LATEST} replaced, atomically, to
+ * name it; then older checkpoints are deleted. A kill at any moment leaves {@code LATEST} naming a complete
+ * checkpoint (or no checkpoint at all), never a half-written one.
+ */
+final class Checkpoints {
+
+  static final String LATEST = "LATEST";
+
+  /** A restored checkpoint. */
+  record Checkpoint(long step, Map<String, HostTensor> model, OptimizerState optimizer, JsonObject state) {}
+
+  private final Path dir;
+  /** Runs between the model and optimizer files: lets tests kill a write halfway. */
+  private Runnable midWriteHook = () -> {};
+
+  Checkpoints(Path dir) {
+    this.dir = dir;
+  }
+
+  void setMidWriteHook(Runnable hook) {
+    this.midWriteHook = hook;
+  }
+
+  Optional<Checkpoint> latest() throws IOException {
+    Path latest = dir.resolve(LATEST);
+    if (!Files.isRegularFile(latest)) {
+      return Optional.empty();
+    }
+    String name = Files.readString(latest, StandardCharsets.UTF_8).trim();
+    Path step = dir.resolve(name);
+    checkArgument(Files.isDirectory(step), "%s names %s, which does not exist", latest, step);
+    JsonObject state = JsonParser.parseString(
+        Files.readString(step.resolve("state.json"), StandardCharsets.UTF_8)).getAsJsonObject();
+    Map<String, HostTensor> model = SafeTensors.read(step.resolve("model.safetensors"));
+    Map<String, HostTensor> moments = SafeTensors.read(step.resolve("optimizer.safetensors"));
+    int optimizerSteps = Integer.parseInt(SafeTensors.readMetadata(step.resolve("optimizer.safetensors"))
+        .get("step_count"));
+    return Optional.of(new Checkpoint(state.get("step").getAsLong(), model,
+        new OptimizerState(optimizerSteps, moments), state));
+  }
+
+  void write(long step, Map<String, HostTensor> model, OptimizerState optimizer, JsonObject state)
+      throws IOException {
+    Files.createDirectories(dir);
+    String name = "step-" + step;
+    Path target = dir.resolve(name);
+    BamModel.deleteRecursively(target);
+    Path tmp = Files.createTempDirectory(dir, name + ".tmp-");
+    SafeTensors.write(tmp.resolve("model.safetensors"), model, Map.of("step", Long.toString(step)));
+    midWriteHook.run();
+    SafeTensors.write(tmp.resolve("optimizer.safetensors"), optimizer.tensors(),
+        Map.of("step_count", Integer.toString(optimizer.stepCount())));
+    Files.writeString(tmp.resolve("state.json"), state.toString(), StandardCharsets.UTF_8);
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    Path pointer = dir.resolve(LATEST + ".tmp");
+    Files.writeString(pointer, name + "\n", StandardCharsets.UTF_8);
+    Files.move(pointer, dir.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    deleteAllBut(name);
+  }
+
+  /** Removes older checkpoints and leftovers of interrupted writes. */
+  private void deleteAllBut(String keep) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "step-*")) {
+      for (Path p : entries) {
+        if (!p.getFileName().toString().equals(keep)) {
+          BamModel.deleteRecursively(p);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.github.bamjava.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a run's metrics as JSON lines: one {@code "type":"step"} record per step (loss, per-task loss, λ,
+ * learning rate, gradient norm, throughput) and one {@code "type":"epoch"} record per epoch (dev metrics,
+ * realised task counts). A resumed run appends; steps repeated after a resume appear twice, and readers keep
+ * the last record of a step.
+ */
+public final class MetricsLog implements TrainingListener {
+
+  private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+  private final Path file;
+  private final boolean append;
+  private BufferedWriter writer;
+
+  public MetricsLog(Path file, boolean append) {
+    this.file = file;
+    this.append = append;
+  }
+
+  @Override
+  public void onTrainingStart(RunInfo run) {
+    try {
+      writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+      JsonObject start = new JsonObject();
+      start.addProperty("type", "start");
+      start.add("tasks", GSON.toJsonTree(run.tasks()));
+      start.add("task_probabilities", GSON.toJsonTree(run.taskProbabilities()));
+      start.addProperty("total_steps", run.totalSteps());
+      start.addProperty("steps_per_epoch", run.stepsPerEpoch());
+      start.addProperty("start_step", run.startStep());
+      write(start);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open metrics log " + file, e);
+    }
+  }
+
+  @Override
+  public void onStep(StepInfo s) {
+    JsonObject o = new JsonObject();
+    o.addProperty("type", "step");
+    o.addProperty("step", s.step());
+    o.addProperty("epoch", s.epoch());
+    o.addProperty("loss", s.loss());
+    o.add("task_loss", GSON.toJsonTree(s.taskLoss()));
+    o.addProperty("lambda", s.lambda());
+    o.addProperty("lr", s.learningRate());
+    o.addProperty("grad_norm", s.gradNorm());
+    o.addProperty("examples", s.examples());
+    o.addProperty("tokens", s.tokens());
+    o.addProperty("examples_per_s", s.examplesPerSecond());
+    write(o);
+  }
+
+  @Override
+  public void onEpochEnd(EpochResult e) {
+    JsonObject o = new JsonObject();
+    o.addProperty("type", "epoch");
+    o.addProperty("epoch", e.epoch());
+    o.addProperty("step", e.step());
+    o.add("dev", GSON.toJsonTree(e.dev()));
+    o.add("task_counts", GSON.toJsonTree(e.taskCounts()));
+    write(o);
+    flush();
+  }
+
+  @Override
+  public void onTrainingEnd(TrainingResult result) {
+    try {
+      writer.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close metrics log " + file, e);
+    }
+  }
+
+  private void write(JsonObject o) {
+    try {
+      writer.write(GSON.toJson(o));
+      writer.newLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write metrics log " + file, e);
+    }
+  }
+
+  private void flush() {
+    try {
+      writer.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write metrics log " + file, e);
+    }
+  }
+}

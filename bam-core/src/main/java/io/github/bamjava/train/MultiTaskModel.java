@@ -1,0 +1,113 @@
+package io.github.bamjava.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.github.bamjava.encoder.BertEncoder;
+import io.github.bamjava.encoder.ParameterNames;
+import io.github.bamjava.task.TaskHead;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One shared BERT encoder ({@code bert.*}) with one head per task ({@code heads.<task>.*}).
+ *
+ * <p>Every head runs on every example and the loss is masked by each example's task, as in the original BAM
+ * code: heads are tiny next to the encoder, and it makes batches that mix tasks trivial. The {@code bert.}
+ * prefix follows HuggingFace's task models, so the encoder part of a saved model loads as a plain BERT.
+ */
+public final class MultiTaskModel extends AbstractBlock {
+
+  /** Prefix of the encoder's parameters in saved models. */
+  public static final String ENCODER_PREFIX = "bert.";
+  /** Prefix of the heads' parameters in saved models. */
+  public static final String HEADS_PREFIX = "heads.";
+
+  private final BertEncoder bert;
+  private final HeadSet heads;
+  private final List<String> taskNames;
+
+  public MultiTaskModel(BertEncoder encoder, Map<String, TaskHead> headsByTask) {
+    checkArgument(!headsByTask.isEmpty(), "a model needs at least one task head");
+    this.bert = addChildBlock("bert", requireNonNull(encoder, "encoder"));
+    this.heads = addChildBlock("heads", new HeadSet(headsByTask));
+    this.taskNames = List.copyOf(headsByTask.keySet());
+  }
+
+  public BertEncoder encoder() {
+    return bert;
+  }
+
+  /** Task names in head order: the order of {@link #forward}'s outputs. */
+  public List<String> taskNames() {
+    return taskNames;
+  }
+
+  /** All parameters by saved-model name ({@code bert.…}, {@code heads.<task>.…}). */
+  public Map<String, Parameter> namedParameters() {
+    return ParameterNames.of(this);
+  }
+
+  /** Initialises only the heads (the encoder already holds pretrained weights). */
+  public void initializeHeads(NDManager manager) {
+    for (Block head : heads.getChildren().values()) {
+      head.initialize(manager, DataType.FLOAT32, new Shape(1, bert.config().hiddenSize()));
+    }
+  }
+
+  /** Inputs: (ids, types, mask). Outputs: one array per head, in {@link #taskNames()} order. */
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray pooled = bert.forward(store, inputs, training).get(1);
+    return heads.forward(store, new NDList(pooled), training);
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    bert.initialize(manager, dataType, inputShapes);
+    initializeHeads(manager);
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return inputShapes;
+  }
+
+  /** The heads, one child per task, named by the task. */
+  static final class HeadSet extends AbstractBlock {
+    private final List<TaskHead> ordered = new ArrayList<>();
+
+    HeadSet(Map<String, TaskHead> headsByTask) {
+      new LinkedHashMap<>(headsByTask).forEach((task, head) -> ordered.add(addChildBlock(task, head)));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      NDArray pooled = inputs.singletonOrThrow();
+      NDList out = new NDList(ordered.size());
+      for (TaskHead head : ordered) {
+        out.add(head.apply(store, pooled, training));
+      }
+      return out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+      return inputShapes;
+    }
+  }
+}

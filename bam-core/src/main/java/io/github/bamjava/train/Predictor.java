@@ -1,0 +1,83 @@
+package io.github.bamjava.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import io.github.bamjava.sampling.PaddedBatch;
+import io.github.bamjava.task.Example;
+import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.text.Encoding;
+import io.github.bamjava.text.PairTokenizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Runs a model over examples without gradients, in large batches of similar length (sorted by token count, so
+ * padding is minimal), and returns each example's output in the original order: class probabilities for
+ * classification, the [0, 1] value for regression.
+ */
+public final class Predictor {
+
+  /** Examples per inference batch; no activations are kept for backward, so this can be large. */
+  public static final int DEFAULT_BATCH_SIZE = 128;
+
+  private final MultiTaskModel model;
+  private final PairTokenizer tokenizer;
+  private final int maxLength;
+  private final int batchSize;
+
+  public Predictor(MultiTaskModel model, PairTokenizer tokenizer, int maxLength, int batchSize) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.maxLength = maxLength;
+    this.batchSize = batchSize;
+  }
+
+  /**
+   * The outputs of the head of {@code task} on {@code examples}.
+   *
+   * @param manager the parent of the per-batch managers (closed after each batch)
+   */
+  public float[][] predict(NDManager manager, String task, TaskKind kind, List<Example> examples) {
+    int head = model.taskNames().indexOf(task);
+    if (head < 0) {
+      throw new IllegalArgumentException("the model has no head for task " + task + "; it has "
+          + model.taskNames());
+    }
+    List<Encoding> encodings = new ArrayList<>(examples.size());
+    for (Example e : examples) {
+      encodings.add(tokenizer.encode(e.textA(), e.textB(), maxLength));
+    }
+    Integer[] order = new Integer[examples.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
+    float[][] out = new float[examples.size()][];
+    ParameterStore store = new ParameterStore(manager, false);
+    for (int start = 0; start < order.length; start += batchSize) {
+      int end = Math.min(order.length, start + batchSize);
+      List<Encoding> batch = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        batch.add(encodings.get(order[i]));
+      }
+      try (NDManager step = manager.newSubManager()) {
+        NDList inputs = PaddedBatch.inputs(step, batch, tokenizer.padId());
+        NDArray result = model.forward(store, inputs, false).get(head);
+        if (kind instanceof TaskKind.Classification) {
+          result = result.softmax(1);
+        }
+        int k = kind.outputSize();
+        float[] flat = result.toFloatArray();
+        for (int i = start; i < end; i++) {
+          float[] row = new float[k];
+          System.arraycopy(flat, (i - start) * k, row, 0, k);
+          out[order[i]] = row;
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,21 @@
+package io.github.bamjava.train;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A finished run.
+ *
+ * @param epochs the evaluation after every epoch
+ * @param modelDir the saved final model ({@link BamModel#load})
+ * @param outputDir the run's directory (configuration, metrics log, checkpoints)
+ * @param trainSeconds wall time spent in this process's training steps
+ */
+public record TrainingResult(List<EpochResult> epochs, Path modelDir, Path outputDir, double trainSeconds) {
+
+  /** The dev metrics after the last epoch, per task. */
+  public Map<String, Map<String, Double>> finalDev() {
+    return epochs.isEmpty() ? Map.of() : epochs.get(epochs.size() - 1).dev();
+  }
+}
