@@ -30,13 +30,13 @@ public final class OnnxTensor {
   public static final int DOUBLE = 11;
   public static final int BFLOAT16 = 16;
 
-  private static final Map<Integer, SafeTensors.Dtype> RAW_TYPES = Map.ofEntries(
-      Map.entry(FLOAT, SafeTensors.Dtype.F32), Map.entry(UINT8, SafeTensors.Dtype.U8),
-      Map.entry(INT8, SafeTensors.Dtype.I8), Map.entry(UINT16, SafeTensors.Dtype.U16),
-      Map.entry(INT16, SafeTensors.Dtype.I16), Map.entry(INT32, SafeTensors.Dtype.I32),
-      Map.entry(INT64, SafeTensors.Dtype.I64), Map.entry(BOOL, SafeTensors.Dtype.BOOL),
-      Map.entry(FLOAT16, SafeTensors.Dtype.F16), Map.entry(DOUBLE, SafeTensors.Dtype.F64),
-      Map.entry(BFLOAT16, SafeTensors.Dtype.BF16));
+  private static final Map<Integer, Dtype> RAW_TYPES = Map.ofEntries(
+      Map.entry(FLOAT, Dtype.F32), Map.entry(UINT8, Dtype.U8),
+      Map.entry(INT8, Dtype.I8), Map.entry(UINT16, Dtype.U16),
+      Map.entry(INT16, Dtype.I16), Map.entry(INT32, Dtype.I32),
+      Map.entry(INT64, Dtype.I64), Map.entry(BOOL, Dtype.BOOL),
+      Map.entry(FLOAT16, Dtype.F16), Map.entry(DOUBLE, Dtype.F64),
+      Map.entry(BFLOAT16, Dtype.BF16));
 
   private static final String[] TYPE_NAMES = {"UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16",
       "INT32", "INT64", "STRING", "BOOL", "FLOAT16", "DOUBLE", "UINT32", "UINT64", "COMPLEX64", "COMPLEX128",
@@ -94,7 +94,7 @@ public final class OnnxTensor {
       throw new WeightFileException(source, name, "data is stored outside the model, in external file '"
           + externalLocation + "', which this reader does not support: re-export the model as one file");
     }
-    SafeTensors.Dtype dtype = RAW_TYPES.get(dataType);
+    Dtype dtype = RAW_TYPES.get(dataType);
     if (dtype == null) {
       throw new WeightFileException(source, name,
           "unsupported data type " + dataTypeName() + " (supported: FLOAT, FLOAT16, BFLOAT16, DOUBLE, INT64, "
@@ -109,7 +109,7 @@ public final class OnnxTensor {
             + Arrays.toString(dims) + " of " + dataTypeName() + " need " + expected);
       }
       ByteBuffer in = ByteBuffer.wrap(bytes, rawOffset, rawLength).slice().order(ByteOrder.LITTLE_ENDIAN);
-      SafeTensors.decode(dtype, in, values, 0, count);
+      dtype.decode(in, values, 0, count);
     } else {
       int filled = readTyped(values);
       if (filled != count) {

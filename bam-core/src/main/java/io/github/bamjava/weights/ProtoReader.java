@@ -128,7 +128,10 @@ final class ProtoReader {
       case VARINT -> readVarint();
       case FIXED64 -> require(8, 8);
       case FIXED32 -> require(4, 4);
-      case LENGTH_DELIMITED -> position += readLength();
+      case LENGTH_DELIMITED -> {
+        int length = readLength();
+        position += length;
+      }
       case START_GROUP -> {
         if (depth >= MAX_GROUP_DEPTH) {
           throw error("groups nested more than " + MAX_GROUP_DEPTH + " deep at byte " + position);

@@ -64,26 +64,6 @@ public final class SafeTensors {
 
   private SafeTensors() {}
 
-  /** The element types of the format that this reader converts to float32, with their sizes in bytes. */
-  enum Dtype {
-    F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U64(8), U32(4), U16(2), U8(1), BOOL(1);
-
-    final int size;
-
-    Dtype(int size) {
-      this.size = size;
-    }
-
-    static Dtype parse(String name) {
-      for (Dtype d : values()) {
-        if (d.name().equals(name)) {
-          return d;
-        }
-      }
-      return null;
-    }
-  }
-
   private record Entry(String name, Dtype dtype, long[] shape, int elements, long begin, long end) {}
 
   private record Header(long dataStart, List<Entry> entries, Map<String, String> metadata) {}
@@ -366,79 +346,11 @@ public final class SafeTensors {
       chunk.clear().limit(count * e.dtype().size);
       readFully(channel, chunk, position, source, e.name());
       chunk.flip();
-      decode(e.dtype(), chunk, values, done, count);
+      e.dtype().decode(chunk, values, done, count);
       position += (long) count * e.dtype().size;
       done += count;
     }
     return values;
-  }
-
-  /** Converts {@code count} little-endian elements of {@code dtype} from {@code in} (advanced past them). */
-  static void decode(Dtype dtype, ByteBuffer in, float[] out, int offset, int count) {
-    switch (dtype) {
-      case F32 -> in.asFloatBuffer().get(out, offset, count);
-      case F64 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = (float) in.getDouble();
-        }
-      }
-      case F16 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = Halfs.f16ToFloat(in.getShort());
-        }
-      }
-      case BF16 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = Halfs.bf16ToFloat(in.getShort());
-        }
-      }
-      case I64 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = in.getLong();
-        }
-      }
-      case U64 -> {
-        for (int i = 0; i < count; i++) {
-          long v = in.getLong();
-          out[offset + i] = v >= 0 ? v : (float) (v >>> 1) * 2f;
-        }
-      }
-      case I32 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = in.getInt();
-        }
-      }
-      case U32 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = Integer.toUnsignedLong(in.getInt());
-        }
-      }
-      case I16 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = in.getShort();
-        }
-      }
-      case U16 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = Short.toUnsignedInt(in.getShort());
-        }
-      }
-      case I8 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = in.get();
-        }
-      }
-      case U8 -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = Byte.toUnsignedInt(in.get());
-        }
-      }
-      case BOOL -> {
-        for (int i = 0; i < count; i++) {
-          out[offset + i] = in.get() != 0 ? 1f : 0f;
-        }
-      }
-    }
   }
 
   private static void readFully(FileChannel channel, ByteBuffer buffer, long position, String source,
