@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The all-MiniLM-L6-v2 tokenizer.json shipped in the langchain4j jar, and its vocabulary as a vocab.txt. */
 final class MiniLmVocab {
@@ -35,13 +37,33 @@ final class MiniLmVocab {
     return root.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The id of {@code token} in model.vocab of the tokenizer.json. */
+  static int id(String token) {
+    JsonElement id = vocab().get(token);
+    requireNonNull(id, () -> token + " not in the vocabulary");
+    return id.getAsInt();
+  }
+
+  private static @Nullable JsonObject vocab;
+
+  private static synchronized JsonObject vocab() {
+    if (vocab == null) {
+      try {
+        vocab =
+            JsonParser.parseString(new String(tokenizerJson(), StandardCharsets.UTF_8))
+                .getAsJsonObject()
+                .getAsJsonObject("model")
+                .getAsJsonObject("vocab");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return vocab;
+  }
+
   /** Writes model.vocab as a vocab.txt (token of id i on line i) into {@code dir} and returns its path. */
   static Path writeVocabTxt(Path dir) throws IOException {
-    JsonObject vocab =
-        JsonParser.parseString(new String(tokenizerJson(), StandardCharsets.UTF_8))
-            .getAsJsonObject()
-            .getAsJsonObject("model")
-            .getAsJsonObject("vocab");
+    JsonObject vocab = vocab();
     List<String> lines = new ArrayList<>(Collections.nCopies(vocab.size(), (String) null));
     for (Map.Entry<String, JsonElement> entry : vocab.entrySet()) {
       lines.set(entry.getValue().getAsInt(), entry.getKey());
