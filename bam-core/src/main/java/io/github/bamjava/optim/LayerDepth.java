@@ -48,7 +48,8 @@ public final class LayerDepth {
       }
     }
     checkArgument(maxIndex >= 0,
-        "cannot infer the number of layers: no parameter is named encoder.layer.<i>.…; got %s", parameterNames);
+        "cannot infer the number of layers: no parameter is named encoder.layer.<i>.…, so give it explicitly;"
+            + " got %s", parameterNames);
     return new LayerDepth(maxIndex + 1);
   }
 
