@@ -170,6 +170,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         grads.add(g);
       }
       if (live.isEmpty()) {
+        lastGradNorm = 0.0;
         stepCount++;
         return;
       }
