@@ -1,0 +1,500 @@
+package io.github.bamjava.optim;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import io.github.bamjava.weights.HostTensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * AdamW as BERT and BAM train with it, plus layer-wise learning rates.
+ *
+ * <p>At 0-based step {@code t}, with {@code g} the gradient of parameter {@code p} after global clipping:
+ *
+ * <pre>
+ *   n      = sqrt(Σ over all parameters of Σ g²)              (the global gradient norm, {@link #lastGradNorm()})
+ *   g      = g · c / max(n, c)                                  (c = clip norm, default 1.0)
+ *   m      = β1·m + (1 − β1)·g
+ *   v      = β2·v + (1 − β2)·g²
+ *   update = m / (sqrt(v) + ε)  +  wd·p                         (wd·p only for decayed parameters)
+ *   p      = p − lr_p(t)·update
+ *   lr_p(t) = peak · schedule.factor(t) · α^(top − depth(p))
+ * </pre>
+ *
+ * <p>There is no bias correction, as in BERT's {@code AdamWeightDecayOptimizer}; {@link
+ * Builder#optBiasCorrection(boolean)} turns it on ({@code m / (1 − β1^(t+1))} and {@code v / (1 − β2^(t+1))} in
+ * the update). Weight decay is decoupled from the gradient and skips every parameter whose name contains
+ * {@code LayerNorm} or ends in {@code .bias} ({@link #appliesWeightDecay(String)}). Depths come from {@link
+ * LayerDepth}: embeddings deepest, task heads on top at factor 1.
+ *
+ * <p>Why not DJL's {@code Optimizer}: DJL's AdamW has one weight decay for all parameters, its {@code clipGrad}
+ * clamps each element rather than the global norm (which needs every gradient before any update), it sees
+ * parameters by id rather than name, and it has no state to save.
+ *
+ * <p>Use: after each backward pass, with the {@code GradientCollector} closed, call {@link #step()}. PyTorch adds
+ * each backward pass's gradients to the previous ones, so {@code step()} zeroes every gradient it read; several
+ * backward passes before one {@code step()} therefore accumulate, as intended. The moments live in a manager owned
+ * by this optimizer ({@link #close()} frees them); every array made during a step lives in a sub-manager closed
+ * before {@code step()} returns, so memory stays flat over a run. Not thread-safe.
+ */
+public final class LayerwiseLrOptimizer implements AutoCloseable {
+
+  /** Selects every element: filling through it is an in-place fill that also clears NaN and infinity. */
+  private static final NDIndex ALL = new NDIndex("...");
+
+  private final ImmutableList<Slot> slots;
+  private final ImmutableMap<String, Slot> slotsByName;
+  private final NDManager manager;
+  private final LayerDepth layerDepth;
+  private final LearningRateSchedule schedule;
+  private final double peakLearningRate;
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final double weightDecay;
+  private final double clipNorm;
+  private final boolean biasCorrection;
+
+  private int stepCount;
+  private double lastGradNorm = Double.NaN;
+  private boolean closed;
+
+  /** One parameter with what the update needs to know about it, and its moments. */
+  private static final class Slot {
+    final String name;
+    final Parameter parameter;
+    final double layerScale;
+    final boolean decayed;
+    final NDArray m;
+    final NDArray v;
+
+    Slot(String name, Parameter parameter, double layerScale, boolean decayed, NDArray m, NDArray v) {
+      this.name = name;
+      this.parameter = parameter;
+      this.layerScale = layerScale;
+      this.decayed = decayed;
+      this.m = m;
+      this.v = v;
+    }
+
+    long[] shape() {
+      return m.getShape().getShape();
+    }
+  }
+
+  private LayerwiseLrOptimizer(Builder b, LayerDepth layerDepth, LearningRateSchedule schedule) {
+    this.layerDepth = layerDepth;
+    this.schedule = schedule;
+    this.peakLearningRate = b.learningRate;
+    this.beta1 = b.beta1;
+    this.beta2 = b.beta2;
+    this.epsilon = b.epsilon;
+    this.weightDecay = b.weightDecay;
+    this.clipNorm = b.clipNorm;
+    this.biasCorrection = b.biasCorrection;
+    NDArray first = b.parameters.values().iterator().next().getArray();
+    this.manager = NDManager.newBaseManager(first.getDevice());
+    ImmutableList.Builder<Slot> list = ImmutableList.builder();
+    ImmutableMap.Builder<String, Slot> map = ImmutableMap.builder();
+    for (Map.Entry<String, Parameter> e : b.parameters.entrySet()) {
+      String name = e.getKey();
+      NDArray array = e.getValue().getArray();
+      double layerScale = Math.pow(b.layerDecay, layerDepth.distanceFromTop(name));
+      Slot slot = new Slot(name, e.getValue(), layerScale, appliesWeightDecay(name),
+          manager.zeros(array.getShape(), DataType.FLOAT32, array.getDevice()),
+          manager.zeros(array.getShape(), DataType.FLOAT32, array.getDevice()));
+      list.add(slot);
+      map.put(name, slot);
+    }
+    this.slots = list.build();
+    this.slotsByName = map.buildOrThrow();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Whether weight decay applies to a parameter: not to LayerNorm parameters (names containing
+   * {@code LayerNorm}) nor to biases (names ending in {@code .bias}), as in BERT, since pulling a normalisation
+   * gain or an offset towards 0 is not regularisation but distortion.
+   */
+  public static boolean appliesWeightDecay(String parameterName) {
+    return !parameterName.contains("LayerNorm") && !parameterName.endsWith(".bias");
+  }
+
+  /**
+   * Makes one update of every parameter that requires a gradient (a parameter whose gradient was never computed
+   * counts as a zero gradient), advances the step and zeroes the gradients.
+   *
+   * <p>Call it with no {@code GradientCollector} open: it changes the parameters in place.
+   *
+   * @throws IllegalStateException when the global gradient norm is NaN or infinite: then the parameters, the
+   *     moments and the step are left as they were, the gradients are zeroed (so the caller may skip the batch),
+   *     and the message names the step and the first parameter whose gradient is not finite
+   */
+  public void step() {
+    checkState(!closed, "optimizer is closed");
+    try (NDManager scratch = manager.newSubManager()) {
+      List<Slot> live = new ArrayList<>(slots.size());
+      List<NDArray> grads = new ArrayList<>(slots.size());
+      NDList squaredSums = new NDList(slots.size());
+      for (Slot slot : slots) {
+        NDArray p = slot.parameter.getArray();
+        if (!p.hasGradient()) {
+          continue;
+        }
+        // Each getGradient() call makes a new handle attached to the parameter's manager: move it to ours.
+        NDArray g = p.getGradient();
+        g.attach(scratch);
+        try (NDArray squared = g.square()) {
+          squaredSums.add(squared.sum());
+        }
+        live.add(slot);
+        grads.add(g);
+      }
+      if (live.isEmpty()) {
+        lastGradNorm = 0.0;
+        stepCount++;
+        return;
+      }
+      // One native-to-Java copy for all the per-parameter sums; the total is accumulated in double.
+      float[] sums = NDArrays.stack(squaredSums).toFloatArray();
+      double total = 0;
+      for (float s : sums) {
+        total += s;
+      }
+      double norm = Math.sqrt(total);
+      lastGradNorm = norm;
+      if (!Double.isFinite(norm)) {
+        String culprit = live.get(firstNonFinite(sums)).name;
+        grads.forEach(g -> g.set(ALL, 0f));
+        throw new IllegalStateException(String.format(
+            "gradient norm is %s at step %d (first non-finite gradient: %s); parameters and moments are"
+                + " unchanged, gradients were zeroed", norm, stepCount, culprit));
+      }
+      double clipScale = norm > clipNorm ? clipNorm / norm : 1.0;
+      double baseRate = peakLearningRate * schedule.factor(stepCount);
+      for (int i = 0; i < live.size(); i++) {
+        update(scratch, live.get(i), grads.get(i), clipScale, baseRate);
+      }
+    }
+    stepCount++;
+  }
+
+  private void update(NDManager scratch, Slot slot, NDArray g, double clipScale, double baseRate) {
+    NDArray p = slot.parameter.getArray();
+    // A manager per parameter, so the temporaries of one update are freed before the next: peak memory is a few
+    // copies of the largest parameter, not of the whole model. tempAttach routes the results (and the scalar
+    // operands) of ops on p, m and v here, then hands the arrays back to their owners on close.
+    try (NDManager local = scratch.newSubManager()) {
+      local.tempAttachAll(p, slot.m, slot.v, g);
+      if (clipScale != 1.0) {
+        g.muli(clipScale);
+      }
+      slot.m.muli(beta1).addi(g.mul(1 - beta1));
+      slot.v.muli(beta2).addi(g.square().muli(1 - beta2));
+      NDArray update;
+      if (biasCorrection) {
+        int t = stepCount + 1;
+        NDArray denom = slot.v.sqrt().divi(Math.sqrt(1 - Math.pow(beta2, t))).addi(epsilon);
+        update = slot.m.div(denom).divi(1 - Math.pow(beta1, t));
+      } else {
+        update = slot.m.div(slot.v.sqrt().addi(epsilon));
+      }
+      if (slot.decayed && weightDecay != 0) {
+        update.addi(p.mul(weightDecay));
+      }
+      p.subi(update.muli(baseRate * slot.layerScale));
+      g.set(ALL, 0f);
+    }
+  }
+
+  private static int firstNonFinite(float[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        return i;
+      }
+    }
+    // The float sums were finite but their double total was not: blame the largest.
+    int largest = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[largest]) {
+        largest = i;
+      }
+    }
+    return largest;
+  }
+
+  /** The number of updates made so far: the 0-based index of the next update. */
+  public int stepCount() {
+    return stepCount;
+  }
+
+  /** The rate the next update uses before the layer-wise factor: {@code peak · schedule.factor(stepCount())}. */
+  public float learningRate() {
+    return (float) (peakLearningRate * schedule.factor(stepCount));
+  }
+
+  /**
+   * The rate the next update applies to one parameter: {@code peak · schedule.factor(stepCount()) ·
+   * α^(top − depth)}.
+   *
+   * @throws IllegalArgumentException for a name this optimizer does not update
+   */
+  public float learningRate(String parameterName) {
+    Slot slot = slotsByName.get(parameterName);
+    checkArgument(slot != null, "no parameter named %s in this optimizer", parameterName);
+    return (float) (peakLearningRate * schedule.factor(stepCount) * slot.layerScale);
+  }
+
+  /**
+   * The global gradient norm the last {@link #step()} measured, before clipping; NaN before the first step and
+   * after {@link #loadState(OptimizerState)}.
+   */
+  public double lastGradNorm() {
+    return lastGradNorm;
+  }
+
+  /** How depths were assigned (the number of layers given or inferred). */
+  public LayerDepth layerDepth() {
+    return layerDepth;
+  }
+
+  /** The names of the parameters this optimizer updates, in update order. */
+  public List<String> parameterNames() {
+    return slotsByName.keySet().asList();
+  }
+
+  /**
+   * A copy of the step count and the moments, for a checkpoint: {@code m/<parameter>} and {@code v/<parameter>}
+   * for each parameter in order.
+   */
+  public OptimizerState state() {
+    checkState(!closed, "optimizer is closed");
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    for (Slot slot : slots) {
+      tensors.put(OptimizerState.firstMomentName(slot.name), new HostTensor(slot.shape(), slot.m.toFloatArray()));
+      tensors.put(OptimizerState.secondMomentName(slot.name),
+          new HostTensor(slot.shape(), slot.v.toFloatArray()));
+    }
+    return new OptimizerState(stepCount, tensors);
+  }
+
+  /**
+   * Restores a {@link #state()} taken from an optimizer over the same parameters, so that training continues
+   * exactly as if it had not stopped (the parameter values are restored separately, with the model).
+   *
+   * <p>Everything is checked before anything changes.
+   *
+   * @throws IllegalArgumentException naming the tensor, when one is missing, unexpected or of the wrong shape
+   */
+  public void loadState(OptimizerState state) {
+    checkState(!closed, "optimizer is closed");
+    requireNonNull(state, "state");
+    Map<String, HostTensor> tensors = state.tensors();
+    Set<String> expected = new LinkedHashSet<>();
+    for (Slot slot : slots) {
+      for (String name : List.of(OptimizerState.firstMomentName(slot.name),
+          OptimizerState.secondMomentName(slot.name))) {
+        expected.add(name);
+        HostTensor t = tensors.get(name);
+        checkArgument(t != null, "optimizer state has no tensor %s", name);
+        checkArgument(Arrays.equals(t.shape(), slot.shape()),
+            "optimizer state tensor %s has shape %s but parameter %s has shape %s", name, t.shapeString(),
+            slot.name, Arrays.toString(slot.shape()));
+      }
+    }
+    for (String name : tensors.keySet()) {
+      checkArgument(expected.contains(name),
+          "optimizer state has unexpected tensor %s (this optimizer has no parameter for it)", name);
+    }
+    for (Slot slot : slots) {
+      slot.m.set(tensors.get(OptimizerState.firstMomentName(slot.name)).values());
+      slot.v.set(tensors.get(OptimizerState.secondMomentName(slot.name)).values());
+    }
+    stepCount = state.stepCount();
+    lastGradNorm = Double.NaN;
+  }
+
+  /** The manager holding the moments; for tests that check memory stays flat. */
+  NDManager manager() {
+    return manager;
+  }
+
+  /** Frees the moments. The parameters are not touched. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      manager.close();
+    }
+  }
+
+  /**
+   * Builds a {@link LayerwiseLrOptimizer}. Required: {@link #setParameters}, {@link #setLearningRate}, {@link
+   * #setTotalSteps}; everything else defaults to BERT's and BAM's values. Values are checked in {@link #build()}.
+   */
+  public static final class Builder {
+    private Map<String, Parameter> parameters;
+    private Double learningRate;
+    private Integer totalSteps;
+    private double layerDecay = 0.9;
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double epsilon = 1e-6;
+    private double weightDecay = 0.01;
+    private double clipNorm = 1.0;
+    private Double warmupFraction;
+    private LearningRateSchedule schedule;
+    private Integer numLayers;
+    private boolean biasCorrection;
+
+    private Builder() {}
+
+    /**
+     * The trainable parameters by HuggingFace-style name, in a stable order (the order of the saved state). Each
+     * must be initialized and FLOAT32. The map is copied.
+     */
+    public Builder setParameters(Map<String, Parameter> parameters) {
+      this.parameters = new LinkedHashMap<>(requireNonNull(parameters, "parameters"));
+      return this;
+    }
+
+    /** The peak learning rate (the rate of the task heads at the end of warmup). */
+    public Builder setLearningRate(double learningRate) {
+      this.learningRate = learningRate;
+      return this;
+    }
+
+    /** The number of updates in the run: where the default schedule reaches 0. */
+    public Builder setTotalSteps(int totalSteps) {
+      this.totalSteps = totalSteps;
+      return this;
+    }
+
+    /** The layer-wise factor α in (0, 1], default 0.9; 1.0 gives every parameter the same rate. */
+    public Builder optLayerDecay(double layerDecay) {
+      this.layerDecay = layerDecay;
+      return this;
+    }
+
+    /** Adam's β1 in [0, 1), default 0.9. */
+    public Builder optBeta1(double beta1) {
+      this.beta1 = beta1;
+      return this;
+    }
+
+    /** Adam's β2 in [0, 1), default 0.999. */
+    public Builder optBeta2(double beta2) {
+      this.beta2 = beta2;
+      return this;
+    }
+
+    /** Adam's ε, added to sqrt(v), default 1e-6 (BERT's value, not PyTorch's 1e-8). */
+    public Builder optEpsilon(double epsilon) {
+      this.epsilon = epsilon;
+      return this;
+    }
+
+    /** Decoupled weight decay, default 0.01; 0 turns it off. */
+    public Builder optWeightDecay(double weightDecay) {
+      this.weightDecay = weightDecay;
+      return this;
+    }
+
+    /** The global gradient-norm limit, default 1.0; {@code Double.POSITIVE_INFINITY} turns clipping off. */
+    public Builder optClipNorm(double clipNorm) {
+      this.clipNorm = clipNorm;
+      return this;
+    }
+
+    /** The warmup share of the default schedule, in [0, 1), default 0.1. */
+    public Builder optWarmupFraction(double warmupFraction) {
+      this.warmupFraction = warmupFraction;
+      return this;
+    }
+
+    /**
+     * Replaces the default schedule ({@link LearningRateSchedule#linearWarmupDecay} over {@code totalSteps}), for
+     * example by {@link LearningRateSchedule#constant()}. Cannot be combined with {@link #optWarmupFraction}.
+     */
+    public Builder optSchedule(LearningRateSchedule schedule) {
+      this.schedule = requireNonNull(schedule, "schedule");
+      return this;
+    }
+
+    /**
+     * The number of transformer layers {@code L}; by default inferred from the names as one more than the largest
+     * {@code i} in {@code encoder.layer.<i>.…} (give it when, for example, the top layers are frozen).
+     */
+    public Builder optNumLayers(int numLayers) {
+      this.numLayers = numLayers;
+      return this;
+    }
+
+    /** Adam's bias correction; default false, as in BERT. */
+    public Builder optBiasCorrection(boolean biasCorrection) {
+      this.biasCorrection = biasCorrection;
+      return this;
+    }
+
+    /**
+     * Checks every value and allocates the moments.
+     *
+     * @throws IllegalArgumentException naming the first bad value or parameter
+     */
+    public LayerwiseLrOptimizer build() {
+      checkArgument(parameters != null, "parameters are required: call setParameters");
+      checkArgument(!parameters.isEmpty(), "parameters must not be empty");
+      checkArgument(learningRate != null, "learningRate is required: call setLearningRate");
+      checkArgument(learningRate > 0 && Double.isFinite(learningRate),
+          "learningRate must be positive and finite, got %s", learningRate);
+      checkArgument(totalSteps != null, "totalSteps is required: call setTotalSteps");
+      checkArgument(totalSteps >= 1, "totalSteps must be >= 1, got %s", totalSteps);
+      checkArgument(layerDecay > 0 && layerDecay <= 1, "layerDecay must be in (0, 1], got %s", layerDecay);
+      checkArgument(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
+      checkArgument(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
+      checkArgument(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be positive and finite, got %s",
+          epsilon);
+      checkArgument(weightDecay >= 0 && Double.isFinite(weightDecay),
+          "weightDecay must be >= 0 and finite, got %s", weightDecay);
+      checkArgument(clipNorm > 0, "clipNorm must be positive (or +Infinity for no clipping), got %s", clipNorm);
+      checkArgument(schedule == null || warmupFraction == null,
+          "warmupFraction %s applies only to the default schedule, but optSchedule was also given",
+          warmupFraction);
+      double warmup = warmupFraction == null ? 0.1 : warmupFraction;
+      checkArgument(warmup >= 0 && warmup < 1, "warmupFraction must be in [0, 1), got %s", warmup);
+      for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+        String name = requireNonNull(e.getKey(), "parameter name");
+        checkArgument(e.getValue() != null, "parameter %s is null", name);
+        checkArgument(e.getValue().isInitialized(), "parameter %s is not initialized", name);
+        DataType type = e.getValue().getArray().getDataType();
+        checkArgument(type == DataType.FLOAT32, "parameter %s is %s; only FLOAT32 is supported", name, type);
+      }
+      LayerDepth depth = numLayers == null ? LayerDepth.inferredFrom(parameters.keySet())
+          : new LayerDepth(numLayers);
+      // Fails here, naming the parameter, for an encoder name that fits no layer.
+      parameters.keySet().forEach(depth::depth);
+      LearningRateSchedule chosen =
+          schedule != null ? schedule : LearningRateSchedule.linearWarmupDecay(totalSteps, warmup);
+      return new LayerwiseLrOptimizer(this, depth, chosen);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.github.bamjava.optim;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableMap;
+import io.github.bamjava.weights.HostTensor;
+import java.util.Map;
+
+/**
+ * A snapshot of a {@link LayerwiseLrOptimizer}: how many updates it has made and its Adam moments.
+ *
+ * <p>The moments are named {@code m/<parameter>} (first moment) and {@code v/<parameter>} (second moment), in the
+ * optimizer's parameter order, so they can be written to a safetensors file next to the model; the step count is
+ * kept apart as an int (a float tensor would round it) for the checkpoint's manifest. Together with the parameter
+ * values it is everything needed to continue training bit for bit.
+ *
+ * @param stepCount the number of updates made, {@code >= 0}
+ * @param tensors the moments, by name; copied into an immutable map in its iteration order
+ */
+public record OptimizerState(int stepCount, Map<String, HostTensor> tensors) {
+
+  /** Name prefix of the first-moment tensors. */
+  public static final String FIRST_MOMENT_PREFIX = "m/";
+
+  /** Name prefix of the second-moment tensors. */
+  public static final String SECOND_MOMENT_PREFIX = "v/";
+
+  public OptimizerState {
+    checkArgument(stepCount >= 0, "stepCount must be >= 0, got %s", stepCount);
+    tensors = ImmutableMap.copyOf(requireNonNull(tensors, "tensors"));
+  }
+
+  /** The name of a parameter's first-moment tensor. */
+  public static String firstMomentName(String parameterName) {
+    return FIRST_MOMENT_PREFIX + parameterName;
+  }
+
+  /** The name of a parameter's second-moment tensor. */
+  public static String secondMomentName(String parameterName) {
+    return SECOND_MOMENT_PREFIX + parameterName;
+  }
+}

@@ -1,0 +1,486 @@
+package io.github.bamjava.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.initializer.ConstantInitializer;
+import io.github.bamjava.weights.HostTensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LayerwiseLrOptimizerTest {
+
+  private NDManager manager;
+
+  @BeforeEach
+  void setUp() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  // ---------------------------------------------------------------- learning rates
+
+  @Test
+  void learningRatePerParameterForATwelveLayerModel() {
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    for (String name : List.of("embeddings.word_embeddings.weight", "encoder.layer.0.attention.self.query.weight",
+        "encoder.layer.11.output.dense.weight", "encoder.layer.11.output.LayerNorm.bias", "pooler.dense.weight",
+        "heads.mnli.weight", "heads.mnli.bias")) {
+      params.put(name, param(name, 0f));
+    }
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(1e-4).setTotalSteps(100)
+        .optWarmupFraction(0).build()) {
+      assertThat(opt.layerDepth().numLayers()).isEqualTo(12);
+      // No warmup: factor(0) = 1, so these are peak * 0.9^(14 - depth).
+      assertThat(opt.learningRate("heads.mnli.weight")).isEqualTo(1e-4f);
+      assertThat(opt.learningRate("heads.mnli.bias")).isEqualTo(1e-4f);
+      assertThat(opt.learningRate("pooler.dense.weight")).isCloseTo(9e-5f, within(1e-12f));
+      assertThat(opt.learningRate("encoder.layer.11.output.dense.weight")).isCloseTo(8.1e-5f, within(1e-12f));
+      assertThat(opt.learningRate("encoder.layer.11.output.LayerNorm.bias")).isCloseTo(8.1e-5f, within(1e-12f));
+      // 0.9^13 = 0.2541865828329, 0.9^14 = 0.22876792454961
+      assertThat(opt.learningRate("encoder.layer.0.attention.self.query.weight"))
+          .isCloseTo(2.541865828329e-5f, within(1e-12f));
+      assertThat(opt.learningRate("embeddings.word_embeddings.weight"))
+          .isCloseTo(2.2876792454961e-5f, within(1e-12f));
+      assertThatThrownBy(() -> opt.learningRate("heads.qqp.weight"))
+          .hasMessageContaining("heads.qqp.weight");
+
+      // At step 55 without warmup the schedule factor is (100 − 55)/100 = 0.45.
+      opt.loadState(new OptimizerState(55, opt.state().tensors()));
+      assertThat(opt.learningRate()).isCloseTo(4.5e-5f, within(1e-12f));
+      assertThat(opt.learningRate("pooler.dense.weight")).isCloseTo(4.05e-5f, within(1e-12f));
+    }
+  }
+
+  @Test
+  void learningRateFollowsTheScheduleAndLayerDecayOneIsOff() {
+    Map<String, Parameter> params = Map.of("embeddings.word_embeddings.weight", param("e", 0f),
+        "encoder.layer.0.output.dense.weight", param("d", 0f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(2e-5).setTotalSteps(100).optLayerDecay(1.0)
+        .build()) {
+      // Default warmup 0.1: W = 10.
+      assertThat(opt.learningRate()).isEqualTo(0f);
+      opt.loadState(new OptimizerState(5, opt.state().tensors()));
+      assertThat(opt.learningRate("embeddings.word_embeddings.weight")).isEqualTo(1e-5f);
+      opt.loadState(new OptimizerState(55, opt.state().tensors()));
+      assertThat(opt.learningRate("encoder.layer.0.output.dense.weight")).isEqualTo(1e-5f);
+      opt.loadState(new OptimizerState(100, opt.state().tensors()));
+      assertThat(opt.learningRate("embeddings.word_embeddings.weight")).isEqualTo(0f);
+    }
+  }
+
+  // ---------------------------------------------------------------- the update
+
+  @Test
+  void weightDecaySkipsLayerNormAndBiases() {
+    assertThat(LayerwiseLrOptimizer.appliesWeightDecay("encoder.layer.0.output.dense.weight")).isTrue();
+    assertThat(LayerwiseLrOptimizer.appliesWeightDecay("heads.mnli.weight")).isTrue();
+    assertThat(LayerwiseLrOptimizer.appliesWeightDecay("embeddings.word_embeddings.weight")).isTrue();
+    assertThat(LayerwiseLrOptimizer.appliesWeightDecay("embeddings.LayerNorm.weight")).isFalse();
+    assertThat(LayerwiseLrOptimizer.appliesWeightDecay("encoder.layer.0.output.LayerNorm.bias")).isFalse();
+    assertThat(LayerwiseLrOptimizer.appliesWeightDecay("encoder.layer.0.output.dense.bias")).isFalse();
+    assertThat(LayerwiseLrOptimizer.appliesWeightDecay("heads.mnli.bias")).isFalse();
+
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    params.put("encoder.layer.0.output.dense.weight", param("w", 1f, -2f));
+    params.put("encoder.layer.0.output.LayerNorm.weight", param("ln", 1f, -2f));
+    params.put("encoder.layer.0.output.dense.bias", param("b", 1f, -2f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10)
+        .optSchedule(LearningRateSchedule.constant()).optLayerDecay(1.0).build()) {
+      // A zero gradient: m = v = 0, so update = 0 / (0 + ε) + wd·p = 0.01·p for the dense weight only.
+      backward(params, ps -> ps.get(0).mul(0).sum().add(ps.get(1).mul(0).sum()).add(ps.get(2).mul(0).sum()));
+      opt.step();
+      // p − lr·wd·p = p·(1 − 0.1·0.01) = p·0.999
+      assertThat(values(params, "encoder.layer.0.output.dense.weight"))
+          .containsExactly(new float[] {0.999f, -1.998f}, within(1e-7f));
+      assertThat(values(params, "encoder.layer.0.output.LayerNorm.weight")).containsExactly(1f, -2f);
+      assertThat(values(params, "encoder.layer.0.output.dense.bias")).containsExactly(1f, -2f);
+      assertThat(opt.lastGradNorm()).isEqualTo(0.0);
+    }
+  }
+
+  @Test
+  void oneAdamStepMatchesTheHandComputedValue() {
+    Map<String, Parameter> params = Map.of("heads.t.weight", param("w", 1f, 2f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .optSchedule(LearningRateSchedule.constant()).build()) {
+      // loss = 0.3·w0 − 0.4·w1: g = (0.3, −0.4), |g| = 0.5 < 1 so no clipping.
+      NDArray c = manager.create(new float[] {0.3f, -0.4f});
+      backward(params, ps -> ps.get(0).mul(c).sum());
+      opt.step();
+      assertThat(opt.lastGradNorm()).isCloseTo(0.5, within(1e-7));
+      assertThat(opt.stepCount()).isEqualTo(1);
+      // m = 0.1·g = (0.03, −0.04); v = 0.001·g² = (9e-5, 1.6e-4)
+      OptimizerState state = opt.state();
+      assertThat(state.stepCount()).isEqualTo(1);
+      assertThat(state.tensors().get("m/heads.t.weight").values())
+          .containsExactly(new float[] {0.03f, -0.04f}, within(1e-8f));
+      assertThat(state.tensors().get("v/heads.t.weight").values())
+          .containsExactly(new float[] {9e-5f, 1.6e-4f}, within(1e-10f));
+      // update = m / (sqrt(v) + 1e-6) + 0.01·p
+      //   w0: 0.03 / (0.00948683298 + 1e-6) + 0.01 = 3.16194436197 + 0.01 = 3.17194436197
+      //   w1: −0.04 / (0.01264911064 + 1e-6) + 0.02 = −3.16202767993 + 0.02 = −3.14202767993
+      // p − 0.1·update = (0.682805563803, 2.314202767993)
+      assertThat(values(params, "heads.t.weight"))
+          .containsExactly(new float[] {0.6828055638f, 2.3142027680f}, within(2e-7f));
+    }
+  }
+
+  @Test
+  void biasCorrectionCanBeTurnedOn() {
+    Map<String, Parameter> params = Map.of("heads.t.bias", param("b", 1f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .optSchedule(LearningRateSchedule.constant()).optBiasCorrection(true).build()) {
+      NDArray c = manager.create(new float[] {0.3f});
+      backward(params, ps -> ps.get(0).mul(c).sum());
+      opt.step();
+      // m̂ = g, v̂ = g²: update = 0.3 / (0.3 + 1e-6) = 0.99999666668; p = 1 − 0.1·update = 0.900000333332
+      assertThat(values(params, "heads.t.bias")).containsExactly(new float[] {0.9000003333f}, within(1e-7f));
+    }
+  }
+
+  @Test
+  void clippingUsesTheGlobalNormOverAllParameters() {
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    params.put("heads.a.weight", param("a", 0f));
+    params.put("heads.b.weight", param("b", 0f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .build()) {
+      // g = (3) and (4): each is over 1 alone, but the joint norm is 5, so both are scaled by 1/5: 0.6 and 0.8.
+      backward(params, ps -> ps.get(0).mul(3).sum().add(ps.get(1).mul(4).sum()));
+      opt.step();
+      assertThat(opt.lastGradNorm()).isCloseTo(5.0, within(1e-6));
+      // m = 0.1·clipped g
+      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+          .containsExactly(new float[] {0.06f}, within(1e-8f));
+      assertThat(opt.state().tensors().get("m/heads.b.weight").values())
+          .containsExactly(new float[] {0.08f}, within(1e-8f));
+    }
+  }
+
+  @Test
+  void gradientsUnderTheClipNormAreUntouched() {
+    Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f, 0f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .build()) {
+      NDArray c = manager.create(new float[] {0.3f, 0.4f});
+      backward(params, ps -> ps.get(0).mul(c).sum());
+      opt.step();
+      assertThat(opt.lastGradNorm()).isCloseTo(0.5, within(1e-7));
+      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+          .containsExactly(new float[] {0.03f, 0.04f}, within(1e-8f));
+    }
+  }
+
+  @Test
+  void stepZeroesGradientsAndBackwardPassesBeforeAStepAccumulate() {
+    Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .build()) {
+      backward(params, ps -> ps.get(0).mul(0.2f).sum());
+      backward(params, ps -> ps.get(0).mul(0.2f).sum());
+      opt.step();
+      // Two passes of g = 0.2 add up to 0.4: m = 0.04.
+      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+          .containsExactly(new float[] {0.04f}, within(1e-8f));
+      try (NDArray grad = params.get("heads.a.weight").getArray().getGradient()) {
+        assertThat(grad.toFloatArray()).containsExactly(0f);
+      }
+      backward(params, ps -> ps.get(0).mul(0.2f).sum());
+      opt.step();
+      // The second step saw only its own pass: m = 0.9·0.04 + 0.1·0.2 = 0.056.
+      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+          .containsExactly(new float[] {0.056f}, within(1e-8f));
+    }
+  }
+
+  @Test
+  void nonFiniteGradientFailsNamingTheParameterAndChangesNothing() {
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    params.put("heads.a.weight", param("a", 1f));
+    params.put("heads.b.weight", param("b", 1f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .optSchedule(LearningRateSchedule.constant()).build()) {
+      NDArray c = manager.create(new float[] {Float.NaN});
+      backward(params, ps -> ps.get(0).sum().add(ps.get(1).mul(c).sum()));
+      assertThatThrownBy(opt::step)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("step 0")
+          .hasMessageContaining("heads.b.weight");
+      assertThat(opt.stepCount()).isZero();
+      assertThat(values(params, "heads.a.weight")).containsExactly(1f);
+      assertThat(opt.state().tensors().get("m/heads.a.weight").values()).containsExactly(0f);
+      // The gradients were cleared, so the next batch trains normally.
+      backward(params, ps -> ps.get(0).mul(0.5f).sum().add(ps.get(1).mul(0.5f).sum()));
+      opt.step();
+      assertThat(opt.lastGradNorm()).isCloseTo(Math.sqrt(0.5), within(1e-7));
+    }
+  }
+
+  @Test
+  void aFewStepsLowerALeastSquaresLoss() {
+    LeastSquares problem = new LeastSquares(manager, 0f);
+    try (LayerwiseLrOptimizer opt = problem.optimizer(40)) {
+      float initial = problem.loss();
+      for (int i = 0; i < 40; i++) {
+        problem.backward();
+        opt.step();
+      }
+      assertThat(problem.loss()).isLessThan(initial / 4);
+    }
+  }
+
+  @Test
+  void restoredStateContinuesBitForBit() {
+    int total = 12;
+    int stop = 5;
+    // Uninterrupted run.
+    LeastSquares straight = new LeastSquares(manager, 0f);
+    try (LayerwiseLrOptimizer opt = straight.optimizer(total)) {
+      for (int i = 0; i < total; i++) {
+        straight.backward();
+        opt.step();
+      }
+    }
+    // Interrupted run: save after `stop` steps, then rebuild everything and restore.
+    LeastSquares first = new LeastSquares(manager, 0f);
+    OptimizerState saved;
+    Map<String, HostTensor> savedParams = new LinkedHashMap<>();
+    try (LayerwiseLrOptimizer opt = first.optimizer(total)) {
+      for (int i = 0; i < stop; i++) {
+        first.backward();
+        opt.step();
+      }
+      saved = opt.state();
+      first.params.forEach((name, p) -> savedParams.put(name,
+          new HostTensor(p.getArray().getShape().getShape(), p.getArray().toFloatArray())));
+    }
+    assertThat(saved.stepCount()).isEqualTo(stop);
+    assertThat(saved.tensors().keySet()).containsExactly("m/heads.reg.weight", "v/heads.reg.weight",
+        "m/heads.reg.bias", "v/heads.reg.bias");
+    LeastSquares resumed = new LeastSquares(manager, 7f);
+    resumed.params.forEach((name, p) -> p.getArray().set(savedParams.get(name).values()));
+    try (LayerwiseLrOptimizer opt = resumed.optimizer(total)) {
+      opt.loadState(saved);
+      assertThat(opt.stepCount()).isEqualTo(stop);
+      for (int i = stop; i < total; i++) {
+        resumed.backward();
+        opt.step();
+      }
+    }
+    for (String name : straight.params.keySet()) {
+      assertThat(bits(values(resumed.params, name))).as(name).isEqualTo(bits(values(straight.params, name)));
+    }
+  }
+
+  @Test
+  void memoryStaysFlatOverManySteps() {
+    LeastSquares problem = new LeastSquares(manager, 0f);
+    try (LayerwiseLrOptimizer opt = problem.optimizer(1000)) {
+      for (int i = 0; i < 3; i++) {
+        problem.backward();
+        opt.step();
+      }
+      int ours = opt.manager().getManagedArrays().size();
+      int theirs = manager.getManagedArrays().size();
+      for (int i = 0; i < 200; i++) {
+        problem.backward();
+        opt.step();
+      }
+      assertThat(opt.manager().getManagedArrays()).hasSize(ours);
+      assertThat(manager.getManagedArrays()).hasSize(theirs);
+    }
+  }
+
+  // ---------------------------------------------------------------- state validation
+
+  @Test
+  void loadStateNamesTheOffendingTensor() {
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    params.put("heads.a.weight", param("a", 0f, 0f));
+    params.put("heads.a.bias", param("b", 0f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .build()) {
+      Map<String, HostTensor> good = opt.state().tensors();
+
+      Map<String, HostTensor> missing = new LinkedHashMap<>(good);
+      missing.remove("v/heads.a.bias");
+      assertThatThrownBy(() -> opt.loadState(new OptimizerState(3, missing)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("v/heads.a.bias");
+
+      Map<String, HostTensor> wrongShape = new LinkedHashMap<>(good);
+      wrongShape.put("m/heads.a.weight", new HostTensor(new long[] {3}, new float[3]));
+      assertThatThrownBy(() -> opt.loadState(new OptimizerState(3, wrongShape)))
+          .hasMessageContaining("m/heads.a.weight")
+          .hasMessageContaining("[3]")
+          .hasMessageContaining("[2]");
+
+      Map<String, HostTensor> extra = new LinkedHashMap<>(good);
+      extra.put("m/heads.gone.weight", new HostTensor(new long[] {1}, new float[1]));
+      assertThatThrownBy(() -> opt.loadState(new OptimizerState(3, extra)))
+          .hasMessageContaining("m/heads.gone.weight");
+
+      // Nothing was changed by the failed loads.
+      assertThat(opt.stepCount()).isZero();
+      assertThatThrownBy(() -> new OptimizerState(-1, good)).hasMessageContaining("got -1");
+    }
+  }
+
+  // ---------------------------------------------------------------- builder validation
+
+  @Test
+  void badBuilderValuesAreErrorsNamingThem() {
+    Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f));
+    assertBuildFails(LayerwiseLrOptimizer.builder().setLearningRate(1e-4).setTotalSteps(10), "setParameters");
+    assertBuildFails(LayerwiseLrOptimizer.builder().setParameters(Map.of()).setLearningRate(1e-4)
+        .setTotalSteps(10), "parameters must not be empty");
+    assertBuildFails(builder(params).setTotalSteps(10), "setLearningRate");
+    assertBuildFails(builder(params).setLearningRate(1e-4), "setTotalSteps");
+    assertBuildFails(builder(params).setLearningRate(-1e-4).setTotalSteps(10), "learningRate", "-1.0E-4");
+    assertBuildFails(builder(params).setLearningRate(Double.NaN).setTotalSteps(10), "learningRate", "NaN");
+    assertBuildFails(builder(params).setLearningRate(1e-4).setTotalSteps(0), "totalSteps", "got 0");
+    LayerwiseLrOptimizer.Builder ok = builder(params).setLearningRate(1e-4).setTotalSteps(10).optNumLayers(1);
+    assertBuildFails(ok.optLayerDecay(1.5), "layerDecay", "1.5");
+    assertBuildFails(ok.optLayerDecay(0).optBeta1(1.0), "layerDecay", "0.0");
+    assertBuildFails(ok.optLayerDecay(0.9).optBeta1(1.0), "beta1", "1.0");
+    assertBuildFails(ok.optBeta1(0.9).optBeta2(-0.1), "beta2", "-0.1");
+    assertBuildFails(ok.optBeta2(0.999).optEpsilon(0), "epsilon", "0.0");
+    assertBuildFails(ok.optEpsilon(1e-6).optWeightDecay(-0.01), "weightDecay", "-0.01");
+    assertBuildFails(ok.optWeightDecay(0.01).optClipNorm(0), "clipNorm", "0.0");
+    assertBuildFails(ok.optClipNorm(1.0).optWarmupFraction(1.0), "warmupFraction", "1.0");
+    assertBuildFails(ok.optWarmupFraction(0.2).optSchedule(LearningRateSchedule.constant()), "warmupFraction",
+        "0.2");
+    assertBuildFails(builder(params).setLearningRate(1e-4).setTotalSteps(10).optNumLayers(0), "numLayers",
+        "got 0");
+
+    assertBuildFails(builder(Map.of("encoder.pos.weight", param("p", 0f))).setLearningRate(1e-4)
+        .setTotalSteps(10).optNumLayers(2), "encoder.pos.weight");
+    assertBuildFails(builder(Map.of("heads.a.weight", param("a", 0f))).setLearningRate(1e-4)
+        .setTotalSteps(10), "number of layers");
+    Parameter uninitialized = Parameter.builder().setName("u").setType(Parameter.Type.WEIGHT)
+        .optShape(new Shape(2)).build();
+    assertBuildFails(builder(Map.of("heads.u.weight", uninitialized)).setLearningRate(1e-4).setTotalSteps(10)
+        .optNumLayers(1), "heads.u.weight", "not initialized");
+  }
+
+  @Test
+  void closedOptimizerRefusesToStep() {
+    Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f));
+    LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1).build();
+    opt.close();
+    opt.close();
+    assertThatThrownBy(opt::step).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** A linear regression y = x·w + b on fixed data, as named task-head parameters. */
+  private static final class LeastSquares {
+    final NDManager manager;
+    final Map<String, Parameter> params = new LinkedHashMap<>();
+    final float[] x = {1, 2, 0, -1, 0.5f, 1, 3, -2, 1, 0, 1, 1, -1, -1, 2, 2, 0, 0.5f, 1, -3, 1, 0.5f, 1, 2};
+    final float[] y = new float[8];
+
+    LeastSquares(NDManager manager, float init) {
+      this.manager = manager;
+      float[] w = {0.5f, -1f, 2f};
+      for (int i = 0; i < 8; i++) {
+        y[i] = x[3 * i] * w[0] + x[3 * i + 1] * w[1] + x[3 * i + 2] * w[2] + 0.25f;
+      }
+      params.put("heads.reg.weight", param(manager, "w", new Shape(3, 1), init));
+      params.put("heads.reg.bias", param(manager, "b", new Shape(1), init));
+    }
+
+    LayerwiseLrOptimizer optimizer(int totalSteps) {
+      return LayerwiseLrOptimizer.builder().setParameters(params).setLearningRate(0.2).setTotalSteps(totalSteps)
+          .optNumLayers(1).build();
+    }
+
+    /** The loss on arrays made in a batch manager, as a trainer would, so nothing outlives the step. */
+    NDArray lossIn(NDManager batch) {
+      NDArray w = params.get("heads.reg.weight").getArray();
+      NDArray b = params.get("heads.reg.bias").getArray();
+      batch.tempAttachAll(w, b);
+      NDArray pred = batch.create(x, new Shape(8, 3)).matMul(w).reshape(8).add(b);
+      return pred.sub(batch.create(y)).square().mean();
+    }
+
+    void backward() {
+      try (NDManager batch = manager.newSubManager();
+          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(lossIn(batch));
+      }
+    }
+
+    float loss() {
+      try (NDManager batch = manager.newSubManager()) {
+        return lossIn(batch).getFloat();
+      }
+    }
+  }
+
+  private LayerwiseLrOptimizer.Builder builder(Map<String, Parameter> params) {
+    return LayerwiseLrOptimizer.builder().setParameters(params);
+  }
+
+  private Parameter param(String id, float... values) {
+    Parameter p = param(manager, id, new Shape(values.length), 0f);
+    p.getArray().set(values);
+    return p;
+  }
+
+  private static Parameter param(NDManager manager, String id, Shape shape, float init) {
+    Parameter p = Parameter.builder().setName(id).setType(Parameter.Type.WEIGHT).optShape(shape)
+        .optInitializer(new ConstantInitializer(init)).build();
+    p.initialize(manager, DataType.FLOAT32);
+    return p;
+  }
+
+  /** Runs one backward pass of a loss over the parameters (in map order), in its own manager. */
+  private void backward(Map<String, Parameter> params, Function<List<NDArray>, NDArray> loss) {
+    try (NDManager batch = manager.newSubManager();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      List<NDArray> arrays = new ArrayList<>();
+      params.values().forEach(p -> arrays.add(p.getArray()));
+      batch.tempAttachAll(arrays.toArray(new NDArray[0]));
+      gc.backward(loss.apply(arrays));
+    }
+  }
+
+  private static float[] values(Map<String, Parameter> params, String name) {
+    return params.get(name).getArray().toFloatArray();
+  }
+
+  private static int[] bits(float[] values) {
+    int[] bits = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      bits[i] = Float.floatToRawIntBits(values[i]);
+    }
+    return bits;
+  }
+
+  private static void assertBuildFails(LayerwiseLrOptimizer.Builder builder, String... messageParts) {
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContainingAll(messageParts);
+  }
+}
