@@ -23,6 +23,8 @@ public final class LayerDepth {
 
   private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\..+");
 
+  private static final String TASK_MODEL_PREFIX = "bert.";
+
   private final int numLayers;
 
   /**
@@ -41,7 +43,8 @@ public final class LayerDepth {
    */
   public static LayerDepth inferredFrom(Collection<String> parameterNames) {
     int maxIndex = -1;
-    for (String name : parameterNames) {
+    for (String fullName : parameterNames) {
+      String name = withoutTaskModelPrefix(fullName);
       Matcher m = LAYER.matcher(name);
       if (m.matches()) {
         maxIndex = Math.max(maxIndex, parseIndex(name, m));
@@ -68,8 +71,9 @@ public final class LayerDepth {
    * @throws IllegalArgumentException for a name under {@code encoder.} that is not a layer parameter, or a layer
    *     index {@code >= L}
    */
-  public int depth(String parameterName) {
-    requireNonNull(parameterName, "parameterName");
+  public int depth(String fullName) {
+    requireNonNull(fullName, "parameterName");
+    String parameterName = withoutTaskModelPrefix(fullName);
     if (parameterName.startsWith("embeddings.")) {
       return 0;
     }
@@ -92,6 +96,11 @@ public final class LayerDepth {
   /** How many depths below the top a parameter sits: the exponent of the layer-wise decay. */
   public int distanceFromTop(String parameterName) {
     return topDepth() - depth(parameterName);
+  }
+
+  /** Task models (ours and HuggingFace's) keep the encoder under {@code bert.}; depths ignore that prefix. */
+  private static String withoutTaskModelPrefix(String name) {
+    return name.startsWith(TASK_MODEL_PREFIX) ? name.substring(TASK_MODEL_PREFIX.length()) : name;
   }
 
   private static int parseIndex(String name, Matcher m) {

@@ -309,7 +309,7 @@ public final class BornAgainTrainer {
       task.addProperty("dev", t.dev().size());
       task.addProperty("weight", cfg.taskWeights.getOrDefault(t.name(), 1f));
       TeacherPredictions teacher = cfg.teachers.get(t.name());
-      task.addProperty("teacher", teacher == null ? null : teacher.fingerprint());
+      task.addProperty("teacher", teacher == null ? "none" : teacher.fingerprint());
       tasks.add(task);
     }
     key.add("tasks", tasks);

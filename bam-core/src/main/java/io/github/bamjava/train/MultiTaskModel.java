@@ -60,11 +60,12 @@ public final class MultiTaskModel extends AbstractBlock {
     return ParameterNames.of(this);
   }
 
-  /** Initialises only the heads (the encoder already holds pretrained weights). */
+  /**
+   * Initialises the heads and marks the model ready. Parameters that already hold values (the pretrained
+   * encoder) keep them: DJL only initialises parameters without an array.
+   */
   public void initializeHeads(NDManager manager) {
-    for (Block head : heads.getChildren().values()) {
-      head.initialize(manager, DataType.FLOAT32, new Shape(1, bert.config().hiddenSize()));
-    }
+    initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1));
   }
 
   /** Inputs: (ids, types, mask). Outputs: one array per head, in {@link #taskNames()} order. */
@@ -78,7 +79,7 @@ public final class MultiTaskModel extends AbstractBlock {
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     bert.initialize(manager, dataType, inputShapes);
-    initializeHeads(manager);
+    heads.initialize(manager, dataType, new Shape(1, bert.config().hiddenSize()));
   }
 
   @Override
@@ -103,6 +104,13 @@ public final class MultiTaskModel extends AbstractBlock {
         out.add(head.apply(store, pooled, training));
       }
       return out;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+      for (Block head : children.values()) {
+        head.initialize(manager, dataType, inputShapes);
+      }
     }
 
     @Override

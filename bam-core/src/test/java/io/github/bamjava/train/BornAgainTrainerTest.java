@@ -1,0 +1,127 @@
+package io.github.bamjava.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.SafeTensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BornAgainTrainerTest {
+
+  @TempDir Path dir;
+
+  private static BornAgainTrainer.Builder tiny(Path out, List<Task> tasks) {
+    return BornAgainTrainer.builder()
+        .setEncoder(SyntheticTasks.tinyEncoder(7))
+        .addTasks(tasks)
+        .setOutputDir(out)
+        .optLearningRate(2e-3)
+        .optBatchSize(16)
+        .optMaxLength(32)
+        .optSeed(11);
+  }
+
+  @Test
+  void singleToMultiStudentLearnsEveryTaskFromItsTeachers() throws Exception {
+    List<Task> tasks = List.of(SyntheticTasks.sentiment(320, 100, 1), SyntheticTasks.answer(320, 100, 2),
+        SyntheticTasks.stars(320, 100, 3));
+    // Single-task teachers, each written to a prediction file.
+    for (Task task : tasks) {
+      TrainingResult teacher = tiny(dir.resolve("teacher-" + task.name()), List.of(task)).optEpochs(8).build()
+          .train();
+      try (BamModel model = BamModel.load(teacher.modelDir(), NDManager.newBaseManager())) {
+        model.teacherPredictions(task, 32).write(dir.resolve(task.name() + ".teacher.safetensors"));
+      }
+    }
+    BornAgainTrainer.Builder student = tiny(dir.resolve("student"), tasks).optEpochs(6);
+    for (Task task : tasks) {
+      student.optTeacher(task.name(), TeacherPredictions.read(dir.resolve(task.name() + ".teacher.safetensors")));
+    }
+    TrainingResult result = student.build().train();
+
+    Map<String, Map<String, Double>> dev = result.finalDev();
+    assertThat(dev.get("sentiment").get("accuracy")).isGreaterThan(0.8);
+    assertThat(dev.get("answer").get("accuracy")).isGreaterThan(0.8);
+    assertThat(dev.get("stars").get("pearson")).isGreaterThan(0.5);
+    assertThat(result.modelDir().resolve("model.safetensors")).exists();
+    assertThat(dir.resolve("student/run-config.json")).exists();
+    List<String> log = Files.readAllLines(dir.resolve("student/metrics.jsonl"));
+    assertThat(log).anyMatch(l -> l.contains("\"type\":\"epoch\"")).anyMatch(l -> l.contains("\"lambda\""));
+  }
+
+  @Test
+  void resumedRunEndsWithTheSameParametersAsAnUninterruptedOne() throws Exception {
+    List<Task> tasks = List.of(SyntheticTasks.sentiment(96, 20, 1), SyntheticTasks.stars(64, 20, 3));
+    TrainingResult straight = tiny(dir.resolve("straight"), tasks).optEpochs(2).optCheckpointEvery(3).build()
+        .train();
+
+    // Kill the run in the middle of its third checkpoint write (after 9 steps), then resume it.
+    Path out = dir.resolve("killed");
+    int[] writes = {0};
+    BornAgainTrainer killed = tiny(out, tasks).optEpochs(2).optCheckpointEvery(3)
+        .checkpointHook(() -> {
+          if (++writes[0] == 3) {
+            throw new IllegalStateException("killed");
+          }
+        })
+        .build();
+    assertThatThrownBy(killed::train).hasMessage("killed");
+    assertThat(Files.readString(out.resolve("checkpoints/LATEST")).trim()).isEqualTo("step-6");
+    TrainingResult resumed = tiny(out, tasks).optEpochs(2).optCheckpointEvery(3).build().train();
+
+    Map<String, HostTensor> a = SafeTensors.read(straight.modelDir().resolve("model.safetensors"));
+    Map<String, HostTensor> b = SafeTensors.read(resumed.modelDir().resolve("model.safetensors"));
+    assertThat(b).isEqualTo(a);
+    assertThat(resumed.finalDev()).isEqualTo(straight.finalDev());
+  }
+
+  @Test
+  void resumingWithOtherSettingsIsRefused() throws Exception {
+    List<Task> tasks = List.of(SyntheticTasks.sentiment(32, 8, 1));
+    tiny(dir, tasks).optEpochs(1).build().train();
+    assertThatThrownBy(() -> tiny(dir, tasks).optEpochs(1).optBatchSize(8).build().train())
+        .hasMessageContaining("holds a run with other settings");
+  }
+
+  @Test
+  void teacherForOtherExamplesIsRefused() throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    Task other = SyntheticTasks.sentiment(32, 8, 2);
+    TeacherPredictions wrong = TeacherPredictions.of(other, other.train(), new float[32][2]);
+    assertThatThrownBy(() -> tiny(dir, List.of(task)).optTeacher("sentiment", wrong).build().train())
+        .hasMessageContaining("made on other examples");
+    TeacherPredictions tooFew = TeacherPredictions.of(task, task.train().subList(0, 10), new float[10][2]);
+    assertThatThrownBy(() -> tiny(dir, List.of(task)).optTeacher("sentiment", tooFew).build().train())
+        .hasMessageContaining("cover 10 examples but the task has 32");
+  }
+
+  @Test
+  void divergingLossStopsNamingStepAndTask() throws Exception {
+    List<Task> tasks = List.of(SyntheticTasks.sentiment(64, 8, 1));
+    assertThatThrownBy(() -> tiny(dir, tasks).optLearningRate(1e30).optClipNorm(Double.POSITIVE_INFINITY)
+        .optWarmupFraction(0).build().train())
+        .isInstanceOf(TrainingDivergedException.class)
+        .hasMessageContaining("task sentiment")
+        .hasMessageContaining("at step");
+  }
+
+  @Test
+  void badSettingsAreClearErrors() {
+    List<Task> tasks = List.of(SyntheticTasks.sentiment(8, 0, 1));
+    assertThatThrownBy(() -> tiny(dir, tasks).optBatchSize(0).build()).hasMessageContaining("batch size must be >= 1, got 0");
+    assertThatThrownBy(() -> tiny(dir, List.of()).build()).hasMessageContaining("at least one task");
+    assertThatThrownBy(() -> tiny(dir, tasks).optTaskWeight("nope", 1).build())
+        .hasMessageContaining("unknown task nope");
+    assertThatThrownBy(() -> BornAgainTrainer.builder().addTasks(tasks).setOutputDir(dir).build())
+        .hasMessageContaining("setEncoder");
+  }
+}
