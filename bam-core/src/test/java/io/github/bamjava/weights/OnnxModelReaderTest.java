@@ -149,6 +149,20 @@ class OnnxModelReaderTest {
   }
 
   @Test
+  void hugeDimsWithoutDataFailBeforeAllocating() throws Exception {
+    ProtoWriter typed = new ProtoWriter().varint(1, 1L << 30).varint(2, OnnxTensor.FLOAT).string(8, "typed")
+        .packedFloats(4, 1f);
+    ProtoWriter raw = new ProtoWriter().varint(1, 1L << 30).varint(2, OnnxTensor.INT64).string(8, "raw")
+        .bytes(9, new byte[8]);
+    OnnxGraph g = OnnxModelReader.read(new ProtoWriter()
+        .message(7, new ProtoWriter().message(5, typed).message(5, raw)).toBytes(), "huge.onnx");
+    assertThatThrownBy(() -> g.tensor("typed"))
+        .isInstanceOf(WeightFileException.class).hasMessageContainingAll("huge.onnx", "'typed'", "1073741824");
+    assertThatThrownBy(() -> g.tensor("raw"))
+        .isInstanceOf(WeightFileException.class).hasMessageContainingAll("huge.onnx", "'raw'", "8 bytes");
+  }
+
+  @Test
   void noGraphIsAnError() {
     assertThatThrownBy(() -> OnnxModelReader.read(new ProtoWriter().varint(1, 8).toBytes(), "empty.onnx"))
         .isInstanceOf(WeightFileException.class).hasMessageContainingAll("empty.onnx", "no graph");
