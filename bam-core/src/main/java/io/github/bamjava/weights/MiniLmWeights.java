@@ -65,6 +65,9 @@ public final class MiniLmWeights {
   /**
    * The tokenizer.json of the model, as a stream the caller closes.
    *
+   * <p>Beware: this file enables truncation to 128 tokens and fixed padding to 128 (the settings langchain4j
+   * embeds with); a trainer that pads per batch must switch both off when it builds the tokenizer.
+   *
    * @throws IllegalStateException when the artifact is not on the classpath
    */
   public static InputStream tokenizerJson() {
@@ -75,7 +78,7 @@ public final class MiniLmWeights {
     }
   }
 
-  private static InputStream open(String name) throws IOException {
+  static InputStream open(String name) throws IOException {
     URL url = resource(name);
     if (url == null) {
       throw new IllegalStateException("The embedded default encoder needs the resource '" + name

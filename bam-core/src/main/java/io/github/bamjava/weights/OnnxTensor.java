@@ -101,16 +101,25 @@ public final class OnnxTensor {
               + "INT32, INT16, INT8, UINT16, UINT8, BOOL)");
     }
     int count = elementCount();
-    float[] values = new float[count];
+    // Sizes are checked against the bytes actually present before allocating, so corrupt dims cannot
+    // trigger a multi-gigabyte allocation.
+    float[] values;
     if (rawOffset >= 0) {
       long expected = (long) count * dtype.size;
       if (rawLength != expected) {
         throw new WeightFileException(source, name, "raw_data has " + rawLength + " bytes but dims "
             + Arrays.toString(dims) + " of " + dataTypeName() + " need " + expected);
       }
+      values = new float[count];
       ByteBuffer in = ByteBuffer.wrap(bytes, rawOffset, rawLength).slice().order(ByteOrder.LITTLE_ENDIAN);
       dtype.decode(in, values, 0, count);
     } else {
+      long present = typedBytes();
+      if (present < count) {
+        throw new WeightFileException(source, name, "holds at most " + present + " values but dims "
+            + Arrays.toString(dims) + " need " + count);
+      }
+      values = new float[count];
       int filled = readTyped(values);
       if (filled != count) {
         throw new WeightFileException(source, name, "holds " + filled + " values but dims "
@@ -138,14 +147,30 @@ public final class OnnxTensor {
     return (int) n;
   }
 
-  /** Decodes the typed data fields that match the data type; returns how many values there were. */
-  private int readTyped(float[] out) throws WeightFileException {
-    int field = switch (dataType) {
+  /** The typed data field that holds values of this tensor's type. */
+  private int typedField() {
+    return switch (dataType) {
       case FLOAT -> 4;
       case INT64 -> 7;
       case DOUBLE -> 10;
       default -> 5; // int32_data also carries the smaller integer types and the 16-bit float bit patterns
     };
+  }
+
+  /** Bytes in the matching typed field: an upper bound on its number of values (each takes at least one). */
+  private long typedBytes() {
+    long bytes = 0;
+    for (Span span : typedData) {
+      if (span.tag() >>> 3 == typedField()) {
+        bytes += span.end() - span.start();
+      }
+    }
+    return bytes;
+  }
+
+  /** Decodes the typed data fields that match the data type; returns how many values there were. */
+  private int readTyped(float[] out) throws WeightFileException {
+    int field = typedField();
     int filled = 0;
     for (Span span : typedData) {
       if (span.tag() >>> 3 != field) {

@@ -72,8 +72,8 @@ public final class SafeTensors {
    * Reads every tensor of a safetensors file, converted to float32.
    *
    * @return the tensors in the order of the file's header
-   * @throws WeightFileException when the file is missing, truncated, malformed, or holds a dtype not listed in
-   *     {@link Dtype}; the message names the file and the tensor
+   * @throws WeightFileException when the file is missing, truncated, malformed, or holds a dtype other than
+   *     F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL; the message names file and tensor
    */
   public static LinkedHashMap<String, HostTensor> read(Path file) throws IOException {
     requireNonNull(file, "file");

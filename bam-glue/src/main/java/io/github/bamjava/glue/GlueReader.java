@@ -1,0 +1,243 @@
+package io.github.bamjava.glue;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import io.github.bamjava.task.Example;
+import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.task.TaskKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a GLUE directory in the standard layout ({@code <dir>/<TaskDir>/train.tsv}, {@code dev.tsv},
+ * {@code test.tsv}; MNLI's {@code dev_matched.tsv}, {@code dev_mismatched.tsv}, {@code test_matched.tsv},
+ * {@code test_mismatched.tsv}; {@code <dir>/diagnostic/diagnostic.tsv}) into {@link Task}s.
+ *
+ * <p>Rows are split on tabs with no quote handling, as GLUE's files are written: a CSV reader that honours
+ * quotes merges rows whose sentence starts with {@code "}. A byte order mark before the first line (MRPC) is
+ * dropped. Every row is checked when read, so a bad file fails here with a {@link GlueFormatException} that
+ * names the file and line, never later in training.
+ *
+ * <p>Example ids are the file's index column where it has one, else the 0-based data row number (the header
+ * does not count). {@link #read(GlueTask)} gives a task whose dev split is its {@linkplain
+ * GlueTask#primaryEvalSet() primary evaluation set} (MNLI: matched); the other sets, MNLI-mm and AX, are read
+ * with {@link #readDev(GlueEvalSet)} and {@link #readTest(GlueEvalSet)}.
+ */
+public final class GlueReader {
+
+  private final Path dir;
+  private final TrainCap defaultCap;
+  private final Map<GlueTask, TrainCap> caps;
+
+  private GlueReader(Builder b) {
+    this.dir = b.dir;
+    this.defaultCap = b.defaultCap;
+    this.caps = new EnumMap<>(b.caps);
+  }
+
+  /** A reader of the GLUE directory {@code dir} that keeps every training example. */
+  public static GlueReader of(Path dir) {
+    return builder(dir).build();
+  }
+
+  public static Builder builder(Path dir) {
+    return new Builder(dir);
+  }
+
+  /**
+   * The tasks present in {@code dir}: those whose training file and primary dev file both exist. Test files are
+   * optional (a directory made for training alone has none).
+   */
+  public static Set<GlueTask> availableTasks(Path dir) {
+    Set<GlueTask> found = EnumSet.noneOf(GlueTask.class);
+    for (GlueTask task : GlueTask.values()) {
+      Path dev = task.primaryEvalSet().devPath(dir).orElseThrow();
+      if (Files.isRegularFile(dir.resolve(task.trainFile())) && Files.isRegularFile(dev)) {
+        found.add(task);
+      }
+    }
+    return found;
+  }
+
+  /** The GLUE directory this reader reads. */
+  public Path dir() {
+    return dir;
+  }
+
+  /**
+   * Reads a task: its training examples (capped as configured), the labelled dev examples of its primary
+   * evaluation set and, when the file exists, that set's unlabelled test examples.
+   *
+   * @throws NoSuchFileException naming the expected path when the training or dev file is missing
+   * @throws GlueFormatException naming file and line for a malformed row
+   */
+  public Task read(GlueTask task) throws IOException {
+    GlueEvalSet primary = task.primaryEvalSet();
+    List<Example> train = readFile(task, dir.resolve(task.trainFile()), task.trainColumns());
+    List<Example> dev = readDev(primary);
+    List<Example> test = hasTest(primary) ? readTest(primary) : List.of();
+    List<Metric> metrics = task.metrics();
+    return Task.builder(task.dirName(), task.kind())
+        .setTrain(caps.getOrDefault(task, defaultCap).apply(train))
+        .optDev(dev)
+        .optTest(test)
+        .optMetrics(metrics.toArray(new Metric[0]))
+        .build();
+  }
+
+  /** Reads several tasks, in the order given. */
+  public List<Task> readAll(Collection<GlueTask> tasks) throws IOException {
+    ImmutableList.Builder<Task> out = ImmutableList.builder();
+    for (GlueTask task : tasks) {
+      out.add(read(task));
+    }
+    return out.build();
+  }
+
+  /** Whether the labelled dev file of {@code set} exists (MNLI-mm's is missing from some copies; AX has none). */
+  public boolean hasDev(GlueEvalSet set) {
+    return set.devPath(dir).map(Files::isRegularFile).orElse(false);
+  }
+
+  /** Whether the unlabelled test file of {@code set} exists. */
+  public boolean hasTest(GlueEvalSet set) {
+    return Files.isRegularFile(set.testPath(dir));
+  }
+
+  /**
+   * The labelled dev examples of an evaluation set, such as {@link GlueEvalSet#MNLI_MM}.
+   *
+   * @throws IllegalArgumentException for AX, which has no dev set
+   * @throws NoSuchFileException naming the expected path when the file is missing
+   */
+  public List<Example> readDev(GlueEvalSet set) throws IOException {
+    checkArgument(set.devFile().isPresent(), "%s has no dev set, only a test set", set.displayName());
+    return readFile(set.task(), set.devPath(dir).orElseThrow(), set.task().devColumns());
+  }
+
+  /**
+   * The unlabelled test examples of an evaluation set, ids from the file's index column, in file order (the
+   * order of the submission file).
+   *
+   * @throws NoSuchFileException naming the expected path when the file is missing
+   */
+  public List<Example> readTest(GlueEvalSet set) throws IOException {
+    return readFile(set.task(), set.testPath(dir), set.testColumns());
+  }
+
+  private static List<Example> readFile(GlueTask task, Path file, Columns columns) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, String.format(
+          "GLUE %s: expected the file %s (standard GLUE layout: <glue dir>/%s/...)",
+          task.dirName(), file.toAbsolutePath(), task.dirName()));
+    }
+    List<Example> examples = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    try (TsvLines lines = new TsvLines(file)) {
+      String line = lines.next();
+      if (columns.header() && line != null) {
+        line = lines.next();
+      }
+      int row = 0;
+      for (; line != null; line = lines.next(), row++) {
+        Example e = parse(task, columns, line, row, file, lines.lineNumber());
+        if (!ids.add(e.id())) {
+          throw new GlueFormatException(file, lines.lineNumber(), "duplicate example id '" + e.id() + "'");
+        }
+        examples.add(e);
+      }
+    }
+    return examples;
+  }
+
+  private static Example parse(GlueTask task, Columns columns, String line, int row, Path file, int lineNumber)
+      throws GlueFormatException {
+    // No quote handling on purpose: GLUE writes fields raw, and '"' is ordinary text in them.
+    String[] f = line.split("\t", -1);
+    if (f.length < columns.width()) {
+      throw new GlueFormatException(file, lineNumber, String.format(
+          "%s row has %d column(s), expected at least %d", task.dirName(), f.length, columns.width()));
+    }
+    String id = columns.id() == Columns.NONE ? Integer.toString(row) : f[columns.id()].trim();
+    if (id.isEmpty()) {
+      throw new GlueFormatException(file, lineNumber, "empty example id in column " + columns.id());
+    }
+    String label = null;
+    if (columns.labelled()) {
+      label = f[columns.label()].trim();
+      checkLabel(task, label, file, lineNumber);
+    }
+    String textB = columns.pair() ? f[columns.textB()] : null;
+    return new Example(id, f[columns.textA()], textB, label);
+  }
+
+  private static void checkLabel(GlueTask task, String label, Path file, int lineNumber)
+      throws GlueFormatException {
+    if (task.kind() instanceof TaskKind.Classification c) {
+      if (!c.labels().contains(label)) {
+        throw new GlueFormatException(file, lineNumber, String.format(
+            "label '%s' is not in %s's label space %s", label, task.dirName(), c.labels()));
+      }
+      return;
+    }
+    TaskKind.Regression r = (TaskKind.Regression) task.kind();
+    double value;
+    try {
+      value = Double.parseDouble(label);
+    } catch (NumberFormatException e) {
+      throw new GlueFormatException(file, lineNumber, String.format(
+          "%s score '%s' is not a number", task.dirName(), label));
+    }
+    if (!(value >= r.min() && value <= r.max())) {
+      throw new GlueFormatException(file, lineNumber, String.format(
+          "%s score %s is outside [%s, %s]", task.dirName(), label, r.min(), r.max()));
+    }
+  }
+
+  /** Configures a {@link GlueReader}: the directory and optional caps on training examples. */
+  public static final class Builder {
+    private final Path dir;
+    private TrainCap defaultCap = TrainCap.all();
+    private final Map<GlueTask, TrainCap> caps = new EnumMap<>(GlueTask.class);
+
+    private Builder(Path dir) {
+      this.dir = requireNonNull(dir, "dir");
+    }
+
+    /** The cap for every task without its own; default {@link TrainCap#all()}. */
+    public Builder optTrainCap(TrainCap cap) {
+      this.defaultCap = requireNonNull(cap, "cap");
+      return this;
+    }
+
+    /** The cap for one task, overriding the default cap. */
+    public Builder optTrainCap(GlueTask task, TrainCap cap) {
+      caps.put(requireNonNull(task, "task"), requireNonNull(cap, "cap"));
+      return this;
+    }
+
+    /**
+     * Builds the reader.
+     *
+     * @throws IllegalArgumentException when the directory does not exist
+     */
+    public GlueReader build() {
+      checkArgument(Files.isDirectory(dir), "GLUE directory %s does not exist or is not a directory",
+          dir.toAbsolutePath());
+      return new GlueReader(this);
+    }
+  }
+}

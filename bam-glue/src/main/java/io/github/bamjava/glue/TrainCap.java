@@ -1,0 +1,65 @@
+package io.github.bamjava.glue;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * How many training examples of a task to keep, for runs on a CPU budget: all of them, the first N, or N chosen
+ * at random with a fixed seed (the same N every run, so teachers and student see the same examples).
+ *
+ * <p>Kept examples stay in file order, so a random cap of a file changes nothing but which rows are present.
+ *
+ * @param limit the most examples to keep; {@code Integer.MAX_VALUE} keeps all
+ * @param random whether to choose at random rather than take the first
+ * @param seed the seed of the random choice; unused for the first N
+ */
+public record TrainCap(int limit, boolean random, long seed) {
+
+  private static final TrainCap ALL = new TrainCap(Integer.MAX_VALUE, false, 0);
+
+  public TrainCap {
+    checkArgument(limit > 0, "a train cap must keep at least one example, got %s", limit);
+  }
+
+  /** Keeps every example. */
+  public static TrainCap all() {
+    return ALL;
+  }
+
+  /** Keeps the first {@code n} examples of the file. */
+  public static TrainCap first(int n) {
+    return new TrainCap(n, false, 0);
+  }
+
+  /** Keeps {@code n} examples drawn without replacement by a {@link Random} seeded with {@code seed}. */
+  public static TrainCap random(int n, long seed) {
+    return new TrainCap(n, true, seed);
+  }
+
+  /** The kept examples, in their original order. */
+  public <T> List<T> apply(List<T> examples) {
+    if (examples.size() <= limit) {
+      return examples;
+    }
+    if (!random) {
+      return ImmutableList.copyOf(examples.subList(0, limit));
+    }
+    List<Integer> indices = new ArrayList<>(examples.size());
+    for (int i = 0; i < examples.size(); i++) {
+      indices.add(i);
+    }
+    Collections.shuffle(indices, new Random(seed));
+    List<Integer> kept = new ArrayList<>(indices.subList(0, limit));
+    Collections.sort(kept);
+    ImmutableList.Builder<T> out = ImmutableList.builderWithExpectedSize(limit);
+    for (int i : kept) {
+      out.add(examples.get(i));
+    }
+    return out.build();
+  }
+}

@@ -1,0 +1,252 @@
+package io.github.bamjava.glue;
+
+import static io.github.bamjava.glue.GlueFixtures.row;
+import static io.github.bamjava.glue.GlueFixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.bamjava.task.Example;
+import io.github.bamjava.task.Task;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GlueReaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void findsEveryTaskOfACompleteDirectory() throws IOException {
+    GlueFixtures.writeAll(dir);
+    assertThat(GlueReader.availableTasks(dir)).containsExactlyElementsOf(EnumSet.allOf(GlueTask.class));
+  }
+
+  @Test
+  void findsOnlyTasksWithTrainAndDev() throws IOException {
+    GlueFixtures.writeAll(dir);
+    Files.delete(dir.resolve("RTE/dev.tsv"));
+    Files.delete(dir.resolve("QQP/train.tsv"));
+    Files.delete(dir.resolve("MNLI/dev_mismatched.tsv")); // MNLI needs only its matched dev
+    assertThat(GlueReader.availableTasks(dir))
+        .doesNotContain(GlueTask.RTE, GlueTask.QQP)
+        .contains(GlueTask.MNLI, GlueTask.COLA);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      // task, train, dev, test: the fixture's data rows (header lines excluded)
+      "COLA, 3, 1, 2", "SST2, 3, 1, 2", "MRPC, 2, 1, 2", "STSB, 2, 1, 1", "QQP, 2, 1, 1",
+      "MNLI, 2, 1, 1", "QNLI, 2, 1, 2", "RTE, 2, 1, 2", "WNLI, 2, 1, 2"})
+  void readsEveryRowOfEveryTask(GlueTask glueTask, int train, int dev, int test) throws IOException {
+    GlueFixtures.writeAll(dir);
+    Task task = GlueReader.of(dir).read(glueTask);
+    assertThat(task.name()).isEqualTo(glueTask.dirName());
+    assertThat(task.kind()).isEqualTo(glueTask.kind());
+    assertThat(task.metrics()).isEqualTo(glueTask.metrics());
+    assertThat(task.train()).hasSize(train).allMatch(Example::isLabelled);
+    assertThat(task.dev()).hasSize(dev).allMatch(Example::isLabelled);
+    assertThat(task.test()).hasSize(test).noneMatch(Example::isLabelled);
+    assertThat(task.train()).allMatch(e -> e.isPair() == glueTask.isPair());
+  }
+
+  @Test
+  void colaHasNoHeaderAndQuotesDoNotMergeRows() throws IOException {
+    GlueFixtures.writeAll(dir);
+    Task cola = GlueReader.of(dir).read(GlueTask.COLA);
+    // no header: the first line is data; ids are the 0-based row numbers; the sentence is column 3
+    assertThat(cola.train()).containsExactly(
+        Example.of("0", "Our friends won't buy this analysis.", "1"),
+        Example.of("1", "\"They drank the pub dry.", "0"),
+        Example.of("2", "He said \"hi\" and left.", "1"));
+    // the test file has a header (index, sentence); ids come from its index column
+    assertThat(cola.test()).containsExactly(
+        Example.of("0", "Bill whistled past the house.", null), Example.of("1", "\"The car honked.", null));
+  }
+
+  @Test
+  void mrpcHeaderWithByteOrderMark() throws IOException {
+    GlueFixtures.writeAll(dir);
+    Task mrpc = GlueReader.of(dir).read(GlueTask.MRPC);
+    assertThat(mrpc.train()).containsExactly(
+        Example.pair("0", "Amrozi accused his brother.", "Referring to him, Amrozi accused.", "1"),
+        Example.pair("1", "\"Yucaipa owned Dominick's.", "Yucaipa bought Dominick's.", "0"));
+    assertThat(mrpc.test()).extracting(Example::id).containsExactly("0", "1");
+    try (TsvLines lines = new TsvLines(dir.resolve("MRPC/train.tsv"))) {
+      assertThat(lines.next()).isEqualTo(row("Quality", "#1 ID", "#2 ID", "#1 String", "#2 String"));
+    }
+  }
+
+  @Test
+  void stsbAndQqpColumns() throws IOException {
+    GlueFixtures.writeAll(dir);
+    GlueReader reader = GlueReader.of(dir);
+    Task sts = reader.read(GlueTask.STSB);
+    assertThat(sts.train().get(1))
+        .isEqualTo(Example.pair("1", "A man plays a flute.", "\"A man plays a flute.", "3.800"));
+    assertThat(sts.gold(sts.train().get(1))).isEqualTo(3.8);
+    Task qqp = reader.read(GlueTask.QQP);
+    assertThat(qqp.train().get(1)).isEqualTo(Example.pair("402555", "\"How do I control my horny emotions?",
+        "How do you control it?", "1"));
+    assertThat(qqp.test()).containsExactly(Example.pair("0", "Why do rockets look white?",
+        "Why are rockets and boosters painted white?", null));
+  }
+
+  @Test
+  void mnliMatchedIsTheTaskAndMismatchedAndAxAreEvaluationSets() throws IOException {
+    GlueFixtures.writeAll(dir);
+    GlueReader reader = GlueReader.of(dir);
+    Task mnli = reader.read(GlueTask.MNLI);
+    // train: 12 columns, gold label the last; dev: 16 columns, gold label the last
+    assertThat(mnli.train()).extracting(Example::label).containsExactly("neutral", "entailment");
+    assertThat(mnli.train().get(1).textA()).isEqualTo("\"you know during the season");
+    assertThat(mnli.dev()).containsExactly(Example.pair("0", "The new rights are nice.",
+        "Everyone really likes them.", "neutral"));
+    assertThat(mnli.test()).extracting(Example::textA).containsExactly("Hierbas is a liqueur.");
+    assertThat(reader.readDev(GlueEvalSet.MNLI_MM)).extracting(Example::label)
+        .containsExactly("contradiction", "contradiction");
+    assertThat(reader.readTest(GlueEvalSet.MNLI_MM)).extracting(Example::id).containsExactly("0", "1");
+    assertThat(reader.readTest(GlueEvalSet.AX)).containsExactly(
+        Example.pair("0", "The cat sat on the mat.", "The cat did not sit on the mat.", null),
+        Example.pair("1", "\"Quoted\" start.", "Unquoted.", null));
+    assertThatThrownBy(() -> reader.readDev(GlueEvalSet.AX)).hasMessageContaining("AX has no dev set");
+  }
+
+  @Test
+  void mnliWithoutMismatchedFiles() throws IOException {
+    GlueFixtures.writeAll(dir);
+    Files.delete(dir.resolve("MNLI/dev_mismatched.tsv"));
+    Files.delete(dir.resolve("MNLI/test_matched.tsv"));
+    GlueReader reader = GlueReader.of(dir);
+    Task mnli = reader.read(GlueTask.MNLI);
+    assertThat(mnli.test()).isEmpty(); // a missing test file is an empty test split
+    assertThat(reader.hasDev(GlueEvalSet.MNLI_MM)).isFalse();
+    assertThat(reader.hasDev(GlueEvalSet.MNLI_M)).isTrue();
+    assertThatThrownBy(() -> reader.readDev(GlueEvalSet.MNLI_MM))
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining(dir.resolve("MNLI/dev_mismatched.tsv").toString());
+  }
+
+  @Test
+  void missingTaskNamesTheExpectedPath() throws IOException {
+    GlueFixtures.writeAll(dir);
+    GlueReader reader = GlueReader.of(dir);
+    deleteTree(dir.resolve("RTE"));
+    assertThatThrownBy(() -> reader.read(GlueTask.RTE))
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining(dir.resolve("RTE/train.tsv").toString());
+    Files.delete(dir.resolve("WNLI/dev.tsv"));
+    assertThatThrownBy(() -> reader.read(GlueTask.WNLI))
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining(dir.resolve("WNLI/dev.tsv").toString());
+    assertThatThrownBy(() -> GlueReader.of(dir.resolve("nowhere")))
+        .hasMessageContaining("nowhere").hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void tooFewColumnsNamesFileAndLine() throws IOException {
+    GlueFixtures.writeAll(dir);
+    Path file = write(dir, "RTE/train.tsv", row("index", "sentence1", "sentence2", "label"),
+        row("0", "A.", "B.", "entailment"), row("1", "A sentence whose tab went missing.", "entailment"));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.RTE))
+        .isInstanceOf(GlueFormatException.class)
+        .hasMessageStartingWith(file + ":3: ")
+        .hasMessageContaining("has 3 column(s), expected at least 4")
+        .satisfies(e -> assertThat(((GlueFormatException) e).line()).isEqualTo(3));
+  }
+
+  @Test
+  void mnliDevNeedsSixteenColumns() throws IOException {
+    GlueFixtures.writeAll(dir);
+    // a train-layout (12-column) row in the dev file: its gold label column (15) does not exist
+    Path file = write(dir, "MNLI/dev_matched.tsv", row("header"),
+        row("0", "1", "1n", "slate", "", "", "", "", "A.", "B.", "neutral", "neutral"));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.MNLI))
+        .hasMessageStartingWith(file + ":2: ").hasMessageContaining("expected at least 16");
+  }
+
+  @Test
+  void labelOutsideTheLabelSpaceNamesFileAndLine() throws IOException {
+    GlueFixtures.writeAll(dir);
+    Path file = write(dir, "CoLA/dev.tsv", row("gj04", "1", "", "Fine."), row("gj04", "yes", "", "Bad."));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.COLA))
+        .isInstanceOf(GlueFormatException.class)
+        .hasMessageStartingWith(file + ":2: ")
+        .hasMessageContaining("label 'yes' is not in CoLA's label space [0, 1]");
+  }
+
+  @Test
+  void stsbScoreNotANumberOrOutOfRangeNamesFileAndLine() throws IOException {
+    GlueFixtures.writeAll(dir);
+    String header = row("index", "genre", "filename", "year", "old_index", "source1", "source2",
+        "sentence1", "sentence2", "score");
+    Path file = write(dir, "STS-B/train.tsv", header,
+        row("0", "g", "f", "y", "o", "s", "s", "A.", "B.", "4.2"),
+        row("1", "g", "f", "y", "o", "s", "s", "A.", "B.", "high"));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.STSB))
+        .hasMessageStartingWith(file + ":3: ").hasMessageContaining("score 'high' is not a number");
+    write(dir, "STS-B/train.tsv", header, row("0", "g", "f", "y", "o", "s", "s", "A.", "B.", "5.5"));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.STSB))
+        .hasMessageStartingWith(file + ":2: ").hasMessageContaining("outside [0.0, 5.0]");
+  }
+
+  @Test
+  void duplicateIdNamesFileAndLine() throws IOException {
+    GlueFixtures.writeAll(dir);
+    Path file = write(dir, "QNLI/dev.tsv", row("index", "question", "sentence", "label"),
+        row("7", "Q?", "S.", "entailment"), row("7", "Q2?", "S2.", "not_entailment"));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.QNLI))
+        .hasMessageStartingWith(file + ":3: ").hasMessageContaining("duplicate example id '7'");
+  }
+
+  @Test
+  void windowsLineEndingsAndLoneCarriageReturns() throws IOException {
+    GlueFixtures.writeAll(dir);
+    // CRLF ends lines; a lone '\r' inside a sentence is text, not a line break
+    Files.writeString(dir.resolve("SST-2/train.tsv"),
+        "sentence\tlabel\r\nfine film\t1\r\nodd\rbreak\t0\r\n", StandardCharsets.UTF_8);
+    Task sst = GlueReader.of(dir).read(GlueTask.SST2);
+    assertThat(sst.train()).containsExactly(Example.of("0", "fine film", "1"), Example.of("1", "odd\rbreak", "0"));
+  }
+
+  @Test
+  void trainCapsFirstOrSeededRandomInFileOrder() throws IOException {
+    GlueFixtures.writeAll(dir);
+    List<String> rows = new ArrayList<>(List.of(row("sentence", "label")));
+    for (int i = 0; i < 100; i++) {
+      rows.add(row("sentence " + i, Integer.toString(i % 2)));
+    }
+    write(dir, "SST-2/train.tsv", rows.toArray(new String[0]));
+    Task first = GlueReader.builder(dir).optTrainCap(TrainCap.first(5)).build().read(GlueTask.SST2);
+    assertThat(first.train()).extracting(Example::id).containsExactly("0", "1", "2", "3", "4");
+
+    GlueReader random = GlueReader.builder(dir)
+        .optTrainCap(TrainCap.first(1))
+        .optTrainCap(GlueTask.SST2, TrainCap.random(10, 42))
+        .build();
+    List<Example> a = random.read(GlueTask.SST2).train();
+    List<Example> b = random.read(GlueTask.SST2).train();
+    assertThat(a).hasSize(10).isEqualTo(b); // same seed, same examples
+    assertThat(a).extracting(e -> Integer.parseInt(e.id())).isSorted();
+    assertThat(a).extracting(Example::id).isNotEqualTo(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+    assertThat(random.read(GlueTask.COLA).train()).hasSize(1); // the default cap
+    assertThat(random.read(GlueTask.COLA).dev()).hasSize(1); // dev is never capped
+    assertThatThrownBy(() -> TrainCap.first(0)).hasMessageContaining("got 0");
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
