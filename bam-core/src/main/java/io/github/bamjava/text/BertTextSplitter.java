@@ -12,8 +12,8 @@ import java.util.Locale;
  * <p>It follows the HuggingFace {@code BertNormalizer} and {@code BertPreTokenizer}, in order:
  *
  * <ol>
- *   <li>drop NUL, U+FFFD and every character of the Unicode "other" categories (Cc, Cf, Cn, Co, Cs) except tab,
- *       newline and carriage return; turn every remaining whitespace character into a space;
+ *   <li>drop NUL, U+FFFD and every control, format, private-use or surrogate character (Cc, Cf, Co, Cs) except
+ *       tab, newline and carriage return; turn every remaining whitespace character into a space;
  *   <li>put spaces around CJK ideographs, because Chinese is written without spaces and BERT's vocabulary holds
  *       the ideographs one by one;
  *   <li>when lower-casing: decompose (NFD), drop non-spacing marks (which strips accents), then lower-case each
@@ -21,6 +21,8 @@ import java.util.Locale;
  *   <li>split on whitespace (dropped) and around every punctuation character (kept as a word of its own):
  *       the ASCII symbol ranges, which include {@code $+<=>^`|~}, and the Unicode P* categories.
  * </ol>
+ *
+ * <p>Categories are those of Unicode 8.0, as in HuggingFace (see {@link LegacyUnicode}).
  */
 final class BertTextSplitter {
 
@@ -82,7 +84,7 @@ final class BertTextSplitter {
     for (int i = 0; i < decomposed.length(); ) {
       int cp = decomposed.codePointAt(i);
       i += Character.charCount(cp);
-      if (Character.getType(cp) == Character.NON_SPACING_MARK) {
+      if (LegacyUnicode.type(cp) == Character.NON_SPACING_MARK) {
         continue;
       }
       if (cp < 0x80) {
@@ -96,15 +98,17 @@ final class BertTextSplitter {
     return lowered.toString();
   }
 
-  /** Tab, newline and carriage return count as whitespace although Unicode files them as controls. */
+  /**
+   * Controls, format characters, private use and lone surrogates. Tab, newline and carriage return count as
+   * whitespace instead. Unassigned code points are kept, as HuggingFace keeps them (they become [UNK]).
+   */
   private static boolean isControl(int cp) {
     if (cp == '\t' || cp == '\n' || cp == '\r') {
       return false;
     }
-    switch (Character.getType(cp)) {
+    switch (LegacyUnicode.type(cp)) {
       case Character.CONTROL:
       case Character.FORMAT:
-      case Character.UNASSIGNED:
       case Character.PRIVATE_USE:
       case Character.SURROGATE:
         return true;
@@ -143,7 +147,7 @@ final class BertTextSplitter {
     if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) {
       return true;
     }
-    switch (Character.getType(cp)) {
+    switch (LegacyUnicode.type(cp)) {
       case Character.CONNECTOR_PUNCTUATION:
       case Character.DASH_PUNCTUATION:
       case Character.START_PUNCTUATION:

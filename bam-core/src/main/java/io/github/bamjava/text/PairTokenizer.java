@@ -1,5 +1,7 @@
 package io.github.bamjava.text;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -55,10 +57,11 @@ public interface PairTokenizer extends AutoCloseable {
    */
   default List<Encoding> encodeAll(
       List<String> textsA, @Nullable List<? extends @Nullable String> textsB, int maxLength) {
-    if (textsB != null && textsB.size() != textsA.size()) {
-      throw new IllegalArgumentException(
-          "textsA and textsB differ in size: " + textsA.size() + " vs " + textsB.size());
-    }
+    checkArgument(
+        textsB == null || textsB.size() == textsA.size(),
+        "textsA and textsB differ in size: %s vs %s",
+        textsA.size(),
+        textsB == null ? 0 : textsB.size());
     List<Encoding> encodings = new ArrayList<>(textsA.size());
     for (int i = 0; i < textsA.size(); i++) {
       encodings.add(encode(textsA.get(i), textsB == null ? null : textsB.get(i), maxLength));

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -40,10 +41,14 @@ class HfParityTest {
     wordPieceCased = WordPieceTokenizer.fromVocabFile(vocab, false);
   }
 
+  /** Native reference tokenizers by length limit, built once: parsing the JSON is the slow part. */
+  private static final Map<Integer, HuggingFaceTokenizer> references = new HashMap<>();
+
   @AfterAll
   static void close() {
     hf.close();
     hfCased.close();
+    references.values().forEach(HuggingFaceTokenizer::close);
   }
 
   static Stream<String> trickyTexts() {
@@ -91,10 +96,9 @@ class HfParityTest {
   @ParameterizedTest
   @MethodSource("trickyTexts")
   void specialTokensMatchTheNativePostProcessor(String text) throws IOException {
-    try (HuggingFaceTokenizer reference = nativeReference(512)) {
-      assertSame(hf.encode(text, 512), fromNative(reference.encode(text)), text);
-      assertSame(hf.encode(text, "second one", 512), fromNative(reference.encode(text, "second one")), text);
-    }
+    HuggingFaceTokenizer reference = nativeReference(512);
+    assertSame(hf.encode(text, 512), fromNative(reference.encode(text)), text);
+    assertSame(hf.encode(text, "second one", 512), fromNative(reference.encode(text, "second one")), text);
   }
 
   static Stream<Object[]> longPairs() {
@@ -118,13 +122,11 @@ class HfParityTest {
   void truncationMatchesTheNativeLongestFirst(String a, String b) throws IOException {
     int full = hf.encode(a, b, 512).length();
     for (int maxLength = 3; maxLength <= full + 1; maxLength++) {
-      try (HuggingFaceTokenizer reference = nativeReference(maxLength)) {
-        Encoding expected = fromNative(reference.encode(a, b));
-        String context = "maxLength=" + maxLength + " a=" + a + " b=" + b;
-        assertSame(hf.encode(a, b, maxLength), expected, context);
-        assertSame(wordPiece.encode(a, b, maxLength), expected, context);
-        assertThat(expected.length()).isLessThanOrEqualTo(maxLength);
-      }
+      Encoding expected = fromNative(nativeReference(maxLength).encode(a, b));
+      String context = "maxLength=" + maxLength + " a=" + a + " b=" + b;
+      assertSame(hf.encode(a, b, maxLength), expected, context);
+      assertSame(wordPiece.encode(a, b, maxLength), expected, context);
+      assertThat(expected.length()).isLessThanOrEqualTo(maxLength);
     }
   }
 
@@ -132,11 +134,9 @@ class HfParityTest {
   void singleSentenceTruncationMatchesTheNativeOne() throws IOException {
     String text = "one two three four five six seven eight nine ten";
     for (int maxLength = 3; maxLength <= 13; maxLength++) {
-      try (HuggingFaceTokenizer reference = nativeReference(maxLength)) {
-        Encoding expected = fromNative(reference.encode(text));
-        assertSame(hf.encode(text, maxLength), expected, "maxLength=" + maxLength);
-        assertSame(wordPiece.encode(text, maxLength), expected, "maxLength=" + maxLength);
-      }
+      Encoding expected = fromNative(nativeReference(maxLength).encode(text));
+      assertSame(hf.encode(text, maxLength), expected, "maxLength=" + maxLength);
+      assertSame(wordPiece.encode(text, maxLength), expected, "maxLength=" + maxLength);
     }
   }
 
@@ -166,14 +166,20 @@ class HfParityTest {
    * The native tokenizer with its own special tokens and longest-first truncation switched on: the behaviour our
    * shared code must reproduce.
    */
-  private static HuggingFaceTokenizer nativeReference(int maxLength) throws IOException {
-    return HuggingFaceTokenizer.newInstance(
+  private static synchronized HuggingFaceTokenizer nativeReference(int maxLength) throws IOException {
+    HuggingFaceTokenizer cached = references.get(maxLength);
+    if (cached != null) {
+      return cached;
+    }
+    HuggingFaceTokenizer reference = HuggingFaceTokenizer.newInstance(
         new ByteArrayInputStream(MiniLmVocab.tokenizerJson()),
         Map.of(
             "addSpecialTokens", "true",
             "truncation", "LONGEST_FIRST",
             "maxLength", Integer.toString(maxLength),
             "padding", "false"));
+    references.put(maxLength, reference);
+    return reference;
   }
 
   private static Encoding fromNative(ai.djl.huggingface.tokenizers.Encoding encoding) {
