@@ -1,0 +1,180 @@
+package io.github.bamjava.examples.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.github.bamjava.distill.DistillationLoss;
+import io.github.bamjava.encoder.BertConfig;
+import io.github.bamjava.encoder.BertEncoder;
+import io.github.bamjava.optim.LayerwiseLrOptimizer;
+import io.github.bamjava.task.Heads;
+import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.train.MultiTaskModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Times the encoder's training step (forward, cross-entropy on a 2-label head, backward, layer-wise AdamW) and
+ * inference at fixed shapes, the same work as the plain-PyTorch peer in {@code shared/peer/bench_torch.py}.
+ * Prints {@code RESULT} lines in the peer's format. With {@code --memory-steps N} it also trains N steps and
+ * prints the resident memory at step 100 and step N, to show that memory stays flat.
+ *
+ * <pre>
+ * java -cp 'bam-examples/target/bam.jar:bam-examples/target/lib/*' \
+ *     io.github.bamjava.examples.bench.EncoderBenchmark --config minilm --batch 32 --seq 128 --mode train
+ * </pre>
+ */
+public final class EncoderBenchmark {
+
+  private EncoderBenchmark() {}
+
+  public static void main(String[] args) throws IOException {
+    System.setProperty("ai.djl.offline", "true");
+    Map<String, String> a = parse(args);
+    String name = a.getOrDefault("config", "minilm");
+    BertConfig config = switch (name) {
+      case "minilm" -> BertConfig.MINILM_L6_H384;
+      case "base" -> BertConfig.BASE;
+      default -> throw new IllegalArgumentException("--config must be minilm or base, got " + name);
+    };
+    config = config.withDropout(Float.parseFloat(a.getOrDefault("dropout", "0.1")));
+    int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
+    int seq = Integer.parseInt(a.getOrDefault("seq", "128"));
+    int steps = Integer.parseInt(a.getOrDefault("steps", "10"));
+    int warmup = Integer.parseInt(a.getOrDefault("warmup", "2"));
+    String mode = a.getOrDefault("mode", "both");
+    int memorySteps = Integer.parseInt(a.getOrDefault("memory-steps", "0"));
+
+    Engine.getInstance().setRandomSeed(0);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      BertEncoder encoder = new BertEncoder(config);
+      MultiTaskModel model = new MultiTaskModel(encoder,
+          Map.of("bench", Heads.forTask(TaskKind.Classification.of("0", "1"), config.hiddenSize())));
+      model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1));
+      System.out.printf(Locale.ROOT, "java %s threads=%d config=%s layers=%d hidden=%d seq=%d dropout=%s%n",
+          Runtime.version(), Runtime.getRuntime().availableProcessors(), name, config.numHiddenLayers(),
+          config.hiddenSize(), seq, config.hiddenDropoutProb());
+      long n = (long) config.numHiddenLayers()
+          * (4L * config.hiddenSize() * config.hiddenSize() + 2L * config.hiddenSize() * config.intermediateSize());
+      double forwardFlops = 2.0 * n * batch * seq
+          + 4.0 * config.numHiddenLayers() * seq * (double) seq * config.hiddenSize() * batch;
+      ParameterStore store = new ParameterStore(manager, false);
+      Random random = new Random(1);
+      long[] ids = new long[batch * seq];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = random.nextInt(config.vocabSize());
+      }
+      int[] labels = new int[batch];
+      for (int i = 0; i < batch; i++) {
+        labels[i] = random.nextInt(2);
+      }
+      DistillationLoss loss = new DistillationLoss(List.of(TaskKind.Classification.of("0", "1")), new float[] {1});
+      if (mode.equals("both") || mode.equals("train")) {
+        int total = Math.max(steps + warmup, memorySteps);
+        try (LayerwiseLrOptimizer optimizer = LayerwiseLrOptimizer.builder()
+            .setParameters(model.namedParameters()).setLearningRate(2e-5).setTotalSteps(total + 1)
+            .optWarmupFraction(0).optLayerDecay(1.0).build()) {
+          List<Double> times = new ArrayList<>();
+          long rssAt100 = 0;
+          for (int step = 0; step < total; step++) {
+            long t0 = System.nanoTime();
+            try (NDManager stepManager = manager.newSubManager()) {
+              NDList inputs = inputs(stepManager, ids, batch, seq);
+              List<float[]> targets = new ArrayList<>();
+              for (int label : labels) {
+                targets.add(label == 0 ? new float[] {1, 0} : new float[] {0, 1});
+              }
+              DistillationLoss.Targets t = loss.targets(stepManager, new int[batch], targets);
+              try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray objective = DistillationLoss.total(loss.perTask(model.forward(store, inputs, true), t), batch);
+                gc.backward(objective);
+                objective.getFloat();
+              }
+              optimizer.step();
+            }
+            if (step >= warmup && step < warmup + steps) {
+              times.add((System.nanoTime() - t0) / 1e9);
+            }
+            if (step + 1 == 100) {
+              rssAt100 = residentKb();
+            }
+          }
+          report(name, "train", batch, seq, times, 3 * forwardFlops);
+          if (memorySteps > 0) {
+            long rssEnd = residentKb();
+            System.out.printf(Locale.ROOT, "MEMORY rss step 100 %d MiB, step %d %d MiB, growth %.2f%%%n",
+                rssAt100 / 1024, memorySteps, rssEnd / 1024, 100.0 * (rssEnd - rssAt100) / rssAt100);
+          }
+        }
+      }
+      if (mode.equals("both") || mode.equals("infer")) {
+        List<Double> times = new ArrayList<>();
+        for (int step = 0; step < steps + warmup; step++) {
+          long t0 = System.nanoTime();
+          try (NDManager stepManager = manager.newSubManager()) {
+            model.forward(store, inputs(stepManager, ids, batch, seq), false).get(0).toFloatArray();
+          }
+          if (step >= warmup) {
+            times.add((System.nanoTime() - t0) / 1e9);
+          }
+        }
+        report(name, "infer", batch, seq, times, forwardFlops);
+      }
+    }
+  }
+
+  private static NDList inputs(NDManager manager, long[] ids, int batch, int seq) {
+    Shape shape = new Shape(batch, seq);
+    long[] ones = new long[ids.length];
+    Arrays.fill(ones, 1);
+    return new NDList(manager.create(ids, shape), manager.zeros(shape, DataType.INT64),
+        manager.create(ones, shape));
+  }
+
+  private static void report(String config, String mode, int batch, int seq, List<Double> times, double flops) {
+    double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    System.out.printf(Locale.ROOT,
+        "RESULT %s %-6s B=%3d S=%d median %9.1f ms  min %9.1f  max %9.1f  %8.2f seq/s  %7.1f GFLOP/s%n",
+        config, mode, batch, seq, median * 1e3, sorted[0] * 1e3, sorted[sorted.length - 1] * 1e3, batch / median,
+        flops / median / 1e9);
+  }
+
+  /** Resident set size of this process in KiB (Linux), or 0 where /proc is absent. */
+  static long residentKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value pairs, got " + String.join(" ", args));
+      }
+      out.put(args[i].substring(2), args[++i]);
+    }
+    return out;
+  }
+}
