@@ -87,6 +87,7 @@ public final class EncoderBenchmark {
             .setParameters(model.namedParameters()).setLearningRate(2e-5).setTotalSteps(total + 1)
             .optWarmupFraction(0).optLayerDecay(1.0).build()) {
           List<Double> times = new ArrayList<>();
+          double[] split = new double[3];
           long rssAt100 = 0;
           for (int step = 0; step < total; step++) {
             long t0 = System.nanoTime();
@@ -97,12 +98,21 @@ public final class EncoderBenchmark {
                 targets.add(label == 0 ? new float[] {1, 0} : new float[] {0, 1});
               }
               DistillationLoss.Targets t = loss.targets(stepManager, new int[batch], targets);
+              long t1;
+              long t2;
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray objective = DistillationLoss.total(loss.perTask(model.forward(store, inputs, true), t), batch);
-                gc.backward(objective);
                 objective.getFloat();
+                t1 = System.nanoTime();
+                gc.backward(objective);
+                t2 = System.nanoTime();
               }
               optimizer.step();
+              if (step >= warmup && step < warmup + steps) {
+                split[0] += (t1 - t0) / 1e9;
+                split[1] += (t2 - t1) / 1e9;
+                split[2] += (System.nanoTime() - t2) / 1e9;
+              }
             }
             if (step >= warmup && step < warmup + steps) {
               times.add((System.nanoTime() - t0) / 1e9);
@@ -112,6 +122,8 @@ public final class EncoderBenchmark {
             }
           }
           report(name, "train", batch, seq, times, 3 * forwardFlops);
+          System.out.printf(Locale.ROOT, "SPLIT forward %.1f ms, backward %.1f ms, optimizer %.1f ms (mean)%n",
+              split[0] * 1e3 / steps, split[1] * 1e3 / steps, split[2] * 1e3 / steps);
           if (memorySteps > 0) {
             long rssEnd = residentKb();
             System.out.printf(Locale.ROOT, "MEMORY rss step 100 %d MiB, step %d %d MiB, growth %.2f%%%n",
