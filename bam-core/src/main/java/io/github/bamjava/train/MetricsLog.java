@@ -32,8 +32,13 @@ public final class MetricsLog implements TrainingListener {
   @Override
   public void onTrainingStart(RunInfo run) {
     try {
+      boolean brokenLastLine = append && endsMidLine(file);
       writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+      if (brokenLastLine) {
+        // A killed run may have left half a line; start ours on a fresh one so every record stays parseable.
+        writer.newLine();
+      }
       JsonObject start = new JsonObject();
       start.addProperty("type", "start");
       start.add("tasks", GSON.toJsonTree(run.tasks()));
@@ -82,6 +87,18 @@ public final class MetricsLog implements TrainingListener {
       writer.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close metrics log " + file, e);
+    }
+  }
+
+  private static boolean endsMidLine(Path file) throws IOException {
+    if (!Files.exists(file) || Files.size(file) == 0) {
+      return false;
+    }
+    try (var channel = Files.newByteChannel(file)) {
+      channel.position(channel.size() - 1);
+      java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+      channel.read(last);
+      return last.get(0) != '\n';
     }
   }
 
