@@ -3,12 +3,14 @@ package io.github.bamjava.eval.plot;
 import static io.github.bamjava.eval.plot.Svg.escape;
 import static io.github.bamjava.eval.plot.Svg.num;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The parts a line chart and a bar chart share: the margins around the plot area, the title, the y axis with
  * its grid, the axis labels and the legend. Margins are computed from the label lengths so that nothing is cut
- * off or overlaps, and the legend sits right of the plot area where it cannot hide data.
+ * off or overlaps. The legend never sits on the data: it goes right of the plot area when its labels are short,
+ * and under the x axis, in centred rows, when they are long enough to squeeze the plot.
  */
 final class ChartFrame {
   static final double TITLE_FONT = 15;
@@ -17,9 +19,14 @@ final class ChartFrame {
   private static final double TICK = 5;
   private static final double LEGEND_ROW = 18;
   private static final double SWATCH = 22;
+  /** The widest a right-hand legend may be, as a fraction of the chart width, before it moves below. */
+  private static final double MAX_SIDE_LEGEND = 0.25;
 
   /** One legend row: a line (optionally dashed) or a filled box. */
   record LegendEntry(String label, String color, String dash, boolean box) {}
+
+  /** A legend entry with the left end of its swatch and its vertical centre. */
+  private record PlacedEntry(LegendEntry entry, double x, double y) {}
 
   private final int width;
   private final int height;
@@ -27,7 +34,8 @@ final class ChartFrame {
   private final String xLabel;
   private final String yLabel;
   private final Ticks yTicks;
-  private final List<LegendEntry> legend;
+  private final List<PlacedEntry> legend = new ArrayList<>();
+  private final double xLabelBaseline;
   final double plotLeft;
   final double plotTop;
   final double plotRight;
@@ -42,24 +50,70 @@ final class ChartFrame {
     this.xLabel = xLabel;
     this.yLabel = yLabel;
     this.yTicks = yTicks;
-    this.legend = List.copyOf(legend);
     double tickLabelWidth = 0;
     for (double v : yTicks.values()) {
       tickLabelWidth = Math.max(tickLabelWidth, Svg.textWidth(yTicks.label(v), TICK_FONT));
     }
     double legendWidth = 0;
     for (LegendEntry e : legend) {
-      legendWidth = Math.max(legendWidth, SWATCH + 6 + Svg.textWidth(e.label(), FONT));
+      legendWidth = Math.max(legendWidth, entryWidth(e));
     }
+    boolean side = !legend.isEmpty() && legendWidth <= width * MAX_SIDE_LEGEND;
     plotLeft = 12 + (yLabel.isEmpty() ? 0 : FONT + 8) + tickLabelWidth + TICK + 4;
     plotTop = title.isEmpty() ? 14 : 16 + TITLE_FONT + 14;
-    double bottomMargin = TICK + 4 + xAxisHeight + (xLabel.isEmpty() ? 0 : FONT + 10) + 8;
-    // A legend taller than the plot area makes the whole chart taller instead of running off its bottom.
-    double legendHeight = legend.size() * LEGEND_ROW;
-    this.height = (int) Math.ceil(Math.max(height, plotTop + legendHeight + bottomMargin));
+    plotRight = width - (side ? legendWidth + 28 : 20);
+    List<List<LegendEntry>> rows = side ? List.of() : rows(legend, plotRight - plotLeft);
+    double belowAxis = TICK + 4 + xAxisHeight;
+    double xLabelHeight = xLabel.isEmpty() ? 0 : FONT + 8;
+    double bottomMargin = belowAxis + xLabelHeight + (rows.isEmpty() ? 0 : 6 + rows.size() * LEGEND_ROW) + 8;
+    // A side legend taller than the plot area makes the whole chart taller instead of running off its bottom.
+    double sideHeight = side ? legend.size() * LEGEND_ROW : 0;
+    this.height = (int) Math.ceil(Math.max(height, plotTop + Math.max(sideHeight, 120) + bottomMargin));
     this.width = width;
-    plotRight = width - (legend.isEmpty() ? 20 : legendWidth + 28);
     plotBottom = this.height - bottomMargin;
+    xLabelBaseline = plotBottom + belowAxis + FONT + 4;
+    if (side) {
+      for (int i = 0; i < legend.size(); i++) {
+        this.legend.add(new PlacedEntry(legend.get(i), plotRight + 16, plotTop + 6 + i * LEGEND_ROW));
+      }
+    } else {
+      double y = plotBottom + belowAxis + xLabelHeight + 6 + LEGEND_ROW / 2;
+      for (List<LegendEntry> row : rows) {
+        double rowWidth = row.stream().mapToDouble(ChartFrame::entryWidth).sum() + 18 * (row.size() - 1);
+        double x = (plotLeft + plotRight - rowWidth) / 2;
+        for (LegendEntry e : row) {
+          this.legend.add(new PlacedEntry(e, x, y));
+          x += entryWidth(e) + 18;
+        }
+        y += LEGEND_ROW;
+      }
+    }
+  }
+
+  private static double entryWidth(LegendEntry e) {
+    return SWATCH + 6 + Svg.textWidth(e.label(), FONT);
+  }
+
+  /** Fills rows of at most {@code width} pixels with legend entries, in order. */
+  private static List<List<LegendEntry>> rows(List<LegendEntry> legend, double width) {
+    List<List<LegendEntry>> rows = new ArrayList<>();
+    List<LegendEntry> row = new ArrayList<>();
+    double used = 0;
+    for (LegendEntry e : legend) {
+      double w = entryWidth(e) + (row.isEmpty() ? 0 : 18);
+      if (!row.isEmpty() && used + w > width) {
+        rows.add(row);
+        row = new ArrayList<>();
+        w = entryWidth(e);
+        used = 0;
+      }
+      row.add(e);
+      used += w;
+    }
+    if (!row.isEmpty()) {
+      rows.add(row);
+    }
+    return rows;
   }
 
   /** The vertical pixel of a y value. */
@@ -105,7 +159,7 @@ final class ChartFrame {
     }
     out.append("</g>\n");
     if (!xLabel.isEmpty()) {
-      text(out, (plotLeft + plotRight) / 2, height - 10, xLabel, "middle", "");
+      text(out, (plotLeft + plotRight) / 2, xLabelBaseline, xLabel, "middle", "");
     }
   }
 
@@ -117,10 +171,10 @@ final class ChartFrame {
     out.append("</g>\n");
     if (!legend.isEmpty()) {
       out.append("<g class=\"legend\">\n");
-      double x = plotRight + 16;
-      for (int i = 0; i < legend.size(); i++) {
-        LegendEntry e = legend.get(i);
-        double y = plotTop + 6 + i * LEGEND_ROW;
+      for (PlacedEntry placed : legend) {
+        LegendEntry e = placed.entry();
+        double x = placed.x();
+        double y = placed.y();
         if (e.box()) {
           out.append("<rect x=\"").append(num(x + 4)).append("\" y=\"").append(num(y - 6))
               .append("\" width=\"14\" height=\"12\" fill=\"").append(e.color()).append("\"/>\n");

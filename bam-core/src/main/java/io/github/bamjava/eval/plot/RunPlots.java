@@ -1,6 +1,8 @@
 package io.github.bamjava.eval.plot;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +87,7 @@ public final class RunPlots {
         lr[i] /= peak;
       }
       thinned = thin(x, lr);
-      chart.series(String.format(Locale.ROOT, "learning rate ÷ %.2g", peak), thinned.x(), thinned.y());
+      chart.series("learning rate ÷ peak " + shortNumber(peak), thinned.x(), thinned.y());
     }
     return chart.toSvg();
   }
@@ -215,6 +217,16 @@ public final class RunPlots {
       ty[i] = y[j];
     }
     return new Series(tx, ty);
+  }
+
+  /** Three significant digits; scientific, as in 5e-5, where plain decimals would be long. */
+  static String shortNumber(double v) {
+    if (v != 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) {
+      String[] parts = String.format(Locale.ROOT, "%.2e", v).split("e");
+      String mantissa = new BigDecimal(parts[0]).stripTrailingZeros().toPlainString();
+      return mantissa + "e" + Integer.parseInt(parts[1]);
+    }
+    return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
   }
 
   private static double mean(Iterable<Double> values) {

@@ -2,11 +2,13 @@ package io.github.bamjava.eval.plot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,8 +45,7 @@ class MetricsLogReaderTest {
     assertThat(run.steps()).extracting(RunMetrics.Step::step).containsExactly(1L, 2L);
     RunMetrics.Step first = run.steps().get(0);
     assertThat(first).isEqualTo(new RunMetrics.Step(1, 0, 0.9, first.taskLoss(), 0.25, 1e-5, 1.5, 8, 400, 12.5));
-    assertThat(first.taskLoss()).containsExactly(
-        org.assertj.core.api.Assertions.entry("A", 0.8), org.assertj.core.api.Assertions.entry("B", 1.0));
+    assertThat(first.taskLoss()).containsExactly(entry("A", 0.8), entry("B", 1.0));
     assertThat(run.steps().get(1).taskLoss()).containsOnlyKeys("B");
     assertThat(run.epochs()).singleElement().satisfies(e -> {
       assertThat(e.step()).isEqualTo(2);
@@ -124,7 +125,7 @@ class MetricsLogReaderTest {
 
     assertThat(run.tasks()).containsExactlyElementsOf(SampleRun.TASKS);
     assertThat(run.steps()).extracting(RunMetrics.Step::step)
-        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 30).boxed().toList());
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
     assertThat(run.epochs()).extracting(RunMetrics.Epoch::epoch).containsExactly(0, 1, 2);
     assertThat(run.epochs()).allSatisfy(e -> assertThat(e.taskCounts().values().stream()
         .mapToLong(Long::longValue).sum()).isEqualTo(10 * 8));

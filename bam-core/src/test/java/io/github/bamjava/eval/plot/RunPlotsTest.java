@@ -70,6 +70,14 @@ class RunPlotsTest {
   }
 
   @Test
+  void peakLearningRateIsWrittenShort() {
+    assertThat(RunPlots.shortNumber(5e-5)).isEqualTo("5e-5");
+    assertThat(RunPlots.shortNumber(2.5e-5)).isEqualTo("2.5e-5");
+    assertThat(RunPlots.shortNumber(0.001)).isEqualTo("0.001");
+    assertThat(RunPlots.shortNumber(0.1234)).isEqualTo("0.123");
+  }
+
+  @Test
   void longRunsAreThinned() throws Exception {
     SampleRun sample = new SampleRun(1500, 2, 4);
     Path log = dir.resolve("metrics.jsonl");
@@ -100,6 +108,17 @@ class RunPlotsTest {
     Path log = out.resolve("metrics.jsonl");
     sample.write(log, 4600);
     RunPlots.write(log, out);
+    List<String> glue = List.of("CoLA", "SST-2", "MRPC", "STS-B", "QQP", "MNLI", "QNLI", "RTE", "WNLI");
+    String methods = BarChart.of("GLUE dev score per method (mean ± std over 3 seeds)", glue)
+        .yLabel("dev score").includeY(1)
+        .group("Single", new double[] {0.6, 0.93, 0.87, 0.89, 0.91, 0.86, 0.92, 0.7, 0.56},
+            new double[] {0.02, 0.004, 0.01, 0.003, 0.001, 0.002, 0.003, 0.03, 0.0})
+        .group("Multi", new double[] {0.59, 0.935, 0.89, 0.9, 0.905, 0.855, 0.915, 0.78, 0.56},
+            new double[] {0.015, 0.003, 0.012, 0.004, 0.001, 0.002, 0.002, 0.02, 0.0})
+        .group("Single→Multi (BAM)", new double[] {0.62, 0.94, 0.9, 0.9, 0.912, 0.865, 0.925, 0.8, 0.56},
+            new double[] {0.01, 0.002, 0.008, 0.003, 0.001, 0.001, 0.002, 0.025, 0.0})
+        .toSvg();
+    Files.writeString(out.resolve("methods.svg"), methods, StandardCharsets.UTF_8);
   }
 
   private static Document svg(Path file) throws Exception {

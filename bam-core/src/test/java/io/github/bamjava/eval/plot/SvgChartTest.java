@@ -61,6 +61,23 @@ class SvgChartTest {
   }
 
   @Test
+  void longLegendLabelsGoUnderThePlotInsteadOfSqueezingIt() throws Exception {
+    String label = "a rather long series name that would take a third of the chart";
+    Document doc = parse(SvgChart.line("t").series(label, new double[] {1, 2}, new double[] {1, 2})
+        .series("short", new double[] {1, 2}, new double[] {2, 1}).toSvg());
+
+    Element axes = elements(doc, "g", "axes").get(0);
+    Element xAxis = (Element) axes.getElementsByTagNameNS("*", "line").item(1);
+    double plotBottom = Double.parseDouble(xAxis.getAttribute("y1"));
+    double plotRight = Double.parseDouble(xAxis.getAttribute("x2"));
+    assertThat(plotRight).isGreaterThan(700);
+    assertThat(elements(doc, "text", "legend-label")).extracting(Element::getTextContent)
+        .containsExactly(label, "short");
+    assertThat(elements(doc, "text", "legend-label"))
+        .allSatisfy(t -> assertThat(Double.parseDouble(t.getAttribute("y"))).isGreaterThan(plotBottom + 20));
+  }
+
+  @Test
   void emptyChartSaysSo() throws Exception {
     Document doc = parse(SvgChart.line("nothing").series("s", new double[0], new double[0]).toSvg());
 
