@@ -38,6 +38,9 @@ public final class MetricsLogReader {
     Map<Long, RunMetrics.Step> steps = new TreeMap<>();
     Map<Integer, RunMetrics.Epoch> epochs = new TreeMap<>();
     Set<String> otherTasks = new LinkedHashSet<>();
+    // A run killed mid-write leaves a torn line; it is tolerated when the start record of the resumed run
+    // follows it, and an error anywhere else.
+    MetricsLogFormatException torn = null;
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       long lineNumber = 0;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -47,6 +50,10 @@ public final class MetricsLogReader {
         }
         try {
           JsonObject o = parseObject(line);
+          if (torn != null && !"start".equals(string(o, "type"))) {
+            throw torn;
+          }
+          torn = null;
           switch (string(o, "type")) {
             case "start" -> {
               // A resume writes a new start record; it describes the same run, so the last one is as good.
@@ -94,9 +101,15 @@ public final class MetricsLogReader {
           }
         } catch (JsonParseException | IllegalArgumentException | IllegalStateException
             | UnsupportedOperationException e) {
-          throw new MetricsLogFormatException(file, lineNumber, e.getMessage(), e);
+          if (torn != null) {
+            throw torn;
+          }
+          torn = new MetricsLogFormatException(file, lineNumber, e.getMessage(), e);
         }
       }
+    }
+    if (torn != null) {
+      throw torn;
     }
     Set<String> tasks = new LinkedHashSet<>(startTasks);
     tasks.addAll(otherTasks);

@@ -81,6 +81,14 @@ class MetricsLogReaderTest {
   }
 
   @Test
+  void tornLineOfAKilledRunIsSkippedWhenTheResumedRunStartsAfterIt() throws IOException {
+    Path file = log(START, step(1, 0.9, "{}"), "{\"type\":\"step\",\"step\":2,\"epo", START, step(2, 0.8, "{}"));
+    assertThat(MetricsLogReader.read(file).steps()).hasSize(2);
+    Path notResumed = log(START, "{\"type\":\"step\",\"step\":2,\"epo", step(2, 0.8, "{}"));
+    assertThatThrownBy(() -> MetricsLogReader.read(notResumed)).hasMessageStartingWith(notResumed + ":2: ");
+  }
+
+  @Test
   void recordsWithMissingOrMistypedFieldsAreMalformed() throws IOException {
     Path missing = log(START, "{\"type\":\"step\",\"step\":1}");
     assertThatThrownBy(() -> MetricsLogReader.read(missing)).hasMessage(missing + ":2: missing field \"epoch\"");
