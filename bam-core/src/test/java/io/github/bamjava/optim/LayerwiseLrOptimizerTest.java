@@ -128,19 +128,20 @@ class LayerwiseLrOptimizerTest {
       opt.step();
       assertThat(opt.lastGradNorm()).isCloseTo(0.5, within(1e-7));
       assertThat(opt.stepCount()).isEqualTo(1);
-      // m = 0.1·g = (0.03, −0.04); v = 0.001·g² = (9e-5, 1.6e-4)
+      // m = 0.1·g = (0.03, −0.04); v = 0.001·g² = (9e-5, 1.6e-4). The fused native update takes float
+      // hyper-parameters (1 − 0.999f = 0.00099998713), hence tolerances at float precision.
       OptimizerState state = opt.state();
       assertThat(state.stepCount()).isEqualTo(1);
       assertThat(state.tensors().get("m/heads.t.weight").values())
-          .containsExactly(new float[] {0.03f, -0.04f}, within(1e-8f));
+          .containsExactly(new float[] {0.03f, -0.04f}, within(1e-7f));
       assertThat(state.tensors().get("v/heads.t.weight").values())
-          .containsExactly(new float[] {9e-5f, 1.6e-4f}, within(1e-10f));
+          .containsExactly(new float[] {9e-5f, 1.6e-4f}, within(1e-8f));
       // update = m / (sqrt(v) + 1e-6) + 0.01·p
       //   w0: 0.03 / (0.00948683298 + 1e-6) + 0.01 = 3.16194436197 + 0.01 = 3.17194436197
       //   w1: −0.04 / (0.01264911064 + 1e-6) + 0.02 = −3.16202767993 + 0.02 = −3.14202767993
       // p − 0.1·update = (0.682805563803, 2.314202767993)
       assertThat(values(params, "heads.t.weight"))
-          .containsExactly(new float[] {0.6828055638f, 2.3142027680f}, within(2e-7f));
+          .containsExactly(new float[] {0.6828055638f, 2.3142027680f}, within(5e-6f)); // v carries 1.2e-5 relative
     }
   }
 
@@ -170,9 +171,9 @@ class LayerwiseLrOptimizerTest {
       assertThat(opt.lastGradNorm()).isCloseTo(5.0, within(1e-6));
       // m = 0.1·clipped g
       assertThat(opt.state().tensors().get("m/heads.a.weight").values())
-          .containsExactly(new float[] {0.06f}, within(1e-8f));
+          .containsExactly(new float[] {0.06f}, within(1e-7f));
       assertThat(opt.state().tensors().get("m/heads.b.weight").values())
-          .containsExactly(new float[] {0.08f}, within(1e-8f));
+          .containsExactly(new float[] {0.08f}, within(1e-7f));
     }
   }
 
@@ -186,7 +187,7 @@ class LayerwiseLrOptimizerTest {
       opt.step();
       assertThat(opt.lastGradNorm()).isCloseTo(0.5, within(1e-7));
       assertThat(opt.state().tensors().get("m/heads.a.weight").values())
-          .containsExactly(new float[] {0.03f, 0.04f}, within(1e-8f));
+          .containsExactly(new float[] {0.03f, 0.04f}, within(1e-7f));
     }
   }
 
@@ -200,7 +201,7 @@ class LayerwiseLrOptimizerTest {
       opt.step();
       // Two passes of g = 0.2 add up to 0.4: m = 0.04.
       assertThat(opt.state().tensors().get("m/heads.a.weight").values())
-          .containsExactly(new float[] {0.04f}, within(1e-8f));
+          .containsExactly(new float[] {0.04f}, within(1e-7f));
       try (NDArray grad = params.get("heads.a.weight").getArray().getGradient()) {
         assertThat(grad.toFloatArray()).containsExactly(0f);
       }
@@ -208,7 +209,7 @@ class LayerwiseLrOptimizerTest {
       opt.step();
       // The second step saw only its own pass: m = 0.9·0.04 + 0.1·0.2 = 0.056.
       assertThat(opt.state().tensors().get("m/heads.a.weight").values())
-          .containsExactly(new float[] {0.056f}, within(1e-8f));
+          .containsExactly(new float[] {0.056f}, within(1e-7f));
     }
   }
 
