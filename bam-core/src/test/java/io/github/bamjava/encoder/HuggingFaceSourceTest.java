@@ -163,4 +163,17 @@ class HuggingFaceSourceTest {
         .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining(dir.resolve("config.json").toString());
   }
+
+  @Test
+  void twoTensorsForTheSameParameterAreAnError() throws IOException {
+    Map<String, HostTensor> both = new LinkedHashMap<>(weights);
+    both.put("bert.pooler.dense.bias", weights.get("pooler.dense.bias"));
+    both.put("embeddings.LayerNorm.gamma", weights.get("embeddings.LayerNorm.weight"));
+    Path file = writeWeights(both);
+
+    assertThatThrownBy(() -> EncoderSource.huggingFace(dir).load(manager))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("pooler.dense.bias and bert.pooler.dense.bias");
+  }
 }
