@@ -87,6 +87,8 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
       checkArgument(t.task.equals(first.task) && t.kind.equals(first.kind) && t.fingerprint.equals(first.fingerprint),
           "cannot average teachers of different tasks, label spaces or examples: %s/%s and %s/%s", first.task,
           abbreviate(first.fingerprint), t.task, abbreviate(t.fingerprint));
+      checkArgument(t.size() == first.size(), "cannot average teachers for %s with %s and %s predictions",
+          first.task, first.size(), t.size());
       for (int i = 0; i < sum.length; i++) {
         for (int j = 0; j < sum[i].length; j++) {
           sum[i][j] += t.values[i][j] / teachers.size();
@@ -130,18 +132,18 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
       checkArgument(m.containsKey(key), "%s: manifest lacks '%s'", file, key);
     }
     TaskKind kind;
-    if ("classification".equals(m.get("kind"))) {
-      List<String> labels = new Gson().fromJson(m.get("labels"), new TypeToken<List<String>>() {}.getType());
-      kind = new TaskKind.Classification(labels);
-    } else if ("regression".equals(m.get("kind"))) {
-      List<Double> range = new Gson().fromJson(m.get("labels"), new TypeToken<List<Double>>() {}.getType());
-      kind = new TaskKind.Regression(range.get(0), range.get(1));
-    } else {
-      throw new IllegalArgumentException(file + ": unknown kind '" + m.get("kind") + "'");
+    int n;
+    try {
+      kind = kindOf(m.get("kind"), m.get("labels"));
+      n = Integer.parseInt(m.get("examples"));
+      checkArgument(n >= 0, "negative example count %s", n);
+    } catch (RuntimeException e) {
+      // Malformed JSON, a non-numeric count, a range that is not [min, max]: name the file and the field.
+      throw new IllegalArgumentException(file + ": malformed manifest (kind " + m.get("kind") + ", labels "
+          + m.get("labels") + ", examples " + m.get("examples") + "): " + e.getMessage(), e);
     }
     HostTensor t = SafeTensors.read(file).get("predictions");
     checkArgument(t != null, "%s holds no 'predictions' tensor", file);
-    int n = Integer.parseInt(m.get("examples"));
     int k = kind.outputSize();
     checkArgument(t.shape().length == 2 && t.shape()[0] == n && t.shape()[1] == k,
         "%s: predictions have shape %s but the manifest says %s examples x %s outputs", file, t.shapeString(), n,
@@ -151,6 +153,20 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
       System.arraycopy(t.values(), i * k, values[i], 0, k);
     }
     return new TeacherPredictions(m.get("task"), kind, m.get("fingerprint"), values);
+  }
+
+  private static TaskKind kindOf(String kind, String labels) {
+    if ("classification".equals(kind)) {
+      List<String> names = new Gson().fromJson(labels, new TypeToken<List<String>>() {}.getType());
+      checkArgument(names != null, "no labels");
+      return new TaskKind.Classification(names);
+    }
+    if ("regression".equals(kind)) {
+      List<Double> range = new Gson().fromJson(labels, new TypeToken<List<Double>>() {}.getType());
+      checkArgument(range != null && range.size() == 2, "a regression range is [min, max], got %s", labels);
+      return new TaskKind.Regression(range.get(0), range.get(1));
+    }
+    throw new IllegalArgumentException("unknown kind '" + kind + "'");
   }
 
   private static String abbreviate(String fingerprint) {

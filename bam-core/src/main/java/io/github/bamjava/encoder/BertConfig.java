@@ -98,7 +98,9 @@ public record BertConfig(
     JsonObject json;
     try {
       JsonElement root = JsonParser.parseString(text);
-      checkArgument(root.isJsonObject(), "%s: expected a JSON object at the top level", file);
+      if (!root.isJsonObject()) {
+        throw new IOException(file + ": expected a JSON object at the top level, got " + abbreviate(text));
+      }
       json = root.getAsJsonObject();
     } catch (JsonParseException e) {
       throw new IOException(file + ": malformed JSON: " + e.getMessage(), e);
@@ -140,6 +142,11 @@ public record BertConfig(
     return gson.toJson(json);
   }
 
+  private static String abbreviate(String text) {
+    String t = text.strip();
+    return t.isEmpty() ? "an empty file" : t.length() > 40 ? t.substring(0, 40) + "…" : t;
+  }
+
   private static int requiredInt(JsonObject json, String field) {
     checkArgument(json.has(field) && !json.get(field).isJsonNull(), "required field '%s' is missing", field);
     return asInt(json, field);
@@ -155,6 +162,9 @@ public record BertConfig(
         "field '%s' must be a number, got %s", field, e);
     double value = e.getAsDouble();
     checkArgument(value == Math.rint(value), "field '%s' must be an integer, got %s", field, e);
+    // A cast would silently clamp 1e12 to Integer.MAX_VALUE.
+    checkArgument(value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE, "field '%s' is out of range: %s",
+        field, e);
     return (int) value;
   }
 

@@ -1,5 +1,7 @@
 package io.github.bamjava.encoder;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import io.github.bamjava.weights.HostTensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,14 +18,24 @@ final class CheckpointNames {
 
   record Split(Map<String, HostTensor> encoder, Map<String, HostTensor> heads) {}
 
-  static Split split(Map<String, HostTensor> tensors) {
+  /**
+   * @param source names the checkpoint in error messages
+   * @throws IllegalArgumentException when two tensors normalise to the same name ({@code bert.x} and
+   *     {@code x}, or {@code LayerNorm.gamma} and {@code LayerNorm.weight}): one would silently replace the other
+   */
+  static Split split(String source, Map<String, HostTensor> tensors) {
     Map<String, HostTensor> encoder = new LinkedHashMap<>();
+    Map<String, String> originalNames = new LinkedHashMap<>();
     Map<String, HostTensor> heads = new LinkedHashMap<>();
     tensors.forEach((name, tensor) -> {
       if (name.startsWith("heads.")) {
         heads.put(name, tensor);
       } else {
-        encoder.put(normalise(name), tensor);
+        String normalised = normalise(name);
+        String earlier = originalNames.putIfAbsent(normalised, name);
+        checkArgument(earlier == null, "%s holds both %s and %s, which name the same parameter %s", source,
+            earlier, name, normalised);
+        encoder.put(normalised, tensor);
       }
     });
     return new Split(encoder, heads);

@@ -87,7 +87,8 @@ public interface EncoderSource {
               : "";
           throw new NoSuchFileException(weightsFile.toString(), null, "model.safetensors not found" + hint);
         }
-        CheckpointNames.Split split = CheckpointNames.split(SafeTensors.read(weightsFile));
+        CheckpointNames.Split split = CheckpointNames.split(weightsFile.toString(),
+            SafeTensors.read(weightsFile));
         BertEncoder encoder = initialised(config, manager);
         StateDict.LoadReport report = StateDict.load(weightsFile.toString(), encoder.namedParameters(),
             split.encoder(), name -> name.startsWith("pooler."), CheckpointNames::isSkippable);

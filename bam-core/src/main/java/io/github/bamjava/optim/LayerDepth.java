@@ -79,12 +79,12 @@ public final class LayerDepth {
     }
     if (parameterName.startsWith("encoder.")) {
       Matcher m = LAYER.matcher(parameterName);
+      // Messages name the parameter as the caller wrote it, prefix included.
       checkArgument(m.matches(),
-          "parameter %s is under encoder. but not encoder.layer.<i>.…: cannot place it in a layer",
-          parameterName);
-      int index = parseIndex(parameterName, m);
+          "parameter %s is under encoder. but not encoder.layer.<i>.…: cannot place it in a layer", fullName);
+      int index = parseIndex(fullName, m);
       checkArgument(index < numLayers, "parameter %s is in layer %s but the model has %s layers",
-          parameterName, index, numLayers);
+          fullName, index, numLayers);
       return index + 1;
     }
     if (parameterName.startsWith("pooler.")) {

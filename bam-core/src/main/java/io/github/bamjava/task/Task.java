@@ -71,17 +71,25 @@ public final class Task {
     String label = example.label();
     checkArgument(label != null, "task %s: example %s has no label", name, example.id());
     if (kind instanceof TaskKind.Classification c) {
-      return c.indexOf(label);
+      return classIndex(c, example);
     }
     return (float) ((TaskKind.Regression) kind).scale(parseRegressionLabel(example));
   }
 
   /** The gold value used by metrics: the label index, or the regression label on its own scale. */
   public double gold(Example example) {
+    checkArgument(example.label() != null, "task %s: example %s has no label", name, example.id());
     if (kind instanceof TaskKind.Classification c) {
-      return c.indexOf(requireNonNull(example.label()));
+      return classIndex(c, example);
     }
     return parseRegressionLabel(example);
+  }
+
+  private int classIndex(TaskKind.Classification c, Example example) {
+    int index = c.labels().indexOf(example.label());
+    checkArgument(index >= 0, "task %s: example %s has label '%s', which is not in the label space %s", name,
+        example.id(), example.label(), c.labels());
+    return index;
   }
 
   private double parseRegressionLabel(Example example) {

@@ -56,4 +56,49 @@ class LayerDepthTest {
   void zeroLayersIsAnError() {
     assertThatThrownBy(() -> new LayerDepth(0)).hasMessageContaining("numLayers must be >= 1, got 0");
   }
+
+  @Test
+  void taskModelPrefixIsIgnored() {
+    // L = 12: embeddings 0, layer i -> i + 1, pooler L + 1 = 13, heads L + 2 = 14.
+    assertThat(bertBase.depth("bert.embeddings.word_embeddings.weight")).isEqualTo(0);
+    assertThat(bertBase.depth("bert.embeddings.LayerNorm.gamma")).isEqualTo(0);
+    assertThat(bertBase.depth("bert.encoder.layer.3.attention.self.query.weight")).isEqualTo(4);
+    assertThat(bertBase.depth("bert.encoder.layer.11.output.LayerNorm.beta")).isEqualTo(12);
+    assertThat(bertBase.depth("bert.pooler.dense.weight")).isEqualTo(13);
+    assertThat(bertBase.depth("heads.SST-2.dense.weight")).isEqualTo(14);
+    // 14 − 4 = 10 steps below the top, as without the prefix.
+    assertThat(bertBase.distanceFromTop("bert.encoder.layer.3.output.dense.bias"))
+        .isEqualTo(bertBase.distanceFromTop("encoder.layer.3.output.dense.bias"))
+        .isEqualTo(10);
+  }
+
+  @Test
+  void prefixedNamesAreCheckedLikePlainOnes() {
+    // The message names the parameter as given, prefix included.
+    assertThatThrownBy(() -> bertBase.depth("bert.encoder.layer.12.output.dense.weight"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bert.encoder.layer.12.output.dense.weight")
+        .hasMessageContaining("12 layers");
+    assertThatThrownBy(() -> bertBase.depth("bert.encoder.rel_embeddings.weight"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bert.encoder.rel_embeddings.weight");
+  }
+
+  @Test
+  void onlyALeadingBertPrefixIsStripped() {
+    // A head whose name merely contains "bert." stays a head; "bertx." is not the prefix.
+    assertThat(bertBase.depth("heads.bert.embeddings.weight")).isEqualTo(14);
+    assertThat(bertBase.depth("bertx.embeddings.weight")).isEqualTo(14);
+  }
+
+  @Test
+  void numberOfLayersIsInferredFromPrefixedNames() {
+    LayerDepth inferred = LayerDepth.inferredFrom(List.of("bert.embeddings.word_embeddings.weight",
+        "bert.encoder.layer.0.output.dense.weight", "bert.encoder.layer.3.output.dense.bias",
+        "bert.pooler.dense.weight", "heads.SST-2.dense.weight"));
+    // Largest index 3 -> L = 4: pooler at 5, heads at 6.
+    assertThat(inferred.numLayers()).isEqualTo(4);
+    assertThat(inferred.depth("bert.pooler.dense.weight")).isEqualTo(5);
+    assertThat(inferred.depth("heads.SST-2.dense.weight")).isEqualTo(6);
+  }
 }
