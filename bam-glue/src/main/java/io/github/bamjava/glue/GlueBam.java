@@ -404,7 +404,7 @@ public final class GlueBam {
       return this;
     }
 
-    /** The GLUE tasks to train; default every task found in the GLUE directory. */
+    /** The GLUE tasks to train, run and reported in GLUE's order; default every task found in the GLUE directory. */
     public Builder optTasks(Iterable<GlueTask> glueTasks) {
       tasks.clear();
       glueTasks.forEach(t -> tasks.add(requireNonNull(t, "task")));
