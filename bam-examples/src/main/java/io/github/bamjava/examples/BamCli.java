@@ -1,0 +1,103 @@
+package io.github.bamjava.examples;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code bam} command line: the BAM pipeline on the embedded sample or on GLUE, prediction with a saved
+ * model, and the GLUE download.
+ *
+ * <p>Exit codes a script can rely on: 0 success; 1 the command ran and failed (the message on stderr, the stack
+ * trace only with {@code --verbose}); 2 a usage error (unknown option, missing argument, bad value).
+ */
+@Command(name = "bam", mixinStandardHelpOptions = true, versionProvider = BamCli.Version.class,
+    description = {"Born-Again Multi-Task Networks (Clark et al., 2019) on BERT, in Java.",
+        "Single-task teachers are distilled into one multi-task student with teacher annealing.", ""},
+    subcommands = {QuickstartCommand.class, GlueCommand.class, PredictCommand.class, DownloadGlueCommand.class,
+        CommandLine.HelpCommand.class},
+    synopsisSubcommandLabel = "COMMAND",
+    footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.",
+        "Start with: bam quickstart"})
+public final class BamCli implements Runnable {
+
+  /** Exit code of a command that ran and failed. */
+  public static final int EXIT_FAILURE = 1;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "Print the stack trace of a failure.")
+  boolean verbose;
+
+  public static void main(String[] args) {
+    // Before any DJL class loads: DJL must never try the network (libtorch comes from the classpath).
+    System.setProperty("ai.djl.offline", "true");
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code; {@link #main} without the exit, for tests. */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured command line: exit codes and failure messages as the class comment says. */
+  public static CommandLine commandLine() {
+    System.setProperty("ai.djl.offline", "true");
+    CommandLine cli = new CommandLine(new BamCli());
+    cli.setExecutionExceptionHandler(BamCli::onFailure);
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing command: choose one of "
+        + String.join(", ", spec.subcommands().keySet()));
+  }
+
+  private static int onFailure(Exception e, CommandLine cmd, ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    boolean verbose = parsed.asCommandLineList().stream()
+        .anyMatch(c -> c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose"));
+    if (verbose) {
+      e.printStackTrace(err);
+    } else {
+      err.println("bam " + cmd.getCommandName() + ": " + message(e));
+    }
+    err.flush();
+    return EXIT_FAILURE;
+  }
+
+  /** The exception's message and its causes', which name what went wrong (a file, a value), without classes. */
+  static String message(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (t instanceof java.nio.file.NoSuchFileException && t.getMessage() != null
+          && !t.getMessage().contains("expected")) {
+        m = "no such file: " + m;
+      }
+      if (sb.indexOf(m) < 0) {
+        sb.append(sb.length() == 0 ? "" : ": ").append(m);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BamCli.class.getPackage().getImplementationVersion();
+      return new String[] {"bam " + (v == null ? "(development build)" : v),
+          "Java " + System.getProperty("java.version") + ", DJL 0.36 with PyTorch (CPU)"};
+    }
+  }
+}

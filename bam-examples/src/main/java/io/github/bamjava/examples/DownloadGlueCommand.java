@@ -1,0 +1,62 @@
+package io.github.bamjava.examples;
+
+import io.github.bamjava.glue.GlueDownloader;
+import io.github.bamjava.glue.GlueTask;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bam download-glue}: the official GLUE archives, unpacked into the standard layout. */
+@Command(name = "download-glue", mixinStandardHelpOptions = true,
+    header = "Download GLUE into the standard layout.",
+    description = {"Download GLUE into the standard layout (resumable; tasks already present are skipped).",
+        "MRPC has no public archive: pass --mrpc-url with a zip in GLUE layout, or place MRPC/ by hand.", ""})
+final class DownloadGlueCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The GLUE directory.")
+  Path output;
+
+  @Option(names = "--tasks", split = ",", paramLabel = "TASK", converter = GlueTaskConverter.class,
+      description = "Tasks to download, comma-separated (default: all; MRPC only with --mrpc-url).")
+  List<GlueTask> tasks = List.of();
+
+  @Option(names = "--mrpc-url", paramLabel = "URL", description = "The URL of a zip of MRPC in GLUE layout.")
+  URI mrpcUrl;
+
+  @Option(names = "--no-diagnostic", description = "Skip the AX diagnostic (downloaded by default).")
+  boolean noDiagnostic;
+
+  @Override
+  public Integer call() throws IOException {
+    GlueDownloader.Builder builder = GlueDownloader.builder();
+    if (mrpcUrl != null) {
+      builder.optUrl(GlueTask.MRPC, mrpcUrl);
+    }
+    GlueDownloader downloader = builder.build();
+    PrintWriter out = spec.commandLine().getOut();
+    List<GlueTask> wanted = new ArrayList<>(tasks.isEmpty() ? List.of(GlueTask.values()) : tasks);
+    if (tasks.isEmpty() && mrpcUrl == null) {
+      wanted.remove(GlueTask.MRPC);
+      out.println("skipping MRPC: it has no public archive (see --mrpc-url)");
+    }
+    for (GlueTask task : wanted) {
+      out.println("GLUE " + task.dirName() + " -> " + downloader.download(task, output));
+      out.flush();
+    }
+    if (!noDiagnostic) {
+      out.println("GLUE AX -> " + downloader.downloadDiagnostic(output));
+    }
+    out.flush();
+    return 0;
+  }
+}

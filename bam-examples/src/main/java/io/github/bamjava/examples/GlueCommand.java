@@ -1,0 +1,112 @@
+package io.github.bamjava.examples;
+
+import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.glue.GlueBam;
+import io.github.bamjava.glue.GlueTask;
+import io.github.bamjava.glue.Preset;
+import io.github.bamjava.glue.TrainCap;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code bam glue}: the BAM pipeline on a GLUE directory in the standard layout. */
+@Command(name = "glue", mixinStandardHelpOptions = true,
+    header = "The BAM pipeline on a GLUE directory.",
+    description = {"Run the BAM pipeline on a GLUE directory: teachers, predictions, student, optional",
+        "fine-tuning, dev results (results.md/.json) and GLUE submission files.",
+        "Re-running into the same --output reuses finished teachers and resumes an interrupted student.", ""})
+final class GlueCommand implements Callable<Integer> {
+
+  /** The named presets. */
+  enum PresetName {
+    cpu(Preset.CPU), paper(Preset.PAPER);
+
+    final Preset preset;
+
+    PresetName(Preset preset) {
+      this.preset = preset;
+    }
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--glue-dir", required = true, paramLabel = "DIR",
+      description = "GLUE data in the standard layout (DIR/SST-2/train.tsv, ...).")
+  Path glueDir;
+
+  @Option(names = "--tasks", split = ",", paramLabel = "TASK", converter = GlueTaskConverter.class,
+      description = "Tasks to train, comma-separated, e.g. CoLA,SST-2,MRPC (default: all found in --glue-dir).")
+  List<GlueTask> tasks = List.of();
+
+  @Option(names = "--preset", defaultValue = "cpu", paramLabel = "NAME",
+      description = "cpu (MiniLM on a few cores: 2,000 examples per task, max length 64, 3 epochs) or paper"
+          + " (the BAM paper's settings); default: ${DEFAULT-VALUE}.")
+  PresetName preset;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "bam-glue", paramLabel = "DIR",
+      description = "Output directory (default: ${DEFAULT-VALUE}).")
+  Path output;
+
+  @Option(names = "--encoder", paramLabel = "DIR",
+      description = "A HuggingFace BERT checkpoint directory (config.json, model.safetensors, tokenizer.json or"
+          + " vocab.txt); default: the embedded all-MiniLM-L6-v2.")
+  Path encoder;
+
+  @Option(names = "--train-cap", paramLabel = "N",
+      description = "Keep N training examples per task, chosen at random with a fixed seed; 0 keeps all"
+          + " (default: the preset's).")
+  Integer trainCap;
+
+  @Option(names = "--max-length", paramLabel = "N", description = "Longest input in tokens (default: the preset's).")
+  Integer maxLength;
+
+  @Option(names = "--finetune", description = "Fine-tune the student on each task after multi-task training.")
+  boolean finetune;
+
+  @Option(names = "--symmetric", description = "Also train MRPC and STS-B on every pair in swapped order.")
+  boolean symmetric;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of every training run (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws IOException {
+    Preset p = preset.preset;
+    if (trainCap != null && trainCap < 0) {
+      throw new ParameterException(spec.commandLine(), "--train-cap must be >= 0, got " + trainCap);
+    }
+    if (maxLength != null && maxLength < 3) {
+      throw new ParameterException(spec.commandLine(), "--max-length must be >= 3, got " + maxLength);
+    }
+    if (trainCap != null) {
+      p = p.withTrainCap(trainCap == 0 ? TrainCap.all() : TrainCap.random(trainCap, 13));
+    }
+    if (maxLength != null) {
+      p = p.withMaxLength(maxLength);
+    }
+    GlueBam.Builder builder = GlueBam.builder()
+        .setGlueDir(glueDir)
+        .setOutputDir(output)
+        .optTasks(tasks)
+        .optPreset(p)
+        .optSymmetricPairs(symmetric)
+        .optFinetune(finetune)
+        .optSeed(seed);
+    if (encoder != null) {
+      builder.optEncoder(EncoderSource.huggingFace(encoder));
+    }
+    GlueBam.Result result = builder.build().run();
+    PrintWriter out = spec.commandLine().getOut();
+    out.println();
+    out.print(result.markdown());
+    out.flush();
+    return 0;
+  }
+}

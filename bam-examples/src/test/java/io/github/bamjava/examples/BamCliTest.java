@@ -1,0 +1,140 @@
+package io.github.bamjava.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.bamjava.glue.GlueReader;
+import io.github.bamjava.glue.GlueTask;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.train.BornAgainTrainer;
+import io.github.bamjava.train.SyntheticTasks;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Parsing, exit codes and messages of the {@code bam} command line, and prediction with a tiny saved model. */
+class BamCliTest {
+
+  @TempDir Path tmp;
+
+  /** What one invocation printed and returned. */
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run bam(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = BamCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpAndVersionSucceed() {
+    Run help = bam("--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("quickstart", "glue", "predict", "download-glue", "Exit codes");
+    assertThat(bam("glue", "--help").out()).contains("--glue-dir", "--preset", "--train-cap", "--symmetric");
+    assertThat(bam("--version").exitCode()).isZero();
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    assertThat(bam().exitCode()).isEqualTo(2);
+    Run unknown = bam("--frobnicate");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("--frobnicate");
+    Run missing = bam("glue");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("--glue-dir");
+    Run badTask = bam("glue", "--glue-dir", tmp.toString(), "--tasks", "SST-2,NOPE");
+    assertThat(badTask.exitCode()).isEqualTo(2);
+    assertThat(badTask.err()).contains("NOPE");
+    assertThat(bam("glue", "--glue-dir", tmp.toString(), "--preset", "huge").exitCode()).isEqualTo(2);
+    assertThat(bam("glue", "--glue-dir", tmp.toString(), "--train-cap", "-1").exitCode()).isEqualTo(2);
+    assertThat(bam("predict", "--model", tmp.toString(), "--task", "x").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void runtimeFailuresExitWithOneAndAMessageWithoutStackTrace() {
+    Run r = bam("glue", "--glue-dir", tmp.resolve("no-such-dir").toString(), "--output", tmp.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).startsWith("bam glue: ").contains("no-such-dir").doesNotContain("\tat ");
+    Run verbose = bam("glue", "--verbose", "--glue-dir", tmp.resolve("no-such-dir").toString());
+    assertThat(verbose.exitCode()).isEqualTo(1);
+    assertThat(verbose.err()).contains("\tat ");
+  }
+
+  @Test
+  void predictPrintsOneLinePerInput() throws IOException {
+    Path model = BornAgainTrainer.builder()
+        .setEncoder(SyntheticTasks.tinyEncoder(3))
+        .addTask(SyntheticTasks.sentiment(32, 8, 1))
+        .setOutputDir(tmp.resolve("run"))
+        .optEpochs(1)
+        .optBatchSize(16)
+        .build()
+        .train()
+        .modelDir();
+
+    Run r = bam("predict", "--model", model.toString(), "--task", "sentiment", "good waa wab", "bad wac");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).matches("[01]\t[01]\\.\\d{4}\tgood waa wab");
+    assertThat(lines.get(1)).matches("[01]\t[01]\\.\\d{4}\tbad wac");
+
+    Path input = Files.writeString(tmp.resolve("in.txt"), "great wad\n\nsad wae\n");
+    assertThat(bam("predict", "--model", model.toString(), "--task", "sentiment", "--input", input.toString())
+        .out().lines()).hasSize(2);
+
+    Run unknownTask = bam("predict", "--model", model.toString(), "--task", "SST-2", "good");
+    assertThat(unknownTask.exitCode()).isEqualTo(1);
+    assertThat(unknownTask.err()).contains("SST-2", "sentiment");
+  }
+
+  @Test
+  void pairInputsSplitAtTabOrSeparator() {
+    assertThat(PredictCommand.parse("0", "a b\tc d").textB()).isEqualTo("c d");
+    assertThat(PredictCommand.parse("0", "a b ||| c d").textA()).isEqualTo("a b");
+    assertThat(PredictCommand.parse("0", "a b").isPair()).isFalse();
+  }
+
+  @Test
+  void theQuickstartSampleIsValidGlueData() throws IOException {
+    Path data = QuickstartCommand.extractSample(tmp.resolve("data"));
+    GlueReader reader = GlueReader.of(data);
+    assertThat(GlueReader.availableTasks(data)).containsExactlyInAnyOrderElementsOf(QuickstartCommand.TASKS);
+    for (GlueTask task : QuickstartCommand.TASKS) {
+      Task t = reader.read(task);
+      assertThat(t.train()).hasSize(240);
+      assertThat(t.dev()).hasSize(60);
+      assertThat(t.test()).hasSize(20);
+    }
+  }
+
+  @Test
+  void customTsvTaskHoldsOutEveryFifthLine() throws IOException {
+    StringBuilder tsv = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      tsv.append("text ").append(i).append('\t').append(i % 2 == 0 ? "yes" : "no").append('\n');
+    }
+    Path file = Files.writeString(tmp.resolve("my task.tsv"), tsv);
+
+    Task task = CustomTaskExample.readTsvTask(file);
+
+    assertThat(task.name()).isEqualTo("my_task");
+    assertThat(task.train()).hasSize(8);
+    assertThat(task.dev()).hasSize(2);
+    Files.writeString(file, "a\tb\tyes\nc\tno\n");
+    assertThatThrownBy(() -> CustomTaskExample.readTsvTask(file)).hasMessageContaining("line 2");
+  }
+}

@@ -1,0 +1,154 @@
+package io.github.bamjava.glue;
+
+import static io.github.bamjava.glue.GlueFixtures.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.bamjava.task.Example;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.train.SyntheticTasks;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole pipeline on a tiny GLUE-layout fixture and a tiny random encoder. */
+class GlueBamTest {
+
+  private static final List<String> POSITIVE = List.of("good", "great", "fine", "nice");
+  private static final List<String> NEGATIVE = List.of("bad", "awful", "poor", "sad");
+
+  /** Seconds-long stages: what is tested is the wiring, not the accuracy. */
+  private static final Preset TINY = new Preset("tiny", new Preset.Stage(1e-3, 16, 1),
+      new Preset.Stage(1e-3, 16, 1), new Preset.Stage(5e-4, 16, 1), 32, TrainCap.all(), 0.9, 0.75);
+
+  @TempDir Path tmp;
+
+  @Test
+  void runsThePipelineAndReusesFinishedTeachersOnASecondRun() throws IOException {
+    Path glue = tmp.resolve("glue");
+    writeFixture(glue);
+    Path out = tmp.resolve("out");
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    GlueBam bam = GlueBam.builder()
+        .setGlueDir(glue)
+        .setOutputDir(out)
+        .optEncoder(SyntheticTasks.tinyEncoder(7))
+        .optPreset(TINY)
+        .optSymmetricPairs(true)
+        .optFinetune(true)
+        .optProgress(new PrintStream(progress, true, StandardCharsets.UTF_8))
+        .build();
+
+    GlueBam.Result result = bam.run();
+
+    for (String task : List.of("SST-2", "STS-B")) {
+      assertThat(out.resolve("teachers/" + task + "/model/tasks.json")).isRegularFile();
+      assertThat(out.resolve("teachers/" + task + ".predictions.safetensors")).isRegularFile();
+      assertThat(out.resolve("finetune/" + task + "/model/tasks.json")).isRegularFile();
+    }
+    assertThat(out.resolve("student/model/tasks.json")).isRegularFile();
+    assertThat(result.scores()).containsOnlyKeys(GlueBam.SINGLE, GlueBam.BAM, GlueBam.BAM_FINETUNED);
+    assertThat(result.scores().get(GlueBam.BAM).rows()).extracting(GlueScore.Row::name)
+        .containsExactly("SST-2", "STS-B");
+    String md = Files.readString(out.resolve("results.md"));
+    assertThat(md).contains("| Task | Single | BAM | BAM+FT |", "| SST-2 |", "| STS-B |", "GLUE score");
+    assertThat(Files.readString(out.resolve("results.json"))).contains("\"preset\": \"tiny\"", "\"BAM\"",
+        "\"glueScore\"");
+    assertThat(result.submissionFiles()).containsExactly(out.resolve("submission/SST-2.tsv"),
+        out.resolve("submission/STS-B.tsv"));
+    List<String> sst = Files.readAllLines(out.resolve("submission/SST-2.tsv"));
+    assertThat(sst).hasSize(21).first().isEqualTo("index\tprediction");
+    assertThat(sst.subList(1, sst.size())).allMatch(l -> l.matches("\\d+\t[01]"));
+    List<String> sts = Files.readAllLines(out.resolve("submission/STS-B.tsv"));
+    assertThat(sts.subList(1, sts.size())).hasSize(20).allMatch(l -> l.matches("\\d+\t\\d\\.\\d{1,3}|\\d+\t\\d"));
+    // Symmetric pairs: STS-B's teacher saw every pair in both orders.
+    assertThat(progress.toString(StandardCharsets.UTF_8))
+        .contains("teacher 1/2: SST-2", "teacher 2/2: STS-B (120 train");
+
+    Path teacherWeights = out.resolve("teachers/SST-2/model/model.safetensors");
+    Path predictions = out.resolve("teachers/STS-B.predictions.safetensors");
+    FileTime weightsTime = Files.getLastModifiedTime(teacherWeights);
+    FileTime predictionsTime = Files.getLastModifiedTime(predictions);
+    progress.reset();
+
+    GlueBam.Result again = bam.run();
+
+    assertThat(Files.getLastModifiedTime(teacherWeights)).isEqualTo(weightsTime);
+    assertThat(Files.getLastModifiedTime(predictions)).isEqualTo(predictionsTime);
+    assertThat(progress.toString(StandardCharsets.UTF_8))
+        .contains("teacher 1/2: SST-2: reusing the finished teacher", "reusing predictions");
+    assertThat(again.scores().get(GlueBam.SINGLE).glueScore())
+        .isEqualTo(result.scores().get(GlueBam.SINGLE).glueScore());
+    // The student resumed from its final checkpoint: the same model, the same scores.
+    assertThat(again.scores().get(GlueBam.BAM).glueScore())
+        .isEqualTo(result.scores().get(GlueBam.BAM).glueScore());
+  }
+
+  @Test
+  void swappedPairsDoubleTheTrainingSetAndKeepDevAndTest() {
+    Task task = Task.builder("MRPC", TaskKind.Classification.of("0", "1"))
+        .setTrain(List.of(Example.pair("a", "one", "two", "1")))
+        .optDev(List.of(Example.pair("d", "x", "y", "0")))
+        .build();
+
+    Task swapped = GlueBam.withSwappedPairs(task);
+
+    assertThat(swapped.train()).containsExactly(Example.pair("a", "one", "two", "1"),
+        Example.pair("a-swapped", "two", "one", "1"));
+    assertThat(swapped.dev()).isEqualTo(task.dev());
+  }
+
+  @Test
+  void refusesAMissingGlueDirectoryAndAnEmptyOne() throws IOException {
+    assertThatThrownBy(() -> GlueBam.builder().setGlueDir(tmp.resolve("nope")).setOutputDir(tmp).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    GlueBam bam = GlueBam.builder().setGlueDir(empty).setOutputDir(tmp.resolve("o")).optProgress(null).build();
+    assertThatThrownBy(bam::run).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no GLUE task found").hasMessageContaining("empty");
+  }
+
+  /** SST-2 and STS-B with 60 train, 20 dev and 20 test rows over {@link SyntheticTasks#vocabulary()}. */
+  private static void writeFixture(Path glue) throws IOException {
+    Random r = new Random(3);
+    List<String> fillers = SyntheticTasks.vocabulary().subList(16, SyntheticTasks.vocabulary().size());
+    for (String split : List.of("train", "dev", "test")) {
+      int n = split.equals("train") ? 60 : 20;
+      List<String> sst = new ArrayList<>();
+      List<String> sts = new ArrayList<>();
+      sst.add(split.equals("test") ? row("index", "sentence") : row("sentence", "label"));
+      sts.add(row("index", "genre", "filename", "year", "old_index", "source1", "source2", "sentence1",
+          "sentence2") + (split.equals("test") ? "" : "\tscore"));
+      for (int i = 0; i < n; i++) {
+        boolean positive = r.nextBoolean();
+        String sentence = words(r, fillers) + " " + (positive ? POSITIVE : NEGATIVE).get(r.nextInt(4));
+        sst.add(split.equals("test") ? row(Integer.toString(i), sentence) : row(sentence, positive ? "1" : "0"));
+        int stars = r.nextInt(6);
+        String b = words(r, fillers) + " star".repeat(stars);
+        String sts9 = row(Integer.toString(i), "main", "fixture", "2024", "0", "none", "none", words(r, fillers),
+            b);
+        sts.add(split.equals("test") ? sts9 : sts9 + "\t" + stars + ".000");
+      }
+      GlueFixtures.write(glue, "SST-2/" + split + ".tsv", sst.toArray(new String[0]));
+      GlueFixtures.write(glue, "STS-B/" + split + ".tsv", sts.toArray(new String[0]));
+    }
+  }
+
+  private static String words(Random r, List<String> fillers) {
+    List<String> w = new ArrayList<>();
+    for (int i = 0; i < 3 + r.nextInt(4); i++) {
+      w.add(fillers.get(r.nextInt(fillers.size())));
+    }
+    return String.join(" ", w);
+  }
+}
