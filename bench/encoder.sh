@@ -1,32 +1,53 @@
 #!/usr/bin/env bash
 # Side-by-side encoder benchmark: the plain-PyTorch peer (../shared/peer/run.sh) and our Java encoder, in the
-# same run on the same machine, at the same shapes. Prints both RESULT lines and the Java/peer ratio.
-# Usage: bench/encoder.sh [--config minilm|base] [--batch 32] [--seq 128] [--mode train|infer] [--steps 10]
-#        [--memory-steps 1000]   (also trains that many steps in Java and prints resident memory growth)
+# same run on the same machine, at the same shapes, alternating for --rounds rounds. Prints every RESULT line
+# and a SUMMARY per mode with the Java/peer ratio of each round.
+#   Java runs twice per round: with the process's default malloc settings, and with the settings the `bam`
+#   launcher uses (MALLOC_*; see docs/benchmarks.md). The peer runs as shipped.
+# Usage: bench/encoder.sh [--config minilm|base] [--batch 32] [--seq 128] [--mode train|infer|both]
+#        [--steps 10] [--rounds 1] [--memory-steps 0]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peer=${PEER:-$root/../shared/peer/run.sh}
-config=minilm batch=32 seq=128 mode=train steps=10 memory=0
+config=minilm batch=32 seq=128 mode=train steps=10 rounds=1 memory=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --config) config=$2 ;; --batch) batch=$2 ;; --seq) seq=$2 ;; --mode) mode=$2 ;; --steps) steps=$2 ;;
-    --memory-steps) memory=$2 ;;
+    --rounds) rounds=$2 ;; --memory-steps) memory=$2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift 2
 done
 jar=$root/bam-examples/target/bam.jar
-if [[ ! -f $jar ]]; then
-  (cd "$root" && mvn -B -q -DskipTests package)
-fi
-echo "== $(date -u +%F) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
-peer_out=$("$peer" --config "$config" --batch "$batch" --infer-batch "$batch" --seq "$seq" --mode "$mode" \
-  --steps "$steps" | tee /dev/stderr | grep '^RESULT')
-java_out=$(java -Xmx8g -cp "$jar:$root/bam-examples/target/lib/*" \
-  io.github.bamjava.examples.bench.EncoderBenchmark --config "$config" --batch "$batch" --seq "$seq" \
-  --mode "$mode" --steps "$steps" --memory-steps "$memory" 2> >(grep -v 'WARN\|LegacyTypeDispatch' >&2) \
-  | tee /dev/stderr | grep -E '^(RESULT|MEMORY)')
-rate() { grep "^RESULT" <<<"$1" | sed -E 's/.* ([0-9.]+) seq\/s.*/\1/'; }
-p=$(rate "$peer_out"); j=$(rate "$java_out")
-echo "SUMMARY $config $mode B=$batch S=$seq java $j seq/s  peer $p seq/s  ratio $(python3 -c "print(f'{$j/$p:.2f}')")x"
-grep '^MEMORY' <<<"$java_out" || true
+[[ -f $jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
+tmp=$(mktemp -d)
+java_run() {
+  java -Xmx8g -cp "$jar:$root/bam-examples/target/lib/*" io.github.bamjava.examples.bench.EncoderBenchmark \
+    --config "$config" --batch "$batch" --seq "$seq" --mode "$mode" --steps "$steps" --memory-steps "$memory" \
+    2>/dev/null | grep -E '^(RESULT|SPLIT|MEMORY)'
+}
+rate() { grep "^RESULT $config $1 " "$2" | sed -E 's/.* ([0-9.]+) seq\/s.*/\1/'; }
+echo "== $(date -u '+%F %H:%M') UTC, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
+for r in $(seq 1 "$rounds"); do
+  "$peer" --config "$config" --batch "$batch" --infer-batch "$batch" --seq "$seq" --mode "$mode" \
+    --steps "$steps" > "$tmp/peer" 2>&1 || { cat "$tmp/peer"; exit 1; }
+  java_run > "$tmp/java"
+  MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 java_run \
+    > "$tmp/tuned"
+  echo "-- round $r"
+  sed 's/^/peer        /' < <(grep '^RESULT' "$tmp/peer")
+  sed 's/^/java        /' "$tmp/java"
+  sed 's/^/java-malloc /' "$tmp/tuned"
+  for m in train infer; do
+    p=$(rate $m "$tmp/peer"); j=$(rate $m "$tmp/java"); t=$(rate $m "$tmp/tuned")
+    [[ -n $p && -n $j ]] || continue
+    python3 - "$config" "$m" "$batch" "$seq" "$p" "$j" "$t" <<'PY'
+import sys
+c, m, b, s, p, j, t = sys.argv[1:]
+p, j, t = float(p), float(j), float(t)
+print(f"SUMMARY {c} {m} B={b} S={s}: peer {p:.2f} seq/s, java {j:.2f} ({j/p:.2f}x), "
+      f"java with bam's malloc settings {t:.2f} ({t/p:.2f}x)")
+PY
+  done
+done
+rm -rf "$tmp"

@@ -15,7 +15,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
-import io.github.bamjava.distill.AnnealedTarget;
 import io.github.bamjava.distill.DistillationLoss;
 import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
@@ -30,7 +29,6 @@ import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskKinds;
-import io.github.bamjava.text.Encoding;
 import io.github.bamjava.text.PairTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,15 +103,6 @@ public final class BornAgainTrainer {
       kinds.add(tasks.get(t).kind());
       weights[t] = cfg.taskWeights.getOrDefault(tasks.get(t).name(), 1f).floatValue();
     }
-    float[][][] teacherRows = new float[tasks.size()][][];
-    for (int t = 0; t < tasks.size(); t++) {
-      TeacherPredictions teacher = cfg.teachers.get(names.get(t));
-      if (teacher != null) {
-        teacher.checkMatches(tasks.get(t), tasks.get(t).train());
-        teacherRows[t] = teacher.values();
-      }
-    }
-
     Engine.getInstance().setRandomSeed((int) cfg.seed);
     try (NDManager manager = NDManager.newBaseManager()) {
       PretrainedEncoder pretrained = cfg.encoder.load(manager);
@@ -124,26 +113,10 @@ public final class BornAgainTrainer {
       BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks));
       PairTokenizer tokenizer = pretrained.tokenizer();
 
-      List<List<Encoding>> encodings = new ArrayList<>();
-      int[][] lengths = new int[tasks.size()][];
-      float[][] gold = new float[tasks.size()][];
-      for (int t = 0; t < tasks.size(); t++) {
-        Task task = tasks.get(t);
-        List<Encoding> enc = new ArrayList<>(task.train().size());
-        lengths[t] = new int[task.train().size()];
-        gold[t] = new float[task.train().size()];
-        for (int i = 0; i < task.train().size(); i++) {
-          var e = task.train().get(i);
-          Encoding encoding = tokenizer.encode(e.textA(), e.textB(), cfg.maxLength);
-          enc.add(encoding);
-          lengths[t][i] = encoding.length();
-          gold[t][i] = task.target(e);
-        }
-        encodings.add(enc);
-      }
+      TrainingData data = new TrainingData(tasks, cfg.teachers, tokenizer, cfg.maxLength);
       int examplesPerEpoch = cfg.examplesPerEpoch > 0 ? cfg.examplesPerEpoch
           : tasks.stream().mapToInt(t -> t.train().size()).sum();
-      MixedBatcher batcher = new MixedBatcher(lengths, cfg.sampler, cfg.batchSize, examplesPerEpoch, cfg.seed,
+      MixedBatcher batcher = new MixedBatcher(data.lengths(), cfg.sampler, cfg.batchSize, examplesPerEpoch, cfg.seed,
           cfg.bucketByLength);
       long stepsPerEpoch = batcher.batchesPerEpoch();
       long totalSteps = stepsPerEpoch * cfg.epochs;
@@ -182,34 +155,19 @@ public final class BornAgainTrainer {
           int epoch = (int) (step / stepsPerEpoch);
           List<List<ExampleRef>> plan = batcher.plan(epoch);
           for (int b = (int) (step % stepsPerEpoch); b < plan.size(); b++) {
-            List<ExampleRef> batch = plan.get(b);
             double lambda = cfg.annealing.lambdaAt(step, totalSteps);
-            int[] taskOf = new int[batch.size()];
-            List<Encoding> batchEncodings = new ArrayList<>(batch.size());
-            List<float[]> targets = new ArrayList<>(batch.size());
-            int[] counts = new int[tasks.size()];
-            long tokens = 0;
-            for (int i = 0; i < batch.size(); i++) {
-              ExampleRef ref = batch.get(i);
-              taskOf[i] = ref.task();
-              counts[ref.task()]++;
-              Encoding enc = encodings.get(ref.task()).get(ref.index());
-              batchEncodings.add(enc);
-              tokens += enc.length();
-              targets.add(target(kinds.get(ref.task()), gold[ref.task()][ref.index()],
-                  teacherRows[ref.task()] == null ? null : teacherRows[ref.task()][ref.index()], lambda));
-            }
+            TrainingData.Batch batch = data.batch(plan.get(b), lambda);
             // Dropout masks depend only on (seed, step): a resumed run draws the same ones.
             Engine.getInstance().setRandomSeed(stepSeed(cfg.seed, step));
             float[] taskSums;
             double total;
             try (NDManager stepManager = manager.newSubManager()) {
-              NDList inputs = PaddedBatch.inputs(stepManager, batchEncodings, tokenizer.padId());
-              DistillationLoss.Targets t = loss.targets(stepManager, taskOf, targets);
+              NDList inputs = PaddedBatch.inputs(stepManager, batch.encodings(), tokenizer.padId());
+              DistillationLoss.Targets t = loss.targets(stepManager, batch.taskOf(), batch.targets());
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDList outputs = model.network().forward(store, inputs, true);
                 NDArray perTask = loss.perTask(outputs, t);
-                NDArray objective = DistillationLoss.total(perTask, batch.size());
+                NDArray objective = DistillationLoss.total(perTask, batch.taskOf().length);
                 taskSums = perTask.toFloatArray();
                 total = objective.getFloat();
                 for (int k = 0; k < taskSums.length; k++) {
@@ -222,18 +180,18 @@ public final class BornAgainTrainer {
               optimizer.step();
             }
             step++;
-            examplesDone += batch.size();
+            examplesDone += batch.taskOf().length;
             double seconds = (System.nanoTime() - started) / 1e9;
             Map<String, Double> taskLoss = new LinkedHashMap<>();
             for (int k = 0; k < taskSums.length; k++) {
-              if (counts[k] > 0) {
-                taskLoss.put(names.get(k), (double) taskSums[k] / counts[k]);
+              if (batch.counts()[k] > 0) {
+                taskLoss.put(names.get(k), (double) taskSums[k] / batch.counts()[k]);
               }
             }
             double rate = examplesDone / Math.max(seconds, 1e-9);
             double left = (step - startStep) == 0 ? 0 : seconds / (step - startStep) * (totalSteps - step);
             StepInfo info = new StepInfo(step, totalSteps, epoch, total, taskLoss, lambda, optimizer.learningRate(),
-                optimizer.lastGradNorm(), batch.size(), tokens, rate, left);
+                optimizer.lastGradNorm(), batch.taskOf().length, batch.tokens(), rate, left);
             listeners.forEach(l -> l.onStep(info));
             boolean epochEnd = b == plan.size() - 1;
             if (epochEnd) {
@@ -260,13 +218,6 @@ public final class BornAgainTrainer {
         tokenizer.close();
       }
     }
-  }
-
-  private static float[] target(TaskKind kind, float gold, float[] teacher, double lambda) {
-    if (kind instanceof TaskKind.Classification c) {
-      return AnnealedTarget.classification((int) gold, c.outputSize(), teacher, lambda);
-    }
-    return AnnealedTarget.regression(gold, teacher == null ? Float.NaN : teacher[0], lambda);
   }
 
   private Map<String, Map<String, Double>> evaluate(BamModel model, List<Task> tasks, NDManager manager) {
