@@ -304,7 +304,7 @@ public final class BornAgainTrainer {
     private int maxLength = 128;
     private int examplesPerEpoch;
     private long seed;
-    private boolean bucketByLength = true;
+    private Boolean bucketByLength;
     private int checkpointEvery = 500;
     private Path outputDir;
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -419,7 +419,11 @@ public final class BornAgainTrainer {
       return this;
     }
 
-    /** Whether to batch examples of similar length together; default true. */
+    /**
+     * Whether to batch examples of similar length together. It cuts padding, but in a multi-task run it also
+     * sorts tasks apart (their sentence lengths differ), so minibatches stop mixing tasks as the paper's do.
+     * Default: on for a single task, off for several.
+     */
     public Builder optBucketByLength(boolean bucket) {
       this.bucketByLength = bucket;
       return this;
@@ -460,6 +464,9 @@ public final class BornAgainTrainer {
           learningRate);
       checkArgument(examplesPerEpoch >= 0, "examples per epoch must be >= 0, got %s", examplesPerEpoch);
       checkArgument(checkpointEvery >= 0, "checkpoint interval must be >= 0, got %s", checkpointEvery);
+      if (bucketByLength == null) {
+        bucketByLength = tasks.size() == 1;
+      }
       return new BornAgainTrainer(this);
     }
   }

@@ -22,7 +22,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp 'bam-examples/target/bam.jar:bam-examples/target/lib/*' \
- *     io.github.bamjava.examples.bench.MultiTaskBenchmark ../shared/glue-lite 2000 [batch] [bucket true|false]
+ *     io.github.bamjava.examples.bench.MultiTaskBenchmark ../shared/glue-lite 2000 [batch] [bucket: false]
  * </pre>
  */
 public final class MultiTaskBenchmark {
@@ -34,7 +34,7 @@ public final class MultiTaskBenchmark {
     Path glue = Path.of(args.length > 0 ? args[0] : "../shared/glue-lite");
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
-    boolean bucket = args.length <= 3 || Boolean.parseBoolean(args[3]);
+    boolean bucket = args.length > 3 && Boolean.parseBoolean(args[3]);
     List<Task> tasks = new ArrayList<>();
     GlueReader reader = GlueReader.of(glue);
     for (GlueTask t : GlueReader.availableTasks(glue)) {
