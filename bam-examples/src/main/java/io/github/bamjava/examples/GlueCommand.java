@@ -50,7 +50,7 @@ final class GlueCommand implements Callable<Integer> {
           + " (the BAM paper's settings); default: ${DEFAULT-VALUE}.")
   PresetName preset;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "bam-glue", paramLabel = "DIR",
+  @Option(names = {"-o", "--output"}, defaultValue = "runs/glue", paramLabel = "DIR",
       description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path output;
 

@@ -41,7 +41,7 @@ final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "A saved model directory (with tasks.json), e.g. bam-quickstart/student/model.")
+      description = "A saved model directory (with tasks.json), e.g. runs/quickstart/student/model.")
   Path model;
 
   @Option(names = "--task", required = true, paramLabel = "NAME", description = "The task head to use, e.g. SST-2.")

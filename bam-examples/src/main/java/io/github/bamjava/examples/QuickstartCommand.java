@@ -44,7 +44,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "bam-quickstart", paramLabel = "DIR",
+  @Option(names = {"-o", "--output"}, defaultValue = "runs/quickstart", paramLabel = "DIR",
       description = "Output directory (default: ${DEFAULT-VALUE}); a second run reuses its teachers.")
   Path output;
 
