@@ -106,8 +106,10 @@ public final class BornAgainTrainer {
     Engine.getInstance().setRandomSeed((int) cfg.seed);
     try (NDManager manager = NDManager.newBaseManager()) {
       PretrainedEncoder pretrained = cfg.encoder.load(manager);
-      if (!pretrained.report().initialized().isEmpty() && pretrained.report().initialized().size() < 10) {
-        LOG.info("initialised (absent from {}): {}", pretrained.description(), pretrained.report().initialized());
+      // Report a partly initialised checkpoint (a missing pooler); a random-init encoder says so in its description.
+      List<String> initialized = pretrained.report().initialized();
+      if (!initialized.isEmpty() && initialized.size() < pretrained.encoder().namedParameters().size()) {
+        LOG.info("initialised (absent from {}): {}", pretrained.description(), initialized);
       }
       Engine.getInstance().setRandomSeed((int) cfg.seed);
       BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks));
