@@ -120,6 +120,8 @@ public final class SafeTensors {
     Path target = file.toAbsolutePath();
     Path dir = target.getParent();
     checkArgument(dir != null, "cannot write to %s: it has no parent directory", file);
+    // A fresh run writes into directories that do not exist yet; creating them is part of writing the file.
+    Files.createDirectories(dir);
     List<String> names = new ArrayList<>(tensors.size());
     byte[] header = encodeHeader(file.toString(), tensors, metadata, names);
 

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
     description = {"Born-Again Multi-Task Networks (Clark et al., 2019) on BERT, in Java.",
         "Single-task teachers are distilled into one multi-task student with teacher annealing.", ""},
     subcommands = {QuickstartCommand.class, GlueCommand.class, PredictCommand.class, DownloadGlueCommand.class,
+        StudyCommand.class,
         CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.",

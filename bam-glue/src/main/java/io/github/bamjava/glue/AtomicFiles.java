@@ -12,11 +12,11 @@ import java.nio.file.StandardCopyOption;
  * the bytes go to a temporary file in the target's directory (same file system, so the rename is atomic) that
  * is then renamed over the target.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {}
 
   /** Writes {@code text} as UTF-8 to {@code target}, atomically; creates missing parent directories. */
-  static void writeString(Path target, CharSequence text) throws IOException {
+  public static void writeString(Path target, CharSequence text) throws IOException {
     Path parent = target.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
@@ -31,7 +31,7 @@ final class AtomicFiles {
   }
 
   /** Renames {@code source} to {@code target} atomically, replacing {@code target} if it exists. */
-  static void move(Path source, Path target) throws IOException {
+  public static void move(Path source, Path target) throws IOException {
     // On POSIX file systems an atomic rename replaces an existing target (rename(2)).
     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

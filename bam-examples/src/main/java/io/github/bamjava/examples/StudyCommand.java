@@ -1,0 +1,113 @@
+package io.github.bamjava.examples;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.bamjava.glue.AtomicFiles;
+import io.github.bamjava.glue.GlueTask;
+import io.github.bamjava.glue.study.Study;
+import io.github.bamjava.glue.study.StudyReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bam study}: the paper's methods and ablations over several seeds, and the report of their results. */
+@Command(name = "study", mixinStandardHelpOptions = true,
+    header = "Run the paper's study over seeds, or report it.",
+    description = {"Runs Single, Multi, Single->Single, Multi->Multi, Single->Multi (BAM), four ablations and",
+        "single-task fine-tuning over several seeds on a GLUE directory (resumable; several workers may share",
+        "one study), or writes the report: tables with significance tests and plots (see docs/results.md).", ""},
+    subcommands = {StudyCommand.Run.class, StudyCommand.Report.class})
+final class StudyCommand {
+
+  /** {@code bam study run}: one worker of a study. */
+  @Command(name = "run", mixinStandardHelpOptions = true, header = "Run (or continue) a study as one worker.")
+  static final class Run implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--glue-dir", required = true, paramLabel = "DIR", description = "GLUE data in the standard"
+        + " layout.")
+    Path glueDir;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "The study directory (default:"
+        + " ${DEFAULT-VALUE}).")
+    Path output = Path.of("runs", "study");
+
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED", description = "Seeds (default: 1,2,3).")
+    List<Long> seeds = List.of(1L, 2L, 3L);
+
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK", converter = GlueTaskConverter.class,
+        description = "Tasks (default: every task found but WNLI).")
+    List<GlueTask> tasks = List.of();
+
+    @Option(names = "--run-id", paramLabel = "ID", description = "Shared by the workers of one launch (default:"
+        + " a new one, for a single worker).")
+    String runId = "run-" + Instant.now().toEpochMilli();
+
+    @Option(names = "--keep-models", description = "Keep every job's model (by default only those that other"
+        + " jobs start from).")
+    boolean keepModels;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+      Study study = Study.builder().setGlueDir(glueDir).setOutputDir(output).optSeeds(seeds).optTasks(tasks)
+          .optKeepModels(keepModels).optProgress(out).build();
+      checkSameStudy(study);
+      int failures = study.runWorker(runId);
+      return failures == 0 ? 0 : BamCli.EXIT_FAILURE;
+    }
+
+    /** Writes study.json, or refuses when the directory holds a study with other settings (seeds may differ). */
+    private void checkSameStudy(Study study) throws IOException {
+      Path file = output.resolve("study.json");
+      JsonObject now = study.describe();
+      if (Files.isRegularFile(file)) {
+        JsonObject was = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        // More (or other) seeds extend a study; any other change would mix incomparable runs.
+        JsonObject wasSettings = was.deepCopy();
+        wasSettings.remove("seeds");
+        JsonObject nowSettings = now.deepCopy();
+        nowSettings.remove("seeds");
+        if (!wasSettings.equals(nowSettings)) {
+          throw new IllegalArgumentException(output + " holds a study with other settings; choose another"
+              + " --output.\n  was: " + was + "\n  now: " + now);
+        }
+        if (was.equals(now)) {
+          return;
+        }
+      }
+      AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(now) + "\n");
+    }
+  }
+
+  /** {@code bam study report}: tables, significance tests and plots from a study's saved predictions. */
+  @Command(name = "report", mixinStandardHelpOptions = true, header = "Write the report of a study.")
+  static final class Report implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "The study directory (default:"
+        + " ${DEFAULT-VALUE}).")
+    Path output = Path.of("runs", "study");
+
+    @Option(names = "--resamples", paramLabel = "N", description = "Bootstrap resamples (default:"
+        + " ${DEFAULT-VALUE}).")
+    int resamples = 1000;
+
+    @Override
+    public Integer call() throws IOException {
+      Path written = StudyReport.write(output, resamples);
+      spec.commandLine().getOut().println("report -> " + written);
+      return 0;
+    }
+  }
+}

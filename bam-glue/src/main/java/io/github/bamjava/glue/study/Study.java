@@ -1,0 +1,383 @@
+package io.github.bamjava.glue.study;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDManager;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import io.github.bamjava.distill.TeacherAnnealingSchedule;
+import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.eval.Evaluation;
+import io.github.bamjava.glue.AtomicFiles;
+import io.github.bamjava.glue.GlueReader;
+import io.github.bamjava.glue.GlueTask;
+import io.github.bamjava.sampling.TaskSampler;
+import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.train.BamModel;
+import io.github.bamjava.train.BornAgainTrainer;
+import io.github.bamjava.train.ProgressBar;
+import io.github.bamjava.train.TrainingResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the BAM paper's methods over several seeds on a GLUE directory and keeps every model's dev predictions
+ * for {@link StudyReport}.
+ *
+ * <p>The study is a list of {@link StudyJob}s, in an order where teachers come before their students. Several
+ * worker processes may run one study together: each claims the next job whose dependencies are done by creating
+ * a claim file named after the job and the run id that all workers of one launch share. Running again (with a
+ * new run id) skips finished jobs, and a job that was stopped part-way resumes from its last checkpoint.
+ *
+ * <p>Each job writes, under {@link StudyJob#dir}: {@code run/} (the trainer's output: run-config.json,
+ * metrics.jsonl; the model only where another job starts from it), {@code dev/<task>.tsv}
+ * ({@link DevPredictions}), {@code train-predictions/<task>.safetensors} for teachers, and {@code done.json}
+ * last.
+ */
+public final class Study {
+
+  /** Seconds a worker waits before looking again for a job whose dependencies are done. */
+  private static final int POLL_SECONDS = 10;
+
+  private final Builder cfg;
+  private final PrintStream log;
+  private List<Task> tasks;
+
+  private Study(Builder cfg) {
+    this.cfg = cfg;
+    this.log = cfg.progress;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The study's output directory. */
+  public Path outputDir() {
+    return cfg.outputDir;
+  }
+
+  /** Every job of the study, teachers before their students, seed by seed. */
+  public List<StudyJob> jobs() throws IOException {
+    List<String> names = taskNames();
+    List<StudyJob> jobs = new ArrayList<>();
+    for (long seed : cfg.seeds) {
+      for (StudyMethod m : cfg.methods) {
+        if (m.multiTask()) {
+          jobs.add(new StudyJob(m, seed, null));
+        } else {
+          names.forEach(t -> jobs.add(new StudyJob(m, seed, t)));
+        }
+      }
+    }
+    return jobs;
+  }
+
+  /** The tasks of the study with their kept training and dev examples; read once. */
+  public List<Task> tasks() throws IOException {
+    if (tasks == null) {
+      GlueReader reader = GlueReader.of(cfg.glueDir);
+      List<Task> read = new ArrayList<>();
+      for (GlueTask g : cfg.glueTasks.isEmpty() ? defaultTasks() : cfg.glueTasks) {
+        Task t = reader.read(g);
+        read.add(Task.builder(t.name(), t.kind())
+            .setTrain(cfg.settings.trainCap(t.train().size()).apply(t.train()))
+            .optDev(cfg.settings.devSelection().apply(t.dev()))
+            .optMetrics(t.metrics().toArray(new Metric[0]))
+            .build());
+      }
+      tasks = List.copyOf(read);
+    }
+    return tasks;
+  }
+
+  private List<String> taskNames() throws IOException {
+    return tasks().stream().map(Task::name).toList();
+  }
+
+  /**
+   * The GLUE tasks found in the directory but WNLI, which the paper leaves out of its averages (its dev set is
+   * adversarial to the train set, and BERT-style models score the majority class).
+   */
+  private EnumSet<GlueTask> defaultTasks() {
+    EnumSet<GlueTask> found = EnumSet.noneOf(GlueTask.class);
+    found.addAll(GlueReader.availableTasks(cfg.glueDir));
+    found.remove(GlueTask.WNLI);
+    checkArgument(!found.isEmpty(), "no GLUE task found in %s", cfg.glueDir.toAbsolutePath());
+    return found;
+  }
+
+  /**
+   * Runs jobs until none is left that this worker can take: the study is finished, or what remains waits on a
+   * job that failed.
+   *
+   * @param runId shared by the workers of one launch; claims of other run ids are from stopped launches
+   * @return the number of jobs that failed in this worker
+   */
+  public int runWorker(String runId) throws IOException, InterruptedException {
+    checkArgument(runId.matches("[A-Za-z0-9_.-]+"), "run id '%s' must be letters, digits, '.', '_' or '-'", runId);
+    List<StudyJob> jobs = jobs();
+    Path claims = cfg.outputDir.resolve("claims");
+    Files.createDirectories(claims);
+    int failures = 0;
+    while (true) {
+      List<StudyJob> pending = jobs.stream().filter(j -> !isDone(j)).toList();
+      if (pending.isEmpty()) {
+        log.printf(Locale.ROOT, "study: all %d jobs are done%n", jobs.size());
+        return failures;
+      }
+      StudyJob next = null;
+      for (StudyJob j : pending) {
+        if (j.dependencies(taskNames()).stream().allMatch(this::isDone) && claim(claims, j, runId)) {
+          next = j;
+          break;
+        }
+      }
+      if (next != null) {
+        try {
+          run(next);
+        } catch (RuntimeException | IOException e) {
+          failures++;
+          AtomicFiles.writeString(claimFile(claims, next, runId + ".failed"), String.valueOf(e));
+          log.printf(Locale.ROOT, "study: %s FAILED: %s%n", next, e);
+        }
+        continue;
+      }
+      boolean running = pending.stream().anyMatch(j -> Files.exists(claimFile(claims, j, runId))
+          && !Files.exists(claimFile(claims, j, runId + ".failed")));
+      if (!running) {
+        log.printf(Locale.ROOT, "study: %d job(s) left wait on failed jobs; stopping%n", pending.size());
+        return failures;
+      }
+      Thread.sleep(POLL_SECONDS * 1000L);
+    }
+  }
+
+  private boolean isDone(StudyJob job) {
+    return Files.isRegularFile(job.dir(cfg.outputDir).resolve(StudyJob.DONE));
+  }
+
+  private static Path claimFile(Path claims, StudyJob job, String suffix) {
+    return claims.resolve(job.name().replace('/', '_') + "." + suffix);
+  }
+
+  private static boolean claim(Path claims, StudyJob job, String runId) throws IOException {
+    try {
+      Files.createFile(claimFile(claims, job, runId));
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    }
+  }
+
+  /** Trains one job (resuming it when it was stopped), writes its predictions and marks it done. */
+  void run(StudyJob job) throws IOException {
+    long started = System.nanoTime();
+    StudyMethod method = job.method();
+    Path dir = job.dir(cfg.outputDir);
+    List<Task> jobTasks = job.task() == null ? tasks()
+        : tasks().stream().filter(t -> t.name().equals(job.task())).toList();
+    checkState(!jobTasks.isEmpty(), "job %s names a task that is not in the study", job);
+    boolean finetune = method.startsFrom() != null;
+    StudySettings s = cfg.settings;
+    log.printf(Locale.ROOT, "study: %s (%d training examples) -> %s%n", job,
+        jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
+
+    EncoderSource encoder = cfg.encoder;
+    if (finetune) {
+      encoder = EncoderSource.huggingFace(modelDir(new StudyJob(method.startsFrom(), job.seed(), null)));
+    }
+    BornAgainTrainer.Builder trainer = BornAgainTrainer.builder()
+        .setEncoder(encoder)
+        .setOutputDir(dir.resolve("run"))
+        .optLearningRate(finetune ? s.finetuneLearningRate() : s.learningRate())
+        .optEpochs(finetune ? s.finetuneEpochs() : s.epochs())
+        .optBatchSize(s.batchSize())
+        .optMaxLength(s.maxLength())
+        .optLayerDecay(method == StudyMethod.NO_LAYERWISE_LR ? 1.0 : s.layerDecay())
+        .optSeed(job.seed())
+        .addListener(new ProgressBar(log, false, 60));
+    double exponent = method == StudyMethod.NO_TASK_SAMPLING ? 1.0 : s.taskExponent();
+    trainer.optSampler(TaskSampler.sizeExponent(exponent), "size^" + exponent);
+    if (method == StudyMethod.LAMBDA_ZERO) {
+      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0), "constant 0");
+    } else if (method == StudyMethod.LAMBDA_HALF) {
+      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0.5), "constant 0.5");
+    }
+    for (Task t : jobTasks) {
+      // Without dev examples the trainer skips its per-epoch evaluation; the study scores the final model once.
+      trainer.addTask(Task.builder(t.name(), t.kind()).setTrain(t.train())
+          .optMetrics(t.metrics().toArray(new Metric[0])).build());
+      if (method.teacher() != null) {
+        StudyJob teacher = method.teacher().multiTask() ? new StudyJob(method.teacher(), job.seed(), null)
+            : new StudyJob(method.teacher(), job.seed(), t.name());
+        trainer.optTeacher(t.name(), TeacherPredictions.read(trainPredictions(teacher, t.name())));
+      }
+    }
+    TrainingResult result = trainer.build().train();
+
+    JsonObject dev = new JsonObject();
+    try (BamModel model = BamModel.load(result.modelDir(), NDManager.newBaseManager())) {
+      for (Task t : jobTasks) {
+        float[][] outputs = model.predict(t.name(), t.dev(), s.maxLength());
+        double[] gold = new double[outputs.length];
+        double[] predicted = new double[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+          gold[i] = t.gold(t.dev().get(i));
+          predicted[i] = Evaluation.prediction(t.kind(), outputs[i]);
+        }
+        List<String> ids = t.dev().stream().map(e -> e.id()).toList();
+        new DevPredictions(ids, gold, predicted).write(dir.resolve("dev").resolve(t.name() + ".tsv"));
+        Map<String, Double> scores = Evaluation.score(t, t.dev(), outputs);
+        JsonObject task = new JsonObject();
+        scores.forEach(task::addProperty);
+        dev.add(t.name(), task);
+        if (method.teaches()) {
+          model.teacherPredictions(t, s.maxLength()).write(trainPredictions(job, t.name()));
+        }
+      }
+    }
+    Path run = dir.resolve("run");
+    MoreFiles.deleteRecursively(run.resolve("checkpoints"), RecursiveDeleteOption.ALLOW_INSECURE);
+    if (!method.modelKept() && !cfg.keepModels) {
+      MoreFiles.deleteRecursively(result.modelDir(), RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+    JsonObject done = new JsonObject();
+    done.addProperty("method", method.dirName());
+    done.addProperty("seed", job.seed());
+    done.addProperty("task", job.task());
+    done.addProperty("train_seconds", result.trainSeconds());
+    done.addProperty("job_seconds", (System.nanoTime() - started) / 1e9);
+    done.addProperty("train_examples", jobTasks.stream().mapToLong(t -> t.train().size()).sum()
+        * (finetune ? s.finetuneEpochs() : s.epochs()));
+    done.add("dev", dev);
+    AtomicFiles.writeString(dir.resolve(StudyJob.DONE),
+        new GsonBuilder().setPrettyPrinting().create().toJson(done) + "\n");
+    log.printf(Locale.ROOT, "study: %s done in %.0f s: %s%n", job, (System.nanoTime() - started) / 1e9, dev);
+  }
+
+  private Path modelDir(StudyJob job) {
+    return job.dir(cfg.outputDir).resolve("run").resolve("model");
+  }
+
+  private Path trainPredictions(StudyJob job, String task) {
+    return job.dir(cfg.outputDir).resolve("train-predictions").resolve(task + ".safetensors");
+  }
+
+  /** The study's settings, seeds and tasks as JSON, saved as {@code study.json} by the command that runs it. */
+  public JsonObject describe() throws IOException {
+    JsonObject json = new GsonBuilder().create().toJsonTree(cfg.settings).getAsJsonObject();
+    json.add("seeds", new GsonBuilder().create().toJsonTree(cfg.seeds));
+    json.addProperty("encoder", cfg.encoder.describe());
+    JsonObject sizes = new JsonObject();
+    for (Task t : tasks()) {
+      JsonObject size = new JsonObject();
+      size.addProperty("train", t.train().size());
+      size.addProperty("dev", t.dev().size());
+      sizes.add(t.name(), size);
+    }
+    json.add("tasks", sizes);
+    return json;
+  }
+
+  /** Settings of a study; the GLUE and output directories are required. */
+  public static final class Builder {
+    private Path glueDir;
+    private Path outputDir;
+    private StudySettings settings = StudySettings.CPU;
+    private List<Long> seeds = List.of(1L, 2L, 3L);
+    private final EnumSet<GlueTask> glueTasks = EnumSet.noneOf(GlueTask.class);
+    private EnumSet<StudyMethod> methods = EnumSet.allOf(StudyMethod.class);
+    private EncoderSource encoder = EncoderSource.miniLm();
+    private boolean keepModels;
+    private PrintStream progress = System.out;
+
+    private Builder() {}
+
+    public Builder setGlueDir(Path dir) {
+      this.glueDir = requireNonNull(dir, "dir");
+      return this;
+    }
+
+    public Builder setOutputDir(Path dir) {
+      this.outputDir = requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /** The budget and hyper-parameters; default {@link StudySettings#CPU}. */
+    public Builder optSettings(StudySettings s) {
+      this.settings = requireNonNull(s, "settings");
+      return this;
+    }
+
+    /** The seeds every method runs with; default 1, 2, 3. */
+    public Builder optSeeds(List<Long> s) {
+      checkArgument(!s.isEmpty(), "a study needs at least one seed");
+      this.seeds = List.copyOf(s);
+      return this;
+    }
+
+    /** The GLUE tasks; default every task in the directory but WNLI. */
+    public Builder optTasks(Iterable<GlueTask> tasks) {
+      glueTasks.clear();
+      tasks.forEach(glueTasks::add);
+      return this;
+    }
+
+    /**
+     * The methods to run; default all. The teachers of a chosen method and the method it starts from are
+     * added, since it cannot run without them.
+     */
+    public Builder optMethods(Iterable<StudyMethod> chosen) {
+      EnumSet<StudyMethod> set = EnumSet.noneOf(StudyMethod.class);
+      chosen.forEach(set::add);
+      for (StudyMethod m : List.copyOf(set)) {
+        for (StudyMethod dep = m; dep != null; dep = dep.teacher() != null ? dep.teacher() : dep.startsFrom()) {
+          set.add(dep);
+        }
+      }
+      this.methods = set;
+      return this;
+    }
+
+    /** The pretrained encoder every method starts from; default {@link EncoderSource#miniLm()}. */
+    public Builder optEncoder(EncoderSource source) {
+      this.encoder = requireNonNull(source, "source");
+      return this;
+    }
+
+    /** Whether to keep every job's model; default false (only models that other jobs start from are kept). */
+    public Builder optKeepModels(boolean keep) {
+      this.keepModels = keep;
+      return this;
+    }
+
+    /** Where progress lines go; default {@code System.out}. */
+    public Builder optProgress(PrintStream out) {
+      this.progress = requireNonNull(out, "out");
+      return this;
+    }
+
+    public Study build() {
+      checkState(glueDir != null, "setGlueDir(...) is required");
+      checkState(outputDir != null, "setOutputDir(...) is required");
+      checkArgument(Files.isDirectory(glueDir), "GLUE directory %s does not exist", glueDir.toAbsolutePath());
+      return new Study(this);
+    }
+  }
+}

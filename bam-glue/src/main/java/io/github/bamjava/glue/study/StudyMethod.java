@@ -1,0 +1,103 @@
+package io.github.bamjava.glue.study;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A training method of the BAM paper, as the study runs it. Every method starts from the same pretrained
+ * encoder; they differ in which tasks one model learns, what it learns from and, for the ablations, one setting
+ * of the BAM recipe.
+ */
+public enum StudyMethod {
+  /** One model per task, trained on the gold labels (the paper's "Single"); also the BAM teachers. */
+  SINGLE("Single", "single", false, null, null),
+  /** One model for all tasks, trained on the gold labels. */
+  MULTI("Multi", "multi", true, null, null),
+  /** One model per task, distilled from that task's Single model with teacher annealing. */
+  SINGLE_SINGLE("Single→Single", "single-single", false, SINGLE, null),
+  /** One model for all tasks, distilled from the Multi model with teacher annealing. */
+  MULTI_MULTI("Multi→Multi", "multi-multi", true, MULTI, null),
+  /** BAM: one model for all tasks, distilled from the Single models with teacher annealing. */
+  BAM("Single→Multi (BAM)", "bam", true, SINGLE, null),
+  /** BAM with one learning rate for every layer (layer-wise decay α = 1). */
+  NO_LAYERWISE_LR("BAM, no layer-wise LR", "bam-no-layerwise-lr", true, SINGLE, null),
+  /** BAM drawing tasks in proportion to their size (exponent 1) rather than ∝ |D|^0.75. */
+  NO_TASK_SAMPLING("BAM, no task sampling", "bam-no-task-sampling", true, SINGLE, null),
+  /** BAM without teacher annealing: pure distillation, λ = 0 throughout. */
+  LAMBDA_ZERO("BAM, λ = 0", "bam-lambda-0", true, SINGLE, null),
+  /** BAM with a constant half-and-half target, λ = 0.5 throughout. */
+  LAMBDA_HALF("BAM, λ = 0.5", "bam-lambda-0.5", true, SINGLE, null),
+  /** The Multi model fine-tuned on each task alone, on the gold labels. */
+  MULTI_FINETUNED("Multi + fine-tuning", "multi-finetuned", false, null, MULTI),
+  /** The BAM model fine-tuned on each task alone, on the gold labels. */
+  BAM_FINETUNED("BAM + fine-tuning", "bam-finetuned", false, null, BAM);
+
+  private final String label;
+  private final String dirName;
+  private final boolean multiTask;
+  private final @Nullable StudyMethod teacher;
+  private final @Nullable StudyMethod startsFrom;
+
+  StudyMethod(String label, String dirName, boolean multiTask, @Nullable StudyMethod teacher,
+      @Nullable StudyMethod startsFrom) {
+    this.label = label;
+    this.dirName = dirName;
+    this.multiTask = multiTask;
+    this.teacher = teacher;
+    this.startsFrom = startsFrom;
+  }
+
+  /** The method's name in tables, as the paper writes it. */
+  public String label() {
+    return label;
+  }
+
+  /** The method's directory name under the study's output directory. */
+  public String dirName() {
+    return dirName;
+  }
+
+  /** Whether one model learns every task at once, rather than one model per task. */
+  public boolean multiTask() {
+    return multiTask;
+  }
+
+  /** The method whose models are the teachers, or null when trained on gold labels only. */
+  public @Nullable StudyMethod teacher() {
+    return teacher;
+  }
+
+  /** The method whose trained model this one starts from, or null when it starts from the pretrained encoder. */
+  public @Nullable StudyMethod startsFrom() {
+    return startsFrom;
+  }
+
+  /** Whether another method needs this one's trained model kept after its run. */
+  boolean modelKept() {
+    for (StudyMethod m : values()) {
+      if (m.startsFrom == this) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether another method distils from this one, so that it writes predictions on the training examples. */
+  boolean teaches() {
+    for (StudyMethod m : values()) {
+      if (m.teacher == this) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The method with this directory name. */
+  public static StudyMethod byDirName(String name) {
+    for (StudyMethod m : values()) {
+      if (m.dirName.equals(name)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("no study method " + name);
+  }
+}

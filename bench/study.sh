@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs (or continues) the BAM study in the background: WORKERS worker processes (default: one per core), each
+# with one compute thread, share one study directory; finished jobs are skipped, stopped ones resume.
+# The jars are copied into the study directory first, so rebuilding the project does not disturb a running study.
+# Usage: bench/study.sh [--glue-dir ../shared/glue-lite] [--output runs/study] [more `bam study run` options]
+# Logs: <output>/logs/worker-<k>.log. Wait with: wait, or watch the logs; then: ./bam study report -o <output>
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+glue=$root/../shared/glue-lite output=runs/study
+args=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --glue-dir) glue=$2; shift 2 ;; --output|-o) output=$2; shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+workers=${WORKERS:-$(nproc)}
+[[ -f $root/bam-examples/target/bam.jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
+mkdir -p "$output/logs" "$output/jars"
+cp "$root/bam-examples/target/bam.jar" "$output/jars/"
+rm -rf "$output/jars/lib" && cp -r "$root/bam-examples/target/lib" "$output/jars/lib"
+run_id=launch-$(date -u +%Y%m%dT%H%M%S)
+# One thread per worker: on small batches, separate processes scale better than threads inside one GEMM.
+export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_DYNAMIC=FALSE
+export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456
+for k in $(seq 1 "$workers"); do
+  nohup java -Xmx5g -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
+    -jar "$output/jars/bam.jar" study run --glue-dir "$glue" --output "$output" --run-id "$run_id" "${args[@]}" \
+    >> "$output/logs/worker-$k.log" 2>&1 &
+  echo "worker $k: pid $! log $output/logs/worker-$k.log"
+  sleep 20  # the first worker writes study.json and reads the data before the next one starts
+done
