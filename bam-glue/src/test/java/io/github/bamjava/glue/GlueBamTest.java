@@ -1,6 +1,5 @@
 package io.github.bamjava.glue;
 
-import static io.github.bamjava.glue.GlueFixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,17 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole pipeline on a tiny GLUE-layout fixture and a tiny random encoder. */
 class GlueBamTest {
-
-  private static final List<String> POSITIVE = List.of("good", "great", "fine", "nice");
-  private static final List<String> NEGATIVE = List.of("bad", "awful", "poor", "sad");
 
   /** Seconds-long stages: what is tested is the wiring, not the accuracy. */
   private static final Preset TINY = new Preset("tiny", new Preset.Stage(1e-3, 16, 1),
@@ -36,7 +30,7 @@ class GlueBamTest {
   @Test
   void runsThePipelineAndReusesFinishedTeachersOnASecondRun() throws IOException {
     Path glue = tmp.resolve("glue");
-    writeFixture(glue);
+    GlueFixtures.writeSentimentAndSimilarity(glue);
     Path out = tmp.resolve("out");
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     GlueBam bam = GlueBam.builder()
@@ -116,39 +110,5 @@ class GlueBamTest {
     GlueBam bam = GlueBam.builder().setGlueDir(empty).setOutputDir(tmp.resolve("o")).optProgress(null).build();
     assertThatThrownBy(bam::run).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no GLUE task found").hasMessageContaining("empty");
-  }
-
-  /** SST-2 and STS-B with 60 train, 20 dev and 20 test rows over {@link SyntheticTasks#vocabulary()}. */
-  private static void writeFixture(Path glue) throws IOException {
-    Random r = new Random(3);
-    List<String> fillers = SyntheticTasks.vocabulary().subList(16, SyntheticTasks.vocabulary().size());
-    for (String split : List.of("train", "dev", "test")) {
-      int n = split.equals("train") ? 60 : 20;
-      List<String> sst = new ArrayList<>();
-      List<String> sts = new ArrayList<>();
-      sst.add(split.equals("test") ? row("index", "sentence") : row("sentence", "label"));
-      sts.add(row("index", "genre", "filename", "year", "old_index", "source1", "source2", "sentence1",
-          "sentence2") + (split.equals("test") ? "" : "\tscore"));
-      for (int i = 0; i < n; i++) {
-        boolean positive = r.nextBoolean();
-        String sentence = words(r, fillers) + " " + (positive ? POSITIVE : NEGATIVE).get(r.nextInt(4));
-        sst.add(split.equals("test") ? row(Integer.toString(i), sentence) : row(sentence, positive ? "1" : "0"));
-        int stars = r.nextInt(6);
-        String b = words(r, fillers) + " star".repeat(stars);
-        String sts9 = row(Integer.toString(i), "main", "fixture", "2024", "0", "none", "none", words(r, fillers),
-            b);
-        sts.add(split.equals("test") ? sts9 : sts9 + "\t" + stars + ".000");
-      }
-      GlueFixtures.write(glue, "SST-2/" + split + ".tsv", sst.toArray(new String[0]));
-      GlueFixtures.write(glue, "STS-B/" + split + ".tsv", sts.toArray(new String[0]));
-    }
-  }
-
-  private static String words(Random r, List<String> fillers) {
-    List<String> w = new ArrayList<>();
-    for (int i = 0; i < 3 + r.nextInt(4); i++) {
-      w.add(fillers.get(r.nextInt(fillers.size())));
-    }
-    return String.join(" ", w);
   }
 }

@@ -1,18 +1,25 @@
 package io.github.bamjava.glue;
 
+import io.github.bamjava.train.SyntheticTasks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
 /** Writes small GLUE files in the official layouts; rows are tab-joined, lines end with '\n'. */
-final class GlueFixtures {
+public final class GlueFixtures {
   private GlueFixtures() {}
 
-  static final String BOM = "\uFEFF";
+  private static final List<String> POSITIVE = List.of("good", "great", "fine", "nice");
+  private static final List<String> NEGATIVE = List.of("bad", "awful", "poor", "sad");
+
+  public static final String BOM = "\uFEFF";
 
   /** Writes {@code rows} (each a tab-joined line) to {@code dir/relative}. */
-  static Path write(Path dir, String relative, String... rows) throws IOException {
+  public static Path write(Path dir, String relative, String... rows) throws IOException {
     Path file = dir.resolve(relative);
     Files.createDirectories(file.getParent());
     StringBuilder text = new StringBuilder();
@@ -23,7 +30,7 @@ final class GlueFixtures {
     return file;
   }
 
-  static String row(String... fields) {
+  public static String row(String... fields) {
     return String.join("\t", fields);
   }
 
@@ -117,5 +124,39 @@ final class GlueFixtures {
     write(dir, "diagnostic/diagnostic.tsv", row("index", "sentence1", "sentence2"),
         row("0", "The cat sat on the mat.", "The cat did not sit on the mat."),
         row("1", "\"Quoted\" start.", "Unquoted."));
+  }
+
+  /** SST-2 and STS-B with 60 train, 20 dev and 20 test rows over {@link SyntheticTasks#vocabulary()}. */
+  public static void writeSentimentAndSimilarity(Path glue) throws IOException {
+    Random r = new Random(3);
+    List<String> fillers = SyntheticTasks.vocabulary().subList(16, SyntheticTasks.vocabulary().size());
+    for (String split : List.of("train", "dev", "test")) {
+      int n = split.equals("train") ? 60 : 20;
+      List<String> sst = new ArrayList<>();
+      List<String> sts = new ArrayList<>();
+      sst.add(split.equals("test") ? row("index", "sentence") : row("sentence", "label"));
+      sts.add(row("index", "genre", "filename", "year", "old_index", "source1", "source2", "sentence1",
+          "sentence2") + (split.equals("test") ? "" : "\tscore"));
+      for (int i = 0; i < n; i++) {
+        boolean positive = r.nextBoolean();
+        String sentence = words(r, fillers) + " " + (positive ? POSITIVE : NEGATIVE).get(r.nextInt(4));
+        sst.add(split.equals("test") ? row(Integer.toString(i), sentence) : row(sentence, positive ? "1" : "0"));
+        int stars = r.nextInt(6);
+        String b = words(r, fillers) + " star".repeat(stars);
+        String sts9 = row(Integer.toString(i), "main", "fixture", "2024", "0", "none", "none", words(r, fillers),
+            b);
+        sts.add(split.equals("test") ? sts9 : sts9 + "\t" + stars + ".000");
+      }
+      write(glue, "SST-2/" + split + ".tsv", sst.toArray(new String[0]));
+      write(glue, "STS-B/" + split + ".tsv", sts.toArray(new String[0]));
+    }
+  }
+
+  private static String words(Random r, List<String> fillers) {
+    List<String> w = new ArrayList<>();
+    for (int i = 0; i < 3 + r.nextInt(4); i++) {
+      w.add(fillers.get(r.nextInt(fillers.size())));
+    }
+    return String.join(" ", w);
   }
 }

@@ -40,7 +40,8 @@ import java.util.Map;
  * for {@link StudyReport}.
  *
  * <p>The study is a list of {@link StudyJob}s, in an order where teachers come before their students. Several
- * worker processes may run one study together: each claims the next job whose dependencies are done by creating
+ * worker processes may run one study together (processes, not threads: a JVM trains one model at a time, as
+ * DJL collects gradients for the whole process): each claims the next job whose dependencies are done by creating
  * a claim file named after the job and the run id that all workers of one launch share. Running again (with a
  * new run id) skips finished jobs, and a job that was stopped part-way resumes from its last checkpoint.
  *

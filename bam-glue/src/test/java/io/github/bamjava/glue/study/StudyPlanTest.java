@@ -1,0 +1,61 @@
+package io.github.bamjava.glue.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which examples a study keeps and which runs wait on which. */
+class StudyPlanTest {
+
+  private static final List<String> TASKS = List.of("RTE", "MRPC");
+
+  @Test
+  void keepsAShareOfEachTaskBetweenTheBounds() {
+    StudySettings s = StudySettings.CPU;
+
+    assertThat(s.trainCap(7696).limit()).isEqualTo(308); // 4% of CoLA's glue-lite train set
+    assertThat(s.trainCap(66349).limit()).isEqualTo(400); // SST-2: the upper bound
+    assertThat(s.trainCap(2241).limit()).isEqualTo(90);
+    assertThat(s.trainCap(100).limit()).isEqualTo(80); // the lower bound
+    assertThat(s.trainCap(100).random()).isTrue();
+    assertThat(s.devSelection().limit()).isEqualTo(250);
+  }
+
+  @Test
+  void studentsWaitOnTheirTeachersAndFineTuningOnItsStartingModel() {
+    assertThat(new StudyJob(StudyMethod.SINGLE, 1, "RTE").dependencies(TASKS)).isEmpty();
+    assertThat(new StudyJob(StudyMethod.MULTI, 1, null).dependencies(TASKS)).isEmpty();
+    assertThat(new StudyJob(StudyMethod.SINGLE_SINGLE, 2, "RTE").dependencies(TASKS))
+        .containsExactly(new StudyJob(StudyMethod.SINGLE, 2, "RTE"));
+    assertThat(new StudyJob(StudyMethod.MULTI_MULTI, 2, null).dependencies(TASKS))
+        .containsExactly(new StudyJob(StudyMethod.MULTI, 2, null));
+    assertThat(new StudyJob(StudyMethod.LAMBDA_HALF, 3, null).dependencies(TASKS))
+        .containsExactly(new StudyJob(StudyMethod.SINGLE, 3, "RTE"), new StudyJob(StudyMethod.SINGLE, 3, "MRPC"));
+    assertThat(new StudyJob(StudyMethod.BAM_FINETUNED, 3, "MRPC").dependencies(TASKS))
+        .containsExactly(new StudyJob(StudyMethod.BAM, 3, null));
+  }
+
+  @Test
+  void jobsLiveUnderMethodSeedAndTask() {
+    Path study = Path.of("s");
+
+    assertThat(new StudyJob(StudyMethod.BAM, 4, null).dir(study)).isEqualTo(Path.of("s/bam/seed-4"));
+    assertThat(new StudyJob(StudyMethod.SINGLE, 4, "RTE").dir(study)).isEqualTo(Path.of("s/single/seed-4/RTE"));
+    assertThat(new StudyJob(StudyMethod.SINGLE, 4, "RTE").name()).isEqualTo("single/seed-4/RTE");
+  }
+
+  @Test
+  void onlyTeachersWritePredictionsOnTrainingExamplesAndOnlyStartingPointsKeepTheirModels() {
+    assertThat(StudyMethod.SINGLE.teaches()).isTrue();
+    assertThat(StudyMethod.MULTI.teaches()).isTrue();
+    assertThat(StudyMethod.BAM.teaches()).isFalse();
+    assertThat(StudyMethod.BAM.modelKept()).isTrue();
+    assertThat(StudyMethod.MULTI.modelKept()).isTrue();
+    assertThat(StudyMethod.SINGLE.modelKept()).isFalse();
+    assertThat(StudyMethod.byDirName("bam-lambda-0.5")).isEqualTo(StudyMethod.LAMBDA_HALF);
+    assertThatThrownBy(() -> StudyMethod.byDirName("nope")).hasMessageContaining("nope");
+  }
+}

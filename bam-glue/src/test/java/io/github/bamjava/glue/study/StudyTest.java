@@ -1,0 +1,107 @@
+package io.github.bamjava.glue.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.Gson;
+import io.github.bamjava.glue.GlueFixtures;
+import io.github.bamjava.train.SyntheticTasks;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A whole small study on a tiny random encoder: the wiring of jobs, workers, files and the report. */
+class StudyTest {
+
+  /** Every example, seconds-long runs: what is tested is the wiring, not the accuracy. */
+  private static final StudySettings TINY = new StudySettings(1.0, 1, 1000, 20, 32, 1e-3, 16, 1, 5e-4, 1, 0.9,
+      0.75);
+
+  @TempDir Path tmp;
+
+  @Test
+  void runsEveryJobOnceAndASecondLaunchSkipsWhatIsDone() throws Exception {
+    Path glue = tmp.resolve("glue");
+    GlueFixtures.writeSentimentAndSimilarity(glue);
+    Path out = tmp.resolve("study");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Study study = Study.builder()
+        .setGlueDir(glue)
+        .setOutputDir(out)
+        .optSettings(TINY)
+        .optSeeds(List.of(1L))
+        .optEncoder(SyntheticTasks.tinyEncoder(5))
+        .optMethods(EnumSet.of(StudyMethod.MULTI_MULTI, StudyMethod.BAM_FINETUNED))
+        .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8))
+        .build();
+    List<StudyJob> jobs = study.jobs();
+    // Single x 2 tasks, Multi, Multi->Multi, BAM, BAM + fine-tuning x 2 tasks.
+    assertThat(jobs).hasSize(7);
+
+    assertThat(study.runWorker("first-launch")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
+
+    String text = log.toString(StandardCharsets.UTF_8);
+    for (StudyJob job : jobs) {
+      Path dir = job.dir(out);
+      assertThat(dir.resolve(StudyJob.DONE)).isRegularFile();
+      assertThat(dir.resolve("run/checkpoints")).doesNotExist();
+      assertThat(text.split("study: " + job.name() + " done", -1)).hasSize(2);
+    }
+    Path bam = out.resolve("bam/seed-1");
+    assertThat(DevPredictions.read(bam.resolve("dev/SST-2.tsv")).size()).isEqualTo(20);
+    assertThat(bam.resolve("run/model/tasks.json")).isRegularFile();
+    assertThat(out.resolve("single/seed-1/STS-B/run/model")).doesNotExist();
+    assertThat(out.resolve("single/seed-1/STS-B/train-predictions/STS-B.safetensors")).isRegularFile();
+    assertThat(out.resolve("multi/seed-1/train-predictions/SST-2.safetensors")).isRegularFile();
+    assertThat(bam.resolve("train-predictions")).doesNotExist();
+    assertThat(Files.readString(out.resolve("bam-finetuned/seed-1/STS-B/run/run-config.json")))
+        .contains("\"learning_rate\": 5.0E-4");
+
+    FileTime done = Files.getLastModifiedTime(bam.resolve(StudyJob.DONE));
+    log.reset();
+    assertThat(study.runWorker("second-launch")).isZero();
+    assertThat(Files.getLastModifiedTime(bam.resolve(StudyJob.DONE))).isEqualTo(done);
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("all 7 jobs are done").doesNotContain("-> ");
+
+    Files.writeString(out.resolve("study.json"), new Gson().toJson(study.describe()));
+    String report = Files.readString(StudyReport.write(out, 50));
+    assertThat(report).contains("| Single | 1 |", "| Single→Multi (BAM) | 1 | Multi |",
+        "| BAM + fine-tuning | 1 | Single→Multi (BAM) |", "| Multi→Multi | Multi | **Avg** |");
+  }
+
+  @Test
+  void jobsClaimedByAnotherWorkerAreLeftToItAndDependantsOfAFailedJobDoNotRun() throws Exception {
+    Path glue = tmp.resolve("glue");
+    GlueFixtures.writeSentimentAndSimilarity(glue);
+    Path out = tmp.resolve("study");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Study study = Study.builder()
+        .setGlueDir(glue)
+        .setOutputDir(out)
+        .optSettings(TINY)
+        .optSeeds(List.of(1L))
+        .optEncoder(SyntheticTasks.tinyEncoder(5))
+        .optMethods(EnumSet.of(StudyMethod.SINGLE_SINGLE))
+        .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8))
+        .build();
+    // Another worker of this launch claimed Single on SST-2, and it failed.
+    Files.createDirectories(out.resolve("claims"));
+    Files.writeString(out.resolve("claims/single_seed-1_SST-2.launch"), "");
+    Files.writeString(out.resolve("claims/single_seed-1_SST-2.launch.failed"), "diverged");
+
+    assertThat(study.runWorker("launch")).isZero();
+
+    assertThat(out.resolve("single/seed-1/STS-B/" + StudyJob.DONE)).isRegularFile();
+    assertThat(out.resolve("single-single/seed-1/STS-B/" + StudyJob.DONE)).isRegularFile();
+    assertThat(out.resolve("single/seed-1/SST-2")).doesNotExist();
+    assertThat(out.resolve("single-single/seed-1/SST-2")).doesNotExist();
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("2 job(s) left wait on failed jobs");
+  }
+}
