@@ -222,7 +222,8 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         g.muli(clipScale);
       }
       slot.m.muli(beta1 / (1 - beta1)).addi(g).muli(1 - beta1);
-      s.muli(0).addi(g).muli(g).muli(1 - beta2);
+      g.copyTo(s);
+      s.muli(g).muli(1 - beta2);
       slot.v.muli(beta2).addi(s);
       double c1 = 1;
       double c2 = 1;
@@ -231,7 +232,8 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         c1 = 1 - Math.pow(beta1, t);
         c2 = Math.sqrt(1 - Math.pow(beta2, t));
       }
-      s.muli(0).addi(slot.v).powi(0.5);
+      slot.v.copyTo(s);
+      s.powi(0.5);
       if (c2 != 1) {
         s.divi(c2);
       }
@@ -240,7 +242,9 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         p.muli(1 - rate * weightDecay);
       }
       p.subi(s.muli(rate / c1));
-      g.set(ALL, 0f);
+      // The gradient is finite here (the norm was), so multiplying by 0 zeroes it in one in-place pass;
+      // set(ALL, 0) would first build a filled array the size of the gradient.
+      g.muli(0);
     }
   }
 

@@ -45,9 +45,11 @@ public final class MultiTaskBenchmark {
     long[] tokens = {0};
     long[] examples = {0};
     long[] started = {0};
+    long[] largestBatch = {0};
     TrainingListener memory = new TrainingListener() {
       @Override
       public void onStep(StepInfo s) {
+        largestBatch[0] = Math.max(largestBatch[0], s.tokens());
         if (s.step() == 100) {
           // Throughput is measured after 100 warm-up steps.
           started[0] = System.nanoTime();
@@ -59,7 +61,9 @@ public final class MultiTaskBenchmark {
         }
         if (s.step() % 100 == 0) {
           rss[(int) (s.step() / 100)] = EncoderBenchmark.residentKb();
-          System.out.printf(Locale.ROOT, "MEMORY step %d rss %d MiB%n", s.step(), rss[(int) (s.step() / 100)] / 1024);
+          // The largest batch so far tells a high-water mark (RSS steps up with a new largest batch) from a leak.
+          System.out.printf(Locale.ROOT, "MEMORY step %d rss %d MiB largest batch so far %d tokens%n", s.step(),
+              rss[(int) (s.step() / 100)] / 1024, largestBatch[0]);
         }
       }
     };
