@@ -102,7 +102,7 @@ public final class SafeTensors {
   }
 
   /**
-   * Writes tensors as an F32 safetensors file, atomically.
+   * Writes tensors as an F32 safetensors file, atomically, creating missing parent directories.
    *
    * <p>The data goes to a temporary file in the same directory, which is flushed to disk and then renamed over
    * {@code file} in one atomic step: a crash or error at any point leaves either the previous file or the new

@@ -68,6 +68,13 @@ class SafeTensorsTest {
   }
 
   @Test
+  void writingCreatesMissingParentDirectories() throws IOException {
+    Path file = dir.resolve("a/b/x.safetensors");
+    SafeTensors.write(file, Map.of("w", tensor(new long[] {1}, 2f)), Map.of());
+    assertThat(SafeTensors.read(file)).containsOnlyKeys("w");
+  }
+
+  @Test
   void emptyMetadataAndEmptyFileRoundTrip() throws IOException {
     Path file = dir.resolve("empty.safetensors");
     SafeTensors.write(file, Map.of(), Map.of());

@@ -17,6 +17,7 @@ import io.github.bamjava.glue.AtomicFiles;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.sampling.TaskSampler;
+import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Metric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
@@ -242,7 +243,7 @@ public final class Study {
           gold[i] = t.gold(t.dev().get(i));
           predicted[i] = Evaluation.prediction(t.kind(), outputs[i]);
         }
-        List<String> ids = t.dev().stream().map(e -> e.id()).toList();
+        List<String> ids = t.dev().stream().map(Example::id).toList();
         new DevPredictions(ids, gold, predicted).write(dir.resolve("dev").resolve(t.name() + ".tsv"));
         Map<String, Double> scores = Evaluation.score(t, t.dev(), outputs);
         JsonObject task = new JsonObject();

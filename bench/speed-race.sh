@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The speed race of docs/benchmarks.md in one go, on a quiet machine: the fixed-shape training step against the
+# peer (bench/encoder.sh), real glue-lite multi-task throughput against the peer padding every example to 128,
+# the profile of a real step, and the quickstart's wall time. Prints everything; takes about 15 minutes.
+# Usage: bench/speed-race.sh [glue-dir]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+glue=${1:-$root/../shared/glue-lite}
+peer=${PEER:-$root/../shared/peer/run.sh}
+cd "$root"
+[[ -f bam-examples/target/bam.jar ]] || mvn -B -q -DskipTests package
+export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 MKL_DYNAMIC=FALSE
+cp="bam-examples/target/bam.jar:bam-examples/target/lib/*"
+echo "== fixed shapes (B 32, S 128)"
+bench/encoder.sh --config minilm --batch 32 --seq 128 --mode train --steps 5 --rounds 2 | grep -E 'SUMMARY|SPLIT'
+echo "== real glue-lite batches, B 32, max length 128, padded per batch (200 steps, the first 100 not timed)"
+"$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
+java -Xmx8g -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 200 32 2>/dev/null | grep '^RESULT'
+"$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
+echo "== profile of a real step (B 32)"
+java -Xmx8g -cp "$cp" io.github.bamjava.examples.bench.StepProfile "$glue" 32 10 10 2>/dev/null | grep '^PROFILE'
+echo "== quickstart"
+out=$(mktemp -d)
+/usr/bin/time -f 'QUICKSTART wall %e s, CPU %U s user + %S s system' ./bam quickstart --output "$out/qs" > "$out/log" 2>&1 \
+  || { tail -20 "$out/log"; exit 1; }
+grep -E 'QUICKSTART|GLUE score|Single|BAM' "$out/log" | tail -6
+rm -rf "$out"
