@@ -22,7 +22,7 @@ jar=$root/bam-examples/target/bam.jar
 [[ -f $jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
 tmp=$(mktemp -d)
 java_run() {
-  java -Xmx8g -cp "$jar:$root/bam-examples/target/lib/*" io.github.bamjava.examples.bench.EncoderBenchmark \
+  java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$jar:$root/bam-examples/target/lib/*" io.github.bamjava.examples.bench.EncoderBenchmark \
     --config "$config" --batch "$batch" --seq "$seq" --mode "$mode" --steps "$steps" --memory-steps "$memory" \
     2>/dev/null | grep -E '^(RESULT|SPLIT|MEMORY)'
 }

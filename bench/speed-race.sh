@@ -15,10 +15,10 @@ echo "== fixed shapes (B 32, S 128)"
 bench/encoder.sh --config minilm --batch 32 --seq 128 --mode train --steps 5 --rounds 2 | grep -E 'SUMMARY|SPLIT'
 echo "== real glue-lite batches, B 32, max length 128, padded per batch (200 steps, the first 100 not timed)"
 "$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
-java -Xmx8g -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 200 32 2>/dev/null | grep '^RESULT'
+java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 200 32 2>/dev/null | grep '^RESULT'
 "$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
 echo "== profile of a real step (B 32)"
-java -Xmx8g -cp "$cp" io.github.bamjava.examples.bench.StepProfile "$glue" 32 10 10 2>/dev/null | grep '^PROFILE'
+java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.StepProfile "$glue" 32 10 10 2>/dev/null | grep '^PROFILE'
 echo "== quickstart"
 out=$(mktemp -d)
 /usr/bin/time -f 'QUICKSTART wall %e s, CPU %U s user + %S s system' ./bam quickstart --output "$out/qs" > "$out/log" 2>&1 \

@@ -24,7 +24,7 @@ run_id=launch-$(date -u +%Y%m%dT%H%M%S)
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_DYNAMIC=FALSE
 export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456
 for k in $(seq 1 "$workers"); do
-  nohup java -Xmx5g -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
+  nohup java -Xmx5g -XX:MaxDirectMemorySize=256m -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
     -jar "$output/jars/bam.jar" study run --glue-dir "$glue" --output "$output" --run-id "$run_id" "${args[@]}" \
     >> "$output/logs/worker-$k.log" 2>&1 &
   echo "worker $k: pid $! log $output/logs/worker-$k.log"

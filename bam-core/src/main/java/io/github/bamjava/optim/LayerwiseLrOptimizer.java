@@ -222,8 +222,8 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         g.muli(clipScale);
       }
       slot.m.muli(beta1 / (1 - beta1)).addi(g).muli(1 - beta1);
-      g.copyTo(s);
-      s.muli(g).muli(1 - beta2);
+      // Not copyTo(): DJL copies through a host ByteBuffer, a gradient-sized round trip through Java.
+      s.muli(0).addi(g).muli(g).muli(1 - beta2);
       slot.v.muli(beta2).addi(s);
       double c1 = 1;
       double c2 = 1;
@@ -232,8 +232,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         c1 = 1 - Math.pow(beta1, t);
         c2 = Math.sqrt(1 - Math.pow(beta2, t));
       }
-      slot.v.copyTo(s);
-      s.powi(0.5);
+      s.muli(0).addi(slot.v).powi(0.5);
       if (c2 != 1) {
         s.divi(c2);
       }
