@@ -241,7 +241,7 @@ public final class StudyReport {
             c.mannWhitney().pValue()));
       }
     }
-    md.append("\n### CPU time\n\n| method | jobs' wall time, all seeds (s) |\n|---|---:|\n");
+    md.append("\n### Time per method\n\n| method | wall time of its jobs, all seeds (s) |\n|---|---:|\n");
     seconds.forEach((m, s) -> md.append(String.format(Locale.ROOT, "| %s | %.0f |%n", m.label(), s)));
     return md.toString();
   }
