@@ -8,6 +8,7 @@ import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ProgressBar;
 import io.github.bamjava.train.StepInfo;
 import io.github.bamjava.train.TrainingListener;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,11 +36,6 @@ public final class MultiTaskBenchmark {
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
     boolean bucket = args.length > 3 && Boolean.parseBoolean(args[3]);
-    List<Task> tasks = new ArrayList<>();
-    GlueReader reader = GlueReader.of(glue);
-    for (GlueTask t : GlueReader.availableTasks(glue)) {
-      tasks.add(reader.read(t));
-    }
     Path out = Files.createTempDirectory("bam-throughput");
     long[] rss = new long[steps / 100 + 1];
     long[] tokens = {0};
@@ -67,28 +63,41 @@ public final class MultiTaskBenchmark {
         }
       }
     };
-    int examplesPerEpoch = steps * batch;
-    BornAgainTrainer.builder()
-        .setEncoder(EncoderSource.miniLm())
-        .addTasks(tasks)
-        .setOutputDir(out)
-        .optBatchSize(batch)
-        .optMaxLength(128)
-        .optEpochs(1)
-        .optExamplesPerEpoch(examplesPerEpoch)
-        .optCheckpointEvery(0)
-        .optBucketByLength(bucket)
+    BornAgainTrainer.Builder run = glueRun(glue, steps, batch, out);
+    int taskCount = GlueReader.availableTasks(glue).size();
+    run.optBucketByLength(bucket)
         .addListener(new ProgressBar(System.out, false, 60))
         .addListener(memory)
         .build()
         .train();
     double seconds = (System.nanoTime() - started[0]) / 1e9;
     System.out.printf(Locale.ROOT, "RESULT multitask %d tasks B=%d bucket=%s steps=%d: %.1f examples/s, %.0f tokens/s"
-        + " (mean %.1f real tokens per example)%n", tasks.size(), batch, bucket, steps, examples[0] / seconds,
+        + " (mean %.1f real tokens per example)%n", taskCount, batch, bucket, steps, examples[0] / seconds,
         tokens[0] / seconds, (double) tokens[0] / examples[0]);
     if (rss.length > 1 && rss[1] > 0) {
       System.out.printf(Locale.ROOT, "MEMORY growth from step 100 to step %d: %.2f%%%n", steps,
           100.0 * (rss[rss.length - 1] - rss[1]) / rss[1]);
     }
+  }
+
+  /**
+   * A run of the pretrained MiniLM on every task of a GLUE directory at once: {@code steps} mixed minibatches
+   * of {@code batch}, max length 128, no checkpoints; benchmarks add their listeners.
+   */
+  static BornAgainTrainer.Builder glueRun(Path glue, int steps, int batch, Path out) throws IOException {
+    List<Task> tasks = new ArrayList<>();
+    GlueReader reader = GlueReader.of(glue);
+    for (GlueTask t : GlueReader.availableTasks(glue)) {
+      tasks.add(reader.read(t));
+    }
+    return BornAgainTrainer.builder()
+        .setEncoder(EncoderSource.miniLm())
+        .addTasks(tasks)
+        .setOutputDir(out)
+        .optBatchSize(batch)
+        .optMaxLength(128)
+        .optEpochs(1)
+        .optExamplesPerEpoch(steps * batch)
+        .optCheckpointEvery(0);
   }
 }

@@ -5,11 +5,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.bamjava.encoder.EncoderSource;
-import io.github.bamjava.glue.GlueReader;
-import io.github.bamjava.glue.GlueTask;
-import io.github.bamjava.task.Task;
-import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.StepInfo;
 import io.github.bamjava.train.TrainingListener;
 import java.io.IOException;
@@ -74,11 +69,6 @@ public final class StepProfile {
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-    List<Task> tasks = new ArrayList<>();
-    GlueReader reader = GlueReader.of(glue);
-    for (GlueTask t : GlueReader.availableTasks(glue)) {
-      tasks.add(reader.read(t));
-    }
     Path out = Files.createTempDirectory("bam-profile");
     Path trace = out.resolve("trace.json");
     long[] marks = new long[4];
@@ -102,15 +92,7 @@ public final class StepProfile {
         }
       }
     };
-    BornAgainTrainer.builder()
-        .setEncoder(EncoderSource.miniLm())
-        .addTasks(tasks)
-        .setOutputDir(out)
-        .optBatchSize(batch)
-        .optMaxLength(128)
-        .optEpochs(1)
-        .optExamplesPerEpoch((warmup + steps) * batch)
-        .optCheckpointEvery(0)
+    MultiTaskBenchmark.glueRun(glue, warmup + steps, batch, out)
         .addListener(profiler)
         .build()
         .train();

@@ -26,21 +26,26 @@ class StudyTest {
 
   @TempDir Path tmp;
 
-  @Test
-  void runsEveryJobOnceAndASecondLaunchSkipsWhatIsDone() throws Exception {
+  /** One seed of these methods on SST-2 and STS-B fixtures, a tiny encoder, progress into {@code log}. */
+  private Study tinyStudy(Path out, ByteArrayOutputStream log, EnumSet<StudyMethod> methods) throws IOException {
     Path glue = tmp.resolve("glue");
     GlueFixtures.writeSentimentAndSimilarity(glue);
-    Path out = tmp.resolve("study");
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Study study = Study.builder()
+    return Study.builder()
         .setGlueDir(glue)
         .setOutputDir(out)
         .optSettings(TINY)
         .optSeeds(List.of(1L))
         .optEncoder(SyntheticTasks.tinyEncoder(5))
-        .optMethods(EnumSet.of(StudyMethod.MULTI_MULTI, StudyMethod.BAM_FINETUNED))
+        .optMethods(methods)
         .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8))
         .build();
+  }
+
+  @Test
+  void runsEveryJobOnceAndASecondLaunchSkipsWhatIsDone() throws Exception {
+    Path out = tmp.resolve("study");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Study study = tinyStudy(out, log, EnumSet.of(StudyMethod.MULTI_MULTI, StudyMethod.BAM_FINETUNED));
     List<StudyJob> jobs = study.jobs();
     // Single x 2 tasks, Multi, Multi->Multi, BAM, BAM + fine-tuning x 2 tasks.
     assertThat(jobs).hasSize(7);
@@ -78,19 +83,9 @@ class StudyTest {
 
   @Test
   void jobsClaimedByAnotherWorkerAreLeftToItAndDependantsOfAFailedJobDoNotRun() throws Exception {
-    Path glue = tmp.resolve("glue");
-    GlueFixtures.writeSentimentAndSimilarity(glue);
     Path out = tmp.resolve("study");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Study study = Study.builder()
-        .setGlueDir(glue)
-        .setOutputDir(out)
-        .optSettings(TINY)
-        .optSeeds(List.of(1L))
-        .optEncoder(SyntheticTasks.tinyEncoder(5))
-        .optMethods(EnumSet.of(StudyMethod.SINGLE_SINGLE))
-        .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8))
-        .build();
+    Study study = tinyStudy(out, log, EnumSet.of(StudyMethod.SINGLE_SINGLE));
     // Another worker of this launch claimed Single on SST-2, and it failed.
     Files.createDirectories(out.resolve("claims"));
     Files.writeString(out.resolve("claims/single_seed-1_SST-2.launch"), "");
