@@ -16,6 +16,7 @@ bench/encoder.sh --config minilm --batch 32 --seq 128 --mode train --steps 5 --r
 echo "== real glue-lite batches, B 32, max length 128, padded per batch (200 steps, the first 100 not timed)"
 "$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
 java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 200 32 2>/dev/null | grep '^RESULT'
+java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 200 32 true 2>/dev/null | grep '^RESULT'
 "$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
 echo "== threads or processes: one 2-thread run against two 1-thread runs at once (B 16, 200 steps each)"
 mt() { java -Xmx4g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 200 16 2>/dev/null | grep '^RESULT'; }
