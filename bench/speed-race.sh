@@ -2,7 +2,7 @@
 # The speed race of docs/benchmarks.md in one go, on a quiet machine: the fixed-shape training step against the
 # peer (bench/encoder.sh), real glue-lite multi-task throughput against the peer padding every example to 128,
 # the profile of a real step, and the quickstart's wall time. Prints everything; takes about 20 minutes.
-# Usage: bench/speed-race.sh [glue-dir]   (SKIP_QUICKSTART=1 leaves the quickstart out)
+# Usage: bench/speed-race.sh [glue-dir]   (SKIP_QUICKSTART=1 / SKIP_THREADS=1 leave those parts out)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 glue=${1:-$root/../shared/glue-lite}
@@ -18,11 +18,13 @@ echo "== real glue-lite batches, B 32, max length 128, padded per batch (150 ste
 java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 32 2>/dev/null | grep '^RESULT'
 java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 32 true 2>/dev/null | grep '^RESULT'
 "$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
-echo "== threads or processes: one 2-thread run against two 1-thread runs at once (B 16, 150 steps each)"
-mt() { java -Xmx4g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 16 2>/dev/null | grep '^RESULT'; }
-OMP_NUM_THREADS=2 mt | sed 's/^/one process, 2 threads: /'
-OMP_NUM_THREADS=1 mt > /tmp/speed-race-a.txt & OMP_NUM_THREADS=1 mt > /tmp/speed-race-b.txt; wait
-sed 's/^/two processes, 1 thread each, A: /' /tmp/speed-race-a.txt; sed 's/^/two processes, 1 thread each, B: /' /tmp/speed-race-b.txt
+if [[ ${SKIP_THREADS:-} != 1 ]]; then
+  echo "== threads or processes: one 2-thread run against two 1-thread runs at once (B 16, 150 steps each)"
+  mt() { java -Xmx4g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 16 2>/dev/null | grep '^RESULT'; }
+  OMP_NUM_THREADS=2 mt | sed 's/^/one process, 2 threads: /'
+  OMP_NUM_THREADS=1 mt > /tmp/speed-race-a.txt & OMP_NUM_THREADS=1 mt > /tmp/speed-race-b.txt; wait
+  sed 's/^/two processes, 1 thread each, A: /' /tmp/speed-race-a.txt; sed 's/^/two processes, 1 thread each, B: /' /tmp/speed-race-b.txt
+fi
 echo "== profile of a real step (B 32)"
 java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.StepProfile "$glue" 32 10 10 2>/dev/null | grep '^PROFILE'
 [[ ${SKIP_QUICKSTART:-} == 1 ]] && exit 0
