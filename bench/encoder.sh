@@ -39,7 +39,8 @@ for r in $(seq 1 "$rounds"); do
   sed 's/^/java        /' "$tmp/java"
   sed 's/^/java-malloc /' "$tmp/tuned"
   for m in train infer; do
-    p=$(rate $m "$tmp/peer"); j=$(rate $m "$tmp/java"); t=$(rate $m "$tmp/tuned")
+    # A mode that was not run has no RESULT line: rate fails, and the mode is skipped.
+    p=$(rate $m "$tmp/peer") || true; j=$(rate $m "$tmp/java") || true; t=$(rate $m "$tmp/tuned") || true
     [[ -n $p && -n $j ]] || continue
     python3 - "$config" "$m" "$batch" "$seq" "$p" "$j" "$t" <<'PY'
 import sys

@@ -73,11 +73,13 @@ public final class StepProfile {
     Path trace = out.resolve("trace.json");
     long[] marks = new long[4];
     long[] tokens = {0};
+    // Steps count from 1: the unprofiled steps timed for comparison are those from here to the warm-up's end.
+    int unprofiledFrom = Math.max(1, warmup - steps);
     TrainingListener profiler = new TrainingListener() {
       @Override
       public void onStep(StepInfo s) {
         long now = System.nanoTime();
-        if (s.step() == warmup - steps) {
+        if (s.step() == unprofiledFrom) {
           marks[0] = now; // unprofiled steps, for the profiler's overhead
         } else if (s.step() == warmup) {
           marks[1] = now;
@@ -97,7 +99,7 @@ public final class StepProfile {
         .build()
         .train();
 
-    double plain = (marks[1] - marks[0]) / 1e6 / Math.min(steps, warmup);
+    double plain = (marks[1] - marks[0]) / 1e6 / Math.max(1, warmup - unprofiledFrom);
     double wall = (marks[3] - marks[2]) / 1e6 / steps;
     Map<String, Double> selfMs = selfTimes(trace);
     Map<String, Double> byCategory = new TreeMap<>();
