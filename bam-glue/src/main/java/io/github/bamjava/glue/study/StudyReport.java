@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +64,8 @@ public final class StudyReport {
   private final Map<StudyMethod, TreeMap<Long, Map<String, DevPredictions>>> runs;
   private final Map<StudyMethod, Double> seconds;
   private final int resamples;
+  /** Each comparison is a bootstrap of thousands of rescorings; the tables and the p-value list share them. */
+  private final Map<List<Object>, Comparison> comparisons = new HashMap<>();
 
   StudyReport(List<String> tasks, Map<StudyMethod, TreeMap<Long, Map<String, DevPredictions>>> runs,
       Map<StudyMethod, Double> seconds, int resamples) {
@@ -195,6 +199,16 @@ public final class StudyReport {
   record Comparison(double difference, PairedBootstrap.Result bootstrap, MannWhitney.Result mannWhitney) {}
 
   Comparison compare(StudyMethod a, StudyMethod b, String task) {
+    List<Object> key = Arrays.asList(a, b, task);
+    Comparison known = comparisons.get(key);
+    if (known == null) {
+      known = bootstrapAndRank(a, b, task);
+      comparisons.put(key, known);
+    }
+    return known;
+  }
+
+  private Comparison bootstrapAndRank(StudyMethod a, StudyMethod b, String task) {
     List<Long> common = new ArrayList<>(runs.get(a).keySet());
     common.retainAll(runs.get(b).keySet());
     checkArgument(!common.isEmpty(), "%s and %s share no finished seed", a, b);
