@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -44,6 +43,6 @@ public final class BertEmbeddings extends BertModule {
         .add(positionEmbeddings.apply(store, positions, training))
         .add(tokenTypeEmbeddings.apply(store, typeIds, training));
     x = layerNorm.apply(store, x, training);
-    return new NDList(Dropout.dropout(x, dropout, training).singletonOrThrow());
+    return new NDList(BertDropout.apply(x, dropout, training));
   }
 }

@@ -2,7 +2,6 @@ package io.github.bamjava.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -26,8 +25,7 @@ public final class BertOutput extends BertModule {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = Dropout.dropout(dense.apply(store, inputs.get(0), training), dropout, training)
-        .singletonOrThrow();
+    NDArray x = BertDropout.apply(dense.apply(store, inputs.get(0), training), dropout, training);
     return new NDList(layerNorm.apply(store, x.add(inputs.get(1)), training));
   }
 }

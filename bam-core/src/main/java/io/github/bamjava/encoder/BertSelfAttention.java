@@ -2,7 +2,6 @@ package io.github.bamjava.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -42,7 +41,7 @@ public final class BertSelfAttention extends BertModule {
     NDArray k = splitHeads(key.apply(store, hidden, training), batch, seq);
     NDArray v = splitHeads(value.apply(store, hidden, training), batch, seq);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(maskBias);
-    NDArray probs = Dropout.dropout(scores.softmax(-1), dropout, training).singletonOrThrow();
+    NDArray probs = BertDropout.apply(scores.softmax(-1), dropout, training);
     NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headSize);
     return new NDList(context);
   }

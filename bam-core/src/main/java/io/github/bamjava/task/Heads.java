@@ -2,8 +2,8 @@ package io.github.bamjava.task;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import io.github.bamjava.encoder.BertDropout;
 import io.github.bamjava.encoder.Dense;
 
 /** The standard heads of the paper: dropout, then a linear layer; a sigmoid on top for regression. */
@@ -30,7 +30,7 @@ public final class Heads {
 
     @Override
     public NDArray apply(ParameterStore store, NDArray pooled, boolean training) {
-      NDArray x = Dropout.dropout(pooled, DROPOUT, training).singletonOrThrow();
+      NDArray x = BertDropout.apply(pooled, DROPOUT, training);
       NDArray out = dense.apply(store, x, training);
       return sigmoid ? Activation.sigmoid(out) : out;
     }
