@@ -64,7 +64,15 @@ public final class BertEncoder extends BertModule {
     NDArray hidden = embeddings.forward(store, new NDList(ids, inputs.get(1)), training).singletonOrThrow();
     NDArray maskBias = mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(MASK_BIAS)
         .reshape(ids.getShape().get(0), 1, 1, ids.getShape().get(1));
-    hidden = encoder.forward(store, new NDList(hidden, maskBias), training).singletonOrThrow();
+    TokenPacking packing = TokenPacking.of(mask);
+    NDList layerInputs = new NDList(hidden, maskBias);
+    if (packing != null) {
+      layerInputs = new NDList(packing.pack(hidden), maskBias).addAll(packing.arrays());
+    }
+    hidden = encoder.forward(store, layerInputs, training).singletonOrThrow();
+    if (packing != null) {
+      hidden = packing.unpack(hidden);
+    }
     NDArray pooled = pooler.forward(store, new NDList(hidden), training).singletonOrThrow();
     return new NDList(hidden, pooled);
   }
@@ -91,9 +99,11 @@ public final class BertEncoder extends BertModule {
     protected NDList forwardInternal(
         ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
       NDArray hidden = inputs.get(0);
-      NDArray maskBias = inputs.get(1);
       for (BertLayer layer : layers) {
-        hidden = layer.forward(store, new NDList(hidden, maskBias), training).singletonOrThrow();
+        // The mask bias and, for a packed batch, the packing arrays go to every layer unchanged.
+        NDList layerInputs = new NDList(hidden);
+        layerInputs.addAll(inputs.subNDList(1));
+        hidden = layer.forward(store, layerInputs, training).singletonOrThrow();
       }
       return new NDList(hidden);
     }

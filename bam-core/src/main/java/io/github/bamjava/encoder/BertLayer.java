@@ -22,7 +22,11 @@ public final class BertLayer extends BertModule {
     output = addChildBlock("output", new BertOutput(config.intermediateSize(), config));
   }
 
-  /** Inputs: hidden [B, S, H], mask bias [B, 1, 1, S]. Output: hidden [B, S, H]. */
+  /**
+   * Inputs: hidden [B, S, H] and mask bias [B, 1, 1, S]; or, for a batch with padding, the packed hidden
+   * states of its real tokens [T, H], the mask bias and the two arrays of its {@link TokenPacking}. Output:
+   * hidden states in the layout they came in.
+   */
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -28,25 +28,33 @@ public final class BertSelfAttention extends BertModule {
     dropout = config.attentionProbsDropoutProb();
   }
 
-  /** Inputs: hidden [B, S, H], mask bias [B, 1, 1, S] (0 for tokens, a large negative for padding). */
+  /**
+   * Inputs: hidden [B, S, H] and mask bias [B, 1, 1, S] (0 for tokens, a large negative for padding); or packed
+   * hidden [T, H], the mask bias and the arrays of a {@link TokenPacking}. The context comes out in the layout
+   * of the hidden states.
+   */
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray hidden = inputs.get(0);
     NDArray maskBias = inputs.get(1);
-    long batch = hidden.getShape().get(0);
-    long seq = hidden.getShape().get(1);
+    long batch = maskBias.getShape().get(0);
+    long seq = maskBias.getShape().get(3);
+    TokenPacking packing = TokenPacking.from(inputs, batch, seq);
     // Scaling the query rather than the scores touches S*H elements instead of heads*S*S.
-    NDArray q = splitHeads(query.apply(store, hidden, training).muli(1.0 / Math.sqrt(headSize)), batch, seq);
-    NDArray k = splitHeads(key.apply(store, hidden, training), batch, seq);
-    NDArray v = splitHeads(value.apply(store, hidden, training), batch, seq);
+    NDArray q = splitHeads(query.apply(store, hidden, training).muli(1.0 / Math.sqrt(headSize)), packing, batch,
+        seq);
+    NDArray k = splitHeads(key.apply(store, hidden, training), packing, batch, seq);
+    NDArray v = splitHeads(value.apply(store, hidden, training), packing, batch, seq);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(maskBias);
     NDArray probs = BertDropout.apply(scores.softmax(-1), dropout, training);
     NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headSize);
-    return new NDList(context);
+    return new NDList(packing == null ? context : packing.pack(context));
   }
 
-  private NDArray splitHeads(NDArray x, long batch, long seq) {
-    return x.reshape(batch, seq, heads, headSize).transpose(0, 2, 1, 3);
+  /** [B, S, H] (or packed [T, H]) to [B, heads, S, head size]. */
+  private NDArray splitHeads(NDArray x, TokenPacking packing, long batch, long seq) {
+    NDArray padded = packing == null ? x : packing.unpack(x);
+    return padded.reshape(batch, seq, heads, headSize).transpose(0, 2, 1, 3);
   }
 }

@@ -2,6 +2,7 @@ package io.github.bamjava.encoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -76,6 +77,54 @@ class BertEncoderTest {
         new int[][] {{0, 0, 1, 1}, {0, 0, 0, 0, 1, 1, 1, 1}}), false).get(0);
     float diff = TinyBert.row(padded, 0, 4).sub(alone.get("0")).abs().max().getFloat();
     assertThat(diff).isLessThan(1e-5f);
+  }
+
+  @Test
+  void aPaddedBatchHasTheGradientsOfItsRowsAlone() {
+    // The layers of a padded batch run on its real tokens only (TokenPacking); the gradients must be those of
+    // the rows computed one by one without padding. Dropout off, so that both see the same function.
+    BertEncoder encoder = TinyBert.create(manager, TinyBert.CONFIG.withDropout(0f), 8);
+    ParameterStore store = new ParameterStore(manager, false);
+    int[][] rows = {{2, 11, 12, 3}, {2, 40, 41, 42, 43, 44, 3}, {2, 7, 3}};
+    Map<String, float[]> together = gradients(encoder, store, rows);
+    Map<String, float[]> oneByOne = new LinkedHashMap<>();
+    for (int[] row : rows) {
+      gradients(encoder, store, new int[][] {row}).forEach((name, g) -> oneByOne.merge(name, g, (a, b) -> {
+        float[] sum = a.clone();
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += b[i];
+        }
+        return sum;
+      }));
+    }
+    assertThat(together.keySet()).isEqualTo(oneByOne.keySet());
+    together.forEach((name, g) -> {
+      float[] expected = oneByOne.get(name);
+      for (int i = 0; i < g.length; i++) {
+        assertThat(g[i]).as("%s[%s]", name, i).isCloseTo(expected[i], within(1e-4f + 1e-3f * Math.abs(expected[i])));
+      }
+    });
+  }
+
+  /** Gradients of the sum of the hidden states and the pooled vectors, by parameter name. */
+  private Map<String, float[]> gradients(BertEncoder encoder, ParameterStore store, int[][] rows) {
+    Map<String, Parameter> params = encoder.namedParameters();
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDList out = encoder.forward(store, TinyBert.batch(manager, rows, null), true);
+      NDArray hidden = out.get(0);
+      NDArray loss = out.get(1).sum();
+      for (int b = 0; b < rows.length; b++) {
+        // Only real positions count: the padding of the batch has no place in the rows alone.
+        loss = loss.add(TinyBert.row(hidden, b, rows[b].length).sum());
+      }
+      gc.backward(loss);
+    }
+    Map<String, float[]> grads = new LinkedHashMap<>();
+    params.forEach((name, p) -> {
+      grads.put(name, p.getArray().getGradient().toFloatArray());
+      p.getArray().getGradient().muli(0);
+    });
+    return grads;
   }
 
   @Test

@@ -30,28 +30,23 @@ class BornAgainTrainerTest {
         .optSeed(11);
   }
 
-  /**
-   * A tiny random encoder can stay on a plateau for one task: with seed 11 (the other tests' seed) the student
-   * never moved off chance on sentiment (loss 0.69 for all 360 steps) while seeds 1 to 5 all reached 1.0. This
-   * test is about distillation reaching every task, not about luck with initialisation, so it uses seed 1.
-   */
-  private static final long SEED = 1;
-
   @Test
   void singleToMultiStudentLearnsEveryTaskFromItsTeachers() throws Exception {
     List<Task> tasks = List.of(SyntheticTasks.sentiment(320, 100, 1), SyntheticTasks.answer(320, 100, 2),
         SyntheticTasks.stars(320, 100, 3));
     // Single-task teachers, each written to a prediction file.
     for (Task task : tasks) {
-      TrainingResult teacher = tiny(dir.resolve("teacher-" + task.name()), List.of(task)).optEpochs(8)
-          .optSeed(SEED).build().train();
+      TrainingResult teacher = tiny(dir.resolve("teacher-" + task.name()), List.of(task)).optEpochs(8).build()
+          .train();
       try (BamModel model = BamModel.load(teacher.modelDir(), NDManager.newBaseManager())) {
         model.teacherPredictions(task, 32).write(dir.resolve(task.name() + ".teacher.safetensors"));
       }
     }
-    // Mixed-task minibatches need a lower rate than the single-task runs for the regression head to learn.
-    BornAgainTrainer.Builder student =
-        tiny(dir.resolve("student"), tasks).optEpochs(6).optLearningRate(1e-3).optSeed(SEED);
+    // Mixed-task minibatches need a lower rate than the single-task runs for the regression head to learn. At
+    // 1e-3 for 6 epochs a tiny student was chaotic: the same run with other float rounding (packed or padded
+    // tokens, no dropout) ended at stars pearson 0.87 or -0.80. At 5e-4 for 8 epochs, seeds 1-4 and 11 all learn
+    // every task (stars 0.89-0.96); seed 5 still ends at stars 0.39.
+    BornAgainTrainer.Builder student = tiny(dir.resolve("student"), tasks).optEpochs(8).optLearningRate(5e-4);
     for (Task task : tasks) {
       student.optTeacher(task.name(), TeacherPredictions.read(dir.resolve(task.name() + ".teacher.safetensors")));
     }
