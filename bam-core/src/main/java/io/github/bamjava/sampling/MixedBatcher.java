@@ -15,9 +15,10 @@ import java.util.Random;
  * <p>An epoch is a fixed number of examples. Each task gets its share of the epoch's slots from the
  * {@link TaskSampler} (counts rounded by largest remainder, so the realised shares are exact up to one
  * example), its examples are taken in a fresh random order (cycling through a small task several times), and
- * the slots are shuffled together, so a minibatch mixes tasks. With length bucketing, slots are sorted by
- * token length inside windows of {@value #BUCKET_WINDOW_BATCHES} batches, which cuts padding, and the batches
- * are shuffled afterwards so training does not see lengths in order.
+ * the slots are shuffled together, so a minibatch mixes tasks. With length bucketing, the slots inside each
+ * window of {@value #BUCKET_WINDOW_BATCHES} batches are ordered by their length rank within their own task, which
+ * cuts padding while every batch still mixes tasks in their shares, and the batches are shuffled afterwards so
+ * training does not see lengths in order.
  *
  * <p>A plan depends only on (seed, epoch): a resumed run rebuilds it and skips the batches already done.
  */
@@ -112,8 +113,7 @@ public final class MixedBatcher {
     if (bucketByLength) {
       int window = batchSize * BUCKET_WINDOW_BATCHES;
       for (int start = 0; start < slots.size(); start += window) {
-        slots.subList(start, Math.min(slots.size(), start + window))
-            .sort(Comparator.comparingInt(r -> lengths[r.task()][r.index()]));
+        sortByRankWithinTask(slots.subList(start, Math.min(slots.size(), start + window)));
       }
     }
     List<List<ExampleRef>> batches = new ArrayList<>(batchesPerEpoch());
@@ -125,6 +125,42 @@ public final class MixedBatcher {
     }
     return batches;
   }
+
+  /**
+   * Orders a window of slots by each slot's length rank within its own task, as a fraction of that task's slots
+   * in the window. Consecutive slots then hold examples of similar length for every task, while each stretch of
+   * the window still holds every task in its share: batches cut from it keep mixing tasks as the unbucketed
+   * plan does. Sorting the window by raw length instead would put a task of short sentences (SST-2) and a task
+   * of long pairs (RTE) into different batches, which hurt the multi-task student (see docs/benchmarks.md).
+   * With one task this is sorting by length. The sort is stable, so ties keep the shuffled order.
+   */
+  private void sortByRankWithinTask(List<ExampleRef> window) {
+    int[] perTask = new int[lengths.length];
+    for (ExampleRef r : window) {
+      perTask[r.task()]++;
+    }
+    List<List<ExampleRef>> byTask = new ArrayList<>(lengths.length);
+    for (int t = 0; t < lengths.length; t++) {
+      byTask.add(new ArrayList<>(perTask[t]));
+    }
+    for (ExampleRef r : window) {
+      byTask.get(r.task()).add(r);
+    }
+    List<RankedSlot> ranked = new ArrayList<>(window.size());
+    for (List<ExampleRef> task : byTask) {
+      task.sort(Comparator.comparingInt(r -> lengths[r.task()][r.index()]));
+      for (int i = 0; i < task.size(); i++) {
+        // The middle of the slot's share of [0, 1): a task with one slot in the window sits at 0.5.
+        ranked.add(new RankedSlot(task.get(i), (i + 0.5) / task.size()));
+      }
+    }
+    ranked.sort(Comparator.comparingDouble(RankedSlot::quantile));
+    for (int i = 0; i < ranked.size(); i++) {
+      window.set(i, ranked.get(i).ref());
+    }
+  }
+
+  private record RankedSlot(ExampleRef ref, double quantile) {}
 
   private static int[] permutation(int n, Random random) {
     int[] p = new int[n];

@@ -137,6 +137,45 @@ class MixedBatcherTest {
     assertThat(bucketed).isLessThan(plain / 4);
   }
 
+  @Test
+  void bucketedBatchesStillMixTasksInTheirShares() {
+    // A task of short sentences (5..20 tokens) and one of long pairs (60..100): sorting by raw length would
+    // give batches of one task each. Ranked within their tasks, every batch keeps both tasks at about half.
+    Random random = new Random(3);
+    int[] shortTask = new int[800];
+    int[] longTask = new int[800];
+    for (int i = 0; i < 800; i++) {
+      shortTask[i] = 5 + random.nextInt(16);
+      longTask[i] = 60 + random.nextInt(41);
+    }
+    int[][] lengths = {shortTask, longTask};
+    MixedBatcher bucketed = new MixedBatcher(lengths, TaskSampler.uniform(), 16, 1600, 4, true);
+    for (List<ExampleRef> batch : bucketed.plan(0)) {
+      long shortOnes = batch.stream().filter(r -> r.task() == 0).count();
+      assertThat(shortOnes).as("short-task examples in a batch of 16").isBetween(7L, 9L);
+    }
+    // And the padding still falls: inside each task a batch spans a narrow band of lengths.
+    long plain = padding(new MixedBatcher(lengths, TaskSampler.uniform(), 16, 1600, 4, false), lengths);
+    assertThat(padding(bucketed, lengths)).isLessThan(plain * 3 / 4);
+  }
+
+  @Test
+  void withOneTaskBucketingSortsEachWindowByLength() {
+    Random random = new Random(5);
+    int[][] lengths = {randomLengths(400, random)};
+    MixedBatcher batcher = new MixedBatcher(lengths, TaskSampler.uniform(), 8, 400, 6, true);
+    // One window of 50 batches holds the whole epoch: every batch is a run of the sorted lengths, so the
+    // batches' length ranges do not overlap except at equal lengths.
+    List<int[]> ranges = batcher.plan(0).stream()
+        .map(b -> b.stream().mapToInt(r -> lengths[0][r.index()]).sorted().toArray())
+        .map(l -> new int[] {l[0], l[l.length - 1]})
+        .sorted(java.util.Comparator.comparingInt(r -> r[0]))
+        .toList();
+    for (int i = 1; i < ranges.size(); i++) {
+      assertThat(ranges.get(i)[0]).isGreaterThanOrEqualTo(ranges.get(i - 1)[1]);
+    }
+  }
+
   /** Sum over batches of (longest × size − sum of lengths): the padded positions. */
   private static long padding(MixedBatcher batcher, int[][] lengths) {
     long total = 0;
