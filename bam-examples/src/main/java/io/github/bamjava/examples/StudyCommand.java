@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import io.github.bamjava.glue.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.study.Study;
+import io.github.bamjava.glue.study.StudyMethod;
 import io.github.bamjava.glue.study.StudyReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,12 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code bam study}: the paper's methods and ablations over several seeds, and the report of their results. */
 @Command(name = "study", mixinStandardHelpOptions = true,
@@ -49,6 +54,11 @@ final class StudyCommand {
         description = "Tasks (default: every task found but WNLI).")
     List<GlueTask> tasks = List.of();
 
+    @Option(names = "--methods", split = ",", paramLabel = "METHOD", converter = MethodConverter.class,
+        description = "Methods by directory name, e.g. bam,bam-bucketed (default: all); the methods they learn"
+            + " from or start from are added.")
+    List<StudyMethod> methods = List.of(StudyMethod.values());
+
     @Option(names = "--run-id", paramLabel = "ID", description = "Shared by the workers of one launch (default:"
         + " a new one, for a single worker).")
     String runId = "run-" + Instant.now().toEpochMilli();
@@ -61,7 +71,7 @@ final class StudyCommand {
     public Integer call() throws IOException, InterruptedException {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       Study study = Study.builder().setGlueDir(glueDir).setOutputDir(output).optSeeds(seeds).optTasks(tasks)
-          .optKeepModels(keepModels).optProgress(out).build();
+          .optMethods(methods).optKeepModels(keepModels).optProgress(out).build();
       checkSameStudy(study);
       int failures = study.runWorker(runId);
       return failures == 0 ? 0 : BamCli.EXIT_FAILURE;
@@ -108,6 +118,19 @@ final class StudyCommand {
       Path written = StudyReport.write(output, resamples);
       spec.commandLine().getOut().println("report -> " + written);
       return 0;
+    }
+  }
+
+  /** A study method from its directory name, or an error that lists the names. */
+  static final class MethodConverter implements ITypeConverter<StudyMethod> {
+    @Override
+    public StudyMethod convert(String value) {
+      try {
+        return StudyMethod.byDirName(value.trim());
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("no study method '" + value.trim() + "'; methods: "
+            + Arrays.stream(StudyMethod.values()).map(StudyMethod::dirName).collect(Collectors.joining(", ")));
+      }
     }
   }
 }

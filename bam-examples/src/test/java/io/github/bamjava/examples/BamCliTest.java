@@ -57,6 +57,9 @@ class BamCliTest {
     Run badTask = bam("glue", "--glue-dir", tmp.toString(), "--tasks", "SST-2,NOPE");
     assertThat(badTask.exitCode()).isEqualTo(2);
     assertThat(badTask.err()).contains("NOPE");
+    Run badMethod = bam("study", "run", "--glue-dir", tmp.toString(), "--methods", "bam,nope");
+    assertThat(badMethod.exitCode()).isEqualTo(2);
+    assertThat(badMethod.err()).contains("no study method 'nope'", "bam-bucketed");
     assertThat(bam("glue", "--glue-dir", tmp.toString(), "--preset", "huge").exitCode()).isEqualTo(2);
     assertThat(bam("glue", "--glue-dir", tmp.toString(), "--train-cap", "-1").exitCode()).isEqualTo(2);
     assertThat(bam("predict", "--model", tmp.toString(), "--task", "x").exitCode()).isEqualTo(2);

@@ -220,6 +220,11 @@ public final class Study {
     } else if (method == StudyMethod.LAMBDA_HALF) {
       trainer.optAnnealing(TeacherAnnealingSchedule.constant(0.5), "constant 0.5");
     }
+    // Every other multi-task method keeps the trainer's default for several tasks: batches padded each to its
+    // longest example, not bucketed.
+    if (method == StudyMethod.BAM_BUCKETED) {
+      trainer.optBucketByLength(true);
+    }
     for (Task t : jobTasks) {
       // Without dev examples the trainer skips its per-epoch evaluation; the study scores the final model once.
       trainer.addTask(Task.builder(t.name(), t.kind()).setTrain(t.train())

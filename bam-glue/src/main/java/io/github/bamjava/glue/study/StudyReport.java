@@ -38,17 +38,18 @@ import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
 public final class StudyReport {
 
   /** Each method and the method it is compared with, as the paper compares them. */
-  static final Map<StudyMethod, StudyMethod> REFERENCE = new EnumMap<>(Map.of(
-      StudyMethod.MULTI, StudyMethod.SINGLE,
-      StudyMethod.SINGLE_SINGLE, StudyMethod.SINGLE,
-      StudyMethod.MULTI_MULTI, StudyMethod.MULTI,
-      StudyMethod.BAM, StudyMethod.MULTI,
-      StudyMethod.NO_LAYERWISE_LR, StudyMethod.BAM,
-      StudyMethod.NO_TASK_SAMPLING, StudyMethod.BAM,
-      StudyMethod.LAMBDA_ZERO, StudyMethod.BAM,
-      StudyMethod.LAMBDA_HALF, StudyMethod.BAM,
-      StudyMethod.MULTI_FINETUNED, StudyMethod.MULTI,
-      StudyMethod.BAM_FINETUNED, StudyMethod.BAM));
+  static final Map<StudyMethod, StudyMethod> REFERENCE = new EnumMap<>(Map.ofEntries(
+      Map.entry(StudyMethod.MULTI, StudyMethod.SINGLE),
+      Map.entry(StudyMethod.SINGLE_SINGLE, StudyMethod.SINGLE),
+      Map.entry(StudyMethod.MULTI_MULTI, StudyMethod.MULTI),
+      Map.entry(StudyMethod.BAM, StudyMethod.MULTI),
+      Map.entry(StudyMethod.NO_LAYERWISE_LR, StudyMethod.BAM),
+      Map.entry(StudyMethod.NO_TASK_SAMPLING, StudyMethod.BAM),
+      Map.entry(StudyMethod.LAMBDA_ZERO, StudyMethod.BAM),
+      Map.entry(StudyMethod.LAMBDA_HALF, StudyMethod.BAM),
+      Map.entry(StudyMethod.BAM_BUCKETED, StudyMethod.BAM),
+      Map.entry(StudyMethod.MULTI_FINETUNED, StudyMethod.MULTI),
+      Map.entry(StudyMethod.BAM_FINETUNED, StudyMethod.BAM)));
 
   static final List<StudyMethod> MAIN = List.of(StudyMethod.SINGLE, StudyMethod.MULTI, StudyMethod.SINGLE_SINGLE,
       StudyMethod.MULTI_MULTI, StudyMethod.BAM);
@@ -56,6 +57,7 @@ public final class StudyReport {
       StudyMethod.NO_TASK_SAMPLING, StudyMethod.LAMBDA_ZERO, StudyMethod.LAMBDA_HALF);
   static final List<StudyMethod> FINETUNING = List.of(StudyMethod.MULTI, StudyMethod.MULTI_FINETUNED,
       StudyMethod.BAM, StudyMethod.BAM_FINETUNED);
+  static final List<StudyMethod> BUCKETING = List.of(StudyMethod.BAM, StudyMethod.BAM_BUCKETED);
 
   private static final double ALPHA = 0.05;
 
@@ -239,6 +241,10 @@ public final class StudyReport {
     md.append("### Methods (the paper's Table 1)\n\n").append(table(MAIN, true));
     md.append("\n### Ablations of BAM (the paper's Table 4)\n\n").append(table(ABLATIONS, true));
     md.append("\n### Single-task fine-tuning (the paper's Table 3)\n\n").append(table(FINETUNING, true));
+    if (runs.containsKey(StudyMethod.BAM_BUCKETED)) {
+      md.append("\n### Length-bucketed batches (this library's option, not in the paper)\n\n")
+          .append(table(BUCKETING, true));
+    }
     md.append("\n### Significance of every comparison\n\n")
         .append("Δ = mean(A) − mean(B) × 100; p_boot: paired bootstrap over dev examples (")
         .append(resamples).append(" resamples, two-sided); p_MWU: Mann-Whitney U over seeds (exact).\n\n");

@@ -73,6 +73,26 @@ class StudyReportTest {
   }
 
   @Test
+  void theBucketingTableAppearsOnlyWithBucketedRuns() throws IOException {
+    writeStudy(true);
+    assertThat(Files.readString(StudyReport.write(study, 99))).doesNotContain("Length-bucketed");
+
+    // BAM right on 30 of 40, bucketed BAM on 20: the table compares the second with the first.
+    for (int seed = 1; seed <= 3; seed++) {
+      for (String method : List.of("bam", "bam-bucketed")) {
+        Path dir = study.resolve(method + "/seed-" + seed);
+        for (String task : List.of("SST-2", "RTE")) {
+          predictions(method.equals("bam") ? 30 : 20).write(dir.resolve("dev/" + task + ".tsv"));
+        }
+        Files.writeString(dir.resolve(StudyJob.DONE), "{\"job_seconds\": 30}");
+      }
+    }
+    String text = Files.readString(StudyReport.write(study, 99));
+    assertThat(text).contains("### Length-bucketed batches",
+        "| BAM, length-bucketed batches | 3 | Single→Multi (BAM) | 50.0 ± 0.0* | 50.0 ± 0.0* | **50.0 ± 0.0*** |");
+  }
+
+  @Test
   void anUnfinishedSeedIsLeftOutAndComparisonsUseTheSeedsBothMethodsHave() throws IOException {
     writeStudy(false);
 

@@ -3,6 +3,7 @@ package io.github.bamjava.glue.study;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonObject;
 import io.github.bamjava.glue.GlueFixtures;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.ByteArrayOutputStream;
@@ -39,6 +40,21 @@ class StudyTest {
         .optMethods(methods)
         .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8))
         .build();
+  }
+
+  @Test
+  void theBucketedStudentTrainsOnBucketedBatches() throws Exception {
+    Path out = tmp.resolve("bucketed");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Study study = tinyStudy(out, log, EnumSet.of(StudyMethod.BAM_BUCKETED));
+    // Its teachers come with it: Single x 2 tasks, then the bucketed student.
+    assertThat(study.jobs()).hasSize(3);
+    assertThat(study.runWorker("launch")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
+
+    JsonObject config = new Gson().fromJson(
+        Files.readString(out.resolve("bam-bucketed/seed-1/run/run-config.json")), JsonObject.class);
+    assertThat(config.getAsJsonObject("resume_key").get("bucket_by_length").getAsBoolean()).isTrue();
+    assertThat(out.resolve("bam-bucketed/seed-1/dev/SST-2.tsv")).isRegularFile();
   }
 
   @Test
