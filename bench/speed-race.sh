@@ -2,7 +2,8 @@
 # The speed race of docs/benchmarks.md in one go, on a quiet machine: the fixed-shape training step against the
 # peer (bench/encoder.sh), real glue-lite multi-task throughput against the peer padding every example to 128,
 # the profile of a real step, and the quickstart's wall time. Prints everything; takes about 20 minutes.
-# Usage: bench/speed-race.sh [glue-dir]   (SKIP_QUICKSTART=1 / SKIP_THREADS=1 leave those parts out)
+# Usage: bench/speed-race.sh [glue-dir]   (SKIP_QUICKSTART=1 / SKIP_THREADS=1 leave those parts out;
+#        ROUNDS=n repeats the fixed-shape comparison, default 1)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 glue=${1:-$root/../shared/glue-lite}
@@ -12,7 +13,8 @@ cd "$root"
 export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 MKL_DYNAMIC=FALSE
 cp="bam-examples/target/bam.jar:bam-examples/target/lib/*"
 echo "== fixed shapes (B 32, S 128)"
-bench/encoder.sh --config minilm --batch 32 --seq 128 --mode train --steps 5 --rounds 1 | grep -E 'SUMMARY|SPLIT'
+bench/encoder.sh --config minilm --batch 32 --seq 128 --mode train --steps 5 --rounds "${ROUNDS:-1}" \
+  | grep -E 'SUMMARY|SPLIT'
 echo "== real glue-lite batches, B 32, max length 128, padded per batch (150 steps, the first 100 not timed)"
 "$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
 java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 32 2>/dev/null | grep '^RESULT'
