@@ -2,8 +2,8 @@
 # Side-by-side encoder benchmark: the plain-PyTorch peer (../shared/peer/run.sh) and our Java encoder, in the
 # same run on the same machine, at the same shapes, alternating for --rounds rounds. Prints every RESULT line
 # and a SUMMARY per mode with the Java/peer ratio of each round.
-#   Java runs twice per round: with the process's default malloc settings, and with the settings the `bam`
-#   launcher uses (MALLOC_*; see docs/benchmarks.md). The peer runs as shipped.
+#   Java runs twice per round: with the process's defaults, and with the settings the `bam` launcher uses
+#   (MALLOC_*, and native/mkl-shim.sh on AMD; see docs/benchmarks.md). The peer runs as shipped.
 # Usage: bench/encoder.sh [--config minilm|base] [--batch 32] [--seq 128] [--mode train|infer|both]
 #        [--steps 10] [--rounds 1] [--memory-steps 0]
 set -euo pipefail
@@ -32,12 +32,14 @@ for r in $(seq 1 "$rounds"); do
   "$peer" --config "$config" --batch "$batch" --infer-batch "$batch" --seq "$seq" --mode "$mode" \
     --steps "$steps" > "$tmp/peer" 2>&1 || { cat "$tmp/peer"; exit 1; }
   java_run > "$tmp/java"
-  MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 java_run \
+  # The launcher's settings: its malloc options and, on AMD with AVX-512, MKL's AVX-512 kernels.
+  (source "$root/native/mkl-shim.sh" && bam_mkl_shim "$root" \
+    && MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 java_run) \
     > "$tmp/tuned"
   echo "-- round $r"
   sed 's/^/peer        /' < <(grep '^RESULT' "$tmp/peer")
   sed 's/^/java        /' "$tmp/java"
-  sed 's/^/java-malloc /' "$tmp/tuned"
+  sed 's/^/java-launcher /' "$tmp/tuned"
   for m in train infer; do
     # A mode that was not run has no RESULT line: rate fails, and the mode is skipped.
     p=$(rate $m "$tmp/peer") || true; j=$(rate $m "$tmp/java") || true; t=$(rate $m "$tmp/tuned") || true
@@ -47,7 +49,7 @@ import sys
 c, m, b, s, p, j, t = sys.argv[1:]
 p, j, t = float(p), float(j), float(t)
 print(f"SUMMARY {c} {m} B={b} S={s}: peer {p:.2f} seq/s, java {j:.2f} ({j/p:.2f}x), "
-      f"java with bam's malloc settings {t:.2f} ({t/p:.2f}x)")
+      f"java with bam's launcher settings {t:.2f} ({t/p:.2f}x)")
 PY
   done
 done

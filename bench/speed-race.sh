@@ -10,16 +10,20 @@ glue=${1:-$root/../shared/glue-lite}
 peer=${PEER:-$root/../shared/peer/run.sh}
 cd "$root"
 [[ -f bam-examples/target/bam.jar ]] || mvn -B -q -DskipTests package
-export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 MKL_DYNAMIC=FALSE
-cp="bam-examples/target/bam.jar:bam-examples/target/lib/*"
 echo "== fixed shapes (B 32, S 128)"
 bench/encoder.sh --config minilm --batch 32 --seq 128 --mode train --steps 5 --rounds "${ROUNDS:-1}" \
   | grep -E 'SUMMARY|SPLIT'
+# The peer always runs as shipped; every Java run below runs with the launcher's settings.
+peer_run() { env -u LD_PRELOAD -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$peer" "$@"; }
+export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 MKL_DYNAMIC=FALSE
+source native/mkl-shim.sh
+bam_mkl_shim "$root"
+cp="bam-examples/target/bam.jar:bam-examples/target/lib/*"
 echo "== real glue-lite batches, B 32, max length 128, padded per batch (150 steps, the first 100 not timed)"
-"$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
+peer_run --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
 java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 32 2>/dev/null | grep '^RESULT'
 java -Xmx8g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 32 true 2>/dev/null | grep '^RESULT'
-"$peer" --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
+peer_run --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'
 if [[ ${SKIP_THREADS:-} != 1 ]]; then
   echo "== threads or processes: one 2-thread run against two 1-thread runs at once (B 16, 150 steps each)"
   mt() { java -Xmx4g -XX:MaxDirectMemorySize=256m -cp "$cp" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 16 2>/dev/null | grep '^RESULT'; }
