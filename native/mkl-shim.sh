@@ -13,6 +13,7 @@ bam_mkl_shim() {
     command -v cc > /dev/null || return 0
     mkdir -p "$(dirname "$lib")"
     if ! cc -shared -fPIC -O2 -o "$lib.tmp" "$src" 2> /dev/null || ! mv "$lib.tmp" "$lib"; then
+      rm -f "$lib.tmp"
       echo "bam: could not build $lib; MKL keeps its generic kernels on this AMD CPU" >&2
       return 0
     fi
