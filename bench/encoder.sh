@@ -3,7 +3,7 @@
 # same run on the same machine, at the same shapes, alternating for --rounds rounds. Prints every RESULT line
 # and a SUMMARY per mode with the Java/peer ratio of each round.
 #   Java runs twice per round: with the process's defaults, and with the settings the `bam` launcher uses
-#   (MALLOC_*, and native/mkl-shim.sh on AMD; see docs/benchmarks.md). The peer runs as shipped.
+#   (launcher-env.sh: malloc, MKL; see docs/benchmarks.md). The peer runs as shipped.
 # Usage: bench/encoder.sh [--config minilm|base] [--batch 32] [--seq 128] [--mode train|infer|both]
 #        [--steps 10] [--rounds 1] [--memory-steps 0]
 set -euo pipefail
@@ -32,10 +32,7 @@ for r in $(seq 1 "$rounds"); do
   "$peer" --config "$config" --batch "$batch" --infer-batch "$batch" --seq "$seq" --mode "$mode" \
     --steps "$steps" > "$tmp/peer" 2>&1 || { cat "$tmp/peer"; exit 1; }
   java_run > "$tmp/java"
-  # The launcher's settings: its malloc options and, on AMD with AVX-512, MKL's AVX-512 kernels.
-  (source "$root/native/mkl-shim.sh" && bam_mkl_shim "$root" \
-    && MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 java_run) \
-    > "$tmp/tuned"
+  (source "$root/launcher-env.sh" && bam_launcher_env "$root" && java_run) > "$tmp/tuned"
   echo "-- round $r"
   sed 's/^/peer        /' < <(grep '^RESULT' "$tmp/peer")
   sed 's/^/java        /' "$tmp/java"

@@ -15,9 +15,8 @@ bench/encoder.sh --config minilm --batch 32 --seq 128 --mode train --steps 5 --r
   | grep -E 'SUMMARY|SPLIT'
 # The peer always runs as shipped; every Java run below runs with the launcher's settings.
 peer_run() { env -u LD_PRELOAD -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$peer" "$@"; }
-export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 MKL_DYNAMIC=FALSE
-source native/mkl-shim.sh
-bam_mkl_shim "$root"
+source launcher-env.sh
+bam_launcher_env "$root"
 cp="bam-examples/target/bam.jar:bam-examples/target/lib/*"
 echo "== real glue-lite batches, B 32, max length 128, padded per batch (150 steps, the first 100 not timed)"
 peer_run --config minilm --batch 32 --seq 128 --mode train --steps 5 2>&1 | grep '^RESULT' | sed 's/^/peer at 128: /'

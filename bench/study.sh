@@ -22,10 +22,9 @@ rm -rf "$output/jars/lib" && cp -r "$root/bam-examples/target/lib" "$output/jars
 run_id=launch-$(date -u +%Y%m%dT%H%M%S)
 # One thread per worker: on small batches, separate processes scale better than threads inside one GEMM.
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_DYNAMIC=FALSE
-export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456
-# The launcher's MKL setting too (AVX-512 kernels on AMD; a loaded library outlives a rebuild).
-source "$root/native/mkl-shim.sh"
-bam_mkl_shim "$root"
+# And the launcher's malloc and MKL settings (a preloaded library outlives a rebuild).
+source "$root/launcher-env.sh"
+bam_launcher_env "$root"
 for k in $(seq 1 "$workers"); do
   nohup java -Xmx5g -XX:MaxDirectMemorySize=256m -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
     -jar "$output/jars/bam.jar" study run --glue-dir "$glue" --output "$output" --run-id "$run_id" "${args[@]}" \

@@ -7,6 +7,6 @@
  * instruction sets the processor reports. On this project's Zen 5 machine that made SGEMM 1.5-2.1x faster
  * (docs/benchmarks.md). It changes no numbers beyond the rounding of a different kernel.
  *
- * Built and preloaded by native/mkl-shim.sh, which ./bam and the benchmarks source.
+ * Built and preloaded by launcher-env.sh, which ./bam and the benchmarks source.
  */
 int mkl_serv_intel_cpu_true(void) { return 1; }

@@ -135,13 +135,9 @@ public final class MixedBatcher {
    * With one task this is sorting by length. The sort is stable, so ties keep the shuffled order.
    */
   private void sortByRankWithinTask(List<ExampleRef> window) {
-    int[] perTask = new int[lengths.length];
-    for (ExampleRef r : window) {
-      perTask[r.task()]++;
-    }
     List<List<ExampleRef>> byTask = new ArrayList<>(lengths.length);
     for (int t = 0; t < lengths.length; t++) {
-      byTask.add(new ArrayList<>(perTask[t]));
+      byTask.add(new ArrayList<>());
     }
     for (ExampleRef r : window) {
       byTask.get(r.task()).add(r);
