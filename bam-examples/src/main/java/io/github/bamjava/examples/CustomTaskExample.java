@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * </pre>
  *
  * <p>Arguments: the TSV file, the GLUE directory, the GLUE tasks to add (comma-separated), and the output
- * directory (default {@code bam-custom}). It uses the {@link Preset#CPU} preset and the embedded MiniLM, and
+ * directory (default {@code bam-custom}). It uses the {@link Preset#LEARNING} preset and the embedded MiniLM, and
  * prints the results table (your task has a row of its own).
  */
 public final class CustomTaskExample {
@@ -54,7 +54,7 @@ public final class CustomTaskExample {
         .setOutputDir(Path.of(args.length > 3 ? args[3] : "bam-custom"))
         .optTasks(glue)
         .addCustomTask(mine)
-        .optPreset(Preset.CPU)
+        .optPreset(Preset.LEARNING)
         .build()
         .run();
     System.out.println();

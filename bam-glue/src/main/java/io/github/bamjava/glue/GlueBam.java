@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * GlueBam.Result result = GlueBam.builder()
  *     .setGlueDir(Path.of("glue_data"))
  *     .setOutputDir(Path.of("bam-run"))
- *     .optPreset(Preset.CPU)
+ *     .optPreset(Preset.LEARNING)
  *     .build()
  *     .run();
  * System.out.println(result.markdown());
@@ -98,7 +98,7 @@ public final class GlueBam {
     long started = System.nanoTime();
     Path out = cfg.outputDir;
     Files.createDirectories(out);
-    GlueReader reader = GlueReader.builder(cfg.glueDir).optTrainCap(cfg.preset.trainCap()).build();
+    GlueReader reader = GlueReader.builder(cfg.glueDir).optTrainBudget(cfg.preset.trainBudget()).build();
     List<Entry> entries = readTasks(reader);
     List<Task> tasks = entries.stream().map(Entry::task).toList();
     log.printf(Locale.ROOT, "BAM on %d task(s): %s; preset %s; encoder %s%n", tasks.size(),
@@ -384,7 +384,7 @@ public final class GlueBam {
     private final EnumSet<GlueTask> tasks = EnumSet.noneOf(GlueTask.class);
     private final List<Task> customTasks = new ArrayList<>();
     private EncoderSource encoder = EncoderSource.miniLm();
-    private Preset preset = Preset.CPU;
+    private Preset preset = Preset.LEARNING;
     private boolean symmetric;
     private boolean finetune;
     private long seed;
@@ -426,7 +426,7 @@ public final class GlueBam {
       return this;
     }
 
-    /** The hyper-parameters; default {@link Preset#CPU}. */
+    /** The hyper-parameters; default {@link Preset#LEARNING}. */
     public Builder optPreset(Preset p) {
       this.preset = requireNonNull(p, "preset");
       return this;

@@ -223,6 +223,13 @@ public final class GlueReader {
       return this;
     }
 
+    /** The caps of a whole budget: its default cap and every task's own. */
+    public Builder optTrainBudget(TrainBudget budget) {
+      optTrainCap(budget.otherwise());
+      budget.perTask().forEach(this::optTrainCap);
+      return this;
+    }
+
     /** The cap for one task, overriding the default cap. */
     public Builder optTrainCap(GlueTask task, TrainCap cap) {
       caps.put(requireNonNull(task, "task"), requireNonNull(cap, "cap"));

@@ -16,6 +16,7 @@ import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.glue.AtomicFiles;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
+import io.github.bamjava.glue.Preset;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Metric;
@@ -92,12 +93,13 @@ public final class Study {
   /** The tasks of the study with their kept training and dev examples; read once. */
   public List<Task> tasks() throws IOException {
     if (tasks == null) {
-      GlueReader reader = GlueReader.of(cfg.glueDir);
+      GlueReader reader = GlueReader.builder(cfg.glueDir)
+          .optTrainBudget(cfg.settings.preset().trainBudget()).build();
       List<Task> read = new ArrayList<>();
       for (GlueTask g : cfg.glueTasks.isEmpty() ? defaultTasks() : cfg.glueTasks) {
         Task t = reader.read(g);
         read.add(Task.builder(t.name(), t.kind())
-            .setTrain(cfg.settings.trainCap(t.train().size()).apply(t.train()))
+            .setTrain(t.train())
             .optDev(cfg.settings.devSelection().apply(t.dev()))
             .optMetrics(t.metrics().toArray(new Metric[0]))
             .build());
@@ -195,7 +197,8 @@ public final class Study {
         : tasks().stream().filter(t -> t.name().equals(job.task())).toList();
     checkState(!jobTasks.isEmpty(), "job %s names a task that is not in the study", job);
     boolean finetune = method.startsFrom() != null;
-    StudySettings s = cfg.settings;
+    Preset p = cfg.settings.preset();
+    Preset.Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
     log.printf(Locale.ROOT, "study: %s (%d training examples) -> %s%n", job,
         jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
 
@@ -206,14 +209,14 @@ public final class Study {
     BornAgainTrainer.Builder trainer = BornAgainTrainer.builder()
         .setEncoder(encoder)
         .setOutputDir(dir.resolve("run"))
-        .optLearningRate(finetune ? s.finetuneLearningRate() : s.learningRate())
-        .optEpochs(finetune ? s.finetuneEpochs() : s.epochs())
-        .optBatchSize(s.batchSize())
-        .optMaxLength(s.maxLength())
-        .optLayerDecay(method == StudyMethod.NO_LAYERWISE_LR ? 1.0 : s.layerDecay())
+        .optLearningRate(stage.learningRate())
+        .optEpochs(stage.epochs())
+        .optBatchSize(stage.batchSize())
+        .optMaxLength(p.maxLength())
+        .optLayerDecay(method == StudyMethod.NO_LAYERWISE_LR ? 1.0 : p.layerDecay())
         .optSeed(job.seed())
         .addListener(new ProgressBar(log, false, 60));
-    double exponent = method == StudyMethod.NO_TASK_SAMPLING ? 1.0 : s.taskExponent();
+    double exponent = method == StudyMethod.NO_TASK_SAMPLING ? 1.0 : p.taskExponent();
     trainer.optSampler(TaskSampler.sizeExponent(exponent), "size^" + exponent);
     if (method == StudyMethod.LAMBDA_ZERO) {
       trainer.optAnnealing(TeacherAnnealingSchedule.constant(0), "constant 0");
@@ -240,7 +243,7 @@ public final class Study {
     JsonObject dev = new JsonObject();
     try (BamModel model = BamModel.load(result.modelDir(), NDManager.newBaseManager())) {
       for (Task t : jobTasks) {
-        float[][] outputs = model.predict(t.name(), t.dev(), s.maxLength());
+        float[][] outputs = model.predict(t.name(), t.dev(), p.maxLength());
         double[] gold = new double[outputs.length];
         double[] predicted = new double[outputs.length];
         for (int i = 0; i < outputs.length; i++) {
@@ -254,7 +257,7 @@ public final class Study {
         scores.forEach(task::addProperty);
         dev.add(t.name(), task);
         if (method.teaches()) {
-          model.teacherPredictions(t, s.maxLength()).write(trainPredictions(job, t.name()));
+          model.teacherPredictions(t, p.maxLength()).write(trainPredictions(job, t.name()));
         }
       }
     }
@@ -270,7 +273,7 @@ public final class Study {
     done.addProperty("train_seconds", result.trainSeconds());
     done.addProperty("job_seconds", (System.nanoTime() - started) / 1e9);
     done.addProperty("train_examples", jobTasks.stream().mapToLong(t -> t.train().size()).sum()
-        * (finetune ? s.finetuneEpochs() : s.epochs()));
+        * stage.epochs());
     done.add("dev", dev);
     AtomicFiles.writeString(dir.resolve(StudyJob.DONE),
         new GsonBuilder().setPrettyPrinting().create().toJson(done) + "\n");
@@ -305,7 +308,7 @@ public final class Study {
   public static final class Builder {
     private Path glueDir;
     private Path outputDir;
-    private StudySettings settings = StudySettings.CPU;
+    private StudySettings settings = StudySettings.LEARNING;
     private List<Long> seeds = List.of(1L, 2L, 3L);
     private final EnumSet<GlueTask> glueTasks = EnumSet.noneOf(GlueTask.class);
     private EnumSet<StudyMethod> methods = EnumSet.allOf(StudyMethod.class);
@@ -325,7 +328,7 @@ public final class Study {
       return this;
     }
 
-    /** The budget and hyper-parameters; default {@link StudySettings#CPU}. */
+    /** The budget and hyper-parameters; default {@link StudySettings#LEARNING}. */
     public Builder optSettings(StudySettings s) {
       this.settings = requireNonNull(s, "settings");
       return this;

@@ -3,6 +3,10 @@ package io.github.bamjava.glue.study;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bamjava.glue.GlueTask;
+import io.github.bamjava.glue.Preset;
+import io.github.bamjava.glue.TrainBudget;
+import io.github.bamjava.glue.TrainCap;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,15 +17,14 @@ class StudyPlanTest {
   private static final List<String> TASKS = List.of("RTE", "MRPC");
 
   @Test
-  void keepsAShareOfEachTaskBetweenTheBounds() {
-    StudySettings s = StudySettings.CPU;
+  void theLearningStudyKeepsShortTasksLongerAndScoresWholeDevSets() {
+    StudySettings s = StudySettings.LEARNING;
+    TrainBudget budget = s.preset().trainBudget();
 
-    assertThat(s.trainCap(7696).limit()).isEqualTo(308); // 4% of CoLA's glue-lite train set
-    assertThat(s.trainCap(66349).limit()).isEqualTo(400); // SST-2: the upper bound
-    assertThat(s.trainCap(2241).limit()).isEqualTo(90);
-    assertThat(s.trainCap(100).limit()).isEqualTo(80); // the lower bound
-    assertThat(s.trainCap(100).random()).isTrue();
-    assertThat(s.devSelection().limit()).isEqualTo(250);
+    assertThat(budget.capOf(GlueTask.COLA)).isEqualTo(TrainCap.all());
+    assertThat(budget.capOf(GlueTask.SST2)).isEqualTo(TrainCap.random(7000, Preset.CAP_SEED));
+    assertThat(budget.capOf(GlueTask.RTE)).isEqualTo(TrainCap.random(2000, Preset.CAP_SEED));
+    assertThat(s.devSelection().limit()).isEqualTo(1000); // glue-lite's dev sets have at most 1000 rows
   }
 
   @Test

@@ -1,5 +1,8 @@
 package io.github.bamjava.glue.study;
 
+import io.github.bamjava.glue.Preset;
+import io.github.bamjava.glue.TrainBudget;
+import io.github.bamjava.glue.TrainCap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.Gson;
@@ -22,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StudyTest {
 
   /** Every example, seconds-long runs: what is tested is the wiring, not the accuracy. */
-  private static final StudySettings TINY = new StudySettings(1.0, 1, 1000, 20, 32, 1e-3, 16, 1, 5e-4, 1, 0.9,
-      0.75);
+  private static final StudySettings TINY = new StudySettings(new Preset("tiny", new Preset.Stage(1e-3, 16, 1),
+      new Preset.Stage(1e-3, 16, 1), new Preset.Stage(5e-4, 16, 1), 32, TrainBudget.of(TrainCap.all()), 0.9, 0.75),
+      20);
 
   @TempDir Path tmp;
 
