@@ -16,8 +16,20 @@ import java.util.List;
 public final class ExampleFingerprint {
   private ExampleFingerprint() {}
 
-  /** The hex fingerprint of {@code examples}. */
+  /** The hex fingerprint of {@code examples}: ids and texts, not labels. */
   public static String of(List<Example> examples) {
+    return hash(examples, false);
+  }
+
+  /**
+   * The hex fingerprint of {@code examples} with their labels: what a training run learns from, so that a run
+   * on relabelled data is not taken for the same run.
+   */
+  public static String withLabels(List<Example> examples) {
+    return hash(examples, true);
+  }
+
+  private static String hash(List<Example> examples, boolean labels) {
     Hasher hasher = Hashing.sha256().newHasher();
     hasher.putInt(examples.size());
     for (Example e : examples) {
@@ -26,6 +38,12 @@ public final class ExampleFingerprint {
       hasher.putBoolean(e.textB() != null);
       if (e.textB() != null) {
         putString(hasher, e.textB());
+      }
+      if (labels) {
+        hasher.putBoolean(e.label() != null);
+        if (e.label() != null) {
+          putString(hasher, e.label());
+        }
       }
     }
     return hasher.hash().toString();

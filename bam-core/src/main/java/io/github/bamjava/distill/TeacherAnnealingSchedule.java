@@ -1,6 +1,7 @@
 package io.github.bamjava.distill;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
 
 import java.util.function.DoubleUnaryOperator;
 
@@ -11,8 +12,10 @@ import java.util.function.DoubleUnaryOperator;
  * <p>The paper raises λ linearly from 0 to 1, so the student starts by imitating its teacher and ends learning
  * from the gold labels alone, free to surpass the teacher. Its ablations use a constant λ of 0 (pure
  * distillation) and 0.5.
+ *
+ * <p>A schedule knows its own name and parameters ({@link #describe()}): it goes into a run's settings, so that a
+ * run resumed with another schedule is refused rather than silently mixed.
  */
-@FunctionalInterface
 public interface TeacherAnnealingSchedule {
 
   /**
@@ -23,20 +26,35 @@ public interface TeacherAnnealingSchedule {
    */
   double lambda(double progress);
 
+  /** The schedule's name and parameters, stable across JVMs, e.g. {@code linear} or {@code constant 0.5}. */
+  String describe();
+
   /** The paper's schedule: λ = progress (step / total steps). */
   static TeacherAnnealingSchedule linear() {
-    return progress -> progress;
+    return of("linear", progress -> progress);
   }
 
   /** A fixed λ for the whole run (the paper's ablations: 0 and 0.5). */
   static TeacherAnnealingSchedule constant(double lambda) {
     checkArgument(lambda >= 0 && lambda <= 1, "lambda must be in [0, 1], got %s", lambda);
-    return progress -> lambda;
+    return of("constant " + lambda, progress -> lambda);
   }
 
-  /** Any function of progress; its values must stay in [0, 1]. */
-  static TeacherAnnealingSchedule of(DoubleUnaryOperator function) {
-    return function::applyAsDouble;
+  /** Any function of progress, with the name {@link #describe()} returns; its values must stay in [0, 1]. */
+  static TeacherAnnealingSchedule of(String description, DoubleUnaryOperator function) {
+    requireNonNull(description, "description");
+    requireNonNull(function, "function");
+    return new TeacherAnnealingSchedule() {
+      @Override
+      public double lambda(double progress) {
+        return function.applyAsDouble(progress);
+      }
+
+      @Override
+      public String describe() {
+        return description;
+      }
+    };
   }
 
   /** λ at a step, checked to lie in [0, 1]. */

@@ -376,12 +376,12 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     private Map<String, Parameter> parameters;
     private Double learningRate;
     private Integer totalSteps;
-    private double layerDecay = 0.9;
-    private double beta1 = 0.9;
-    private double beta2 = 0.999;
-    private double epsilon = 1e-6;
-    private double weightDecay = 0.01;
-    private double clipNorm = 1.0;
+    private double layerDecay = OptimizerSettings.BERT.layerDecay();
+    private double beta1 = OptimizerSettings.BERT.beta1();
+    private double beta2 = OptimizerSettings.BERT.beta2();
+    private double epsilon = OptimizerSettings.BERT.epsilon();
+    private double weightDecay = OptimizerSettings.BERT.weightDecay();
+    private double clipNorm = OptimizerSettings.BERT.clipNorm();
     private Double warmupFraction;
     private LearningRateSchedule schedule;
     private Integer numLayers;

@@ -4,15 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import io.github.bamjava.distill.DistillationLoss;
@@ -20,18 +15,15 @@ import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
-import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
+import io.github.bamjava.optim.OptimizerSettings;
+import io.github.bamjava.optim.RunSchedule;
 import io.github.bamjava.sampling.ExampleRef;
 import io.github.bamjava.sampling.MixedBatcher;
-import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Task;
-import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.task.TaskKinds;
 import io.github.bamjava.text.PairTokenizer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,255 +52,178 @@ import org.slf4j.LoggerFactory;
  * {@link TeacherAnnealingSchedule}, using a {@link LayerwiseLrOptimizer}. The run writes {@code run-config.json},
  * a JSON-lines {@code metrics.jsonl}, periodic checkpoints, and the final model under {@code model/}. Starting
  * again on the same output directory resumes from the last checkpoint and gives the same result as a run that
- * was never interrupted.
+ * was never interrupted; a resume under other {@link TrainingSettings#runKey() settings} (data included) is
+ * refused with the list of what differs. The output directory is locked for the run's duration.
+ *
+ * <p>The builder makes an immutable {@link TrainingSettings}; {@link #train()} is a short loop, and everything
+ * around the step (divergence check, metrics log, checkpoints, progress) is a {@link TrainingListener}.
  */
 public final class BornAgainTrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(BornAgainTrainer.class);
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-      .create();
+  private static final String CHECKPOINTS = "checkpoints";
 
-  private final Builder cfg;
+  private final TrainingSettings settings;
+  private final List<TrainingListener> listeners;
+  private final Runnable checkpointHook;
 
-  private BornAgainTrainer(Builder cfg) {
-    this.cfg = cfg;
+  private BornAgainTrainer(TrainingSettings settings, List<TrainingListener> listeners, Runnable checkpointHook) {
+    this.settings = settings;
+    this.listeners = List.copyOf(listeners);
+    this.checkpointHook = checkpointHook;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
+  /** The trainer's settings. */
+  public TrainingSettings settings() {
+    return settings;
+  }
+
   /** Runs (or resumes) training and saves the final model; see the class comment for what is written. */
   public TrainingResult train() throws IOException {
-    Path out = cfg.outputDir;
+    Path out = settings.outputDir();
+    checkArgument(!Files.exists(out) || Files.isDirectory(out),
+        "output directory %s is a file; choose a directory (it is created when missing)", out);
     Files.createDirectories(out);
-    JsonObject config = describe();
-    Path configFile = out.resolve("run-config.json");
-    Checkpoints checkpoints = new Checkpoints(out.resolve("checkpoints"));
-    checkpoints.setMidWriteHook(cfg.checkpointHook);
-    Optional<Checkpoints.Checkpoint> resume = checkpoints.latest();
-    if (resume.isPresent() && Files.exists(configFile)) {
-      JsonObject previous = GSON.fromJson(Files.readString(configFile, StandardCharsets.UTF_8), JsonObject.class);
-      checkArgument(previous.get("resume_key").equals(config.get("resume_key")),
-          "%s holds a run with other settings; choose a new output directory or delete it.%n  was: %s%n  now: %s",
-          out, previous.get("resume_key"), config.get("resume_key"));
-    }
-    Files.writeString(configFile, GSON.toJson(config), StandardCharsets.UTF_8);
-
-    List<Task> tasks = cfg.tasks;
-    List<String> names = new ArrayList<>();
-    List<TaskKind> kinds = new ArrayList<>();
-    float[] weights = new float[tasks.size()];
-    for (int t = 0; t < tasks.size(); t++) {
-      names.add(tasks.get(t).name());
-      kinds.add(tasks.get(t).kind());
-      weights[t] = cfg.taskWeights.getOrDefault(tasks.get(t).name(), 1f).floatValue();
-    }
-    Engine.getInstance().setRandomSeed((int) cfg.seed);
-    try (NDManager manager = NDManager.newBaseManager()) {
-      PretrainedEncoder pretrained = cfg.encoder.load(manager);
-      // Report a partly initialised checkpoint (a missing pooler); a random-init encoder says so in its description.
-      List<String> initialized = pretrained.report().initialized();
-      if (!initialized.isEmpty() && initialized.size() < pretrained.encoder().namedParameters().size()) {
-        LOG.info("initialised (absent from {}): {}", pretrained.description(), initialized);
+    try (OutputLock lock = OutputLock.acquire(out)) {
+      Checkpoints checkpoints = new Checkpoints(out.resolve(CHECKPOINTS));
+      checkpoints.setMidWriteHook(checkpointHook);
+      Optional<Checkpoints.Checkpoint> resume = checkpoints.latest();
+      if (resume.isPresent()) {
+        checkSameRun(out);
       }
-      Engine.getInstance().setRandomSeed((int) cfg.seed);
-      BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks));
-      PairTokenizer tokenizer = pretrained.tokenizer();
+      RunConfig.write(settings);
+      Engine.getInstance().setRandomSeed((int) settings.seed());
+      try (NDManager manager = settings.device() == null ? NDManager.newBaseManager()
+          : NDManager.newBaseManager(settings.device())) {
+        return run(manager, checkpoints, resume);
+      }
+    }
+  }
 
-      TrainingData data = new TrainingData(tasks, cfg.teachers, tokenizer, cfg.maxLength);
-      int examplesPerEpoch = cfg.examplesPerEpoch > 0 ? cfg.examplesPerEpoch
+  /** Refuses to resume a run whose saved settings differ from ours, listing what differs. */
+  private void checkSameRun(Path out) throws IOException {
+    JsonObject was = RunConfig.readKey(out).orElse(null);
+    if (was == null) {
+      return; // a checkpoint without its configuration: nothing to compare; the checkpoint's shapes are checked
+    }
+    List<String> changed = RunConfig.differences(was, settings.runKey());
+    if (!changed.isEmpty()) {
+      throw new IllegalArgumentException(out + " holds a run with other settings; choose a new output directory"
+          + " or delete it. What differs (saved → now):\n  " + String.join("\n  ", changed));
+    }
+  }
+
+  private TrainingResult run(NDManager manager, Checkpoints checkpoints, Optional<Checkpoints.Checkpoint> resume)
+      throws IOException {
+    List<Task> tasks = settings.tasks();
+    List<String> names = tasks.stream().map(Task::name).toList();
+    PretrainedEncoder pretrained = settings.encoder().load(manager);
+    // Report a partly initialised checkpoint (a missing pooler); a random-init encoder says so in its description.
+    List<String> initialized = pretrained.report().initialized();
+    if (!initialized.isEmpty() && initialized.size() < pretrained.encoder().namedParameters().size()) {
+      LOG.info("initialised (absent from {}): {}", pretrained.description(), initialized);
+    }
+    Engine.getInstance().setRandomSeed((int) settings.seed());
+    BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks));
+    PairTokenizer tokenizer = pretrained.tokenizer();
+    try {
+      TrainingData data = new TrainingData(tasks, settings.teachers(), tokenizer, settings.maxLength());
+      int examplesPerEpoch = settings.examplesPerEpoch() > 0 ? settings.examplesPerEpoch()
           : tasks.stream().mapToInt(t -> t.train().size()).sum();
-      MixedBatcher batcher = new MixedBatcher(data.lengths(), cfg.sampler, cfg.batchSize, examplesPerEpoch, cfg.seed,
-          cfg.bucketByLength);
+      MixedBatcher batcher = new MixedBatcher(data.lengths(), settings.sampler(), settings.batchSize(),
+          examplesPerEpoch, settings.seed(), settings.bucketByLength());
       long stepsPerEpoch = batcher.batchesPerEpoch();
-      long totalSteps = stepsPerEpoch * cfg.epochs;
-      DistillationLoss loss = new DistillationLoss(kinds, weights);
-
-      try (LayerwiseLrOptimizer optimizer = LayerwiseLrOptimizer.builder()
-          .setParameters(model.network().namedParameters())
-          .setLearningRate(cfg.learningRate)
-          .setTotalSteps(Math.toIntExact(totalSteps))
-          .optLayerDecay(cfg.layerDecay)
-          .optWeightDecay(cfg.weightDecay)
-          .optWarmupFraction(cfg.warmupFraction)
-          .optClipNorm(cfg.clipNorm)
-          .build()) {
+      long totalSteps = stepsPerEpoch * settings.epochs();
+      float[] weights = new float[tasks.size()];
+      for (int t = 0; t < weights.length; t++) {
+        weights[t] = settings.taskWeight(names.get(t));
+      }
+      DistillationLoss loss = new DistillationLoss(tasks.stream().map(Task::kind).toList(), weights);
+      try (LayerwiseLrOptimizer optimizer = settings.optimizer()
+          .create(model.network().namedParameters(), Math.toIntExact(totalSteps))) {
+        List<EpochResult> history = new ArrayList<>();
         long step = 0;
-        List<EpochResult> epochs = new ArrayList<>();
         if (resume.isPresent()) {
-          Checkpoints.Checkpoint c = resume.get();
-          model.loadWeights("checkpoint at step " + c.step(), c.model());
-          optimizer.loadState(c.optimizer());
-          step = c.step();
-          epochs.addAll(GSON.fromJson(c.state().get("epochs"), new TypeToken<List<EpochResult>>() {}.getType()));
-          LOG.info("resuming {} from step {} of {}", out, step, totalSteps);
+          step = restore(resume.get(), model, optimizer, history);
+          LOG.info("resuming {} from step {} of {}", settings.outputDir(), step, totalSteps);
         }
-        MetricsLog log = new MetricsLog(out.resolve("metrics.jsonl"), step > 0);
-        List<TrainingListener> listeners = new ArrayList<>(cfg.listeners);
-        listeners.add(0, log);
-        RunInfo run = new RunInfo(names, batcher.probabilities(), totalSteps, stepsPerEpoch, step, out);
-        listeners.forEach(l -> l.onTrainingStart(run));
+        List<TrainingListener> all = new ArrayList<>();
+        all.add(new DivergenceCheck());
+        all.add(new MetricsLog(settings.outputDir().resolve("metrics.jsonl"), step > 0));
+        all.addAll(listeners);
+        all.add(new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery()));
+        RunInfo info = new RunInfo(names, batcher.probabilities(), totalSteps, stepsPerEpoch, step,
+            settings.outputDir());
+        all.forEach(l -> l.onTrainingStart(info));
 
-        ParameterStore store = new ParameterStore(manager, false);
-        long startStep = step;
-        long started = System.nanoTime();
-        long examplesDone = 0;
+        Stepper stepper = new Stepper(model, tokenizer, data, loss, optimizer, names, all, manager);
+        DevEvaluation evaluation = new DevEvaluation(model, tasks, settings.maxLength(), manager);
         while (step < totalSteps) {
           int epoch = (int) (step / stepsPerEpoch);
           List<List<ExampleRef>> plan = batcher.plan(epoch);
           for (int b = (int) (step % stepsPerEpoch); b < plan.size(); b++) {
-            double lambda = cfg.annealing.lambdaAt(step, totalSteps);
-            TrainingData.Batch batch = data.batch(plan.get(b), lambda);
-            // Dropout masks depend only on (seed, step): a resumed run draws the same ones.
-            Engine.getInstance().setRandomSeed(stepSeed(cfg.seed, step));
-            float[] taskSums;
-            double total;
-            try (NDManager stepManager = manager.newSubManager()) {
-              NDList inputs = PaddedBatch.inputs(stepManager, batch.encodings(), tokenizer.padId());
-              DistillationLoss.Targets t = loss.targets(stepManager, batch.taskOf(), batch.targets());
-              try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDList outputs = model.network().forward(store, inputs, true);
-                NDArray perTask = loss.perTask(outputs, t);
-                NDArray objective = DistillationLoss.total(perTask, batch.taskOf().length);
-                taskSums = perTask.toFloatArray();
-                total = objective.getFloat();
-                for (int k = 0; k < taskSums.length; k++) {
-                  if (!Float.isFinite(taskSums[k])) {
-                    throw new TrainingDivergedException(step, names.get(k), taskSums[k]);
-                  }
-                }
-                gc.backward(objective);
-              }
-              optimizer.step();
-            }
+            double lambda = settings.annealing().lambdaAt(step, totalSteps);
+            StepInfo done = stepper.step(plan.get(b), step, totalSteps, epoch, lambda, stepSeed(settings.seed(), step));
             step++;
-            examplesDone += batch.taskOf().length;
-            double seconds = (System.nanoTime() - started) / 1e9;
-            Map<String, Double> taskLoss = new LinkedHashMap<>();
-            for (int k = 0; k < taskSums.length; k++) {
-              if (batch.counts()[k] > 0) {
-                taskLoss.put(names.get(k), (double) taskSums[k] / batch.counts()[k]);
-              }
-            }
-            double rate = examplesDone / Math.max(seconds, 1e-9);
-            double left = (step - startStep) == 0 ? 0 : seconds / (step - startStep) * (totalSteps - step);
-            StepInfo info = new StepInfo(step, totalSteps, epoch, total, taskLoss, lambda, optimizer.learningRate(),
-                optimizer.lastGradNorm(), batch.taskOf().length, batch.tokens(), rate, left);
-            listeners.forEach(l -> l.onStep(info));
-            boolean epochEnd = b == plan.size() - 1;
-            if (epochEnd) {
-              EpochResult result = new EpochResult(epoch, step, evaluate(model, tasks, manager),
-                  realisedCounts(names, plan));
-              epochs.add(result);
-              listeners.forEach(l -> l.onEpochEnd(result));
-            }
-            if (epochEnd || (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery == 0)) {
-              JsonObject state = new JsonObject();
-              state.addProperty("step", step);
-              state.add("epochs", GSON.toJsonTree(epochs));
-              checkpoints.write(step, model.weights(), optimizer.state(), state);
+            all.forEach(l -> l.onStep(done));
+            if (b == plan.size() - 1) {
+              EpochResult result = evaluation.endEpoch(epoch, step, plan);
+              history.add(result);
+              all.forEach(l -> l.onEpochEnd(result));
             }
           }
         }
-        Path modelDir = out.resolve("model");
+        Path modelDir = settings.outputDir().resolve("model");
         model.save(modelDir);
-        TrainingResult result = new TrainingResult(List.copyOf(epochs), modelDir, out,
-            (System.nanoTime() - started) / 1e9);
-        listeners.forEach(l -> l.onTrainingEnd(result));
+        TrainingResult result = new TrainingResult(List.copyOf(history), modelDir, settings.outputDir(),
+            stepper.seconds());
+        all.forEach(l -> l.onTrainingEnd(result));
         return result;
-      } finally {
-        tokenizer.close();
       }
+    } finally {
+      tokenizer.close();
     }
   }
 
-  private Map<String, Map<String, Double>> evaluate(BamModel model, List<Task> tasks, NDManager manager) {
-    Map<String, Map<String, Double>> dev = new LinkedHashMap<>();
-    Predictor predictor = new Predictor(model.network(), model.tokenizer(), cfg.maxLength,
-        Predictor.DEFAULT_BATCH_SIZE);
-    for (Task task : tasks) {
-      if (!task.dev().isEmpty()) {
-        float[][] outputs = predictor.predict(manager, task.name(), task.kind(), task.dev());
-        dev.put(task.name(), Evaluation.score(task, task.dev(), outputs));
-      }
-    }
-    return dev;
+  /** Loads a checkpoint into the model and optimizer; returns its step. */
+  private static long restore(Checkpoints.Checkpoint c, BamModel model, LayerwiseLrOptimizer optimizer,
+      List<EpochResult> history) {
+    model.loadWeights("checkpoint at step " + c.step(), c.model());
+    optimizer.loadState(c.optimizer());
+    history.addAll(new Gson().fromJson(c.state().get("epochs"), new TypeToken<List<EpochResult>>() {}.getType()));
+    return c.step();
   }
 
-  private static Map<String, Integer> realisedCounts(List<String> names, List<List<ExampleRef>> plan) {
-    int[] counts = new int[names.size()];
-    plan.forEach(batch -> batch.forEach(ref -> counts[ref.task()]++));
-    Map<String, Integer> out = new LinkedHashMap<>();
-    for (int t = 0; t < counts.length; t++) {
-      out.put(names.get(t), counts[t]);
-    }
-    return out;
-  }
-
+  /** Dropout masks depend only on (seed, step): a resumed run draws the same ones. */
   private static int stepSeed(long seed, long step) {
     long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L;
     return (int) (z ^ (z >>> 32));
   }
 
-  /** The run's configuration as saved in {@code run-config.json}; {@code resume_key} must match to resume. */
-  private JsonObject describe() {
-    JsonObject key = new JsonObject();
-    key.addProperty("encoder", cfg.encoder.describe());
-    JsonArray tasks = new JsonArray();
-    for (Task t : cfg.tasks) {
-      JsonObject task = TaskKinds.toJson(t.kind());
-      task.addProperty("name", t.name());
-      task.addProperty("train", t.train().size());
-      task.addProperty("dev", t.dev().size());
-      task.addProperty("weight", cfg.taskWeights.getOrDefault(t.name(), 1f));
-      TeacherPredictions teacher = cfg.teachers.get(t.name());
-      task.addProperty("teacher", teacher == null ? "none" : teacher.fingerprint());
-      tasks.add(task);
-    }
-    key.add("tasks", tasks);
-    key.addProperty("learning_rate", cfg.learningRate);
-    key.addProperty("layer_decay", cfg.layerDecay);
-    key.addProperty("weight_decay", cfg.weightDecay);
-    key.addProperty("warmup_fraction", cfg.warmupFraction);
-    key.addProperty("clip_norm", cfg.clipNorm);
-    key.addProperty("epochs", cfg.epochs);
-    key.addProperty("batch_size", cfg.batchSize);
-    key.addProperty("max_length", cfg.maxLength);
-    key.addProperty("examples_per_epoch", cfg.examplesPerEpoch);
-    key.addProperty("seed", cfg.seed);
-    key.addProperty("bucket_by_length", cfg.bucketByLength);
-    key.addProperty("sampler", cfg.samplerName);
-    key.addProperty("annealing", cfg.annealingName);
-    JsonObject config = new JsonObject();
-    config.add("resume_key", key);
-    config.addProperty("checkpoint_every", cfg.checkpointEvery);
-    config.addProperty("library", "bam-java");
-    return config;
-  }
-
-  /** Settings of a run; required ones are checked in {@link #build()}. */
+  /**
+   * Collects a run's settings; {@link #build()} checks them and copies them into an immutable
+   * {@link TrainingSettings}, so that changing the builder afterwards changes no trainer already built.
+   */
   public static final class Builder {
     private EncoderSource encoder;
     private final List<Task> tasks = new ArrayList<>();
     private final Map<String, TeacherPredictions> teachers = new LinkedHashMap<>();
-    private final Map<String, Float> taskWeights = new LinkedHashMap<>();
+    private final Map<String, Double> taskWeights = new LinkedHashMap<>();
     private TeacherAnnealingSchedule annealing = TeacherAnnealingSchedule.linear();
-    private String annealingName = "linear";
     private TaskSampler sampler = TaskSampler.paperDefault();
-    private String samplerName = "size^0.75";
-    private double learningRate = 1e-4;
-    private double layerDecay = 0.9;
-    private double weightDecay = 0.01;
-    private double warmupFraction = 0.1;
-    private double clipNorm = 1.0;
+    private OptimizerSettings optimizer = OptimizerSettings.BERT;
     private int epochs = 3;
     private int batchSize = 32;
     private int maxLength = 128;
     private int examplesPerEpoch;
     private long seed;
-    private Boolean bucketByLength;
+    private @Nullable Boolean bucketByLength;
     private int checkpointEvery = 500;
+    private @Nullable Device device;
     private Path outputDir;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private Runnable checkpointHook = () -> {};
@@ -345,50 +261,68 @@ public final class BornAgainTrainer {
     }
 
     /** How λ (the gold label's weight) moves over training; default linear 0→1. */
-    public Builder optAnnealing(TeacherAnnealingSchedule schedule, String name) {
+    public Builder optAnnealing(TeacherAnnealingSchedule schedule) {
       this.annealing = requireNonNull(schedule, "schedule");
-      this.annealingName = requireNonNull(name, "name");
       return this;
     }
 
     /** How often each task is drawn; default ∝ |D|^0.75. */
-    public Builder optSampler(TaskSampler taskSampler, String name) {
+    public Builder optSampler(TaskSampler taskSampler) {
       this.sampler = requireNonNull(taskSampler, "taskSampler");
-      this.samplerName = requireNonNull(name, "name");
       return this;
     }
 
     /** A task's loss weight; default 1. */
     public Builder optTaskWeight(String task, double weight) {
-      checkArgument(weight >= 0 && Double.isFinite(weight), "task weight must be >= 0, got %s", weight);
-      taskWeights.put(task, (float) weight);
+      taskWeights.put(requireNonNull(task, "task"), weight);
+      return this;
+    }
+
+    /** All of the optimizer's settings at once; default {@link OptimizerSettings#BERT}. */
+    public Builder optOptimizer(OptimizerSettings settings) {
+      this.optimizer = requireNonNull(settings, "settings");
       return this;
     }
 
     /** Peak learning rate of the top layer; default 1e-4 (the paper's multi-task rate). */
     public Builder optLearningRate(double lr) {
-      this.learningRate = lr;
-      return this;
+      return withOptimizer(lr, optimizer.layerDecay(), optimizer.weightDecay(), optimizer.clipNorm(),
+          optimizer.schedule());
     }
 
     /** Layer-wise decay α; default 0.9, 1.0 turns it off. */
     public Builder optLayerDecay(double alpha) {
-      this.layerDecay = alpha;
-      return this;
+      return withOptimizer(optimizer.learningRate(), alpha, optimizer.weightDecay(), optimizer.clipNorm(),
+          optimizer.schedule());
     }
 
+    /** Decoupled weight decay (not on LayerNorm weights and biases); default 0.01. */
     public Builder optWeightDecay(double decay) {
-      this.weightDecay = decay;
-      return this;
+      return withOptimizer(optimizer.learningRate(), optimizer.layerDecay(), decay, optimizer.clipNorm(),
+          optimizer.schedule());
     }
 
+    /** The warm-up share of the default schedule (then linear decay to 0); default 0.1. */
     public Builder optWarmupFraction(double fraction) {
-      this.warmupFraction = fraction;
-      return this;
+      return optSchedule(RunSchedule.warmupLinearDecay(fraction));
     }
 
+    /** The learning-rate schedule; default 10% linear warm-up, then linear decay to 0. */
+    public Builder optSchedule(RunSchedule schedule) {
+      return withOptimizer(optimizer.learningRate(), optimizer.layerDecay(), optimizer.weightDecay(),
+          optimizer.clipNorm(), requireNonNull(schedule, "schedule"));
+    }
+
+    /** The global gradient-norm limit; default 1.0. */
     public Builder optClipNorm(double norm) {
-      this.clipNorm = norm;
+      return withOptimizer(optimizer.learningRate(), optimizer.layerDecay(), optimizer.weightDecay(), norm,
+          optimizer.schedule());
+    }
+
+    private Builder withOptimizer(double lr, double alpha, double decay, double clip, RunSchedule schedule) {
+      OptimizerSettings o = optimizer;
+      this.optimizer = new OptimizerSettings(lr, alpha, decay, clip, o.beta1(), o.beta2(), o.epsilon(),
+          o.biasCorrection(), schedule);
       return this;
     }
 
@@ -437,6 +371,12 @@ public final class BornAgainTrainer {
       return this;
     }
 
+    /** The device the model trains on; default DJL's default device. */
+    public Builder optDevice(Device d) {
+      this.device = requireNonNull(d, "device");
+      return this;
+    }
+
     public Builder addListener(TrainingListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
       return this;
@@ -444,32 +384,24 @@ public final class BornAgainTrainer {
 
     /** For tests: runs between the two files of every checkpoint write. */
     Builder checkpointHook(Runnable hook) {
-      this.checkpointHook = hook;
+      this.checkpointHook = requireNonNull(hook, "hook");
       return this;
     }
 
+    /**
+     * Checks the settings and makes the trainer.
+     *
+     * @throws IllegalStateException when a required setting is missing
+     * @throws IllegalArgumentException naming the first bad value
+     */
     public BornAgainTrainer build() {
       checkState(encoder != null, "setEncoder(...) is required");
       checkState(outputDir != null, "setOutputDir(...) is required");
-      checkArgument(!tasks.isEmpty(), "at least one task is required");
-      BamModel.kindsOf(tasks);
-      for (String t : teachers.keySet()) {
-        checkArgument(tasks.stream().anyMatch(x -> x.name().equals(t)), "teacher given for unknown task %s", t);
-      }
-      for (String t : taskWeights.keySet()) {
-        checkArgument(tasks.stream().anyMatch(x -> x.name().equals(t)), "weight given for unknown task %s", t);
-      }
-      checkArgument(batchSize >= 1, "batch size must be >= 1, got %s", batchSize);
-      checkArgument(epochs >= 1, "epochs must be >= 1, got %s", epochs);
-      checkArgument(maxLength >= 3, "max length must be >= 3, got %s", maxLength);
-      checkArgument(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be > 0, got %s",
-          learningRate);
-      checkArgument(examplesPerEpoch >= 0, "examples per epoch must be >= 0, got %s", examplesPerEpoch);
-      checkArgument(checkpointEvery >= 0, "checkpoint interval must be >= 0, got %s", checkpointEvery);
-      if (bucketByLength == null) {
-        bucketByLength = tasks.size() == 1;
-      }
-      return new BornAgainTrainer(this);
+      boolean bucket = bucketByLength != null ? bucketByLength : tasks.size() == 1;
+      TrainingSettings settings = new TrainingSettings(encoder, tasks, teachers, taskWeights, sampler, annealing,
+          optimizer, epochs, batchSize, maxLength, examplesPerEpoch, seed, bucket, checkpointEvery, device,
+          outputDir);
+      return new BornAgainTrainer(settings, listeners, checkpointHook);
     }
   }
 }

@@ -1,13 +1,34 @@
 package io.github.bamjava.train;
 
+import java.util.Map;
+
 /**
- * Watches a training run: progress display, logs, metrics. Work that is not training (printing, writing logs)
- * lives in listeners rather than in the training loop. All methods are called on the training thread.
+ * Watches a training run. Everything the loop does besides the step itself lives in listeners: divergence
+ * detection, the metrics log, checkpoints, progress display, your own. The loop calls them on the training
+ * thread, in the order they were added (the trainer's own ones first), at these points:
+ *
+ * <ol>
+ *   <li>{@link #onTrainingStart} once, before the first step (also when resuming);
+ *   <li>per step: {@link #onLoss} after the forward pass and before any weight changes, then {@link #onStep}
+ *       after the optimizer's update;
+ *   <li>{@link #onEpochEnd} after each epoch's dev evaluation;
+ *   <li>{@link #onTrainingEnd} once the final model is saved.
+ * </ol>
+ *
+ * <p>A listener that throws stops the run; thrown from {@link #onLoss}, before the step updates any weight.
  */
 public interface TrainingListener {
 
   /** Called once before the first step (also when resuming), with the run's settings. */
   default void onTrainingStart(RunInfo run) {}
+
+  /**
+   * Called after each forward pass, before the backward pass and the update.
+   *
+   * @param step the 0-based index of the step being taken
+   * @param taskLoss every task's loss summed over its examples in this batch (0 for a task absent from it)
+   */
+  default void onLoss(long step, Map<String, Double> taskLoss) {}
 
   /** Called after every optimizer step. */
   default void onStep(StepInfo step) {}

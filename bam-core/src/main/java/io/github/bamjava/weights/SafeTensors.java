@@ -13,6 +13,7 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
+import io.github.bamjava.io.AtomicFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes the HuggingFace safetensors format, in pure Java.
@@ -117,33 +116,14 @@ public final class SafeTensors {
     requireNonNull(file, "file");
     requireNonNull(tensors, "tensors");
     requireNonNull(metadata, "metadata");
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    checkArgument(dir != null, "cannot write to %s: it has no parent directory", file);
-    // A fresh run writes into directories that do not exist yet; creating them is part of writing the file.
-    Files.createDirectories(dir);
+    checkArgument(file.toAbsolutePath().getParent() != null, "cannot write to %s: it has no parent directory",
+        file);
     List<String> names = new ArrayList<>(tensors.size());
     byte[] header = encodeHeader(file.toString(), tensors, metadata, names);
-
-    Path temp = dir.resolve("." + target.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-    boolean moved = false;
-    try {
-      // CREATE_NEW (rather than Files.createTempFile) so the file gets the usual permissions, not 0600.
-      try (FileChannel channel =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        writeFully(channel, ByteBuffer.wrap(header));
-        writeData(channel, tensors, names);
-        channel.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      moved = true;
-      syncDirectory(dir);
-    } finally {
-      if (!moved) {
-        deleteQuietly(temp);
-      }
-    }
+    AtomicFiles.write(file, channel -> {
+      writeFully(channel, ByteBuffer.wrap(header));
+      writeData(channel, tensors, names);
+    });
   }
 
   // ---------------------------------------------------------------------------------------------- reading
@@ -438,23 +418,6 @@ public final class SafeTensors {
   private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
     while (buffer.hasRemaining()) {
       channel.write(buffer);
-    }
-  }
-
-  /** Makes the rename itself durable; some platforms (Windows) cannot open a directory, which is harmless. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Best effort: the data itself was already forced before the rename.
-    }
-  }
-
-  private static void deleteQuietly(Path temp) {
-    try {
-      Files.deleteIfExists(temp);
-    } catch (IOException e) {
-      // The original error matters more; a stray hidden .tmp file is the lesser harm.
     }
   }
 }

@@ -48,18 +48,18 @@ class TeacherAnnealingScheduleTest {
   @Test
   void customFunctionIsEvaluatedOnProgress() {
     // λ = progress²: step 500 of 1000 -> 0.5² = 0.25.
-    TeacherAnnealingSchedule squared = TeacherAnnealingSchedule.of(p -> p * p);
+    TeacherAnnealingSchedule squared = TeacherAnnealingSchedule.of("test", p -> p * p);
     assertThat(squared.lambdaAt(500, 1000)).isEqualTo(0.25);
   }
 
   @Test
   void customFunctionOutsideZeroOneFailsAtLambdaAtNamingValueAndStep() {
-    TeacherAnnealingSchedule broken = TeacherAnnealingSchedule.of(p -> 2);
+    TeacherAnnealingSchedule broken = TeacherAnnealingSchedule.of("test", p -> 2);
     assertThatThrownBy(() -> broken.lambdaAt(5, 10))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("lambda 2.0")
         .hasMessageContaining("step 5 of 10");
-    assertThatThrownBy(() -> TeacherAnnealingSchedule.of(p -> Double.NaN).lambdaAt(0, 10))
+    assertThatThrownBy(() -> TeacherAnnealingSchedule.of("test", p -> Double.NaN).lambdaAt(0, 10))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("NaN");
   }

@@ -3,7 +3,7 @@ package io.github.bamjava.examples;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.bamjava.glue.AtomicFiles;
+import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.study.Study;
 import io.github.bamjava.glue.study.StudyMethod;

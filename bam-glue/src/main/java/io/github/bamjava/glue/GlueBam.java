@@ -1,5 +1,6 @@
 package io.github.bamjava.glue;
 
+import io.github.bamjava.io.AtomicFiles;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
@@ -13,13 +14,13 @@ import com.google.gson.JsonParser;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
-import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Metric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ProgressBar;
+import io.github.bamjava.train.RunConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -116,9 +117,17 @@ public final class GlueBam {
     Path studentDir = out.resolve("student");
     log.printf(Locale.ROOT, "student: %d tasks, %d training examples, distilled from %d teachers -> %s%n",
         tasks.size(), tasks.stream().mapToInt(t -> t.train().size()).sum(), teachers.size(), studentDir);
-    BornAgainTrainer.Builder student = trainer(cfg.encoder, cfg.preset.student(), studentDir).addTasks(tasks);
-    teachers.forEach(student::optTeacher);
-    Path studentModel = student.build().train().modelDir();
+    BornAgainTrainer.Builder studentBuilder = trainer(cfg.encoder, cfg.preset.student(), studentDir)
+        .addTasks(tasks);
+    teachers.forEach(studentBuilder::optTeacher);
+    BornAgainTrainer student = studentBuilder.build();
+    boolean studentIsNew = restartIfChanged(student, "student")
+        || !Files.isRegularFile(studentDir.resolve("model").resolve(BamModel.TASKS_JSON));
+    if (studentIsNew) {
+      // Fine-tuned models start from the student: a new student makes them stale.
+      AtomicFiles.deleteRecursively(out.resolve("finetune"));
+    }
+    Path studentModel = student.train().modelDir();
 
     Map<String, Path> finetuned = new LinkedHashMap<>();
     if (cfg.finetune) {
@@ -126,9 +135,10 @@ public final class GlueBam {
         Task task = tasks.get(i);
         Path dir = out.resolve("finetune").resolve(task.name());
         log.printf(Locale.ROOT, "fine-tune %d/%d: %s -> %s%n", i + 1, tasks.size(), task.name(), dir);
-        BornAgainTrainer.Builder fine = trainer(EncoderSource.huggingFace(studentModel), cfg.preset.finetune(),
-            dir).addTask(task);
-        finetuned.put(task.name(), fine.build().train().modelDir());
+        BornAgainTrainer fine = trainer(EncoderSource.huggingFace(studentModel), cfg.preset.finetune(), dir)
+            .addTask(task).build();
+        restartIfChanged(fine, "fine-tune " + task.name());
+        finetuned.put(task.name(), fine.train().modelDir());
       }
     }
 
@@ -201,21 +211,46 @@ public final class GlueBam {
     return cfg.outputDir.resolve("teachers").resolve(task).resolve("model");
   }
 
-  /** Trains the task's teacher unless a finished one is there; returns its model directory. */
+  /**
+   * Trains the task's teacher unless a finished one with the same settings and data is there; returns its model
+   * directory. A teacher whose settings or data changed is trained again, and its predictions with it.
+   */
   private Path trainTeacher(Task task, String prefix) throws IOException {
     Path model = teacherModelDir(task.name());
-    if (Files.isRegularFile(model.resolve(BamModel.TASKS_JSON))) {
+    Path dir = model.getParent();
+    BornAgainTrainer teacher = trainer(cfg.encoder, cfg.preset.teacher(), dir).addTask(task).build();
+    boolean changed = restartIfChanged(teacher, prefix);
+    if (!changed && Files.isRegularFile(model.resolve(BamModel.TASKS_JSON))) {
       log.printf(Locale.ROOT, "%s: reusing the finished teacher in %s%n", prefix, model);
       return model;
     }
-    Path dir = model.getParent();
+    Files.deleteIfExists(predictionsFile(task.name()));
     log.printf(Locale.ROOT, "%s (%d train, %d dev) -> %s%n", prefix, task.train().size(), task.dev().size(), dir);
-    return trainer(cfg.encoder, cfg.preset.teacher(), dir).addTask(task).build().train().modelDir();
+    return teacher.train().modelDir();
+  }
+
+  /**
+   * Deletes a run's output directory when it holds a run with other settings or data (logging what changed), so
+   * that the run starts afresh rather than reusing or resuming a stale one; returns whether it did.
+   */
+  private boolean restartIfChanged(BornAgainTrainer trainer, String prefix) throws IOException {
+    List<String> changes = RunConfig.changesFrom(trainer.settings());
+    if (changes.isEmpty()) {
+      return false;
+    }
+    log.printf(Locale.ROOT, "%s: training again, the run in %s has other settings or data:%n  %s%n", prefix,
+        trainer.settings().outputDir(), String.join("\n  ", changes));
+    AtomicFiles.deleteRecursively(trainer.settings().outputDir());
+    return true;
+  }
+
+  private Path predictionsFile(String task) {
+    return cfg.outputDir.resolve("teachers").resolve(task + ".predictions.safetensors");
   }
 
   /** The teacher's outputs on the task's training examples, read back when a valid file is there. */
   private TeacherPredictions teacherPredictions(Task task, Path teacherModel, String prefix) throws IOException {
-    Path file = cfg.outputDir.resolve("teachers").resolve(task.name() + ".predictions.safetensors");
+    Path file = predictionsFile(task.name());
     if (Files.isRegularFile(file)) {
       try {
         TeacherPredictions saved = TeacherPredictions.read(file);
@@ -237,16 +272,9 @@ public final class GlueBam {
   }
 
   private BornAgainTrainer.Builder trainer(EncoderSource encoder, Preset.Stage stage, Path dir) {
-    BornAgainTrainer.Builder b = BornAgainTrainer.builder()
+    BornAgainTrainer.Builder b = cfg.preset.trainer(stage)
         .setEncoder(encoder)
         .setOutputDir(dir)
-        .optLearningRate(stage.learningRate())
-        .optBatchSize(stage.batchSize())
-        .optEpochs(stage.epochs())
-        .optMaxLength(cfg.preset.maxLength())
-        .optLayerDecay(cfg.preset.layerDecay())
-        .optSampler(TaskSampler.sizeExponent(cfg.preset.taskExponent()),
-            "size^" + cfg.preset.taskExponent())
         .optSeed(cfg.seed);
     if (cfg.progress != null) {
       b.addListener(new ProgressBar(cfg.progress, System.console() != null, 10));

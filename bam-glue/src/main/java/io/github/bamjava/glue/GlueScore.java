@@ -1,5 +1,6 @@
 package io.github.bamjava.glue;
 
+import io.github.bamjava.io.AtomicFiles;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;

@@ -3,6 +3,9 @@ package io.github.bamjava.glue;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import io.github.bamjava.sampling.TaskSampler;
+import io.github.bamjava.train.BornAgainTrainer;
+
 /**
  * The hyper-parameters of a {@link GlueBam} run: one {@link Stage} for the single-task teachers, one for the
  * multi-task student and one for the optional single-task fine-tuning, plus what they share.
@@ -78,6 +81,20 @@ public record Preset(String name, Stage teacher, Stage student, Stage finetune, 
   public Preset withStages(Stage teacherStage, Stage studentStage, Stage finetuneStage) {
     return new Preset(name, teacherStage, studentStage, finetuneStage, maxLength, trainBudget, layerDecay,
         taskExponent);
+  }
+
+  /**
+   * A trainer with this preset's settings for one of its stages; the caller adds the encoder, the tasks, the
+   * output directory and anything else of its own. The one place where a preset becomes training settings.
+   */
+  public BornAgainTrainer.Builder trainer(Stage stage) {
+    return BornAgainTrainer.builder()
+        .optLearningRate(stage.learningRate())
+        .optBatchSize(stage.batchSize())
+        .optEpochs(stage.epochs())
+        .optMaxLength(maxLength)
+        .optLayerDecay(layerDecay)
+        .optSampler(TaskSampler.sizeExponent(taskExponent));
   }
 
   /**

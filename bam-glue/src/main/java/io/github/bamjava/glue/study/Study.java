@@ -5,15 +5,13 @@ import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDManager;
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
-import io.github.bamjava.glue.AtomicFiles;
+import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
@@ -24,6 +22,7 @@ import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ProgressBar;
+import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.TrainingResult;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -206,28 +205,24 @@ public final class Study {
     if (finetune) {
       encoder = EncoderSource.huggingFace(modelDir(new StudyJob(method.startsFrom(), job.seed(), null)));
     }
-    BornAgainTrainer.Builder trainer = BornAgainTrainer.builder()
+    BornAgainTrainer.Builder trainer = p.trainer(stage)
         .setEncoder(encoder)
         .setOutputDir(dir.resolve("run"))
-        .optLearningRate(stage.learningRate())
-        .optEpochs(stage.epochs())
-        .optBatchSize(stage.batchSize())
-        .optMaxLength(p.maxLength())
-        .optLayerDecay(method == StudyMethod.NO_LAYERWISE_LR ? 1.0 : p.layerDecay())
         .optSeed(job.seed())
         .addListener(new ProgressBar(log, false, 60));
-    double exponent = method == StudyMethod.NO_TASK_SAMPLING ? 1.0 : p.taskExponent();
-    trainer.optSampler(TaskSampler.sizeExponent(exponent), "size^" + exponent);
-    if (method == StudyMethod.LAMBDA_ZERO) {
-      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0), "constant 0");
+    if (method == StudyMethod.NO_LAYERWISE_LR) {
+      trainer.optLayerDecay(1.0);
+    } else if (method == StudyMethod.NO_TASK_SAMPLING) {
+      trainer.optSampler(TaskSampler.proportional());
+    } else if (method == StudyMethod.LAMBDA_ZERO) {
+      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0));
     } else if (method == StudyMethod.LAMBDA_HALF) {
-      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0.5), "constant 0.5");
+      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0.5));
+    } else if (method == StudyMethod.BAM_BUCKETED) {
+      trainer.optBucketByLength(true);
     }
     // Every other multi-task method keeps the trainer's default for several tasks: batches padded each to its
     // longest example, not bucketed.
-    if (method == StudyMethod.BAM_BUCKETED) {
-      trainer.optBucketByLength(true);
-    }
     for (Task t : jobTasks) {
       // Without dev examples the trainer skips its per-epoch evaluation; the study scores the final model once.
       trainer.addTask(Task.builder(t.name(), t.kind()).setTrain(t.train())
@@ -238,7 +233,15 @@ public final class Study {
         trainer.optTeacher(t.name(), TeacherPredictions.read(trainPredictions(teacher, t.name())));
       }
     }
-    TrainingResult result = trainer.build().train();
+    BornAgainTrainer built = trainer.build();
+    List<String> changes = RunConfig.changesFrom(built.settings());
+    if (!changes.isEmpty()) {
+      // A job stopped under other settings or data (an older study, edited files): start it afresh.
+      log.printf(Locale.ROOT, "study: %s starts afresh, its stopped run differs:%n  %s%n", job,
+          String.join("\n  ", changes));
+      AtomicFiles.deleteRecursively(dir.resolve("run"));
+    }
+    TrainingResult result = built.train();
 
     JsonObject dev = new JsonObject();
     try (BamModel model = BamModel.load(result.modelDir(), NDManager.newBaseManager())) {
@@ -262,9 +265,9 @@ public final class Study {
       }
     }
     Path run = dir.resolve("run");
-    MoreFiles.deleteRecursively(run.resolve("checkpoints"), RecursiveDeleteOption.ALLOW_INSECURE);
+    AtomicFiles.deleteRecursively(run.resolve("checkpoints"));
     if (!method.modelKept() && !cfg.keepModels) {
-      MoreFiles.deleteRecursively(result.modelDir(), RecursiveDeleteOption.ALLOW_INSECURE);
+      AtomicFiles.deleteRecursively(result.modelDir());
     }
     JsonObject done = new JsonObject();
     done.addProperty("method", method.dirName());

@@ -9,7 +9,7 @@ import com.google.gson.JsonParser;
 import io.github.bamjava.eval.plot.BarChart;
 import io.github.bamjava.eval.significance.MannWhitney;
 import io.github.bamjava.eval.significance.PairedBootstrap;
-import io.github.bamjava.glue.AtomicFiles;
+import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.task.Metric;
 import java.io.IOException;

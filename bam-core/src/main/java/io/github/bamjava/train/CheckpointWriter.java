@@ -1,0 +1,66 @@
+package io.github.bamjava.train;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.github.bamjava.optim.LayerwiseLrOptimizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Writes a checkpoint every {@code every} steps and at the end of every epoch (after its evaluation, so that the
+ * checkpoint carries it): what a killed run resumes from.
+ */
+final class CheckpointWriter implements TrainingListener {
+
+  private static final Gson GSON = new Gson();
+
+  private final Checkpoints checkpoints;
+  private final BamModel model;
+  private final LayerwiseLrOptimizer optimizer;
+  private final List<EpochResult> history;
+  private final int every;
+  private long stepsPerEpoch;
+
+  /**
+   * @param history the run's epoch results so far, read when a checkpoint is written
+   * @param every steps between checkpoints; 0 writes them only at epoch ends
+   */
+  CheckpointWriter(Checkpoints checkpoints, BamModel model, LayerwiseLrOptimizer optimizer,
+      List<EpochResult> history, int every) {
+    this.checkpoints = checkpoints;
+    this.model = model;
+    this.optimizer = optimizer;
+    this.history = history;
+    this.every = every;
+  }
+
+  @Override
+  public void onTrainingStart(RunInfo run) {
+    stepsPerEpoch = run.stepsPerEpoch();
+  }
+
+  @Override
+  public void onStep(StepInfo step) {
+    // An epoch's last step is written after its evaluation, by onEpochEnd.
+    if (every > 0 && step.step() % every == 0 && step.step() % stepsPerEpoch != 0) {
+      write(step.step());
+    }
+  }
+
+  @Override
+  public void onEpochEnd(EpochResult epoch) {
+    write(epoch.step());
+  }
+
+  private void write(long step) {
+    JsonObject state = new JsonObject();
+    state.addProperty("step", step);
+    state.add("epochs", GSON.toJsonTree(history));
+    try {
+      checkpoints.write(step, model.weights(), optimizer.state(), state);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the checkpoint of step " + step, e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.github.bamjava.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.github.bamjava.distill.DistillationLoss;
+import io.github.bamjava.optim.LayerwiseLrOptimizer;
+import io.github.bamjava.sampling.ExampleRef;
+import io.github.bamjava.sampling.PaddedBatch;
+import io.github.bamjava.text.PairTokenizer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One optimizer step: the planned examples as a padded batch with its annealed targets, every head's forward
+ * pass, the masked distillation loss, {@link TrainingListener#onLoss}, the backward pass and the layer-wise
+ * update. Every array of a step lives in a manager closed when the step ends, so memory stays flat over a run.
+ */
+final class Stepper {
+
+  private final BamModel model;
+  private final PairTokenizer tokenizer;
+  private final TrainingData data;
+  private final DistillationLoss loss;
+  private final LayerwiseLrOptimizer optimizer;
+  private final List<String> tasks;
+  private final List<TrainingListener> listeners;
+  private final NDManager manager;
+  private final ParameterStore store;
+  private final long started = System.nanoTime();
+  private long steps;
+  private long examples;
+
+  Stepper(BamModel model, PairTokenizer tokenizer, TrainingData data, DistillationLoss loss,
+      LayerwiseLrOptimizer optimizer, List<String> tasks, List<TrainingListener> listeners, NDManager manager) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.data = data;
+    this.loss = loss;
+    this.optimizer = optimizer;
+    this.tasks = tasks;
+    this.listeners = listeners;
+    this.manager = manager;
+    this.store = new ParameterStore(manager, false);
+  }
+
+  /**
+   * Takes step {@code step} (0-based) on the planned examples.
+   *
+   * @param dropoutSeed the engine seed for this step's dropout masks
+   */
+  StepInfo step(List<ExampleRef> planned, long step, long totalSteps, int epoch, double lambda, int dropoutSeed) {
+    TrainingData.Batch batch = data.batch(planned, lambda);
+    Engine.getInstance().setRandomSeed(dropoutSeed);
+    float[] taskSums;
+    double total;
+    try (NDManager stepManager = manager.newSubManager()) {
+      NDList inputs = PaddedBatch.inputs(stepManager, batch.encodings(), tokenizer.padId());
+      DistillationLoss.Targets targets = loss.targets(stepManager, batch.taskOf(), batch.targets());
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDList outputs = model.network().forward(store, inputs, true);
+        NDArray perTask = loss.perTask(outputs, targets);
+        NDArray objective = DistillationLoss.total(perTask, batch.taskOf().length);
+        taskSums = perTask.toFloatArray();
+        total = objective.getFloat();
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (int k = 0; k < taskSums.length; k++) {
+          sums.put(tasks.get(k), (double) taskSums[k]);
+        }
+        listeners.forEach(l -> l.onLoss(step, sums));
+        gc.backward(objective);
+      }
+      optimizer.step();
+    }
+    steps++;
+    examples += batch.taskOf().length;
+    Map<String, Double> taskLoss = new LinkedHashMap<>();
+    for (int k = 0; k < taskSums.length; k++) {
+      if (batch.counts()[k] > 0) {
+        taskLoss.put(tasks.get(k), (double) taskSums[k] / batch.counts()[k]);
+      }
+    }
+    double elapsed = seconds();
+    double rate = examples / Math.max(elapsed, 1e-9);
+    double left = elapsed / steps * (totalSteps - step - 1);
+    return new StepInfo(step + 1, totalSteps, epoch, total, taskLoss, lambda, optimizer.learningRate(),
+        optimizer.lastGradNorm(), batch.taskOf().length, batch.tokens(), rate, left);
+  }
+
+  /** Wall time since this stepper was made: the run's (or resume's) training time. */
+  double seconds() {
+    return (System.nanoTime() - started) / 1e9;
+  }
+}

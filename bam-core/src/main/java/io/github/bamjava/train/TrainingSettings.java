@@ -1,0 +1,151 @@
+package io.github.bamjava.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
+import io.github.bamjava.distill.ExampleFingerprint;
+import io.github.bamjava.distill.TeacherAnnealingSchedule;
+import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.optim.OptimizerSettings;
+import io.github.bamjava.optim.RunSchedule;
+import io.github.bamjava.sampling.TaskSampler;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.task.TaskKinds;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a training run is: its tasks and data, where the encoder comes from, the teachers, the method's
+ * strategies and the optimisation settings. Immutable; made by {@link BornAgainTrainer.Builder} (or by presets that
+ * fill one), read by the trainer.
+ *
+ * <p>{@link #runKey()} is these settings as JSON, each task's data as a fingerprint of its examples' text
+ * <em>and</em> labels, each teacher as the fingerprint of its predictions. A run resumes only under the same key,
+ * and a refusal lists the fields that differ ({@link RunKeys#differences}).
+ *
+ * @param encoder where the pretrained encoder and tokenizer come from
+ * @param tasks the tasks, in head order
+ * @param teachers each distilled task's teacher predictions on its training examples
+ * @param taskWeights each task's loss weight (tasks absent weigh 1)
+ * @param sampler how often each task is drawn
+ * @param annealing how λ, the gold label's weight in the target, moves over training
+ * @param optimizer the optimizer's settings
+ * @param epochs passes over the data
+ * @param batchSize examples per minibatch
+ * @param maxLength the longest tokenized input, special tokens included
+ * @param examplesPerEpoch examples per epoch; 0 for the sum of the tasks' training set sizes
+ * @param seed the seed of every random draw of the run
+ * @param bucketByLength whether minibatches group examples of similar length
+ * @param checkpointEvery steps between checkpoints (0: only at epoch ends); not part of the run key
+ * @param device where the model trains, or null for DJL's default device; not part of the run key
+ * @param outputDir where the run writes; not part of the run key
+ */
+public record TrainingSettings(
+    EncoderSource encoder,
+    List<Task> tasks,
+    Map<String, TeacherPredictions> teachers,
+    Map<String, Double> taskWeights,
+    TaskSampler sampler,
+    TeacherAnnealingSchedule annealing,
+    OptimizerSettings optimizer,
+    int epochs,
+    int batchSize,
+    int maxLength,
+    int examplesPerEpoch,
+    long seed,
+    boolean bucketByLength,
+    int checkpointEvery,
+    @Nullable Device device,
+    Path outputDir) {
+
+  /** Fields that change where or how often a run writes, not what it computes: a resume may change them. */
+  private static final List<String> NOT_IN_KEY = List.of("checkpointEvery", "device", "outputDir");
+
+  private static final Gson KEY_GSON = new GsonBuilder()
+      .registerTypeHierarchyAdapter(EncoderSource.class,
+          (JsonSerializer<EncoderSource>) (s, t, c) -> new JsonPrimitive(s.describe()))
+      .registerTypeHierarchyAdapter(TaskSampler.class,
+          (JsonSerializer<TaskSampler>) (s, t, c) -> new JsonPrimitive(s.describe()))
+      .registerTypeHierarchyAdapter(TeacherAnnealingSchedule.class,
+          (JsonSerializer<TeacherAnnealingSchedule>) (s, t, c) -> new JsonPrimitive(s.describe()))
+      .registerTypeHierarchyAdapter(RunSchedule.class,
+          (JsonSerializer<RunSchedule>) (s, t, c) -> new JsonPrimitive(s.describe()))
+      .registerTypeHierarchyAdapter(TeacherPredictions.class,
+          (JsonSerializer<TeacherPredictions>) (p, t, c) -> new JsonPrimitive(p.fingerprint()))
+      .registerTypeHierarchyAdapter(Task.class, (JsonSerializer<Task>) (task, t, c) -> describe(task))
+      // Not in the key, but serialised before being dropped: their reflective forms are not portable.
+      .registerTypeHierarchyAdapter(Path.class, (JsonSerializer<Path>) (p, t, c) -> new JsonPrimitive(p.toString()))
+      .registerTypeHierarchyAdapter(Device.class,
+          (JsonSerializer<Device>) (d, t, c) -> new JsonPrimitive(d.toString()))
+      .serializeSpecialFloatingPointValues()
+      .create();
+
+  public TrainingSettings {
+    requireNonNull(encoder, "encoder");
+    requireNonNull(sampler, "sampler");
+    requireNonNull(annealing, "annealing");
+    requireNonNull(optimizer, "optimizer");
+    requireNonNull(outputDir, "outputDir");
+    tasks = ImmutableList.copyOf(tasks);
+    teachers = ImmutableMap.copyOf(teachers);
+    taskWeights = ImmutableMap.copyOf(taskWeights);
+    checkArgument(!tasks.isEmpty(), "at least one task is required");
+    BamModel.kindsOf(tasks);
+    for (String t : teachers.keySet()) {
+      checkArgument(hasTask(tasks, t), "teacher given for unknown task %s", t);
+    }
+    for (Map.Entry<String, Double> w : taskWeights.entrySet()) {
+      checkArgument(hasTask(tasks, w.getKey()), "weight given for unknown task %s", w.getKey());
+      checkArgument(w.getValue() >= 0 && Double.isFinite(w.getValue()), "task weight of %s must be >= 0, got %s",
+          w.getKey(), w.getValue());
+    }
+    checkArgument(batchSize >= 1, "batch size must be >= 1, got %s", batchSize);
+    checkArgument(epochs >= 1, "epochs must be >= 1, got %s", epochs);
+    checkArgument(maxLength >= 3, "max length must be >= 3, got %s", maxLength);
+    checkArgument(examplesPerEpoch >= 0, "examples per epoch must be >= 0, got %s", examplesPerEpoch);
+    checkArgument(checkpointEvery >= 0, "checkpoint interval must be >= 0, got %s", checkpointEvery);
+  }
+
+  /** The loss weight of a task. */
+  public float taskWeight(String task) {
+    return taskWeights.getOrDefault(task, 1.0).floatValue();
+  }
+
+  /** The teacher of a task, or null when it learns from gold labels only. */
+  public @Nullable TeacherPredictions teacher(String task) {
+    return teachers.get(task);
+  }
+
+  /** These settings as the JSON a run must match to resume; see the class comment. */
+  public JsonObject runKey() {
+    JsonObject key = KEY_GSON.toJsonTree(this).getAsJsonObject();
+    NOT_IN_KEY.forEach(key::remove);
+    return key;
+  }
+
+  private static JsonElement describe(Task task) {
+    JsonObject json = TaskKinds.toJson(task.kind());
+    json.addProperty("name", task.name());
+    json.addProperty("train", task.train().size());
+    json.addProperty("dev", task.dev().size());
+    // Text and labels: a relabelled example is other training data.
+    json.addProperty("train_data", ExampleFingerprint.withLabels(task.train()));
+    return json;
+  }
+
+  private static boolean hasTask(List<Task> tasks, String name) {
+    return tasks.stream().anyMatch(t -> t.name().equals(name));
+  }
+}

@@ -1,0 +1,126 @@
+package io.github.bamjava.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.bamjava.task.Example;
+import io.github.bamjava.task.Task;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a run refuses or guards against: changed data or settings on resume, a second run, bad output paths. */
+class RunSafetyTest {
+
+  @TempDir Path dir;
+
+  private static BornAgainTrainer.Builder tiny(Path out, Task task) {
+    return BornAgainTrainer.builder()
+        .setEncoder(SyntheticTasks.tinyEncoder(7))
+        .addTask(task)
+        .setOutputDir(out)
+        .optLearningRate(2e-3)
+        .optBatchSize(16)
+        .optMaxLength(32)
+        .optEpochs(1)
+        .optSeed(11);
+  }
+
+  /** The task with the first training example's label flipped: same text, other data. */
+  private static Task relabelled(Task task) {
+    List<Example> train = new ArrayList<>(task.train());
+    Example first = train.get(0);
+    train.set(0, new Example(first.id(), first.textA(), first.textB(), "1".equals(first.label()) ? "0" : "1"));
+    return Task.builder(task.name(), task.kind()).setTrain(train).optDev(task.dev()).build();
+  }
+
+  @Test
+  void theRunKeyCoversLabelsSoARelabelledRunIsNotResumed() throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    tiny(dir, task).build().train();
+
+    assertThat(tiny(dir, relabelled(task)).build().settings().runKey())
+        .isNotEqualTo(tiny(dir, task).build().settings().runKey());
+    assertThatThrownBy(() -> tiny(dir, relabelled(task)).build().train())
+        .hasMessageContaining("holds a run with other settings")
+        .hasMessageContaining("tasks[0].train_data: ");
+  }
+
+  @Test
+  void aRefusalListsEachChangedSettingOnItsOwnLine() throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    tiny(dir, task).build().train();
+
+    assertThatThrownBy(() -> tiny(dir, task).optBatchSize(8).optLearningRate(1e-3).build().train())
+        .hasMessageContaining("\n  batchSize: 16 → 8")
+        .hasMessageContaining("\n  optimizer.learningRate: 0.002 → 0.001")
+        .hasMessageNotContaining("%n")
+        .hasMessageNotContaining("epochs");
+    // Where and how often a run writes may change between a run and its resume.
+    assertThat(RunConfig.changesFrom(tiny(dir, task).optCheckpointEvery(7).build().settings())).isEmpty();
+  }
+
+  @Test
+  void aSecondRunIntoALockedFolderFailsAtOnceNamingItAndThePid() throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    Files.createDirectories(dir);
+    try (OutputLock held = OutputLock.acquire(dir)) {
+      assertThatThrownBy(() -> tiny(dir, task).build().train())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(dir.toString())
+          .hasMessageContaining("PID " + ProcessHandle.current().pid());
+    }
+    // Released: the run goes ahead.
+    assertThat(tiny(dir, task).build().train().modelDir()).exists();
+  }
+
+  @Test
+  void aTornRunConfigIsAClearErrorNamingTheFile() throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    tiny(dir, task).optCheckpointEvery(1).build().train();
+    Path config = dir.resolve(RunConfig.FILE);
+    String text = Files.readString(config, StandardCharsets.UTF_8);
+    Files.writeString(config, text.substring(0, text.length() / 2), StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> tiny(dir, task).build().train())
+        .hasMessageContaining(config.toString())
+        .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void runConfigIsWrittenAtomically() throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    tiny(dir, task).build().train();
+    // No temporary file is left beside it, and it parses.
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+    assertThat(RunConfig.readKey(dir)).isPresent();
+  }
+
+  @Test
+  void anOutputPathThatIsAFileIsAClearError() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    assertThatThrownBy(() -> tiny(file, SyntheticTasks.sentiment(8, 0, 1)).build().train())
+        .hasMessageContaining("output directory " + file + " is a file");
+  }
+
+  @Test
+  void aBuiltTrainerIsNotChangedByItsBuilder() {
+    Task one = SyntheticTasks.sentiment(8, 0, 1);
+    BornAgainTrainer.Builder builder = tiny(dir, one);
+    BornAgainTrainer first = builder.build();
+    builder.addTask(SyntheticTasks.stars(8, 0, 3));
+    BornAgainTrainer second = builder.build();
+
+    assertThat(first.settings().tasks()).hasSize(1);
+    assertThat(first.settings().bucketByLength()).isTrue(); // one task: bucketed by default
+    // The first build must not have fixed the default for the next: two tasks are not bucketed.
+    assertThat(second.settings().tasks()).hasSize(2);
+    assertThat(second.settings().bucketByLength()).isFalse();
+  }
+}
