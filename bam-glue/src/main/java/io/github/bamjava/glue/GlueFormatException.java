@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A GLUE file that cannot be read as its task's layout: too few columns, a label outside the label space, a
+ * A GLUE file that cannot be read as its task's layout: more or fewer columns than its layout, a label outside the label space, a
  * score that is not a number, a repeated id. The message starts with {@code file:line:} so that an editor or a
  * terminal can jump to the row.
  */

@@ -28,8 +28,9 @@ import java.util.Set;
  *
  * <p>Rows are split on tabs with no quote handling, as GLUE's files are written: a CSV reader that honours
  * quotes merges rows whose sentence starts with {@code "}. A byte order mark before the first line (MRPC) is
- * dropped. Every row is checked when read, so a bad file fails here with a {@link GlueFormatException} that
- * names the file and line, never later in training.
+ * dropped. Every row is checked when read (exactly its layout's number of columns, a known label, a unique id),
+ * so a bad file fails here with a {@link GlueFormatException} that names the file and line, never later in
+ * training.
  *
  * <p>Example ids are the file's index column where it has one, else the 0-based data row number (the header
  * does not count). {@link #read(GlueTask)} gives a task whose dev split is its {@linkplain
@@ -169,7 +170,14 @@ public final class GlueReader {
     String[] f = line.split("\t", -1);
     if (f.length < columns.width()) {
       throw new GlueFormatException(file, lineNumber, String.format(
-          "%s row has %d column(s), expected at least %d", task.dirName(), f.length, columns.width()));
+          "%s row has %d column(s), expected %d", task.dirName(), f.length, columns.width()));
+    }
+    // Extra columns are never ignored: they come from a tab inside a text field, which would otherwise cut the
+    // sentence at the tab (or, in files whose label is last, shift the label) without a word.
+    if (f.length > columns.width()) {
+      throw new GlueFormatException(file, lineNumber, String.format(
+          "%s row has %d column(s), expected %d: a tab inside a text field? GLUE fields cannot contain tabs",
+          task.dirName(), f.length, columns.width()));
     }
     String id = columns.id() == Columns.NONE ? Integer.toString(row) : f[columns.id()].trim();
     if (id.isEmpty()) {

@@ -159,7 +159,7 @@ class GlueReaderTest {
     assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.RTE))
         .isInstanceOf(GlueFormatException.class)
         .hasMessageStartingWith(file + ":3: ")
-        .hasMessageContaining("has 3 column(s), expected at least 4")
+        .hasMessageContaining("has 3 column(s), expected 4")
         .satisfies(e -> assertThat(((GlueFormatException) e).line()).isEqualTo(3));
   }
 
@@ -170,7 +170,46 @@ class GlueReaderTest {
     Path file = write(dir, "MNLI/dev_matched.tsv", row("header"),
         row("0", "1", "1n", "slate", "", "", "", "", "A.", "B.", "neutral", "neutral"));
     assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.MNLI))
-        .hasMessageStartingWith(file + ":2: ").hasMessageContaining("expected at least 16");
+        .hasMessageStartingWith(file + ":2: ").hasMessageContaining("expected 16");
+  }
+
+  @Test
+  void aTabInsideATextFieldIsAnErrorNotATruncatedSentence() throws IOException {
+    GlueFixtures.writeAll(dir);
+    // "A sentence<TAB>cut in two." would otherwise be read as "A sentence" with the rest of the row ignored
+    Path file = write(dir, "RTE/train.tsv", row("index", "sentence1", "sentence2", "label"),
+        row("0", "A.", "B.", "entailment"), row("1", "A sentence", "cut in two.", "B.", "entailment"));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.RTE))
+        .isInstanceOf(GlueFormatException.class)
+        .hasMessageStartingWith(file + ":3: ")
+        .hasMessageContaining("has 5 column(s), expected 4")
+        .hasMessageContaining("tab inside a text field");
+    // the same in a file whose label is its last column: one more column shifts the label
+    GlueFixtures.writeAll(dir);
+    Path cola = write(dir, "CoLA/dev.tsv", row("gj04", "1", "", "Fine."), row("gj04", "1", "", "Two", "parts."));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.COLA))
+        .hasMessageStartingWith(cola + ":2: ").hasMessageContaining("has 5 column(s), expected 4");
+  }
+
+  @Test
+  void everyOfficialLayoutIsExactlyItsColumnCount() throws IOException {
+    GlueFixtures.writeAll(dir);
+    // MNLI dev: 16 columns with gold_label last; a 17th (a tab in sentence2) is an error, not ignored
+    String[] dev = {"0", "63735", "63735n", "slate", "", "", "", "", "The new rights are nice.", "Everyone",
+        "really likes them.", "neutral", "entailment", "neutral", "neutral", "neutral", "neutral"};
+    Path file = write(dir, "MNLI/dev_matched.tsv", row("header"), row(dev));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.MNLI))
+        .hasMessageStartingWith(file + ":2: ").hasMessageContaining("has 17 column(s), expected 16");
+    // test files have their own, shorter layouts (no label), checked the same way
+    GlueFixtures.writeAll(dir);
+    Path test = write(dir, "QNLI/test.tsv", row("index", "question", "sentence"), row("0", "Q?", "S.", "extra"));
+    assertThatThrownBy(() -> GlueReader.of(dir).readTest(GlueEvalSet.QNLI))
+        .hasMessageStartingWith(test + ":2: ").hasMessageContaining("has 4 column(s), expected 3");
+    GlueFixtures.writeAll(dir);
+    Path ax = write(dir, "diagnostic/diagnostic.tsv", row("index", "sentence1", "sentence2"),
+        row("0", "A.", "B.", ""));
+    assertThatThrownBy(() -> GlueReader.of(dir).readTest(GlueEvalSet.AX))
+        .hasMessageStartingWith(ax + ":2: ").hasMessageContaining("has 4 column(s), expected 3");
   }
 
   @Test
