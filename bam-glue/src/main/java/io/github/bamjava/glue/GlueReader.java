@@ -30,7 +30,8 @@ import java.util.Set;
  * quotes merges rows whose sentence starts with {@code "}. A byte order mark before the first line (MRPC) is
  * dropped. Every row is checked when read (exactly its layout's number of columns, a known label, a unique id),
  * so a bad file fails here with a {@link GlueFormatException} that names the file and line, never later in
- * training.
+ * training. Files must be UTF-8 (invalid bytes are an error, never replaced), and a file that exists must hold
+ * at least one example: an empty dev file fails when it is read, not when it is scored after training.
  *
  * <p>Example ids are the file's index column where it has one, else the 0-based data row number (the header
  * does not count). {@link #read(GlueTask)} gives a task whose dev split is its {@linkplain
@@ -83,7 +84,8 @@ public final class GlueReader {
    * evaluation set and, when the file exists, that set's unlabelled test examples.
    *
    * @throws NoSuchFileException naming the expected path when the training or dev file is missing
-   * @throws GlueFormatException naming file and line for a malformed row
+   * @throws GlueFormatException naming file and line for a malformed row or invalid UTF-8, and the file when it
+   *     has no examples
    */
   public Task read(GlueTask task) throws IOException {
     GlueEvalSet primary = task.primaryEvalSet();
@@ -160,6 +162,12 @@ public final class GlueReader {
         }
         examples.add(e);
       }
+    }
+    // An empty split is never meant: it is a truncated or mis-copied file. Caught here, when the data is read,
+    // an empty dev set stops a run before training instead of when it is scored.
+    if (examples.isEmpty()) {
+      throw new GlueFormatException(file, String.format("no examples: the %s file has no rows%s", task.dirName(),
+          columns.header() ? " after its header line" : ""));
     }
     return examples;
   }
