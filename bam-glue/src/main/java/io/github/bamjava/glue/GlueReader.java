@@ -181,7 +181,8 @@ public final class GlueReader {
           "%s row has %d column(s), expected %d", task.dirName(), f.length, columns.width()));
     }
     // Extra columns are never ignored: they come from a tab inside a text field, which would otherwise cut the
-    // sentence at the tab (or, in files whose label is last, shift the label) without a word.
+    // sentence at the tab without a word, and where the label follows the text (MNLI dev: label5 in place of
+    // gold_label) read the wrong column as the label.
     if (f.length > columns.width()) {
       throw new GlueFormatException(file, lineNumber, String.format(
           "%s row has %d column(s), expected %d: a tab inside a text field? GLUE fields cannot contain tabs",
