@@ -26,7 +26,12 @@ public record Columns(boolean header, int id, int textA, int textB, int label) {
     checkArgument(textA >= 0, "the first sentence needs a column, got %s", textA);
   }
 
-  /** How many columns a row needs at least: one past the last column used. */
+  /**
+   * How many columns a row has: one past the last column used. Every official GLUE layout ends at a column the
+   * reader uses (MNLI's gold label is the last of 12 in train and of 16 in dev; CoLA's sentence the last of 4),
+   * so this is the file's exact width, and a row with more columns is malformed, not padded: a tab inside a
+   * text field splits it in two.
+   */
   public int width() {
     return Math.max(Math.max(id, textA), Math.max(textB, label)) + 1;
   }

@@ -174,6 +174,7 @@ public final class GlueBam {
     List<Entry> entries = new ArrayList<>();
     for (GlueTask g : glueTasks) {
       Task task = reader.read(g);
+      checkOtherEvalSets(reader, g);
       if (cfg.symmetric && g.symmetricPair()) {
         task = withSwappedPairs(task);
       }
@@ -186,6 +187,25 @@ public final class GlueBam {
       entries.add(new Entry(null, custom));
     }
     return entries;
+  }
+
+  /**
+   * Reads the evaluation files that {@link GlueReader#read} leaves out (MNLI-mm's dev and test, AX) and drops
+   * them: they are scored and predicted only after training, and a malformed, empty or non-UTF-8 one must stop
+   * the run before hours of training, not after.
+   */
+  private static void checkOtherEvalSets(GlueReader reader, GlueTask task) throws IOException {
+    for (GlueEvalSet set : task.evalSets()) {
+      if (set == task.primaryEvalSet()) {
+        continue;
+      }
+      if (reader.hasDev(set)) {
+        reader.readDev(set);
+      }
+      if (reader.hasTest(set)) {
+        reader.readTest(set);
+      }
+    }
   }
 
   /**

@@ -21,14 +21,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,9 +41,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each task's zip is streamed to {@code <dir>/.downloads/<TaskDir>.zip.part}; an interrupted download is
  * resumed with an HTTP {@code Range} request on the next run (a server that ignores the range gets the file again
- * from the start). When a SHA-256 is configured the complete file is checked against it before anything is
- * unpacked. The archive is unpacked into a temporary folder that is then renamed to {@code <dir>/<TaskDir>}, so
- * the task folder appears complete or not at all. A task whose folder already has {@code train.tsv} is skipped.
+ * from the start). The complete file is checked against its SHA-256 before anything is unpacked: the one given
+ * with {@link Builder#optSha256}, else the published one of a known official file ({@link #KNOWN_SHA256}). The
+ * archive is then read through its central directory (the list of files at its end, so a zip cut short, even
+ * between two entries, is refused), every entry's CRC is checked, and the unpacked folder must hold every file of
+ * the task's standard layout before it is renamed to {@code <dir>/<TaskDir>}: the task folder appears complete or
+ * not at all. A task whose folder already holds all those files is skipped.
  *
  * <p>The default URLs are the public archives that GLUE's own download script uses. MRPC has none: GLUE builds
  * it from Microsoft's {@code msr_paraphrase} text files, not from a zip; give a URL of a zip in GLUE layout with
@@ -64,10 +72,35 @@ public final class GlueDownloader {
   /** The AX diagnostic, a plain TSV file, saved as {@code diagnostic/diagnostic.tsv}. */
   public static final URI DEFAULT_DIAGNOSTIC_URL = URI.create(BASE + "AX.tsv");
 
+  /**
+   * The SHA-256 of known official GLUE files, by URL: a download from one of these URLs is verified against its
+   * entry unless {@link Builder#optSha256} or {@link Builder#optDiagnosticSha256} gives another checksum.
+   *
+   * <p>How the table is filled: an entry is a checksum published by someone who downloaded the file, confirmed
+   * by a second independent source or by hashing a local copy; never a guess. The current entries are the
+   * {@code download_checksums} of HuggingFace {@code datasets}' {@code glue/dataset_infos.json}. Each is also
+   * pinned by a second project: Transformers.jl's GLUE data dependencies (CoLA, SST-2, STS-B, MNLI, RTE) or a
+   * dataset registry's recorded archive hashes (CoLA, QQP-clean, QNLIv2, WNLI); AX.tsv's also matches the hash
+   * of a local copy. To add a file, record its URL and its {@code sha256sum} the same way. A file re-released
+   * under the same URL is accepted by giving its new checksum explicitly ({@code download-glue --sha256}).
+   */
+  public static final Map<URI, String> KNOWN_SHA256 = ImmutableMap.<URI, String>builder()
+      .put(URI.create(BASE + "CoLA.zip"), "f212fcd832b8f7b435fb991f101abf89f96b933ab400603bf198960dfc32cbff")
+      .put(URI.create(BASE + "SST-2.zip"), "d67e16fb55739c1b32cdce9877596db1c127dc322d93c082281f64057c16deaa")
+      .put(URI.create(BASE + "STS-B.zip"), "e60a6393de5a8b5b9bac5020a1554b54e3691f9d600b775bd131e613ac179c85")
+      .put(URI.create(BASE + "QQP-clean.zip"), "40e7c862c04eb26ee04b67fd900e76c45c6ba8e6d8fab4f8f1f8072a1a3fbae0")
+      .put(URI.create(BASE + "MNLI.zip"), "e7c1d896d26ed6caf700110645df426cc2d8ebf02a5ab743d5a5c68ac1c83633")
+      .put(URI.create(BASE + "QNLIv2.zip"), "e634e78627a29adaecd4f955359b22bf5e70f2cbd93b493f2d624138a0c0e5f5")
+      .put(URI.create(BASE + "RTE.zip"), "6bf86de103ecd335f3441bd43574d23fef87ecc695977a63b82d5efb206556ee")
+      .put(URI.create(BASE + "WNLI.zip"), "ae0e8e4d16f4d46d4a0a566ec7ecceccfd3fbfaa4a7a4b4e02848c0f2561ac46")
+      .put(URI.create(BASE + "AX.tsv"), "0e13510b1bb14436ff7e2ee82338f0efb0133ecf2e73507a697dc210db3f05fd")
+      .build();
+
   private static final String DOWNLOADS = ".downloads";
 
   private final Map<GlueTask, URI> urls;
   private final Map<GlueTask, String> sha256;
+  private final Map<URI, String> knownSha256;
   private final URI diagnosticUrl;
   private final @Nullable String diagnosticSha256;
   private final Duration connectTimeout;
@@ -77,6 +110,7 @@ public final class GlueDownloader {
   private GlueDownloader(Builder b) {
     this.urls = ImmutableMap.copyOf(b.urls);
     this.sha256 = ImmutableMap.copyOf(b.sha256);
+    this.knownSha256 = ImmutableMap.copyOf(b.knownSha256);
     this.diagnosticUrl = b.diagnosticUrl;
     this.diagnosticSha256 = b.diagnosticSha256;
     this.connectTimeout = b.connectTimeout;
@@ -89,21 +123,23 @@ public final class GlueDownloader {
   }
 
   /**
-   * Downloads and unpacks one task into {@code glueDir/<TaskDir>}, unless that folder already has its
-   * {@code train.tsv}.
+   * Downloads and unpacks one task into {@code glueDir/<TaskDir>}, unless that folder already holds every file
+   * of the task's standard layout ({@link #neededFiles}).
    *
    * @return the task folder
    * @throws IllegalArgumentException when the task has no URL (MRPC by default)
-   * @throws IOException on an HTTP error, a timeout, a checksum mismatch or a folder in the way
+   * @throws IOException on an HTTP error, a timeout, a checksum mismatch, an archive that is cut short, damaged
+   *     or lacks a file of the task, or a folder in the way
    */
   public Path download(GlueTask task, Path glueDir) throws IOException {
     Path taskDir = glueDir.resolve(task.dirName());
-    if (Files.isRegularFile(glueDir.resolve(task.trainFile()))) {
-      return taskDir;
-    }
     if (Files.exists(taskDir)) {
-      throw new IOException(String.format("%s exists but has no train.tsv; remove it to download %s again",
-          taskDir, task.dirName()));
+      List<String> missing = missingFiles(task, taskDir);
+      if (missing.isEmpty()) {
+        return taskDir;
+      }
+      throw new IOException(String.format("%s exists but lacks %s; remove it to download %s again", taskDir,
+          String.join(", ", missing), task.dirName()));
     }
     URI url = urls.get(task);
     checkArgument(url != null, "no download URL for %s: GLUE builds MRPC from Microsoft's msr_paraphrase "
@@ -111,17 +147,70 @@ public final class GlueDownloader {
         task.dirName(), task, taskDir);
     Path downloads = Files.createDirectories(glueDir.resolve(DOWNLOADS));
     Path archive = downloads.resolve(task.dirName() + ".zip");
-    fetch(url, archive, sha256.get(task));
+    fetch(url, archive, expectedSha256(url, sha256.get(task), "optSha256(" + task + ", ...)",
+        "--sha256 " + task.dirName()));
     Path unpacked = Files.createTempDirectory(downloads, task.dirName() + ".unzip");
     try {
-      unzip(archive, unpacked);
-      AtomicFiles.move(taskFolderIn(unpacked, task.dirName()), taskDir);
+      Path folder;
+      try {
+        unzip(archive, unpacked);
+        folder = taskFolderIn(unpacked, task.dirName());
+        List<String> missing = missingFiles(task, folder);
+        if (!missing.isEmpty()) {
+          throw new IOException(String.format("%s from %s lacks %s, which %s needs in its folder", archive, url,
+              String.join(", ", missing), task.dirName()));
+        }
+      } catch (IOException e) {
+        // A bad archive is never worth keeping: the next run should fetch it again, not unpack it again.
+        Files.deleteIfExists(archive);
+        throw new IOException(e.getMessage() + "; deleted the archive, so the next run downloads it afresh", e);
+      }
+      AtomicFiles.move(folder, taskDir);
     } finally {
       deleteTree(unpacked);
     }
     Files.delete(archive);
     deleteIfEmpty(downloads);
     return taskDir;
+  }
+
+  /**
+   * The files a task's folder must hold, relative to it, in the standard layout: {@code train.tsv} and the dev
+   * and test files of its evaluation sets (MNLI: {@code dev_matched.tsv}, {@code dev_mismatched.tsv},
+   * {@code test_matched.tsv}, {@code test_mismatched.tsv}). Every official archive has them all.
+   */
+  public static List<String> neededFiles(GlueTask task) {
+    String prefix = task.dirName() + "/";
+    List<String> files = new ArrayList<>();
+    files.add(task.trainFile());
+    for (GlueEvalSet set : task.evalSets()) {
+      set.devFile().ifPresent(files::add);
+    }
+    for (GlueEvalSet set : task.evalSets()) {
+      files.add(set.testFile());
+    }
+    // AX's file lives in diagnostic/, outside the task's folder: it is downloaded on its own.
+    return files.stream().filter(f -> f.startsWith(prefix)).map(f -> f.substring(prefix.length())).toList();
+  }
+
+  private static List<String> missingFiles(GlueTask task, Path folder) {
+    return neededFiles(task).stream().filter(f -> !Files.isRegularFile(folder.resolve(f))).toList();
+  }
+
+  /**
+   * The checksum to verify a download from {@code url} against: the one given, else the known one, else none
+   * (said on the progress stream, so that a user who wants one knows how to give it).
+   */
+  private @Nullable String expectedSha256(URI url, @Nullable String given, String javaOption, String cliOption) {
+    if (given != null) {
+      return given;
+    }
+    String known = knownSha256.get(url);
+    if (known == null && progress != null) {
+      progress.printf("%s: no known SHA-256, so checked as a complete archive only (give one with %s or %s=HEX)%n",
+          url, javaOption, cliOption);
+    }
+    return known;
   }
 
   /** Downloads the tasks in order; see {@link #download(GlueTask, Path)}. */
@@ -143,7 +232,8 @@ public final class GlueDownloader {
     }
     Path downloads = Files.createDirectories(glueDir.resolve(DOWNLOADS));
     Path file = downloads.resolve("AX.tsv");
-    fetch(diagnosticUrl, file, diagnosticSha256);
+    fetch(diagnosticUrl, file, expectedSha256(diagnosticUrl, diagnosticSha256, "optDiagnosticSha256(...)",
+        "--sha256 AX"));
     Files.createDirectories(target.getParent());
     AtomicFiles.move(file, target);
     deleteIfEmpty(downloads);
@@ -167,8 +257,9 @@ public final class GlueDownloader {
       if (!actual.equalsIgnoreCase(expectedSha256)) {
         Files.delete(part);
         throw new IOException(String.format("SHA-256 mismatch for %s: expected %s but the download has %s; "
-            + "deleted %s, run again to download it afresh", url, expectedSha256.toLowerCase(Locale.ROOT),
-            actual, part));
+            + "deleted %s, run again to download it afresh (if the server now serves a release you trust, give "
+            + "its checksum with optSha256 / bam download-glue --sha256 TASK=HEX)", url,
+            expectedSha256.toLowerCase(Locale.ROOT), actual, part));
       }
     }
     AtomicFiles.move(part, target);
@@ -249,10 +340,26 @@ public final class GlueDownloader {
     return BaseEncoding.base16().lowerCase().encode(digest.digest());
   }
 
+  /**
+   * Unpacks {@code archive} through its central directory, checking each entry's size and CRC.
+   *
+   * <p>Not {@link java.util.zip.ZipInputStream}: it reads local entries one after another and takes a clean end
+   * of file between two of them for the end of the archive, so a download cut at an entry boundary would pass.
+   * The central directory sits at the very end of a zip and lists every entry; {@link ZipFile} cannot open an
+   * archive without it. ZipFile does not check CRCs itself, hence the {@link CRC32} here.
+   */
   private static void unzip(Path archive, Path into) throws IOException {
     Path root = into.toAbsolutePath().normalize();
-    try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(archive))) {
-      for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+    ZipFile zip;
+    try {
+      zip = new ZipFile(archive.toFile());
+    } catch (ZipException e) {
+      throw new IOException(String.format("%s is not a complete zip archive (%s): the directory of its files, "
+          + "at the end of a zip, is missing or damaged, as when a download stops early", archive,
+          e.getMessage()), e);
+    }
+    try (zip) {
+      for (ZipEntry entry : Collections.list(zip.entries())) {
         Path target = root.resolve(entry.getName()).normalize();
         // An entry such as "../../x" must not write outside the folder ("zip slip").
         if (!target.startsWith(root) || target.equals(root)) {
@@ -263,9 +370,26 @@ public final class GlueDownloader {
           Files.createDirectories(target);
         } else {
           Files.createDirectories(target.getParent());
-          Files.copy(zip, target);
+          extract(zip, entry, target, archive);
         }
       }
+    }
+  }
+
+  private static void extract(ZipFile zip, ZipEntry entry, Path target, Path archive) throws IOException {
+    CRC32 crc = new CRC32();
+    long size;
+    try (InputStream in = new CheckedInputStream(zip.getInputStream(entry), crc)) {
+      size = Files.copy(in, target);
+    } catch (ZipException e) {
+      throw new IOException(String.format("%s: entry '%s' is damaged (%s)", archive, entry.getName(),
+          e.getMessage()), e);
+    }
+    if ((entry.getSize() >= 0 && size != entry.getSize())
+        || (entry.getCrc() >= 0 && crc.getValue() != entry.getCrc())) {
+      throw new IOException(String.format("%s: entry '%s' is damaged: %d bytes with CRC %08x, its directory "
+          + "says %d bytes with CRC %08x", archive, entry.getName(), size, crc.getValue(), entry.getSize(),
+          entry.getCrc()));
     }
   }
 
@@ -349,6 +473,7 @@ public final class GlueDownloader {
   public static final class Builder {
     private final Map<GlueTask, URI> urls = new EnumMap<>(DEFAULT_URLS);
     private final Map<GlueTask, String> sha256 = new EnumMap<>(GlueTask.class);
+    private final Map<URI, String> knownSha256 = new HashMap<>(KNOWN_SHA256);
     private URI diagnosticUrl = DEFAULT_DIAGNOSTIC_URL;
     private @Nullable String diagnosticSha256;
     private Duration connectTimeout = Duration.ofSeconds(30);
@@ -363,7 +488,10 @@ public final class GlueDownloader {
       return this;
     }
 
-    /** The expected SHA-256 of a task's archive, as 64 hex digits; the download fails when it differs. */
+    /**
+     * The expected SHA-256 of a task's archive, as 64 hex digits; the download fails when it differs. Replaces
+     * the {@linkplain #KNOWN_SHA256 known} checksum of an official archive, for a re-release the user has checked.
+     */
     public Builder optSha256(GlueTask task, String hex) {
       sha256.put(requireNonNull(task, "task"), checkHex(hex));
       return this;
@@ -375,7 +503,7 @@ public final class GlueDownloader {
       return this;
     }
 
-    /** The expected SHA-256 of the AX diagnostic file. */
+    /** The expected SHA-256 of the AX diagnostic file; replaces the known one as {@link #optSha256} does. */
     public Builder optDiagnosticSha256(String hex) {
       this.diagnosticSha256 = checkHex(hex);
       return this;
@@ -396,6 +524,13 @@ public final class GlueDownloader {
     /** Where the progress line goes; default {@code System.err}; null for none. */
     public Builder optProgress(@Nullable PrintStream out) {
       this.progress = out;
+      return this;
+    }
+
+    /** Stands in for {@link #KNOWN_SHA256} in tests, which serve their own files under their own URLs. */
+    Builder knownSha256(Map<URI, String> table) {
+      knownSha256.clear();
+      table.forEach((url, hex) -> knownSha256.put(url, checkHex(hex)));
       return this;
     }
 

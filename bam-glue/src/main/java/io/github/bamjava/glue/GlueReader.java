@@ -28,8 +28,10 @@ import java.util.Set;
  *
  * <p>Rows are split on tabs with no quote handling, as GLUE's files are written: a CSV reader that honours
  * quotes merges rows whose sentence starts with {@code "}. A byte order mark before the first line (MRPC) is
- * dropped. Every row is checked when read, so a bad file fails here with a {@link GlueFormatException} that
- * names the file and line, never later in training.
+ * dropped. Every row is checked when read (exactly its layout's number of columns, a known label, a unique id),
+ * so a bad file fails here with a {@link GlueFormatException} that names the file and line, never later in
+ * training. Files must be UTF-8 (invalid bytes are an error, never replaced), and a file that exists must hold
+ * at least one example: an empty dev file fails when it is read, not when it is scored after training.
  *
  * <p>Example ids are the file's index column where it has one, else the 0-based data row number (the header
  * does not count). {@link #read(GlueTask)} gives a task whose dev split is its {@linkplain
@@ -82,7 +84,8 @@ public final class GlueReader {
    * evaluation set and, when the file exists, that set's unlabelled test examples.
    *
    * @throws NoSuchFileException naming the expected path when the training or dev file is missing
-   * @throws GlueFormatException naming file and line for a malformed row
+   * @throws GlueFormatException naming file and line for a malformed row or invalid UTF-8, and the file when it
+   *     has no examples
    */
   public Task read(GlueTask task) throws IOException {
     GlueEvalSet primary = task.primaryEvalSet();
@@ -160,6 +163,12 @@ public final class GlueReader {
         examples.add(e);
       }
     }
+    // An empty split is never meant: it is a truncated or mis-copied file. Caught here, when the data is read,
+    // an empty dev set stops a run before training instead of when it is scored.
+    if (examples.isEmpty()) {
+      throw new GlueFormatException(file, String.format("no examples: the %s file has no rows%s", task.dirName(),
+          columns.header() ? " after its header line" : ""));
+    }
     return examples;
   }
 
@@ -169,7 +178,15 @@ public final class GlueReader {
     String[] f = line.split("\t", -1);
     if (f.length < columns.width()) {
       throw new GlueFormatException(file, lineNumber, String.format(
-          "%s row has %d column(s), expected at least %d", task.dirName(), f.length, columns.width()));
+          "%s row has %d column(s), expected %d", task.dirName(), f.length, columns.width()));
+    }
+    // Extra columns are never ignored: they come from a tab inside a text field, which would otherwise cut the
+    // sentence at the tab without a word, and where the label follows the text (MNLI dev: label5 in place of
+    // gold_label) read the wrong column as the label.
+    if (f.length > columns.width()) {
+      throw new GlueFormatException(file, lineNumber, String.format(
+          "%s row has %d column(s), expected %d: a tab inside a text field? GLUE fields cannot contain tabs",
+          task.dirName(), f.length, columns.width()));
     }
     String id = columns.id() == Columns.NONE ? Integer.toString(row) : f[columns.id()].trim();
     if (id.isEmpty()) {

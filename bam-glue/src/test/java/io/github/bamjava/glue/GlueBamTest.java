@@ -103,6 +103,26 @@ class GlueBamTest {
   }
 
   @Test
+  void aBadEvaluationFileReadOnlyAfterTrainingFailsBeforeAnyTraining() throws IOException {
+    Path glue = tmp.resolve("glue");
+    GlueFixtures.writeAll(glue);
+    // MNLI-mm's dev set and AX are scored and predicted after training; a broken one must not cost the training
+    Path mm = GlueFixtures.write(glue, "MNLI/dev_mismatched.tsv", GlueFixtures.row("index", "promptID"));
+    Path out = tmp.resolve("out");
+    GlueBam bam = GlueBam.builder().setGlueDir(glue).setOutputDir(out).optTasks(List.of(GlueTask.MNLI))
+        .optEncoder(SyntheticTasks.tinyEncoder(7)).optPreset(TINY).optProgress(null).build();
+    assertThatThrownBy(bam::run).isInstanceOf(GlueFormatException.class)
+        .hasMessageStartingWith(mm + ": ").hasMessageContaining("no examples");
+    assertThat(out.resolve("teachers")).doesNotExist();
+
+    GlueFixtures.writeAll(glue);
+    Path ax = glue.resolve("diagnostic/diagnostic.tsv");
+    Files.write(ax, new byte[] {'i', 'n', 'd', 'e', 'x', '\n', '0', '\t', (byte) 0xE9, '\t', 'B', '\n'});
+    assertThatThrownBy(bam::run).hasMessageStartingWith(ax + ":2: ").hasMessageContaining("not valid UTF-8");
+    assertThat(out.resolve("teachers")).doesNotExist();
+  }
+
+  @Test
   void refusesAMissingGlueDirectoryAndAnEmptyOne() throws IOException {
     assertThatThrownBy(() -> GlueBam.builder().setGlueDir(tmp.resolve("nope")).setOutputDir(tmp).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");

@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -166,6 +168,87 @@ class GlueDownloaderTest {
   }
 
   @Test
+  void aZipCutAtAnEntryBoundaryIsRejectedAndTheTaskNotMarkedComplete() throws IOException {
+    // A download that stopped cleanly after train.tsv: every entry in it is whole, but the central directory at
+    // the end of the zip, which lists every file, is gone. Reading entry by entry, it looked like a good archive.
+    byte[] cut = zipCutAfter("CoLA/", "CoLA/train.tsv"); // dev.tsv and test.tsv would have come next
+    server.createContext("/cut.zip", ex -> serve(ex, cut));
+    GlueDownloader d = downloader().optUrl(GlueTask.COLA, url("/cut.zip")).build();
+    assertThatThrownBy(() -> d.download(GlueTask.COLA, glueDir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("CoLA.zip")
+        .hasMessageContaining("not a complete zip");
+    assertThat(glueDir.resolve("CoLA")).doesNotExist();
+    assertThat(glueDir.resolve(".downloads/CoLA.zip")).doesNotExist(); // the next run downloads it afresh
+  }
+
+  @Test
+  void anArchiveWithoutEveryFileOfTheTaskIsRejected() throws IOException {
+    byte[] noTest = zip("CoLA/", "CoLA/train.tsv", "CoLA/dev.tsv");
+    server.createContext("/no-test.zip", ex -> serve(ex, noTest));
+    GlueDownloader d = downloader().optUrl(GlueTask.COLA, url("/no-test.zip")).build();
+    assertThatThrownBy(() -> d.download(GlueTask.COLA, glueDir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("CoLA.zip")
+        .hasMessageContaining("lacks test.tsv");
+    assertThat(glueDir.resolve("CoLA")).doesNotExist();
+    // MNLI needs its five files: train, both dev sets and both test sets
+    byte[] mnliPart = zipAs("CoLA/", "MNLI/", "CoLA/train.tsv", "CoLA/dev.tsv");
+    server.createContext("/MNLI.zip", ex -> serve(ex, mnliPart));
+    GlueDownloader m = downloader().optUrl(GlueTask.MNLI, url("/MNLI.zip")).build();
+    assertThatThrownBy(() -> m.download(GlueTask.MNLI, glueDir))
+        .hasMessageContaining("lacks dev_matched.tsv, dev_mismatched.tsv, test_matched.tsv, test_mismatched.tsv");
+  }
+
+  @Test
+  void aTaskFolderMissingFilesIsNotTakenAsDownloaded() throws IOException {
+    Files.createDirectories(glueDir.resolve("CoLA"));
+    Files.copy(fixtures.resolve("CoLA/train.tsv"), glueDir.resolve("CoLA/train.tsv"));
+    GlueDownloader d = downloader().build();
+    assertThatThrownBy(() -> d.download(GlueTask.COLA, glueDir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(glueDir.resolve("CoLA").toString())
+        .hasMessageContaining("lacks dev.tsv, test.tsv");
+    assertThat(ranges).isEmpty(); // nothing downloaded over the user's folder
+  }
+
+  @Test
+  void anEntryWhoseBytesDoNotMatchItsChecksumIsRejected() throws IOException {
+    byte[] text = Files.readAllBytes(fixtures.resolve("CoLA/train.tsv"));
+    byte[] stored = storedZip("CoLA/train.tsv", text);
+    int at = indexOf(stored, text) + 5;
+    stored[at] ^= 1; // one bit flipped inside the file's bytes; sizes and directory intact
+    server.createContext("/flipped.zip", ex -> serve(ex, stored));
+    GlueDownloader d = downloader().optUrl(GlueTask.COLA, url("/flipped.zip")).build();
+    assertThatThrownBy(() -> d.download(GlueTask.COLA, glueDir))
+        .hasMessageContaining("CoLA/train.tsv").hasMessageContaining("CRC");
+    assertThat(glueDir.resolve("CoLA")).doesNotExist();
+  }
+
+  @Test
+  void knownOfficialFilesCarryTheirSha256ByDefault() throws IOException {
+    assertThat(GlueDownloader.KNOWN_SHA256)
+        .containsKeys(GlueDownloader.DEFAULT_URLS.values().toArray(new URI[0]))
+        .containsKey(GlueDownloader.DEFAULT_DIAGNOSTIC_URL);
+    assertThat(GlueDownloader.KNOWN_SHA256.values()).allMatch(h -> h.matches("[0-9a-f]{64}"));
+
+    // A URL in the table is checked against its entry without being asked...
+    String wrong = "1".repeat(64);
+    GlueDownloader d = downloader().knownSha256(Map.of(url("/CoLA.zip"), wrong, url("/AX.tsv"), wrong))
+        .optDiagnosticUrl(url("/AX.tsv")).build();
+    assertThatThrownBy(() -> d.download(GlueTask.COLA, glueDir))
+        .hasMessageContaining("SHA-256 mismatch for " + url("/CoLA.zip"))
+        .hasMessageContaining("expected " + wrong)
+        .hasMessageContaining("optSha256");
+    assertThatThrownBy(() -> d.downloadDiagnostic(glueDir)).hasMessageContaining("expected " + wrong);
+    assertThat(glueDir.resolve("CoLA")).doesNotExist();
+    // ...and a checksum given explicitly takes its place (a re-released archive the user has checked).
+    downloader().knownSha256(Map.of(url("/CoLA.zip"), wrong)).optSha256(GlueTask.COLA, sha256(colaZip)).build()
+        .download(GlueTask.COLA, glueDir);
+    assertThat(glueDir.resolve("CoLA/test.tsv")).exists();
+  }
+
+  @Test
   void rejectsBadSettings() {
     assertThatThrownBy(() -> GlueDownloader.builder().optSha256(GlueTask.COLA, "abc"))
         .hasMessageContaining("got 'abc'");
@@ -221,6 +304,51 @@ class GlueDownloaderTest {
       }
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * The bytes of a zip of {@code names} as they stand after the last entry, before the central directory is
+   * written: what a download that stops between two entries leaves.
+   */
+  private byte[] zipCutAfter(String... names) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (String name : names) {
+        zip.putNextEntry(new ZipEntry(name));
+        if (!name.endsWith("/")) {
+          zip.write(Files.readAllBytes(fixtures.resolve(name)));
+        }
+        zip.closeEntry(); // ZipOutputStream writes straight through: the entry is complete in `bytes` now
+      }
+      return bytes.toByteArray();
+    }
+  }
+
+  /** A zip with one uncompressed (STORED) entry, so that its bytes can be found and changed in the archive. */
+  private static byte[] storedZip(String name, byte[] content) throws IOException {
+    CRC32 crc = new CRC32();
+    crc.update(content);
+    ZipEntry entry = new ZipEntry(name);
+    entry.setMethod(ZipEntry.STORED);
+    entry.setSize(content.length);
+    entry.setCompressedSize(content.length);
+    entry.setCrc(crc.getValue());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      zip.putNextEntry(entry);
+      zip.write(content);
+      zip.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   private static byte[] evilZip() throws IOException {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -159,7 +160,7 @@ class GlueReaderTest {
     assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.RTE))
         .isInstanceOf(GlueFormatException.class)
         .hasMessageStartingWith(file + ":3: ")
-        .hasMessageContaining("has 3 column(s), expected at least 4")
+        .hasMessageContaining("has 3 column(s), expected 4")
         .satisfies(e -> assertThat(((GlueFormatException) e).line()).isEqualTo(3));
   }
 
@@ -170,7 +171,46 @@ class GlueReaderTest {
     Path file = write(dir, "MNLI/dev_matched.tsv", row("header"),
         row("0", "1", "1n", "slate", "", "", "", "", "A.", "B.", "neutral", "neutral"));
     assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.MNLI))
-        .hasMessageStartingWith(file + ":2: ").hasMessageContaining("expected at least 16");
+        .hasMessageStartingWith(file + ":2: ").hasMessageContaining("expected 16");
+  }
+
+  @Test
+  void aTabInsideATextFieldIsAnErrorNotATruncatedSentence() throws IOException {
+    GlueFixtures.writeAll(dir);
+    // "A sentence<TAB>cut in two." would otherwise be read as "A sentence" with the rest of the row ignored
+    Path file = write(dir, "RTE/train.tsv", row("index", "sentence1", "sentence2", "label"),
+        row("0", "A.", "B.", "entailment"), row("1", "A sentence", "cut in two.", "B.", "entailment"));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.RTE))
+        .isInstanceOf(GlueFormatException.class)
+        .hasMessageStartingWith(file + ":3: ")
+        .hasMessageContaining("has 5 column(s), expected 4")
+        .hasMessageContaining("tab inside a text field");
+    // the same in a file whose label is its last column: one more column shifts the label
+    GlueFixtures.writeAll(dir);
+    Path cola = write(dir, "CoLA/dev.tsv", row("gj04", "1", "", "Fine."), row("gj04", "1", "", "Two", "parts."));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.COLA))
+        .hasMessageStartingWith(cola + ":2: ").hasMessageContaining("has 5 column(s), expected 4");
+  }
+
+  @Test
+  void everyOfficialLayoutIsExactlyItsColumnCount() throws IOException {
+    GlueFixtures.writeAll(dir);
+    // MNLI dev: 16 columns with gold_label last; a 17th (a tab in sentence2) is an error, not ignored
+    String[] dev = {"0", "63735", "63735n", "slate", "", "", "", "", "The new rights are nice.", "Everyone",
+        "really likes them.", "neutral", "entailment", "neutral", "neutral", "neutral", "neutral"};
+    Path file = write(dir, "MNLI/dev_matched.tsv", row("header"), row(dev));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.MNLI))
+        .hasMessageStartingWith(file + ":2: ").hasMessageContaining("has 17 column(s), expected 16");
+    // test files have their own, shorter layouts (no label), checked the same way
+    GlueFixtures.writeAll(dir);
+    Path test = write(dir, "QNLI/test.tsv", row("index", "question", "sentence"), row("0", "Q?", "S.", "extra"));
+    assertThatThrownBy(() -> GlueReader.of(dir).readTest(GlueEvalSet.QNLI))
+        .hasMessageStartingWith(test + ":2: ").hasMessageContaining("has 4 column(s), expected 3");
+    GlueFixtures.writeAll(dir);
+    Path ax = write(dir, "diagnostic/diagnostic.tsv", row("index", "sentence1", "sentence2"),
+        row("0", "A.", "B.", ""));
+    assertThatThrownBy(() -> GlueReader.of(dir).readTest(GlueEvalSet.AX))
+        .hasMessageStartingWith(ax + ":2: ").hasMessageContaining("has 4 column(s), expected 3");
   }
 
   @Test
@@ -218,6 +258,63 @@ class GlueReaderTest {
   }
 
   @Test
+  void invalidUtf8IsAnErrorNamingFileAndLineNotReplacedText() throws IOException {
+    GlueFixtures.writeAll(dir);
+    Path file = dir.resolve("SST-2/train.tsv");
+    // 0xC3 starts a two-byte sequence that '(' cannot continue: Latin-1 text in a UTF-8 file, for example
+    writeBytes(file, "sentence\tlabel\nfine film\t1\n".getBytes(StandardCharsets.UTF_8),
+        new byte[] {'c', 'a', 'f', (byte) 0xC3, '(', '\t', '0', '\n'});
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.SST2))
+        .isInstanceOf(GlueFormatException.class)
+        .hasMessageStartingWith(file + ":3: ")
+        .hasMessageContaining("not valid UTF-8")
+        .hasMessageContaining("byte 4");
+  }
+
+  @Test
+  void invalidUtf8FarIntoTheFileAndAtItsEndNamesTheRightLine() throws IOException {
+    GlueFixtures.writeAll(dir);
+    // past the reader's first buffer, so that the line number cannot come from where decoding happened to stop
+    StringBuilder rows = new StringBuilder("sentence\tlabel\n");
+    for (int i = 0; i < 3000; i++) {
+      rows.append("a long enough sentence number ").append(i).append(" \u00e9t\u00e9\t1\n");
+    }
+    Path file = dir.resolve("SST-2/train.tsv");
+    writeBytes(file, rows.toString().getBytes(StandardCharsets.UTF_8),
+        new byte[] {'x', (byte) 0xFF, '\t', '0', '\n'});
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.SST2))
+        .hasMessageStartingWith(file + ":3002: ").hasMessageContaining("not valid UTF-8");
+    // a multi-byte character cut off by the end of the file (no final newline)
+    writeBytes(file, "sentence\tlabel\nok\t1\nfin\t".getBytes(StandardCharsets.UTF_8),
+        new byte[] {'0', (byte) 0xE2, (byte) 0x82});
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.SST2))
+        .hasMessageStartingWith(file + ":3: ").hasMessageContaining("not valid UTF-8");
+  }
+
+  @Test
+  void anEmptyDevFileIsAnErrorNamingTheFile() throws IOException {
+    GlueFixtures.writeAll(dir);
+    GlueReader reader = GlueReader.of(dir);
+    Path sst = write(dir, "SST-2/dev.tsv", row("sentence", "label")); // a header and nothing else
+    assertThatThrownBy(() -> reader.read(GlueTask.SST2))
+        .isInstanceOf(GlueFormatException.class)
+        .hasMessageStartingWith(sst + ": ")
+        .hasMessageContaining("no examples");
+    Path cola = write(dir, "CoLA/dev.tsv"); // zero bytes, and CoLA has no header
+    assertThatThrownBy(() -> reader.read(GlueTask.COLA))
+        .hasMessageStartingWith(cola + ": ").hasMessageContaining("no examples")
+        .satisfies(e -> assertThat(((GlueFormatException) e).line()).isZero());
+    Path mm = write(dir, "MNLI/dev_mismatched.tsv", row("index", "promptID"));
+    assertThatThrownBy(() -> reader.readDev(GlueEvalSet.MNLI_MM))
+        .hasMessageStartingWith(mm + ": ").hasMessageContaining("no examples");
+    // the same for the other files: an empty training or test file is a broken copy, not an empty split
+    Path train = write(dir, "RTE/train.tsv", row("index", "sentence1", "sentence2", "label"));
+    assertThatThrownBy(() -> reader.read(GlueTask.RTE)).hasMessageStartingWith(train + ": ");
+    Path test = write(dir, "WNLI/test.tsv", row("index", "sentence1", "sentence2"));
+    assertThatThrownBy(() -> reader.read(GlueTask.WNLI)).hasMessageStartingWith(test + ": ");
+  }
+
+  @Test
   void trainCapsFirstOrSeededRandomInFileOrder() throws IOException {
     GlueFixtures.writeAll(dir);
     List<String> rows = new ArrayList<>(List.of(row("sentence", "label")));
@@ -240,6 +337,12 @@ class GlueReaderTest {
     assertThat(random.read(GlueTask.COLA).train()).hasSize(1); // the default cap
     assertThat(random.read(GlueTask.COLA).dev()).hasSize(1); // dev is never capped
     assertThatThrownBy(() -> TrainCap.first(0)).hasMessageContaining("got 0");
+  }
+
+  private static void writeBytes(Path file, byte[] head, byte[] tail) throws IOException {
+    byte[] all = Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    Files.write(file, all);
   }
 
   private static void deleteTree(Path root) throws IOException {
