@@ -37,11 +37,20 @@ public final class AnnealedTarget {
     return target;
   }
 
-  /** A regression target in [0, 1]; {@code teacher} is the teacher's scaled output, or NaN for none. */
-  public static float[] regression(float gold, float teacher, double lambda) {
-    if (Float.isNaN(teacher)) {
+  /**
+   * A regression target in [0, 1].
+   *
+   * @param gold the gold value, scaled to [0, 1]
+   * @param teacher the teacher's scaled output (length 1), or null for no teacher; never NaN, which could only mean
+   *     a corrupt teacher and is refused
+   * @param lambda the gold label's weight
+   */
+  public static float[] regression(float gold, float @Nullable [] teacher, double lambda) {
+    if (teacher == null) {
       return new float[] {gold};
     }
-    return new float[] {(float) (lambda * gold + (1 - lambda) * teacher)};
+    checkArgument(teacher.length == 1, "a regression teacher gives one value, got %s", teacher.length);
+    checkArgument(Float.isFinite(teacher[0]), "teacher value %s is not a finite number", teacher[0]);
+    return new float[] {(float) (lambda * gold + (1 - lambda) * teacher[0])};
   }
 }

@@ -44,6 +44,11 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
     for (int i = 0; i < values.length; i++) {
       checkArgument(values[i].length == kind.outputSize(), "teacher for %s: row %s has %s values, expected %s",
           task, i, values[i].length, kind.outputSize());
+      for (float v : values[i]) {
+        // A NaN or infinity can only come from a diverged teacher or a corrupt file; it would poison the student.
+        checkArgument(Float.isFinite(v), "teacher for %s: row %s holds %s; predictions must be finite numbers",
+            task, i, v);
+      }
     }
   }
 
@@ -152,7 +157,11 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
     for (int i = 0; i < n; i++) {
       System.arraycopy(t.values(), i * k, values[i], 0, k);
     }
-    return new TeacherPredictions(m.get("task"), kind, m.get("fingerprint"), values);
+    try {
+      return new TeacherPredictions(m.get("task"), kind, m.get("fingerprint"), values);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   private static TaskKind kindOf(String kind, String labels) {

@@ -86,7 +86,7 @@ final class TrainingData {
       float[] teacherRow = teacher[t] == null ? null : teacher[t][index];
       targets.add(kinds.get(t) instanceof TaskKind.Classification c
           ? AnnealedTarget.classification((int) gold[t][index], c.outputSize(), teacherRow, lambda)
-          : AnnealedTarget.regression(gold[t][index], teacherRow == null ? Float.NaN : teacherRow[0], lambda));
+          : AnnealedTarget.regression(gold[t][index], teacherRow, lambda));
     }
     return new Batch(taskOf, batchEncodings, targets, counts, tokens);
   }

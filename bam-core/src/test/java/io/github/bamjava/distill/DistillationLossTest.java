@@ -55,9 +55,12 @@ class DistillationLossTest {
   @Test
   void regressionTargetMixesGoldAndTeacher() {
     // λ = 0.25, gold 0.6, teacher 0.2: 0.25·0.6 + 0.75·0.2 = 0.15 + 0.15 = 0.3.
-    assertThat(AnnealedTarget.regression(0.6f, 0.2f, 0.25)[0]).isCloseTo(0.3f, within(1e-7f));
+    assertThat(AnnealedTarget.regression(0.6f, new float[] {0.2f}, 0.25)[0]).isCloseTo(0.3f, within(1e-7f));
     // No teacher (NaN): the gold value whatever λ.
-    assertThat(AnnealedTarget.regression(0.6f, Float.NaN, 0.25)).containsExactly(0.6f);
+    assertThat(AnnealedTarget.regression(0.6f, null, 0.25)).containsExactly(0.6f);
+    // NaN is never a marker: a NaN teacher value is corruption.
+    assertThatThrownBy(() -> AnnealedTarget.regression(0.6f, new float[] {Float.NaN}, 0.25))
+        .hasMessageContaining("not a finite number");
   }
 
   @Test
@@ -89,7 +92,7 @@ class DistillationLossTest {
         // Example 0: gold 2, teacher (0.2, 0.3, 0.5), λ 0.5 -> (0.1, 0.15, 0.75).
         AnnealedTarget.classification(2, 3, new float[] {0.2f, 0.3f, 0.5f}, 0.5),
         // Example 1: gold 3 on [0, 5] -> 0.6, teacher 0.4, λ 0.5 -> 0.5.
-        AnnealedTarget.regression(0.6f, 0.4f, 0.5),
+        AnnealedTarget.regression(0.6f, new float[] {0.4f}, 0.5),
         // Example 2: gold 0, no teacher -> (1, 0, 0).
         AnnealedTarget.classification(0, 3, null, 0.5)));
   }

@@ -155,6 +155,31 @@ class TeacherPredictionsTest {
         .hasMessageContaining("[min, max]");
   }
 
+  @Test
+  void nanOrInfinityInAFileIsRejectedNamingFileTaskAndRow() throws IOException {
+    Path file = dir.resolve("corrupt.safetensors");
+    predictions(someValues()).write(file);
+    // Corrupt one value on disk, past the manifest: row 1, second probability.
+    Map<String, String> manifest = SafeTensors.readMetadata(file);
+    float[] flat = SafeTensors.read(file).get("predictions").values().clone();
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+      flat[4] = bad;
+      SafeTensors.write(file, Map.of("predictions", new HostTensor(new long[] {3, 3}, flat)), manifest);
+      assertThatThrownBy(() -> TeacherPredictions.read(file))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(file.toString())
+          .hasMessageContaining("teacher for nli")
+          .hasMessageContaining("row 1 holds " + bad);
+    }
+  }
+
+  @Test
+  void nanPredictionsAreRefusedWhenMade() {
+    float[][] values = someValues();
+    values[2][0] = Float.NaN;
+    assertThatThrownBy(() -> predictions(values)).hasMessageContaining("row 2 holds NaN");
+  }
+
   // ------------------------------------------------------------------------------------ student's check
 
   @Test
