@@ -40,7 +40,8 @@ class BamCliTest {
   void helpAndVersionSucceed() {
     Run help = bam("--help");
     assertThat(help.exitCode()).isZero();
-    assertThat(help.out()).contains("quickstart", "glue", "predict", "download-glue", "Exit codes");
+    assertThat(help.out()).contains("quickstart", "glue", "predict", "download-glue", "study", "plot",
+        "Exit codes");
     assertThat(bam("glue", "--help").out()).contains("--glue-dir", "--preset", "--train-cap", "--symmetric");
     assertThat(bam("--version").exitCode()).isZero();
   }
@@ -102,6 +103,36 @@ class BamCliTest {
     Run unknownTask = bam("predict", "--model", model.toString(), "--task", "SST-2", "good");
     assertThat(unknownTask.exitCode()).isEqualTo(1);
     assertThat(unknownTask.err()).contains("SST-2", "sentiment");
+  }
+
+  @Test
+  void plotDrawsTheFourChartsOfARunsMetricsLog() throws IOException {
+    // Two steps and one epoch of SST-2, as MetricsLog writes them.
+    Path log = Files.createDirectories(tmp.resolve("run")).resolve("metrics.jsonl");
+    Files.writeString(log, String.join("\n",
+        "{\"type\":\"start\",\"tasks\":[\"SST-2\"],\"task_probabilities\":[1.0],\"total_steps\":2,"
+            + "\"steps_per_epoch\":2,\"start_step\":0}",
+        "{\"type\":\"step\",\"step\":1,\"epoch\":0,\"loss\":0.7,\"task_loss\":{\"SST-2\":0.7},\"lambda\":0.5,"
+            + "\"lr\":1e-4,\"grad_norm\":1.0,\"examples\":8,\"tokens\":80,\"examples_per_s\":10.0}",
+        "{\"type\":\"step\",\"step\":2,\"epoch\":0,\"loss\":0.5,\"task_loss\":{\"SST-2\":0.5},\"lambda\":1.0,"
+            + "\"lr\":0.0,\"grad_norm\":1.0,\"examples\":8,\"tokens\":80,\"examples_per_s\":10.0}",
+        "{\"type\":\"epoch\",\"epoch\":0,\"step\":2,\"dev\":{\"SST-2\":{\"accuracy\":0.75}},"
+            + "\"task_counts\":{\"SST-2\":16}}", ""));
+
+    Run r = bam("plot", log.toString(), tmp.resolve("charts").toString());
+    Run byDefault = bam("plot", log.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out().lines()).hasSize(4);
+    for (String chart : List.of("lambda.svg", "task-loss.svg", "dev-metrics.svg", "task-shares.svg")) {
+      assertThat(tmp.resolve("charts").resolve(chart)).isRegularFile();
+      assertThat(tmp.resolve("run/plots").resolve(chart)).isRegularFile();
+    }
+    assertThat(byDefault.exitCode()).as(byDefault.err()).isZero();
+    assertThat(bam("plot").exitCode()).isEqualTo(2);
+    Run missing = bam("plot", tmp.resolve("none.jsonl").toString());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).startsWith("bam plot: ").contains("none.jsonl");
   }
 
   @Test

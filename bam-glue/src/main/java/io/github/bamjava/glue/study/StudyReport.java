@@ -6,7 +6,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.bamjava.eval.plot.BarChart;
+import io.github.bamjava.glue.plot.BarChart;
 import io.github.bamjava.eval.significance.MannWhitney;
 import io.github.bamjava.eval.significance.PairedBootstrap;
 import io.github.bamjava.glue.AtomicFiles;
