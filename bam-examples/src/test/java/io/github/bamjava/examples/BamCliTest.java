@@ -3,8 +3,11 @@ package io.github.bamjava.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
+import io.github.bamjava.glue.study.Study;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.SyntheticTasks;
@@ -133,6 +136,36 @@ class BamCliTest {
     Run missing = bam("plot", tmp.resolve("none.jsonl").toString());
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err()).startsWith("bam plot: ").contains("none.jsonl");
+  }
+
+  @Test
+  void studyReportWithTheGlueDirRecordsTheMajorityClassesAStudyJsonLacks() throws IOException {
+    Path glue = tmp.resolve("glue");
+    Files.createDirectories(glue.resolve("SST-2"));
+    Files.writeString(glue.resolve("SST-2/train.tsv"), "sentence\tlabel\na\t1\nb\t1\nc\t0\n");
+    Files.writeString(glue.resolve("SST-2/dev.tsv"), "sentence\tlabel\nd\t1\ne\t0\n");
+    Path out = tmp.resolve("study");
+    // What `bam study run` wrote before majority classes were recorded.
+    JsonObject old = Study.builder().setGlueDir(glue).setOutputDir(out).build().describe();
+    old.getAsJsonObject("tasks").getAsJsonObject("SST-2").remove(Study.MAJORITY);
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("study.json"), old.toString());
+
+    Run r = bam("study", "report", "-o", out.toString(), "--glue-dir", glue.toString(), "--resamples", "10");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonObject sst = JsonParser.parseString(Files.readString(out.resolve("study.json"))).getAsJsonObject()
+        .getAsJsonObject("tasks").getAsJsonObject("SST-2");
+    assertThat(sst.getAsJsonObject(Study.MAJORITY).get("label").getAsString()).isEqualTo("1");
+    assertThat(sst.getAsJsonObject(Study.MAJORITY).get("train_share").getAsDouble()).isEqualTo(2.0 / 3);
+
+    // Other data make another study: refused, and study.json stays as it is.
+    Files.writeString(glue.resolve("SST-2/train.tsv"), "sentence\tlabel\na\t1\nb\t1\nc\t0\nf\t0\n");
+    String before = Files.readString(out.resolve("study.json"));
+    Run other = bam("study", "report", "-o", out.toString(), "--glue-dir", glue.toString());
+    assertThat(other.exitCode()).isEqualTo(1);
+    assertThat(other.err()).contains("holds a study with other settings");
+    assertThat(Files.readString(out.resolve("study.json"))).isEqualTo(before);
   }
 
   @Test
