@@ -402,6 +402,9 @@ public final class StudyReport {
           .append(" a regression: it has no majority class and the correlation of a constant is undefined,")
           .append(" shown as –, counted as 0 in the average.");
     }
+    if (tasks.contains(GlueTask.COLA.dirName())) {
+      md.append(" CoLA's Matthews correlation of a constant prediction is 0 (undefined, 0 by convention).");
+    }
     List<String> unknown = tasks.stream().filter(t -> !isRegression(t) && !majorityIndex.containsKey(t))
         .toList();
     if (!unknown.isEmpty()) {
