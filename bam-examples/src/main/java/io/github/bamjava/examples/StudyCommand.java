@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,32 +73,44 @@ final class StudyCommand {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       Study study = Study.builder().setGlueDir(glueDir).setOutputDir(output).optSeeds(seeds).optTasks(tasks)
           .optMethods(methods).optKeepModels(keepModels).optProgress(out).build();
-      checkSameStudy(study);
+      saveDescription(study, output);
       int failures = study.runWorker(runId);
       return failures == 0 ? 0 : BamCli.EXIT_FAILURE;
     }
+  }
 
-    /** Writes study.json, or refuses when the directory holds a study with other settings (seeds may differ). */
-    private void checkSameStudy(Study study) throws IOException {
-      Path file = output.resolve("study.json");
-      JsonObject now = study.describe();
-      if (Files.isRegularFile(file)) {
-        JsonObject was = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        // More (or other) seeds extend a study; any other change would mix incomparable runs.
-        JsonObject wasSettings = was.deepCopy();
-        wasSettings.remove("seeds");
-        JsonObject nowSettings = now.deepCopy();
-        nowSettings.remove("seeds");
-        if (!wasSettings.equals(nowSettings)) {
-          throw new IllegalArgumentException(output + " holds a study with other settings; choose another"
-              + " --output.\n  was: " + was + "\n  now: " + now);
-        }
-        if (was.equals(now)) {
-          return;
-        }
+  /**
+   * Writes the study's study.json, or refuses when the directory holds a study with other settings. More (or
+   * other) seeds extend a study; each task's majority class is derived from its data, so a study.json written
+   * before majority classes were recorded gains them rather than counting as another study.
+   */
+  static void saveDescription(Study study, Path output) throws IOException {
+    Path file = output.resolve("study.json");
+    JsonObject now = study.describe();
+    if (Files.isRegularFile(file)) {
+      JsonObject was = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+      // Any change but the seeds would mix incomparable runs.
+      if (!settingsOf(was).equals(settingsOf(now))) {
+        throw new IllegalArgumentException(output + " holds a study with other settings; choose another"
+            + " --output.\n  was: " + was + "\n  now: " + now);
       }
-      AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(now) + "\n");
+      if (was.equals(now)) {
+        return;
+      }
     }
+    AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(now) + "\n");
+  }
+
+  /** A study description without what may change within one study: its seeds and derived majority classes. */
+  private static JsonObject settingsOf(JsonObject description) {
+    JsonObject settings = description.deepCopy();
+    settings.remove("seeds");
+    JsonObject tasks = settings.getAsJsonObject("tasks");
+    if (tasks != null) {
+      tasks.entrySet().stream().filter(e -> e.getValue().isJsonObject())
+          .forEach(e -> e.getValue().getAsJsonObject().remove(Study.MAJORITY));
+    }
+    return settings;
   }
 
   /** {@code bam study report}: tables, significance tests and plots from a study's saved predictions. */
@@ -113,8 +126,25 @@ final class StudyCommand {
         + " ${DEFAULT-VALUE}).")
     int resamples = 1000;
 
+    @Option(names = "--glue-dir", paramLabel = "DIR", description = "The GLUE data the study ran on: records"
+        + " each task's majority class (the tables' baseline row) in a study.json written before they were"
+        + " recorded. Checks that the data and settings give the same study; trains nothing.")
+    Path glueDir;
+
     @Override
     public Integer call() throws IOException {
+      if (glueDir != null) {
+        Path file = output.resolve("study.json");
+        if (!Files.isRegularFile(file)) {
+          throw new IllegalArgumentException(output + " is not a study directory: " + file + " is missing");
+        }
+        JsonObject saved = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        List<GlueTask> tasks = saved.getAsJsonObject("tasks").keySet().stream().map(GlueTask::byName).toList();
+        List<Long> seeds = new ArrayList<>();
+        saved.getAsJsonArray("seeds").forEach(seed -> seeds.add(seed.getAsLong()));
+        saveDescription(Study.builder().setGlueDir(glueDir).setOutputDir(output).optTasks(tasks).optSeeds(seeds)
+            .build(), output);
+      }
       Path written = StudyReport.write(output, resamples);
       spec.commandLine().getOut().println("report -> " + written);
       return 0;

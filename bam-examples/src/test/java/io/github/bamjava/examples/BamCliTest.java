@@ -3,8 +3,11 @@ package io.github.bamjava.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
+import io.github.bamjava.glue.study.Study;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.SyntheticTasks;
@@ -40,7 +43,8 @@ class BamCliTest {
   void helpAndVersionSucceed() {
     Run help = bam("--help");
     assertThat(help.exitCode()).isZero();
-    assertThat(help.out()).contains("quickstart", "glue", "predict", "download-glue", "Exit codes");
+    assertThat(help.out()).contains("quickstart", "glue", "predict", "download-glue", "study", "plot",
+        "Exit codes");
     assertThat(bam("glue", "--help").out()).contains("--glue-dir", "--preset", "--train-cap", "--symmetric");
     assertThat(bam("--version").exitCode()).isZero();
   }
@@ -102,6 +106,66 @@ class BamCliTest {
     Run unknownTask = bam("predict", "--model", model.toString(), "--task", "SST-2", "good");
     assertThat(unknownTask.exitCode()).isEqualTo(1);
     assertThat(unknownTask.err()).contains("SST-2", "sentiment");
+  }
+
+  @Test
+  void plotDrawsTheFourChartsOfARunsMetricsLog() throws IOException {
+    // Two steps and one epoch of SST-2, as MetricsLog writes them.
+    Path log = Files.createDirectories(tmp.resolve("run")).resolve("metrics.jsonl");
+    Files.writeString(log, String.join("\n",
+        "{\"type\":\"start\",\"tasks\":[\"SST-2\"],\"task_probabilities\":[1.0],\"total_steps\":2,"
+            + "\"steps_per_epoch\":2,\"start_step\":0}",
+        "{\"type\":\"step\",\"step\":1,\"epoch\":0,\"loss\":0.7,\"task_loss\":{\"SST-2\":0.7},\"lambda\":0.5,"
+            + "\"lr\":1e-4,\"grad_norm\":1.0,\"examples\":8,\"tokens\":80,\"examples_per_s\":10.0}",
+        "{\"type\":\"step\",\"step\":2,\"epoch\":0,\"loss\":0.5,\"task_loss\":{\"SST-2\":0.5},\"lambda\":1.0,"
+            + "\"lr\":0.0,\"grad_norm\":1.0,\"examples\":8,\"tokens\":80,\"examples_per_s\":10.0}",
+        "{\"type\":\"epoch\",\"epoch\":0,\"step\":2,\"dev\":{\"SST-2\":{\"accuracy\":0.75}},"
+            + "\"task_counts\":{\"SST-2\":16}}", ""));
+
+    Run r = bam("plot", log.toString(), tmp.resolve("charts").toString());
+    Run byDefault = bam("plot", log.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out().lines()).hasSize(4);
+    for (String chart : List.of("lambda.svg", "task-loss.svg", "dev-metrics.svg", "task-shares.svg")) {
+      assertThat(tmp.resolve("charts").resolve(chart)).isRegularFile();
+      assertThat(tmp.resolve("run/plots").resolve(chart)).isRegularFile();
+    }
+    assertThat(byDefault.exitCode()).as(byDefault.err()).isZero();
+    assertThat(bam("plot").exitCode()).isEqualTo(2);
+    Run missing = bam("plot", tmp.resolve("none.jsonl").toString());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).startsWith("bam plot: ").contains("none.jsonl");
+  }
+
+  @Test
+  void studyReportWithTheGlueDirRecordsTheMajorityClassesAStudyJsonLacks() throws IOException {
+    Path glue = tmp.resolve("glue");
+    Files.createDirectories(glue.resolve("SST-2"));
+    Files.writeString(glue.resolve("SST-2/train.tsv"), "sentence\tlabel\na\t1\nb\t1\nc\t0\n");
+    Files.writeString(glue.resolve("SST-2/dev.tsv"), "sentence\tlabel\nd\t1\ne\t0\n");
+    Path out = tmp.resolve("study");
+    // What `bam study run` wrote before majority classes were recorded.
+    JsonObject old = Study.builder().setGlueDir(glue).setOutputDir(out).build().describe();
+    old.getAsJsonObject("tasks").getAsJsonObject("SST-2").remove(Study.MAJORITY);
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("study.json"), old.toString());
+
+    Run r = bam("study", "report", "-o", out.toString(), "--glue-dir", glue.toString(), "--resamples", "10");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonObject sst = JsonParser.parseString(Files.readString(out.resolve("study.json"))).getAsJsonObject()
+        .getAsJsonObject("tasks").getAsJsonObject("SST-2");
+    assertThat(sst.getAsJsonObject(Study.MAJORITY).get("label").getAsString()).isEqualTo("1");
+    assertThat(sst.getAsJsonObject(Study.MAJORITY).get("train_share").getAsDouble()).isEqualTo(2.0 / 3);
+
+    // Other data make another study: refused, and study.json stays as it is.
+    Files.writeString(glue.resolve("SST-2/train.tsv"), "sentence\tlabel\na\t1\nb\t1\nc\t0\nf\t0\n");
+    String before = Files.readString(out.resolve("study.json"));
+    Run other = bam("study", "report", "-o", out.toString(), "--glue-dir", glue.toString());
+    assertThat(other.exitCode()).isEqualTo(1);
+    assertThat(other.err()).contains("holds a study with other settings");
+    assertThat(Files.readString(out.resolve("study.json"))).isEqualTo(before);
   }
 
   @Test

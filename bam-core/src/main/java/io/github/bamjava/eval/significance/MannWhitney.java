@@ -12,8 +12,11 @@ import org.apache.commons.math3.stat.ranking.TiesStrategy;
  *
  * <p>With few seeds the normal approximation that Commons Math uses is far too optimistic (three seeds against
  * three give an asymptotic p of 0.05 where the exact p is 0.10), so small samples get the exact p-value: the
- * share of all ways of splitting the pooled ranks into groups of these sizes whose U is at least as extreme.
- * Larger samples use Commons Math's asymptotic p-value.
+ * share of all ways of splitting the pooled ranks into groups of these sizes whose U is at least as far from
+ * its null mean n_a·n_b/2 as the observed U (two-sided). Tied scores share the average of the ranks they span,
+ * and the splits are of those same ranks, so the p-value is exact given the ties. Five seeds against five have
+ * 252 splits; the smallest possible p is then 2/252 ≈ 0.008 (three against three: 0.10). Samples with more
+ * than {@value #EXACT_LIMIT} splits use Commons Math's asymptotic p-value.
  */
 public final class MannWhitney {
 

@@ -43,6 +43,26 @@ class MannWhitneyTest {
   }
 
   @Test
+  void fiveSeedsAgainstFiveAreExactAndCanReachBelowOnePercent() {
+    // 252 ways to split 10 ranks 5/5; only the two fully separated ones are as extreme: 2/252.
+    MannWhitney.Result r = MannWhitney.test(new double[] {6, 7, 8, 9, 10}, new double[] {1, 2, 3, 4, 5});
+
+    assertThat(r.exact()).isTrue();
+    assertThat(r.pValue()).isCloseTo(2.0 / 252, within(1e-12));
+  }
+
+  @Test
+  void tiedScoresShareTheirAverageRankAndTheExactPCountsSplitsOfThoseRanks() {
+    // A = {1, 2}, B = {2, 3}: pooled ranks 1, 2.5, 2.5, 4; U(A) = 1 + 2.5 - 3 = 0.5, the centre is 2. The six
+    // splits give U = 0.5, 0.5, 2, 2, 3.5, 3.5; four are at least 1.5 from the centre: p = 4/6.
+    MannWhitney.Result r = MannWhitney.test(new double[] {1, 2}, new double[] {2, 3});
+
+    assertThat(r.u()).isEqualTo(0.5);
+    assertThat(r.exact()).isTrue();
+    assertThat(r.pValue()).isCloseTo(4.0 / 6, within(1e-12));
+  }
+
+  @Test
   void largeSamplesUseCommonsMathsAsymptoticP() {
     double[] a = new double[20];
     double[] b = new double[20];

@@ -19,6 +19,7 @@ import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Metric;
 import io.github.bamjava.task.Task;
+import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ProgressBar;
@@ -30,6 +31,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -291,7 +293,12 @@ public final class Study {
     return job.dir(cfg.outputDir).resolve("train-predictions").resolve(task + ".safetensors");
   }
 
-  /** The study's settings, seeds and tasks as JSON, saved as {@code study.json} by the command that runs it. */
+  /**
+   * The study's settings, seeds and tasks as JSON, saved as {@code study.json} by the command that runs it. Each
+   * classification task also records its majority class: the most frequent label of its kept training
+   * examples (the first in label order on a tie), that label's share of them and the dev score of always
+   * predicting it — the baseline {@link StudyReport} shows. Regression tasks have none.
+   */
   public JsonObject describe() throws IOException {
     JsonObject json = new GsonBuilder().create().toJsonTree(cfg.settings).getAsJsonObject();
     json.add("seeds", new GsonBuilder().create().toJsonTree(cfg.seeds));
@@ -301,10 +308,38 @@ public final class Study {
       JsonObject size = new JsonObject();
       size.addProperty("train", t.train().size());
       size.addProperty("dev", t.dev().size());
+      if (t.kind() instanceof TaskKind.Classification c) {
+        size.add(MAJORITY, majority(t, c));
+      }
       sizes.add(t.name(), size);
     }
     json.add("tasks", sizes);
     return json;
+  }
+
+  /** The key of a task's majority class in {@link #describe()}. */
+  public static final String MAJORITY = "majority";
+
+  private static JsonObject majority(Task t, TaskKind.Classification kind) {
+    int[] counts = new int[kind.labels().size()];
+    t.train().forEach(e -> counts[(int) t.gold(e)]++);
+    int index = 0;
+    for (int k = 1; k < counts.length; k++) {
+      index = counts[k] > counts[index] ? k : index;
+    }
+    JsonObject majority = new JsonObject();
+    majority.addProperty("label", kind.labels().get(index));
+    majority.addProperty("index", index);
+    majority.addProperty("train_share", counts[index] / (double) t.train().size());
+    if (!t.dev().isEmpty()) {
+      double[] gold = t.dev().stream().mapToDouble(t::gold).toArray();
+      double[] constant = new double[gold.length];
+      Arrays.fill(constant, index);
+      JsonObject dev = new JsonObject();
+      t.metrics().forEach(m -> dev.addProperty(m.name(), m.compute(gold, constant)));
+      majority.add("dev", dev);
+    }
+    return majority;
   }
 
   /** Settings of a study; the GLUE and output directories are required. */

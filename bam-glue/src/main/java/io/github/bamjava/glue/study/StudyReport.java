@@ -6,12 +6,15 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.bamjava.eval.plot.BarChart;
+import io.github.bamjava.glue.plot.BarChart;
+import io.github.bamjava.eval.significance.Holm;
 import io.github.bamjava.eval.significance.MannWhitney;
 import io.github.bamjava.eval.significance.PairedBootstrap;
+import io.github.bamjava.eval.significance.PairedTTest;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.TaskKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,55 +28,88 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The report of a {@link Study}: the paper's tables at the study's scale, each method as mean ± standard
- * deviation over seeds, every comparison with a paired bootstrap p-value (on the dev predictions, resampling
- * the examples of every task) and a Mann-Whitney U p-value (over the seeds' scores), and SVG plots.
+ * deviation over seeds next to a majority-class baseline, and every comparison tested over seeds, the unit of
+ * replication.
+ *
+ * <p>Each table tests its comparisons (each method against the method the paper compares it with, in every
+ * task column and the average) over the seeds both methods finished: a paired t-test over the per-seed
+ * differences (seed s of A against seed s of B, which share the seed and, for distilled students, the
+ * teachers) and an exact Mann-Whitney U test over the per-seed scores. Both are Holm-adjusted across the
+ * table's tests, and a cell is marked when the adjusted paired-t p is below 0.05. A paired bootstrap over the
+ * dev examples, with the trained models held fixed, is reported as a secondary measure.
  *
  * <p>A task's score is the mean of its GLUE metrics (MRPC: F1 and accuracy; STS-B: Pearson and Spearman); the
- * average is the mean over the study's tasks. Only jobs that finished are read, so a report of a study in
- * progress covers the seeds done so far (a method appears once every task of one seed is done).
+ * average is the mean over the study's tasks, and its column says which they are. Only jobs that finished are
+ * read, so a report of a study in progress covers the seeds done so far (a method appears once every task of
+ * one seed is done).
  */
 public final class StudyReport {
 
-  /** Each method and the method it is compared with, as the paper compares them. */
-  static final Map<StudyMethod, StudyMethod> REFERENCE = new EnumMap<>(Map.ofEntries(
-      Map.entry(StudyMethod.MULTI, StudyMethod.SINGLE),
-      Map.entry(StudyMethod.SINGLE_SINGLE, StudyMethod.SINGLE),
-      Map.entry(StudyMethod.MULTI_MULTI, StudyMethod.MULTI),
-      Map.entry(StudyMethod.BAM, StudyMethod.MULTI),
-      Map.entry(StudyMethod.NO_LAYERWISE_LR, StudyMethod.BAM),
-      Map.entry(StudyMethod.NO_TASK_SAMPLING, StudyMethod.BAM),
-      Map.entry(StudyMethod.LAMBDA_ZERO, StudyMethod.BAM),
-      Map.entry(StudyMethod.LAMBDA_HALF, StudyMethod.BAM),
-      Map.entry(StudyMethod.BAM_BUCKETED, StudyMethod.BAM),
-      Map.entry(StudyMethod.MULTI_FINETUNED, StudyMethod.MULTI),
-      Map.entry(StudyMethod.BAM_FINETUNED, StudyMethod.BAM)));
+  /** Two methods compared: A against B. */
+  record Pair(StudyMethod a, StudyMethod b) {}
 
-  static final List<StudyMethod> MAIN = List.of(StudyMethod.SINGLE, StudyMethod.MULTI, StudyMethod.SINGLE_SINGLE,
-      StudyMethod.MULTI_MULTI, StudyMethod.BAM);
-  static final List<StudyMethod> ABLATIONS = List.of(StudyMethod.BAM, StudyMethod.NO_LAYERWISE_LR,
-      StudyMethod.NO_TASK_SAMPLING, StudyMethod.LAMBDA_ZERO, StudyMethod.LAMBDA_HALF);
-  static final List<StudyMethod> FINETUNING = List.of(StudyMethod.MULTI, StudyMethod.MULTI_FINETUNED,
-      StudyMethod.BAM, StudyMethod.BAM_FINETUNED);
-  static final List<StudyMethod> BUCKETING = List.of(StudyMethod.BAM, StudyMethod.BAM_BUCKETED);
+  /**
+   * A results table and its family of tests.
+   *
+   * @param title the table's heading
+   * @param methods the rows, in order
+   * @param comparisons what the table tests, each in every task column and the average: a row against the
+   *     method the paper compares it with (shown in the row's {@code vs} column and marked in its cells),
+   *     and possibly more comparisons of a row (listed under Significance only)
+   */
+  record Table(String title, List<StudyMethod> methods, List<Pair> comparisons) {
+    /** The method a row is compared with in its cells: the B of its first comparison; null if none. */
+    @Nullable StudyMethod reference(StudyMethod row) {
+      return comparisons.stream().filter(p -> p.a() == row).map(Pair::b).findFirst().orElse(null);
+    }
+  }
+
+  private static Pair vs(StudyMethod a, StudyMethod b) {
+    return new Pair(a, b);
+  }
+
+  /** The paper's Table 1; BAM is compared with Multi in its cells and with Single as well. */
+  static final Table MAIN = new Table("Methods (the paper's Table 1)", List.of(StudyMethod.SINGLE,
+      StudyMethod.MULTI, StudyMethod.SINGLE_SINGLE, StudyMethod.MULTI_MULTI, StudyMethod.BAM),
+      List.of(vs(StudyMethod.MULTI, StudyMethod.SINGLE), vs(StudyMethod.SINGLE_SINGLE, StudyMethod.SINGLE),
+          vs(StudyMethod.MULTI_MULTI, StudyMethod.MULTI), vs(StudyMethod.BAM, StudyMethod.MULTI),
+          vs(StudyMethod.BAM, StudyMethod.SINGLE)));
+  /** The paper's Table 4: each ablation against BAM. */
+  static final Table ABLATIONS = new Table("Ablations of BAM (the paper's Table 4)", List.of(StudyMethod.BAM,
+      StudyMethod.NO_LAYERWISE_LR, StudyMethod.NO_TASK_SAMPLING, StudyMethod.LAMBDA_ZERO,
+      StudyMethod.LAMBDA_HALF),
+      List.of(vs(StudyMethod.NO_LAYERWISE_LR, StudyMethod.BAM), vs(StudyMethod.NO_TASK_SAMPLING, StudyMethod.BAM),
+          vs(StudyMethod.LAMBDA_ZERO, StudyMethod.BAM), vs(StudyMethod.LAMBDA_HALF, StudyMethod.BAM)));
+  /** The paper's Table 3: each model fine-tuned against itself before fine-tuning. */
+  static final Table FINETUNING = new Table("Single-task fine-tuning (the paper's Table 3)",
+      List.of(StudyMethod.MULTI, StudyMethod.MULTI_FINETUNED, StudyMethod.BAM, StudyMethod.BAM_FINETUNED),
+      List.of(vs(StudyMethod.MULTI_FINETUNED, StudyMethod.MULTI), vs(StudyMethod.BAM_FINETUNED, StudyMethod.BAM)));
+  static final Table BUCKETING = new Table("Length-bucketed batches (this library's option, not in the paper)",
+      List.of(StudyMethod.BAM, StudyMethod.BAM_BUCKETED), List.of(vs(StudyMethod.BAM_BUCKETED, StudyMethod.BAM)));
 
   private static final double ALPHA = 0.05;
+  private static final String MAJORITY_ROW = "Majority class";
 
   private final List<String> tasks;
   /** Dev predictions by method, seed and task; only complete seeds (every task done). */
   private final Map<StudyMethod, TreeMap<Long, Map<String, DevPredictions>>> runs;
   private final Map<StudyMethod, Double> seconds;
+  /** The label index of each classification task's majority class, as study.json records it. */
+  private final Map<String, Integer> majorityIndex;
   private final int resamples;
   /** Each comparison is a bootstrap of thousands of rescorings; the tables and the p-value list share them. */
   private final Map<List<Object>, Comparison> comparisons = new HashMap<>();
 
   StudyReport(List<String> tasks, Map<StudyMethod, TreeMap<Long, Map<String, DevPredictions>>> runs,
-      Map<StudyMethod, Double> seconds, int resamples) {
+      Map<StudyMethod, Double> seconds, Map<String, Integer> majorityIndex, int resamples) {
     this.tasks = List.copyOf(tasks);
     this.runs = runs;
     this.seconds = seconds;
+    this.majorityIndex = Map.copyOf(majorityIndex);
     this.resamples = resamples;
   }
 
@@ -99,6 +135,13 @@ public final class StudyReport {
     checkArgument(Files.isRegularFile(studyJson), "%s is not a study directory: %s is missing", dir, studyJson);
     JsonObject study = JsonParser.parseString(Files.readString(studyJson)).getAsJsonObject();
     List<String> tasks = List.copyOf(study.getAsJsonObject("tasks").keySet());
+    Map<String, Integer> majority = new HashMap<>();
+    for (String task : tasks) {
+      JsonObject t = study.getAsJsonObject("tasks").getAsJsonObject(task);
+      if (t.has(Study.MAJORITY)) {
+        majority.put(task, t.getAsJsonObject(Study.MAJORITY).get("index").getAsInt());
+      }
+    }
     Map<StudyMethod, TreeMap<Long, Map<String, DevPredictions>>> runs = new EnumMap<>(StudyMethod.class);
     Map<StudyMethod, Double> seconds = new EnumMap<>(StudyMethod.class);
     for (StudyMethod m : StudyMethod.values()) {
@@ -135,7 +178,7 @@ public final class StudyReport {
         runs.put(m, seeds);
       }
     }
-    return new StudyReport(tasks, runs, seconds, resamples);
+    return new StudyReport(tasks, runs, seconds, majority, resamples);
   }
 
   // ------------------------------------------------------------------------------------------------ scores
@@ -191,36 +234,61 @@ public final class StudyReport {
     return idx;
   }
 
+  /** The scores of a method's given seeds, in that order; {@code task} null for the average. */
+  private double[] seedScores(StudyMethod m, List<Long> seeds, String task) {
+    double[] out = new double[seeds.size()];
+    for (int i = 0; i < out.length; i++) {
+      Map<String, DevPredictions> seed = runs.get(m).get(seeds.get(i));
+      out[i] = score(seed, task, fullIndices(seed, task));
+    }
+    return out;
+  }
+
   /**
-   * A comparison of two methods on a task (or the average, {@code task} null).
+   * A comparison of two methods on a task (or the average, {@code task} null), over the seeds both finished.
    *
-   * @param difference mean score of A minus mean score of B, over the seeds both have
-   * @param bootstrap the paired bootstrap test on the dev predictions, each side averaged over those seeds
-   * @param mannWhitney the Mann-Whitney U test over the seeds' scores
+   * @param seeds the seeds both methods finished, ascending; n = their number
+   * @param difference the mean over those seeds of A's score minus B's
+   * @param pairedT the paired t-test over the per-seed differences; null with fewer than two seeds
+   * @param mannWhitney the exact Mann-Whitney U test over the same seeds' scores, unpaired
+   * @param bootstrap secondary: the paired bootstrap over dev examples with the models fixed, each side averaged
+   *     over those seeds
    */
-  record Comparison(double difference, PairedBootstrap.Result bootstrap, MannWhitney.Result mannWhitney) {}
+  record Comparison(List<Long> seeds, double difference, PairedTTest.@Nullable Result pairedT,
+      MannWhitney.Result mannWhitney, PairedBootstrap.Result bootstrap) {
+    int n() {
+      return seeds.size();
+    }
+  }
 
   Comparison compare(StudyMethod a, StudyMethod b, String task) {
     List<Object> key = Arrays.asList(a, b, task);
     Comparison known = comparisons.get(key);
     if (known == null) {
-      known = bootstrapAndRank(a, b, task);
+      known = test(a, b, task);
       comparisons.put(key, known);
     }
     return known;
   }
 
-  private Comparison bootstrapAndRank(StudyMethod a, StudyMethod b, String task) {
+  private Comparison test(StudyMethod a, StudyMethod b, String task) {
     List<Long> common = new ArrayList<>(runs.get(a).keySet());
     common.retainAll(runs.get(b).keySet());
     checkArgument(!common.isEmpty(), "%s and %s share no finished seed", a, b);
+    double[] scoresA = seedScores(a, common, task);
+    double[] scoresB = seedScores(b, common, task);
+    double difference = 0;
+    for (int i = 0; i < common.size(); i++) {
+      difference += (scoresA[i] - scoresB[i]) / common.size();
+    }
+    PairedTTest.Result t = common.size() >= 2 ? PairedTTest.test(scoresA, scoresB) : null;
+    MannWhitney.Result mw = MannWhitney.test(scoresA, scoresB);
     Map<String, DevPredictions> any = runs.get(a).get(common.get(0));
     int[] sizes = task != null ? new int[] {any.get(task).size()}
-        : tasks.stream().mapToInt(t -> any.get(t).size()).toArray();
+        : tasks.stream().mapToInt(name -> any.get(name).size()).toArray();
     PairedBootstrap.Result boot = PairedBootstrap.test(sizes, idx -> meanOver(a, common, task, idx),
         idx -> meanOver(b, common, task, idx), resamples, 13);
-    MannWhitney.Result mw = MannWhitney.test(seedScores(a, task), seedScores(b, task));
-    return new Comparison(boot.difference(), boot, mw);
+    return new Comparison(List.copyOf(common), difference, t, mw, boot);
   }
 
   private double meanOver(StudyMethod m, List<Long> seeds, String task, int[][] indices) {
@@ -231,39 +299,151 @@ public final class StudyReport {
     return sum / seeds.size();
   }
 
+  /**
+   * One test of a table's family: a comparison in one column, with its p-values adjusted by Holm across the
+   * family (NaN where there are fewer than two common seeds, which the family leaves out).
+   */
+  record Test(Pair pair, @Nullable String task, Comparison comparison, double holmT, double holmMannWhitney) {}
+
+  /**
+   * The table's family of tests: each of its comparisons whose methods both have runs, in every task column and
+   * the average, in that order.
+   */
+  List<Test> tests(Table table) {
+    List<Pair> pairs = table.comparisons().stream()
+        .filter(p -> runs.containsKey(p.a()) && runs.containsKey(p.b())).toList();
+    List<Pair> testPairs = new ArrayList<>();
+    List<String> testTasks = new ArrayList<>();
+    List<Comparison> found = new ArrayList<>();
+    for (Pair p : pairs) {
+      for (String task : taskColumns()) {
+        testPairs.add(p);
+        testTasks.add(task);
+        found.add(compare(p.a(), p.b(), task));
+      }
+    }
+    List<Integer> family = new ArrayList<>();
+    for (int i = 0; i < found.size(); i++) {
+      if (found.get(i).pairedT() != null) {
+        family.add(i);
+      }
+    }
+    double[] holmT = Holm.adjust(family.stream().mapToDouble(i -> found.get(i).pairedT().pValue()).toArray());
+    double[] holmMw = Holm.adjust(family.stream().mapToDouble(i -> found.get(i).mannWhitney().pValue())
+        .toArray());
+    double[] adjustedT = new double[found.size()];
+    double[] adjustedMw = new double[found.size()];
+    Arrays.fill(adjustedT, Double.NaN);
+    Arrays.fill(adjustedMw, Double.NaN);
+    for (int k = 0; k < family.size(); k++) {
+      adjustedT[family.get(k)] = holmT[k];
+      adjustedMw[family.get(k)] = holmMw[k];
+    }
+    List<Test> tests = new ArrayList<>();
+    for (int i = 0; i < found.size(); i++) {
+      tests.add(new Test(testPairs.get(i), testTasks.get(i), found.get(i), adjustedT[i], adjustedMw[i]));
+    }
+    return tests;
+  }
+
+  // ------------------------------------------------------------------------------------------ majority class
+
+  /**
+   * The majority-class baseline in one column: always predicting the most frequent training label of the task,
+   * scored on the study's dev examples; the average counts a regression task as 0 (the correlation of a
+   * constant is undefined, and {@link io.github.bamjava.task.Metrics} scores it 0). NaN when study.json does
+   * not record a classification task's majority class, or no job has finished (its dev labels are read from
+   * the jobs' dev predictions).
+   */
+  double majorityScore(String task) {
+    if (task == null) {
+      double sum = 0;
+      for (String t : tasks) {
+        sum += isRegression(t) ? 0 : majorityScore(t);
+      }
+      return sum / tasks.size();
+    }
+    Integer index = majorityIndex.get(task);
+    if (isRegression(task) || index == null || runs.isEmpty()) {
+      return Double.NaN;
+    }
+    DevPredictions dev = runs.values().iterator().next().firstEntry().getValue().get(task);
+    double[] constant = new double[dev.size()];
+    Arrays.fill(constant, index);
+    return taskScore(task, new DevPredictions(dev.ids(), dev.gold(), constant), all(dev.size()));
+  }
+
+  private static boolean isRegression(String task) {
+    return GlueTask.byName(task).kind() instanceof TaskKind.Regression;
+  }
+
   // ---------------------------------------------------------------------------------------------- rendering
 
-  /** The report as Markdown: the three tables, the significance tables and the run time per method. */
+  /** The tables in the order the report shows them; the bucketing table only with bucketed runs. */
+  private List<Table> tables() {
+    List<Table> shown = new ArrayList<>(List.of(MAIN, ABLATIONS, FINETUNING));
+    if (runs.containsKey(StudyMethod.BAM_BUCKETED)) {
+      shown.add(BUCKETING);
+    }
+    return shown;
+  }
+
+  /** The report as Markdown: the tables, the significance of every test of each, the run time per method. */
   String markdown() {
     StringBuilder md = new StringBuilder();
-    md.append("Scores are dev scores × 100, mean ± standard deviation over seeds (n = number of seeds).")
-        .append(" `*`: paired bootstrap p < 0.05 against the method in the `vs` column.\n\n");
-    md.append("### Methods (the paper's Table 1)\n\n").append(table(MAIN, true));
-    md.append("\n### Ablations of BAM (the paper's Table 4)\n\n").append(table(ABLATIONS, true));
-    md.append("\n### Single-task fine-tuning (the paper's Table 3)\n\n").append(table(FINETUNING, true));
-    if (runs.containsKey(StudyMethod.BAM_BUCKETED)) {
-      md.append("\n### Length-bucketed batches (this library's option, not in the paper)\n\n")
-          .append(table(BUCKETING, true));
+    md.append("Scores are dev scores × 100, mean ± standard deviation over seeds; n = number of seeds, the unit of")
+        .append(" replication. `*`: differs from the method in the `vs` column over seeds — paired t-test over")
+        .append(" the seeds both have, Holm-adjusted p < 0.05 across the tests of the table (see Significance).")
+        .append(" Majority class: always predicting the most frequent label of the task's training examples,")
+        .append(" scored on the same dev examples.");
+    List<String> regression = tasks.stream().filter(StudyReport::isRegression).toList();
+    if (!regression.isEmpty()) {
+      md.append(' ').append(String.join(", ", regression)).append(regression.size() == 1 ? " is" : " are")
+          .append(" a regression: it has no majority class and the correlation of a constant is undefined,")
+          .append(" shown as –, counted as 0 in the average.");
     }
-    md.append("\n### Significance of every comparison\n\n")
-        .append("Δ = mean(A) − mean(B) × 100; p_boot: paired bootstrap over dev examples (")
-        .append(resamples).append(" resamples, two-sided); p_MWU: Mann-Whitney U over seeds (exact).\n\n");
-    md.append("| A | vs B | task | Δ | 95% interval | p_boot | p_MWU |\n|---|---|---|---:|---|---:|---:|\n");
-    for (Map.Entry<StudyMethod, StudyMethod> e : REFERENCE.entrySet()) {
-      if (!runs.containsKey(e.getKey()) || !runs.containsKey(e.getValue())) {
-        continue;
-      }
-      for (String task : taskColumns()) {
-        Comparison c = compare(e.getKey(), e.getValue(), task);
-        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %+.1f | [%+.1f, %+.1f] | %.3f | %.2f |%n",
-            e.getKey().label(), e.getValue().label(), task == null ? "**Avg**" : task, 100 * c.difference(),
-            100 * c.bootstrap().low(), 100 * c.bootstrap().high(), c.bootstrap().pValue(),
-            c.mannWhitney().pValue()));
-      }
+    if (tasks.contains(GlueTask.COLA.dirName())) {
+      md.append(" CoLA's Matthews correlation of a constant prediction is 0 (undefined, 0 by convention).");
     }
+    List<String> unknown = tasks.stream().filter(t -> !isRegression(t) && !majorityIndex.containsKey(t))
+        .toList();
+    if (!unknown.isEmpty()) {
+      md.append(" study.json records no majority class for ").append(String.join(", ", unknown))
+          .append(" (written before majority classes were recorded; `bam study report --glue-dir DIR` adds")
+          .append(" them): shown as ?.");
+    }
+    md.append("\n\n");
+    for (Table table : tables()) {
+      md.append("### ").append(table.title()).append("\n\n").append(table(table));
+      List<String> also = table.comparisons().stream()
+          .filter(p -> table.reference(p.a()) != p.b() && runs.containsKey(p.a()) && runs.containsKey(p.b()))
+          .map(p -> p.a().label() + " vs " + p.b().label()).toList();
+      if (!also.isEmpty()) {
+        md.append("\nAlso tested (see Significance): ").append(String.join("; ", also)).append(".\n");
+      }
+      md.append('\n');
+    }
+    md.append(significance());
     md.append("\n### Time per method\n\n| method | wall time of its jobs, all seeds (s) |\n|---|---:|\n");
     seconds.forEach((m, s) -> md.append(String.format(Locale.ROOT, "| %s | %.0f |%n", m.label(), s)));
     return md.toString();
+  }
+
+  /** The average's heading: how many tasks, which, and which GLUE tasks the study does not have. */
+  String averageLabel() {
+    List<String> missing = Arrays.stream(GlueTask.values()).map(GlueTask::dirName)
+        .filter(name -> tasks.stream().noneMatch(name::equalsIgnoreCase)).map(name -> "no " + name).toList();
+    return "Avg (" + taskCount() + ": " + String.join(", ", tasks)
+        + (missing.isEmpty() ? "" : "; " + String.join(", ", missing)) + ")";
+  }
+
+  /** The average's short heading, as in "Avg (7 tasks)". */
+  String shortAverageLabel() {
+    return "Avg (" + taskCount() + ")";
+  }
+
+  private String taskCount() {
+    return tasks.size() + (tasks.size() == 1 ? " task" : " tasks");
   }
 
   /** Task columns then the average (null). */
@@ -273,21 +453,35 @@ public final class StudyReport {
     return cols;
   }
 
-  private String table(List<StudyMethod> methods, boolean marks) {
+  private String table(Table table) {
+    Map<List<Object>, Test> marks = new HashMap<>();
+    for (Test t : tests(table)) {
+      marks.put(Arrays.asList(t.pair().a(), t.pair().b(), t.task()), t);
+    }
     StringBuilder md = new StringBuilder("| Method | n | vs |");
     tasks.forEach(t -> md.append(' ').append(t).append(" |"));
-    md.append(" **Avg** |\n|---|---:|---|").append("---:|".repeat(tasks.size() + 1)).append('\n');
-    for (StudyMethod m : methods) {
+    md.append(" **").append(averageLabel()).append("** |\n|---|---:|---|")
+        .append("---:|".repeat(tasks.size() + 1)).append('\n');
+    md.append("| ").append(MAJORITY_ROW).append(" | – |  |");
+    for (String task : taskColumns()) {
+      double v = majorityScore(task);
+      String cell = task != null && isRegression(task) ? "–"
+          : Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.1f", 100 * v);
+      md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
+    }
+    md.append('\n');
+    for (StudyMethod m : table.methods()) {
       if (!runs.containsKey(m)) {
         continue;
       }
-      StudyMethod ref = REFERENCE.get(m);
-      boolean compared = marks && ref != null && runs.containsKey(ref) && methods.contains(ref);
+      StudyMethod ref = table.reference(m);
+      boolean compared = ref != null && runs.containsKey(ref);
       md.append("| ").append(m.label()).append(" | ").append(runs.get(m).size()).append(" | ")
           .append(compared ? ref.label() : "").append(" |");
       for (String task : taskColumns()) {
         double[] s = seedScores(m, task);
-        String mark = compared && compare(m, ref, task).bootstrap().pValue() < ALPHA ? "*" : "";
+        Test test = compared ? marks.get(Arrays.asList(m, ref, task)) : null;
+        String mark = test != null && test.holmT() < ALPHA ? "*" : "";
         String cell = String.format(Locale.ROOT, "%.1f ± %.1f%s", 100 * mean(s), 100 * std(s), mark);
         md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
       }
@@ -296,12 +490,76 @@ public final class StudyReport {
     return md.toString();
   }
 
-  /** The results as JSON: per method, per task and the average, every seed's score. */
+  private String significance() {
+    StringBuilder md = new StringBuilder("### Significance\n\n");
+    md.append("Seeds are the unit of replication: each test compares A and B over the n seeds both finished;")
+        .append(" Δ = mean(A) − mean(B) over those seeds, × 100.\n\n")
+        .append("- **p_t** (primary; the tables' `*`): paired t-test over the per-seed differences A − B (seed s")
+        .append(" of A against seed s of B, which share the seed and, for students, the teachers), two-sided,")
+        .append(" n − 1 degrees of freedom. An exact sign-flip test would need no normality but cannot go below")
+        .append(" 2/2^n (0.0625 with 5 seeds).\n")
+        .append("- **p_MWU** (primary, no assumption of normality): exact two-sided Mann-Whitney U over the same")
+        .append(" seeds' scores, unpaired, ties at their average rank; its smallest possible value is 2/252 ≈ 0.008")
+        .append(" with 5 seeds against 5, 0.10 with 3 against 3.\n")
+        .append("- **Holm**: each of the two p-values adjusted by Holm-Bonferroni across all tests of one table")
+        .append(" (its comparisons × its task columns and the average); tests with one seed are left out (–).")
+        .append(" `*` after a Holm p: below 0.05.\n")
+        .append("- **p_boot, 95% interval** (secondary: over dev examples, models fixed): paired bootstrap, ")
+        .append(resamples).append(" resamples of every task's dev examples, each method's seeds averaged on the")
+        .append(" same draws, two-sided. It says how sure the difference is on this dev set for these trained")
+        .append(" models, not whether it holds for new training runs.\n");
+    for (Table table : tables()) {
+      List<Test> tests = tests(table);
+      if (tests.isEmpty()) {
+        continue;
+      }
+      long pairs = tests.stream().map(Test::pair).distinct().count();
+      long family = tests.stream().filter(t -> !Double.isNaN(t.holmT())).count();
+      md.append("\n#### ").append(table.title()).append(String.format(Locale.ROOT,
+          ": %d comparison%s × %d columns, Holm family of %d tests%n%n", pairs, pairs == 1 ? "" : "s",
+          tasks.size() + 1, family));
+      md.append("| A | vs B | task | n | Δ | p_t | p_t Holm | p_MWU | p_MWU Holm | p_boot (secondary) |")
+          .append(" 95% interval (secondary) |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+      for (Test t : tests) {
+        Comparison c = t.comparison();
+        md.append(String.format(Locale.ROOT,
+            "| %s | %s | %s | %d | %+.1f | %s | %s | %s | %s | %s | [%+.1f, %+.1f] |%n",
+            t.pair().a().label(), t.pair().b().label(), t.task() == null ? "**" + shortAverageLabel() + "**"
+                : t.task(), c.n(), 100 * c.difference(), c.pairedT() == null ? "–" : p(c.pairedT().pValue()),
+            holm(t.holmT()), p(c.mannWhitney().pValue()), holm(t.holmMannWhitney()), p(c.bootstrap().pValue()),
+            100 * c.bootstrap().low(), 100 * c.bootstrap().high()));
+      }
+    }
+    return md.toString();
+  }
+
+  /** A p-value with three decimals; below 0.001 as "<0.001". */
+  static String p(double value) {
+    return value < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  private static String holm(double value) {
+    return Double.isNaN(value) ? "–" : p(value) + (value < ALPHA ? "*" : "");
+  }
+
+  /**
+   * The results as JSON: the tasks and what the average covers; per method, per task and the average, every
+   * seed's score; the majority-class baseline; every table's tests with their p-values.
+   */
   JsonObject json() {
     JsonObject root = new JsonObject();
     JsonArray taskNames = new JsonArray();
     tasks.forEach(taskNames::add);
     root.add("tasks", taskNames);
+    root.addProperty("average", averageLabel());
+    JsonObject majority = new JsonObject();
+    for (String task : taskColumns()) {
+      double v = majorityScore(task);
+      if (!Double.isNaN(v)) {
+        majority.addProperty(task == null ? "average" : task, v);
+      }
+    }
+    root.add("majority_class", majority);
     JsonObject methods = new JsonObject();
     runs.forEach((m, seeds) -> {
       JsonObject method = new JsonObject();
@@ -318,6 +576,30 @@ public final class StudyReport {
       methods.add(m.dirName(), method);
     });
     root.add("methods", methods);
+    JsonArray tests = new JsonArray();
+    for (Table table : tables()) {
+      for (Test t : tests(table)) {
+        Comparison c = t.comparison();
+        JsonObject o = new JsonObject();
+        o.addProperty("table", table.title());
+        o.addProperty("a", t.pair().a().dirName());
+        o.addProperty("b", t.pair().b().dirName());
+        o.addProperty("task", t.task() == null ? "average" : t.task());
+        o.addProperty("n", c.n());
+        o.addProperty("difference", c.difference());
+        if (c.pairedT() != null) {
+          o.addProperty("p_t", c.pairedT().pValue());
+          o.addProperty("p_t_holm", t.holmT());
+          o.addProperty("p_mwu_holm", t.holmMannWhitney());
+        }
+        o.addProperty("p_mwu", c.mannWhitney().pValue());
+        o.addProperty("p_boot", c.bootstrap().pValue());
+        o.addProperty("boot_low", c.bootstrap().low());
+        o.addProperty("boot_high", c.bootstrap().high());
+        tests.add(o);
+      }
+    }
+    root.add("tests", tests);
     return root;
   }
 
@@ -325,10 +607,10 @@ public final class StudyReport {
   Map<String, String> plots() {
     Map<String, String> plots = new TreeMap<>();
     List<String> columns = new ArrayList<>(tasks);
-    columns.add("Avg");
+    columns.add(shortAverageLabel());
     BarChart perTask = BarChart.of("Dev score by task, mean ± std over seeds", columns)
         .yLabel("dev score × 100").size(900, 420);
-    for (StudyMethod m : MAIN) {
+    for (StudyMethod m : MAIN.methods()) {
       if (runs.containsKey(m)) {
         double[][] ms = meansAndStds(m, taskColumns());
         perTask.group(m.label(), ms[0], ms[1]);
@@ -356,11 +638,12 @@ public final class StudyReport {
               stats.stream().mapToDouble(s -> s[1]).toArray())
           .toSvg());
     }
-    List<String> ablationNames = ABLATIONS.stream().filter(runs::containsKey).map(StudyMethod::label).toList();
+    List<StudyMethod> ablations = ABLATIONS.methods();
+    List<String> ablationNames = ablations.stream().filter(runs::containsKey).map(StudyMethod::label).toList();
     if (!ablationNames.isEmpty()) {
-      double[] means = ABLATIONS.stream().filter(runs::containsKey)
+      double[] means = ablations.stream().filter(runs::containsKey)
           .mapToDouble(m -> 100 * mean(seedScores(m, null))).toArray();
-      double[] stds = ABLATIONS.stream().filter(runs::containsKey)
+      double[] stds = ablations.stream().filter(runs::containsKey)
           .mapToDouble(m -> 100 * std(seedScores(m, null))).toArray();
       plots.put("ablations.svg", BarChart.of("Ablations: average dev score", ablationNames)
           .yLabel("average dev score × 100").size(640, 400).group("mean ± std over seeds", means, stds).toSvg());

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 class StudyReportTest {
 
   private static final int DEV = 40;
+  /** SST-2's majority class is label 1, RTE's label 0; the dev labels alternate, so both score 0.5. */
+  private static final String STUDY_JSON = "{\"tasks\": {"
+      + "\"SST-2\": {\"train\": 1, \"dev\": 40, \"majority\": {\"label\": \"1\", \"index\": 1}},"
+      + " \"RTE\": {\"train\": 1, \"dev\": 40, \"majority\": {\"label\": \"entailment\", \"index\": 0}}}}";
 
   @TempDir Path study;
 
@@ -24,21 +28,26 @@ class StudyReportTest {
    * 0.525, 0.55); Multi gets all of them right. Seed 3 of Multi is unfinished on purpose.
    */
   private void writeStudy(boolean multiSeed3) throws IOException {
-    Files.writeString(study.resolve("study.json"),
-        "{\"tasks\": {\"SST-2\": {\"train\": 1, \"dev\": 40}, \"RTE\": {\"train\": 1, \"dev\": 40}}}");
+    Files.writeString(study.resolve("study.json"), STUDY_JSON);
     for (int seed = 1; seed <= 3; seed++) {
       for (String task : List.of("SST-2", "RTE")) {
         Path single = study.resolve("single/seed-" + seed + "/" + task);
         predictions(19 + seed).write(single.resolve("dev/" + task + ".tsv"));
         Files.writeString(single.resolve(StudyJob.DONE), "{\"job_seconds\": 10}");
-        if (seed < 3 || multiSeed3) {
-          predictions(DEV).write(study.resolve("multi/seed-" + seed + "/dev/" + task + ".tsv"));
-        }
       }
       if (seed < 3 || multiSeed3) {
-        Files.writeString(study.resolve("multi/seed-" + seed + "/" + StudyJob.DONE), "{\"job_seconds\": 30}");
+        multiTask("multi", seed, DEV);
       }
     }
+  }
+
+  /** A finished multi-task job whose model gets the first {@code right} dev examples of each task right. */
+  private void multiTask(String method, int seed, int right) throws IOException {
+    Path dir = study.resolve(method + "/seed-" + seed);
+    for (String task : List.of("SST-2", "RTE")) {
+      predictions(right).write(dir.resolve("dev/" + task + ".tsv"));
+    }
+    Files.writeString(dir.resolve(StudyJob.DONE), "{\"job_seconds\": 30}");
   }
 
   /** Dev predictions with the first {@code right} examples right (labels alternate 1, 0). */
@@ -54,22 +63,69 @@ class StudyReportTest {
     return new DevPredictions(ids, gold, predicted);
   }
 
+  /** The two-sided p of a t statistic with 2 degrees of freedom: 1 − t/√(t² + 2). */
+  private static double pTwoDegrees(double tSquared) {
+    return 1 - Math.sqrt(tSquared / (tSquared + 2));
+  }
+
   @Test
-  void tablesShowMeanAndStdOverSeedsWithSignificanceAgainstTheReference() throws IOException {
+  void tablesShowTheMajorityBaselineMeanAndStdOverSeedsAndMarksFromTheHolmAdjustedPairedT() throws IOException {
     writeStudy(true);
 
     Path md = StudyReport.write(study, 199);
 
     String text = Files.readString(md);
     assertThat(text).contains(
+        "| Method | n | vs | SST-2 | RTE | **Avg (2 tasks: SST-2, RTE; no CoLA, no MRPC, no STS-B, no QQP,"
+            + " no MNLI, no QNLI, no WNLI)** |",
+        "| Majority class | – |  | 50.0 | 50.0 | **50.0** |",
         "| Single | 3 |  | 52.5 ± 2.5 | 52.5 ± 2.5 | **52.5 ± 2.5** |",
         "| Multi | 3 | Single | 100.0 ± 0.0* | 100.0 ± 0.0* | **100.0 ± 0.0*** |",
-        // Every resample favours Multi: p = 2 / 200; three seeds against three: the exact p is 0.10.
-        "| Multi | Single | **Avg** | +47.5 | [+",
-        "| 0.010 | 0.10 |",
+        "#### Methods (the paper's Table 1): 1 comparison × 3 columns, Holm family of 3 tests",
+        // Differences 20, 19, 18 (of 40): t = 19√3, p = 1 − √(1083/1085) = 0.0009, three tests: Holm 0.0028.
+        // Three seeds against three, separated: the exact MWU p is 0.10, Holm 0.30. Every resample favours
+        // Multi: p_boot = 2 / 200.
+        "| Multi | Single | **Avg (2 tasks)** | 3 | +47.5 | <0.001 | 0.003* | 0.100 | 0.300 | 0.010 | [+",
+        "p_boot, 95% interval** (secondary: over dev examples, models fixed)",
         "| Single | 60 |", "| Multi | 90 |");
     assertThat(study.resolve("report/img/methods.svg")).isRegularFile();
-    assertThat(Files.readString(study.resolve("report/results.json"))).contains("\"single\"", "\"average\"");
+    String json = Files.readString(study.resolve("report/results.json"));
+    assertThat(json).contains("\"single\"", "\"average\": \"Avg (2 tasks: SST-2, RTE;", "\"majority_class\"",
+        "\"p_t_holm\"", "\"p_mwu\"", "\"p_boot\"");
+  }
+
+  @Test
+  void holmAdjustsAcrossEveryComparisonAndColumnOfATable() throws IOException {
+    writeStudy(true);
+    // BAM gets 30, 30 and 31 of 40 right.
+    multiTask("bam", 1, 30);
+    multiTask("bam", 2, 30);
+    multiTask("bam", 3, 31);
+
+    StudyReport report = StudyReport.read(study, 99);
+    List<StudyReport.Test> tests = report.tests(StudyReport.MAIN);
+
+    // Multi vs Single, BAM vs Multi, and BAM vs Single (the extra comparison), each in SST-2, RTE and Avg.
+    assertThat(tests).hasSize(9);
+    // Per seed in 40ths: Multi − Single 20, 19, 18 (t² = 1083); BAM − Multi −10, −10, −9 (t = −29);
+    // BAM − Single 10, 9, 9 (t = 28). The smallest p is Multi vs Single's, three times; Holm multiplies it by 9,
+    // and the larger ones, multiplied by 8 … 1, stay below that running maximum.
+    double smallest = pTwoDegrees(1083);
+    StudyReport.Test bamVsMulti = tests.stream()
+        .filter(t -> t.pair().a() == StudyMethod.BAM && t.pair().b() == StudyMethod.MULTI && t.task() == null)
+        .findFirst().orElseThrow();
+    assertThat(bamVsMulti.comparison().pairedT().t()).isCloseTo(-29, within(1e-9));
+    assertThat(bamVsMulti.comparison().pairedT().pValue()).isCloseTo(pTwoDegrees(841), within(1e-12));
+    for (StudyReport.Test t : tests) {
+      assertThat(t.holmT()).isCloseTo(9 * smallest, within(1e-12));
+      // Every pair is separated: MWU 0.1 each, Holm 0.9.
+      assertThat(t.comparison().mannWhitney().pValue()).isCloseTo(0.1, within(1e-12));
+      assertThat(t.holmMannWhitney()).isCloseTo(0.9, within(1e-12));
+    }
+    assertThat(report.markdown()).contains(
+        "| Single→Multi (BAM) | Multi | **Avg (2 tasks)** | 3 | -24.2 | 0.001 | 0.008* | 0.100 | 0.900 |",
+        "| Single→Multi (BAM) | Single | RTE | 3 | +23.3 | 0.001 | 0.008* | 0.100 | 0.900 |",
+        "Holm family of 9 tests");
   }
 
   @Test
@@ -77,15 +133,11 @@ class StudyReportTest {
     writeStudy(true);
     assertThat(Files.readString(StudyReport.write(study, 99))).doesNotContain("Length-bucketed");
 
-    // BAM right on 30 of 40, bucketed BAM on 20: the table compares the second with the first.
+    // BAM right on 30 of 40, bucketed BAM on 20: the table compares the second with the first. The differences
+    // are the same for every seed, so the paired t-test's p is 0.
     for (int seed = 1; seed <= 3; seed++) {
-      for (String method : List.of("bam", "bam-bucketed")) {
-        Path dir = study.resolve(method + "/seed-" + seed);
-        for (String task : List.of("SST-2", "RTE")) {
-          predictions(method.equals("bam") ? 30 : 20).write(dir.resolve("dev/" + task + ".tsv"));
-        }
-        Files.writeString(dir.resolve(StudyJob.DONE), "{\"job_seconds\": 30}");
-      }
+      multiTask("bam", seed, 30);
+      multiTask("bam-bucketed", seed, 20);
     }
     String text = Files.readString(StudyReport.write(study, 99));
     assertThat(text).contains("### Length-bucketed batches",
@@ -100,9 +152,54 @@ class StudyReportTest {
 
     assertThat(report.seedScores(StudyMethod.MULTI, null)).containsExactly(1.0, 1.0);
     assertThat(report.seedScores(StudyMethod.SINGLE, "RTE")).containsExactly(0.5, 0.525, 0.55);
-    // Over seeds 1 and 2 only: 1 - (0.5 + 0.525) / 2.
-    assertThat(report.compare(StudyMethod.MULTI, StudyMethod.SINGLE, null).difference())
-        .isCloseTo(0.4875, within(1e-12));
+    // Over seeds 1 and 2 only: 1 - (0.5 + 0.525) / 2; differences 20 and 19 (of 40): t = 39 with one degree of
+    // freedom, p = 1 − (2/π)·atan(39).
+    StudyReport.Comparison c = report.compare(StudyMethod.MULTI, StudyMethod.SINGLE, null);
+    assertThat(c.seeds()).containsExactly(1L, 2L);
+    assertThat(c.difference()).isCloseTo(0.4875, within(1e-12));
+    assertThat(c.pairedT().t()).isCloseTo(39, within(1e-9));
+    assertThat(c.pairedT().pValue()).isCloseTo(1 - 2 / Math.PI * Math.atan(39), within(1e-12));
+    // Two seeds against two, separated: 2 of the 6 splits.
+    assertThat(c.mannWhitney().pValue()).isCloseTo(2.0 / 6, within(1e-12));
+  }
+
+  @Test
+  void aRegressionTaskHasNoMajorityClassAndCountsZeroInTheAverage() throws IOException {
+    // SST-2: 7 of 10 dev labels are 1, the training majority; STS-B is a regression.
+    Files.writeString(study.resolve("study.json"), "{\"tasks\": {"
+        + "\"SST-2\": {\"train\": 1, \"dev\": 10, \"majority\": {\"label\": \"1\", \"index\": 1}},"
+        + " \"STS-B\": {\"train\": 1, \"dev\": 10}}}");
+    List<String> ids = new ArrayList<>();
+    double[] sstGold = new double[10];
+    double[] stsGold = new double[10];
+    for (int i = 0; i < 10; i++) {
+      ids.add("e" + i);
+      sstGold[i] = i < 7 ? 1 : 0;
+      stsGold[i] = i / 2.0;
+    }
+    for (String task : List.of("SST-2", "STS-B")) {
+      Path dir = study.resolve("single/seed-1/" + task);
+      double[] gold = task.equals("SST-2") ? sstGold : stsGold;
+      new DevPredictions(ids, gold, gold).write(dir.resolve("dev/" + task + ".tsv"));
+      Files.writeString(dir.resolve(StudyJob.DONE), "{\"job_seconds\": 1}");
+    }
+
+    String text = Files.readString(StudyReport.write(study, 10));
+
+    assertThat(text).contains("STS-B is a regression: it has no majority class",
+        "| Majority class | – |  | 70.0 | – | **35.0** |", "| Single | 1 |  | 100.0 ± 0.0 | 100.0 ± 0.0 |");
+  }
+
+  @Test
+  void aStudyJsonWithoutMajorityClassesShowsUnknownsAndSaysHowToAddThem() throws IOException {
+    writeStudy(true);
+    Files.writeString(study.resolve("study.json"),
+        "{\"tasks\": {\"SST-2\": {\"train\": 1, \"dev\": 40}, \"RTE\": {\"train\": 1, \"dev\": 40}}}");
+
+    String text = Files.readString(StudyReport.write(study, 10));
+
+    assertThat(text).contains("| Majority class | – |  | ? | ? | **?** |",
+        "study.json records no majority class for SST-2, RTE", "bam study report --glue-dir DIR");
   }
 
   @Test

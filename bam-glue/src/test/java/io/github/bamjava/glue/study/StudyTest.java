@@ -97,8 +97,35 @@ class StudyTest {
 
     Files.writeString(out.resolve("study.json"), new Gson().toJson(study.describe()));
     String report = Files.readString(StudyReport.write(out, 50));
-    assertThat(report).contains("| Single | 1 |", "| Single→Multi (BAM) | 1 | Multi |",
-        "| BAM + fine-tuning | 1 | Single→Multi (BAM) |", "| Multi→Multi | Multi | **Avg** |");
+    assertThat(report).contains("| Majority class | – |  | ", "| Single | 1 |",
+        "| Single→Multi (BAM) | 1 | Multi |",
+        "| BAM + fine-tuning | 1 | Single→Multi (BAM) |", "| Multi→Multi | Multi | **Avg (2 tasks)** | 1 |")
+        .doesNotContain("no majority class for");
+  }
+
+  @Test
+  void describeRecordsEachClassificationTasksMajorityClassAndItsDevScore() throws IOException {
+    // SST-2: three of four training labels are 1; always predicting 1 gets one of three dev examples right.
+    Path glue = tmp.resolve("hand-made");
+    Files.createDirectories(glue.resolve("SST-2"));
+    Files.writeString(glue.resolve("SST-2/train.tsv"), "sentence\tlabel\na\t1\nb\t1\nc\t0\nd\t1\n");
+    Files.writeString(glue.resolve("SST-2/dev.tsv"), "sentence\tlabel\ne\t1\nf\t0\ng\t0\n");
+    // STS-B is a regression: no majority class.
+    Files.createDirectories(glue.resolve("STS-B"));
+    String header = "index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore\n";
+    String row = "\tmain\tf\t2024\t0\tnone\tnone\ta b\tc d\t2.5\n";
+    Files.writeString(glue.resolve("STS-B/train.tsv"), header + "0" + row + "1" + row);
+    Files.writeString(glue.resolve("STS-B/dev.tsv"), header + "0" + row);
+
+    JsonObject tasks = Study.builder().setGlueDir(glue).setOutputDir(tmp.resolve("out")).optSettings(TINY)
+        .build().describe().getAsJsonObject("tasks");
+
+    JsonObject sst = tasks.getAsJsonObject("SST-2").getAsJsonObject(Study.MAJORITY);
+    assertThat(sst.get("label").getAsString()).isEqualTo("1");
+    assertThat(sst.get("index").getAsInt()).isEqualTo(1);
+    assertThat(sst.get("train_share").getAsDouble()).isEqualTo(0.75);
+    assertThat(sst.getAsJsonObject("dev").get("accuracy").getAsDouble()).isEqualTo(1.0 / 3);
+    assertThat(tasks.getAsJsonObject("STS-B").has(Study.MAJORITY)).isFalse();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.github.bamjava.eval.plot;
+package io.github.bamjava.glue.plot;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

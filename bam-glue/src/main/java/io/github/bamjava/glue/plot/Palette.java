@@ -1,4 +1,4 @@
-package io.github.bamjava.eval.plot;
+package io.github.bamjava.glue.plot;
 
 import java.util.List;
 

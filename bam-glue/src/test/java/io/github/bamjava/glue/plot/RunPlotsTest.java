@@ -1,8 +1,8 @@
-package io.github.bamjava.eval.plot;
+package io.github.bamjava.glue.plot;
 
-import static io.github.bamjava.eval.plot.SvgAssert.elements;
-import static io.github.bamjava.eval.plot.SvgAssert.parse;
-import static io.github.bamjava.eval.plot.SvgAssert.texts;
+import static io.github.bamjava.glue.plot.SvgAssert.elements;
+import static io.github.bamjava.glue.plot.SvgAssert.parse;
+import static io.github.bamjava.glue.plot.SvgAssert.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,4 +1,4 @@
-package io.github.bamjava.eval.plot;
+package io.github.bamjava.glue.plot;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

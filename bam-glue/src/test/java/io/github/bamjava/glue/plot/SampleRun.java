@@ -1,4 +1,4 @@
-package io.github.bamjava.eval.plot;
+package io.github.bamjava.glue.plot;
 
 import io.github.bamjava.train.EpochResult;
 import io.github.bamjava.train.MetricsLog;

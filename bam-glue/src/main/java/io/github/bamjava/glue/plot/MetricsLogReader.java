@@ -1,4 +1,4 @@
-package io.github.bamjava.eval.plot;
+package io.github.bamjava.glue.plot;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,7 +1,7 @@
-package io.github.bamjava.eval.plot;
+package io.github.bamjava.glue.plot;
 
-import static io.github.bamjava.eval.plot.Svg.escape;
-import static io.github.bamjava.eval.plot.Svg.num;
+import static io.github.bamjava.glue.plot.Svg.escape;
+import static io.github.bamjava.glue.plot.Svg.num;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.github.bamjava.eval.plot;
+package io.github.bamjava.glue.plot;
 
+import io.github.bamjava.io.AtomicFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -25,8 +26,7 @@ import java.util.Map;
  * </ul>
  *
  * <p>A task keeps the same colour in every chart. Long runs are thinned to at most {@value #MAX_POINTS} points
- * per line so the files stay small. Run it as {@code java -cp … io.github.bamjava.eval.plot.RunPlots
- * metrics.jsonl outDir}.
+ * per line so the files stay small. On the command line: {@code bam plot metrics.jsonl outDir}.
  */
 public final class RunPlots {
   /** More points than a chart is pixels wide add bytes, not information. */
@@ -46,22 +46,6 @@ public final class RunPlots {
     written.add(save(outDir.resolve("dev-metrics.svg"), devChart(run)));
     written.add(save(outDir.resolve("task-shares.svg"), sharesChart(run)));
     return written;
-  }
-
-  /** Command line: {@code RunPlots metrics.jsonl outDir}. */
-  public static void main(String[] args) {
-    if (args.length != 2) {
-      System.err.println("usage: RunPlots <metrics.jsonl> <output directory>");
-      System.exit(2);
-    }
-    try {
-      for (Path p : write(Path.of(args[0]), Path.of(args[1]))) {
-        System.out.println(p);
-      }
-    } catch (IOException e) {
-      System.err.println("RunPlots: " + e.getMessage());
-      System.exit(1);
-    }
   }
 
   static String lambdaChart(RunMetrics run) {
@@ -250,7 +234,7 @@ public final class RunPlots {
   }
 
   private static Path save(Path file, String svg) throws IOException {
-    Files.writeString(file, svg, StandardCharsets.UTF_8);
+    AtomicFiles.writeString(file, svg);
     return file;
   }
 }
