@@ -53,7 +53,7 @@ public interface EncoderSource {
             MiniLmWeights.RESOURCE_TOKENIZER);
         BertEncoder encoder = initialised(BertConfig.MINILM_L6_H384, manager);
         StateDict.LoadReport report = StateDict.load(MiniLmWeights.RESOURCE_ONNX, encoder.namedParameters(),
-            weights, name -> name.startsWith("pooler."), name -> false);
+            weights, CheckpointLayout::isPooler, name -> false);
         return new PretrainedEncoder(encoder, tokenizer, Map.of(Tokenizers.TOKENIZER_JSON, tokenizerJson),
             Map.of(), report, describe());
       }
@@ -87,11 +87,11 @@ public interface EncoderSource {
               : "";
           throw new NoSuchFileException(weightsFile.toString(), null, "model.safetensors not found" + hint);
         }
-        CheckpointNames.Split split = CheckpointNames.split(weightsFile.toString(),
+        CheckpointLayout.Split<HostTensor> split = CheckpointLayout.split(weightsFile.toString(),
             SafeTensors.read(weightsFile));
         BertEncoder encoder = initialised(config, manager);
         StateDict.LoadReport report = StateDict.load(weightsFile.toString(), encoder.namedParameters(),
-            split.encoder(), name -> name.startsWith("pooler."), CheckpointNames::isSkippable);
+            split.encoder(), CheckpointLayout::isPooler, CheckpointLayout::isSkippable);
         PairTokenizer tokenizer = Tokenizers.fromDirectory(dir);
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String name : List.of(Tokenizers.TOKENIZER_JSON, Tokenizers.VOCAB_TXT,

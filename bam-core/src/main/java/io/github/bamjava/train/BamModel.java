@@ -9,13 +9,15 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.encoder.StateDict;
+import io.github.bamjava.model.Heads;
+import io.github.bamjava.model.MultiTaskModel;
+import io.github.bamjava.model.TaskHead;
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.Heads;
 import io.github.bamjava.task.Task;
-import io.github.bamjava.task.TaskHead;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskKinds;
 import io.github.bamjava.text.PairTokenizer;
@@ -73,7 +75,7 @@ public final class BamModel implements AutoCloseable {
     if (!saved.isEmpty()) {
       Map<String, ai.djl.nn.Parameter> params = new LinkedHashMap<>();
       network.namedParameters().forEach((name, p) -> {
-        if (name.startsWith(MultiTaskModel.HEADS_PREFIX) && saved.containsKey(name)
+        if (CheckpointLayout.isHead(name) && saved.containsKey(name)
             && java.util.Arrays.equals(saved.get(name).shape(), p.getArray().getShape().getShape())) {
           params.put(name, p);
         }
@@ -99,7 +101,7 @@ public final class BamModel implements AutoCloseable {
     BamModel model = create(manager, encoder, kinds);
     for (String task : kinds.keySet()) {
       boolean found = encoder.headTensors().keySet().stream()
-          .anyMatch(n -> n.startsWith(MultiTaskModel.HEADS_PREFIX + task + "."));
+          .anyMatch(n -> n.startsWith(CheckpointLayout.headPrefix(task)));
       checkArgument(found, "%s: tasks.json lists %s but model.safetensors has no head for it", dir, task);
     }
     return model;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;

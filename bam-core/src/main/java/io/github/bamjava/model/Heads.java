@@ -1,10 +1,12 @@
-package io.github.bamjava.task;
+package io.github.bamjava.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import io.github.bamjava.encoder.BertDropout;
 import io.github.bamjava.encoder.Dense;
+import io.github.bamjava.task.TaskKind;
 
 /** The standard heads of the paper: dropout, then a linear layer; a sigmoid on top for regression. */
 public final class Heads {
@@ -21,10 +23,12 @@ public final class Heads {
   /** Dropout and a linear layer ({@code dense}), with a sigmoid for regression heads. */
   public static final class Linear extends TaskHead {
     private final Dense dense;
+    private final int outputs;
     private final boolean sigmoid;
 
     public Linear(int hiddenSize, int outputs, boolean sigmoid) {
       this.dense = addChildBlock("dense", new Dense(hiddenSize, outputs));
+      this.outputs = outputs;
       this.sigmoid = sigmoid;
     }
 
@@ -33,6 +37,11 @@ public final class Heads {
       NDArray x = BertDropout.apply(pooled, DROPOUT, training);
       NDArray out = dense.apply(store, x, training);
       return sigmoid ? Activation.sigmoid(out) : out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+      return new Shape[] {new Shape(inputShapes[0].get(0), outputs)};
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.model;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
@@ -14,15 +14,16 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.bamjava.encoder.BertEncoder;
+import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.ParameterNames;
-import io.github.bamjava.task.TaskHead;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One shared BERT encoder ({@code bert.*}) with one head per task ({@code heads.<task>.*}).
+ * One shared BERT encoder ({@code bert.*}) with one head per task ({@code heads.<task>.*}), named as {@link
+ * CheckpointLayout} says.
  *
  * <p>Every head runs on every example and the loss is masked by each example's task, as in the original BAM
  * code: heads are tiny next to the encoder, and it makes batches that mix tasks trivial. The {@code bert.}
@@ -30,20 +31,20 @@ import java.util.Map;
  */
 public final class MultiTaskModel extends AbstractBlock {
 
-  /** Prefix of the encoder's parameters in saved models. */
-  public static final String ENCODER_PREFIX = "bert.";
-  /** Prefix of the heads' parameters in saved models. */
-  public static final String HEADS_PREFIX = "heads.";
-
   private final BertEncoder bert;
   private final HeadSet heads;
   private final List<String> taskNames;
 
   public MultiTaskModel(BertEncoder encoder, Map<String, TaskHead> headsByTask) {
     checkArgument(!headsByTask.isEmpty(), "a model needs at least one task head");
-    this.bert = addChildBlock("bert", requireNonNull(encoder, "encoder"));
-    this.heads = addChildBlock("heads", new HeadSet(headsByTask));
+    // The children's names are the first part of every parameter's saved name (see ParameterNames).
+    this.bert = addChildBlock(childName(CheckpointLayout.ENCODER_PREFIX), requireNonNull(encoder, "encoder"));
+    this.heads = addChildBlock(childName(CheckpointLayout.HEADS_PREFIX), new HeadSet(headsByTask));
     this.taskNames = List.copyOf(headsByTask.keySet());
+  }
+
+  private static String childName(String prefix) {
+    return prefix.substring(0, prefix.length() - 1);
   }
 
   public BertEncoder encoder() {
@@ -82,9 +83,10 @@ public final class MultiTaskModel extends AbstractBlock {
     heads.initialize(manager, dataType, new Shape(1, bert.config().hiddenSize()));
   }
 
+  /** For inputs (ids, types, mask) of shape [B, S]: one shape per head, in {@link #taskNames()} order. */
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
+    return heads.getOutputShapes(new Shape[] {new Shape(inputShapes[0].get(0), bert.config().hiddenSize())});
   }
 
   /** The heads, one child per task, named by the task. */
@@ -115,7 +117,7 @@ public final class MultiTaskModel extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-      return inputShapes;
+      return ordered.stream().map(head -> head.getOutputShapes(inputShapes)[0]).toArray(Shape[]::new);
     }
   }
 }
