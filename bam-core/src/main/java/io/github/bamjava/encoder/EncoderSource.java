@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Where an encoder's weights and tokenizer come from: the embedded MiniLM, a HuggingFace checkpoint directory
@@ -69,8 +70,9 @@ public interface EncoderSource {
    * A HuggingFace BERT checkpoint directory: {@code config.json}, {@code model.safetensors} and
    * {@code tokenizer.json} or {@code vocab.txt}. Task-model prefixes ({@code bert.}) and old LayerNorm names
    * ({@code gamma}, {@code beta}) are understood; pre-training and classifier heads ({@code cls.*},
-   * {@code classifier.*}) and the {@code position_ids} buffer are skipped and reported. A checkpoint without a
-   * pooler gets an initialised one, reported. Models saved by this library load the same way, and their task
+   * {@code classifier.*}) and the {@code position_ids} buffer are skipped and reported. A pretrained checkpoint
+   * without a pooler gets an initialised one, reported; in a model saved with task heads a missing pooler is an
+   * error. Models saved by this library load the same way, and their task
    * heads come back in {@link PretrainedEncoder#headTensors()}.
    */
   static EncoderSource huggingFace(Path dir) {
@@ -90,8 +92,11 @@ public interface EncoderSource {
         CheckpointLayout.Split<HostTensor> split = CheckpointLayout.split(weightsFile.toString(),
             SafeTensors.read(weightsFile));
         BertEncoder encoder = initialised(config, manager);
+        // A pretrained encoder may lack the pooler (sentence-embedding exports do); a model saved with its task
+        // heads always has one, so there a missing pooler is damage, not a choice.
+        Predicate<String> mayInitialize = split.heads().isEmpty() ? CheckpointLayout::isPooler : name -> false;
         StateDict.LoadReport report = StateDict.load(weightsFile.toString(), encoder.namedParameters(),
-            split.encoder(), CheckpointLayout::isPooler, CheckpointLayout::isSkippable);
+            split.encoder(), mayInitialize, CheckpointLayout::isSkippable);
         PairTokenizer tokenizer = Tokenizers.fromDirectory(dir);
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String name : List.of(Tokenizers.TOKENIZER_JSON, Tokenizers.VOCAB_TXT,

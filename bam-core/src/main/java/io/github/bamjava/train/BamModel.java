@@ -3,11 +3,7 @@ package io.github.bamjava.train;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import ai.djl.nn.Parameter;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
@@ -19,7 +15,6 @@ import io.github.bamjava.model.TaskHead;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.task.TaskKinds;
 import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
@@ -34,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A trained (or training) multi-task model with its tokenizer and task label spaces: what {@link
@@ -47,6 +44,10 @@ public final class BamModel implements AutoCloseable {
 
   /** The file listing the tasks of a saved model. */
   public static final String TASKS_JSON = "tasks.json";
+  /** The file holding a saved model's weights. */
+  static final String WEIGHTS_FILE = "model.safetensors";
+
+  private static final Logger LOG = LoggerFactory.getLogger(BamModel.class);
 
   private final NDManager manager;
   private final MultiTaskModel network;
@@ -62,49 +63,76 @@ public final class BamModel implements AutoCloseable {
   }
 
   /**
-   * A model with one head per task on a loaded encoder. Heads found in the encoder's checkpoint (a saved
-   * multi-task model) with matching shapes start from their saved weights; the others are initialised.
+   * A model with one head per task on a loaded encoder. A task whose head was saved in the encoder's checkpoint
+   * (a saved multi-task model, for fine-tuning) starts from it when every tensor of it fits the new head; other
+   * heads are initialised.
    */
   public static BamModel create(NDManager manager, PretrainedEncoder encoder, Map<String, TaskKind> tasks) {
+    MultiTaskModel network = network(manager, encoder, tasks);
+    Map<String, Parameter> params = network.namedParameters();
+    for (String task : tasks.keySet()) {
+      Map<String, Parameter> head = withPrefix(params, CheckpointLayout.headPrefix(task));
+      Map<String, HostTensor> saved = withPrefix(encoder.headTensors(), CheckpointLayout.headPrefix(task));
+      if (saved.isEmpty()) {
+        continue;
+      }
+      try {
+        StateDict.load("the saved head of " + task, head, saved, n -> false, n -> false);
+      } catch (IllegalArgumentException e) {
+        LOG.info("{} starts fresh: {}", task, e.getMessage());
+      }
+    }
+    return new BamModel(manager, network, encoder, tasks);
+  }
+
+  /**
+   * Loads a model saved by {@link #save}; its parameters live in {@code manager}. Every parameter must be in
+   * the saved weights with its shape, and every saved tensor must belong to the model.
+   *
+   * @throws IllegalArgumentException when the directory is not a saved model, or its weights do not fit the
+   *     tasks of its {@code tasks.json}: a missing, unexpected or mis-shaped tensor, named in the message
+   * @throws IOException when a file cannot be read or {@code tasks.json} is malformed (the message names it)
+   */
+  public static BamModel load(Path dir, NDManager manager) throws IOException {
+    Path tasksFile = dir.resolve(TASKS_JSON);
+    checkArgument(Files.isRegularFile(tasksFile), "%s is not a saved BAM model: %s is missing", dir, tasksFile);
+    Map<String, TaskKind> kinds = SavedTasks.read(tasksFile);
+    PretrainedEncoder encoder = EncoderSource.huggingFace(dir).load(manager);
+    try {
+      Path weights = dir.resolve(WEIGHTS_FILE);
+      // Random initialisation is for pretrained encoders without a pooler; a saved model has every parameter.
+      checkArgument(encoder.report().initialized().isEmpty(),
+          "%s does not fit the model: a saved model holds every encoder parameter, but it lacks %s", weights,
+          encoder.report().initialized());
+      MultiTaskModel network = network(manager, encoder, kinds);
+      StateDict.load(weights + " (the heads of the tasks in " + tasksFile + ")",
+          withPrefix(network.namedParameters(), CheckpointLayout.HEADS_PREFIX), encoder.headTensors(),
+          n -> false, n -> false);
+      return new BamModel(manager, network, encoder, kinds);
+    } catch (RuntimeException e) {
+      encoder.tokenizer().close();
+      throw e;
+    }
+  }
+
+  private static MultiTaskModel network(NDManager manager, PretrainedEncoder encoder,
+      Map<String, TaskKind> tasks) {
     Map<String, TaskHead> heads = new LinkedHashMap<>();
     int hidden = encoder.encoder().config().hiddenSize();
     tasks.forEach((name, kind) -> heads.put(name, Heads.forTask(kind, hidden)));
     MultiTaskModel network = new MultiTaskModel(encoder.encoder(), heads);
     network.initializeHeads(manager);
-    Map<String, HostTensor> saved = encoder.headTensors();
-    if (!saved.isEmpty()) {
-      Map<String, ai.djl.nn.Parameter> params = new LinkedHashMap<>();
-      network.namedParameters().forEach((name, p) -> {
-        if (CheckpointLayout.isHead(name) && saved.containsKey(name)
-            && java.util.Arrays.equals(saved.get(name).shape(), p.getArray().getShape().getShape())) {
-          params.put(name, p);
-        }
-      });
-      Map<String, HostTensor> matching = new LinkedHashMap<>();
-      params.keySet().forEach(n -> matching.put(n, saved.get(n)));
-      StateDict.load("saved heads", params, matching, n -> false, n -> false);
-    }
-    return new BamModel(manager, network, encoder, tasks);
+    return network;
   }
 
-  /** Loads a model saved by {@link #save}; its parameters live in {@code manager}. */
-  public static BamModel load(Path dir, NDManager manager) throws IOException {
-    Path tasksFile = dir.resolve(TASKS_JSON);
-    checkArgument(Files.isRegularFile(tasksFile), "%s is not a saved BAM model: %s is missing", dir, tasksFile);
-    Map<String, TaskKind> kinds = new LinkedHashMap<>();
-    JsonElement json = JsonParser.parseString(Files.readString(tasksFile, StandardCharsets.UTF_8));
-    for (JsonElement e : json.getAsJsonArray()) {
-      JsonObject task = e.getAsJsonObject();
-      kinds.put(task.get("name").getAsString(), TaskKinds.fromJson(task));
-    }
-    PretrainedEncoder encoder = EncoderSource.huggingFace(dir).load(manager);
-    BamModel model = create(manager, encoder, kinds);
-    for (String task : kinds.keySet()) {
-      boolean found = encoder.headTensors().keySet().stream()
-          .anyMatch(n -> n.startsWith(CheckpointLayout.headPrefix(task)));
-      checkArgument(found, "%s: tasks.json lists %s but model.safetensors has no head for it", dir, task);
-    }
-    return model;
+  private static <T> Map<String, T> withPrefix(Map<String, T> named, String prefix) {
+    Map<String, T> out = new LinkedHashMap<>();
+    named.forEach((name, value) -> {
+      if (name.startsWith(prefix)) {
+        out.put(name, value);
+      }
+    });
+    return out;
   }
 
   /** Heads keyed by task, for tasks given as {@link Task}s. */
@@ -175,16 +203,11 @@ public final class BamModel implements AutoCloseable {
     Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
     try {
       Files.writeString(tmp.resolve("config.json"), network.encoder().config().toJson(), StandardCharsets.UTF_8);
-      SafeTensors.write(tmp.resolve("model.safetensors"), weights(), Map.of("format", "pt"));
+      SafeTensors.write(tmp.resolve(WEIGHTS_FILE), weights(), Map.of("format", "pt"));
       pretrained.writeTokenizerFiles(tmp);
-      JsonArray tasks = new JsonArray();
-      for (String name : tasks()) {
-        JsonObject t = TaskKinds.toJson(kinds.get(name));
-        t.addProperty("name", name);
-        tasks.add(t);
-      }
-      Files.writeString(tmp.resolve(TASKS_JSON), new GsonBuilder().setPrettyPrinting().create().toJson(tasks),
-          StandardCharsets.UTF_8);
+      Map<String, TaskKind> ordered = new LinkedHashMap<>();
+      tasks().forEach(name -> ordered.put(name, kinds.get(name)));
+      Files.writeString(tmp.resolve(TASKS_JSON), SavedTasks.toJson(ordered), StandardCharsets.UTF_8);
       replaceDirectory(tmp, dir);
     } finally {
       deleteRecursively(tmp);

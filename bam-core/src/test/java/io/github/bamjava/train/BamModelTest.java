@@ -8,10 +8,15 @@ import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.encoder.StateDict;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.SafeTensors;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,5 +65,99 @@ class BamModelTest {
   void loadingSomethingElseIsAClearError() {
     assertThatThrownBy(() -> BamModel.load(dir, NDManager.newBaseManager()))
         .hasMessageContaining("is not a saved BAM model").hasMessageContaining("tasks.json");
+  }
+
+  /** A saved two-task model (sentiment: 2 labels, stars: regression) in {@code dir/m}. */
+  private Path savedModel() throws Exception {
+    List<Task> tasks = List.of(SyntheticTasks.sentiment(8, 4, 1), SyntheticTasks.stars(8, 4, 2));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      BamModel.create(manager, SyntheticTasks.tinyEncoder(3).load(manager), BamModel.kindsOf(tasks))
+          .save(dir.resolve("m"));
+    }
+    return dir.resolve("m");
+  }
+
+  /** Loading {@code model} fails; the manager it was given is closed afterwards. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertLoadFails(Path model) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      return assertThatThrownBy(() -> BamModel.load(model, manager).close());
+    }
+  }
+
+  private static void editWeights(Path model, Consumer<Map<String, HostTensor>> edit) throws IOException {
+    Path file = model.resolve("model.safetensors");
+    LinkedHashMap<String, HostTensor> weights = SafeTensors.read(file);
+    edit.accept(weights);
+    SafeTensors.write(file, weights, Map.of("format", "pt"));
+  }
+
+  private static void editTasks(Path model, String from, String to) throws IOException {
+    Path file = model.resolve("tasks.json");
+    String text = Files.readString(file);
+    assertThat(text).contains(from);
+    Files.writeString(file, text.replace(from, to));
+  }
+
+  @Test
+  void headSavedWithAnotherNumberOfLabelsIsAnErrorNamingTheTensor() throws Exception {
+    Path m = savedModel();
+    editTasks(m, "\"1\"\n", "\"1\",\n \"2\"\n");
+    assertLoadFails(m)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(m.resolve("model.safetensors").toString())
+        .hasMessageContaining("mis-shaped heads.sentiment.dense.weight: checkpoint [2, 32], model [3, 32]");
+  }
+
+  @Test
+  void classificationHeadSavedAsRegressionIsAnError() throws Exception {
+    Path m = savedModel();
+    // tasks.json says stars is a 2-label classification; its saved head has one output.
+    editTasks(m, "\"kind\": \"regression\",\n    \"min\": 0.0,\n    \"max\": 5.0",
+        "\"kind\": \"classification\", \"labels\": [\"lo\", \"hi\"]");
+    assertLoadFails(m)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mis-shaped heads.stars.dense.weight: checkpoint [1, 32], model [2, 32]")
+        .hasMessageContaining("mis-shaped heads.stars.dense.bias");
+  }
+
+  @Test
+  void missingOrUnexpectedHeadTensorsAreErrorsNamingThem() throws Exception {
+    Path m = savedModel();
+    editWeights(m, w -> {
+      w.remove("heads.stars.dense.bias");
+      w.put("heads.other.dense.bias", new HostTensor(new long[] {2}, new float[2]));
+    });
+    assertLoadFails(m)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing heads.stars.dense.bias [1]")
+        .hasMessageContaining("unexpected heads.other.dense.bias [2]");
+  }
+
+  @Test
+  void savedModelWithoutItsPoolerIsAnError() throws Exception {
+    Path m = savedModel();
+    editWeights(m, w -> w.keySet().removeIf(name -> name.startsWith("bert.pooler.")));
+    assertLoadFails(m)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(m.resolve("model.safetensors").toString())
+        .hasMessageContaining("missing pooler.dense.weight")
+        .hasMessageContaining("missing pooler.dense.bias");
+  }
+
+  @Test
+  void malformedTasksJsonIsAnErrorNamingTheFile() throws Exception {
+    Path m = savedModel();
+    Path file = m.resolve("tasks.json");
+    for (String text : List.of("", "{", "{}", "[]", "[1]", "[{\"kind\": \"classification\", \"labels\": [\"a\", \"b\"]}]",
+        "[{\"name\": \"sentiment\", \"kind\": \"classification\"}]",
+        "[{\"name\": \"sentiment\", \"kind\": \"nominal\", \"labels\": [\"0\", \"1\"]}]",
+        "[{\"name\": \"stars\", \"kind\": \"regression\", \"min\": \"low\", \"max\": 5}]",
+        "[{\"name\": \"sentiment\", \"kind\": \"classification\", \"labels\": [\"0\", \"1\"]},"
+            + " {\"name\": \"sentiment\", \"kind\": \"classification\", \"labels\": [\"0\", \"1\"]}]")) {
+      Files.writeString(file, text);
+      assertLoadFails(m).as(text)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(file.toString());
+    }
   }
 }
