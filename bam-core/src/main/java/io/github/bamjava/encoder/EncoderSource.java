@@ -80,7 +80,8 @@ public interface EncoderSource {
       @Override
       public PretrainedEncoder load(NDManager manager) throws IOException {
         checkArgument(Files.isDirectory(dir), "checkpoint directory %s does not exist", dir);
-        BertConfig config = BertConfig.read(dir.resolve("config.json"));
+        Path configFile = dir.resolve("config.json");
+        BertConfig config = BertConfig.read(configFile);
         Path weightsFile = dir.resolve("model.safetensors");
         if (!Files.exists(weightsFile)) {
           String hint = Files.exists(dir.resolve("pytorch_model.bin"))
@@ -89,12 +90,18 @@ public interface EncoderSource {
               : "";
           throw new NoSuchFileException(weightsFile.toString(), null, "model.safetensors not found" + hint);
         }
+        // The config is checked against the header's shapes before any weight is read or any array allocated:
+        // a wrong size in config.json must not cost gigabytes before it is reported.
+        CheckpointLayout.Split<long[]> shapes = CheckpointLayout.split(weightsFile.toString(),
+            SafeTensors.readShapes(weightsFile));
+        // A pretrained encoder may lack the pooler (sentence-embedding exports do); a model saved with its task
+        // heads always has one, so there a missing pooler is damage, not a choice.
+        Predicate<String> mayInitialize = shapes.heads().isEmpty() ? CheckpointLayout::isPooler : name -> false;
+        StateDict.checkFits(weightsFile + " (checked against " + configFile + ")", config.parameterShapes(),
+            shapes.encoder(), mayInitialize, CheckpointLayout::isSkippable);
         CheckpointLayout.Split<HostTensor> split = CheckpointLayout.split(weightsFile.toString(),
             SafeTensors.read(weightsFile));
         BertEncoder encoder = initialised(config, manager);
-        // A pretrained encoder may lack the pooler (sentence-embedding exports do); a model saved with its task
-        // heads always has one, so there a missing pooler is damage, not a choice.
-        Predicate<String> mayInitialize = split.heads().isEmpty() ? CheckpointLayout::isPooler : name -> false;
         StateDict.LoadReport report = StateDict.load(weightsFile.toString(), encoder.namedParameters(),
             split.encoder(), mayInitialize, CheckpointLayout::isSkippable);
         PairTokenizer tokenizer = Tokenizers.fromDirectory(dir);
