@@ -8,19 +8,32 @@ import io.github.bamjava.encoder.BertDropout;
 import io.github.bamjava.encoder.Dense;
 import io.github.bamjava.task.TaskKind;
 
-/** The standard heads of the paper: dropout, then a linear layer; a sigmoid on top for regression. */
+/**
+ * The standard head of the paper: dropout, then a linear layer; for regression, a sigmoid on top ({@link
+ * RegressionOutput#SIGMOID}) or not ({@link RegressionOutput#LINEAR}, as in the original BAM code).
+ */
 public final class Heads {
   private Heads() {}
 
   /** BERT's classifier dropout. */
   public static final float DROPOUT = 0.1f;
 
-  /** The default head for a task: softmax classifier or sigmoid regressor, by its kind. */
+  /** The default head for a task with the default options: softmax classifier or sigmoid regressor. */
   public static TaskHead forTask(TaskKind kind, int hiddenSize) {
-    return new Linear(hiddenSize, kind.outputSize(), kind instanceof TaskKind.Regression);
+    return forTask(kind, hiddenSize, HeadOptions.DEFAULT);
   }
 
-  /** Dropout and a linear layer ({@code dense}), with a sigmoid for regression heads. */
+  /**
+   * The standard head ({@link HeadRegistry#STANDARD}) for a task: a classifier, or a regressor with a sigmoid or
+   * a linear output as {@code options} say.
+   */
+  public static TaskHead forTask(TaskKind kind, int hiddenSize, HeadOptions options) {
+    boolean sigmoid = kind instanceof TaskKind.Regression
+        && options.regressionOutput() == RegressionOutput.SIGMOID;
+    return new Linear(hiddenSize, kind.outputSize(), sigmoid);
+  }
+
+  /** Dropout and a linear layer ({@code dense}), with a sigmoid when asked (for regression heads). */
   public static final class Linear extends TaskHead {
     private final Dense dense;
     private final int outputs;

@@ -15,11 +15,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A task's output layer on the encoder's pooled [CLS] vector.
+ * A task's output layer on one pooled vector per example: [CLS] through BERT's pooler, or the mean of the real
+ * tokens ({@link Pooling}; the model pools before calling the head).
  *
  * <p>{@link #apply} returns what the distillation loss consumes: logits [B, k] for classification (the loss
  * applies the softmax), or the value on the [0, 1] scale of the label range, shape [B, 1], for regression.
- * Custom heads extend this class; their parameters are named under
+ * Custom heads extend this class and are made by a {@link HeadFactory} registered under a name ({@link
+ * ModelHeads#withHead}); their parameters are named under
  * {@code heads.<task>.} in saved models.
  */
 public abstract class TaskHead extends AbstractBlock {

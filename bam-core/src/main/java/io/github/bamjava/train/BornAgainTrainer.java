@@ -21,6 +21,7 @@ import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.eval.Evaluation;
+import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import io.github.bamjava.sampling.ExampleRef;
 import io.github.bamjava.sampling.MixedBatcher;
@@ -112,7 +113,7 @@ public final class BornAgainTrainer {
         LOG.info("initialised (absent from {}): {}", pretrained.description(), initialized);
       }
       Engine.getInstance().setRandomSeed((int) cfg.seed);
-      BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks));
+      BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks), cfg.heads);
       PairTokenizer tokenizer = pretrained.tokenizer();
 
       TrainingData data = new TrainingData(tasks, cfg.teachers, tokenizer, cfg.maxLength);
@@ -279,6 +280,9 @@ public final class BornAgainTrainer {
     key.addProperty("bucket_by_length", cfg.bucketByLength);
     key.addProperty("sampler", cfg.samplerName);
     key.addProperty("annealing", cfg.annealingName);
+    if (!cfg.heads.isDefault()) {
+      key.add("heads", cfg.heads.toJson());
+    }
     JsonObject config = new JsonObject();
     config.add("resume_key", key);
     config.addProperty("checkpoint_every", cfg.checkpointEvery);
@@ -311,6 +315,7 @@ public final class BornAgainTrainer {
     private Path outputDir;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private Runnable checkpointHook = () -> {};
+    private ModelHeads heads = ModelHeads.defaults();
 
     private Builder() {}
 
@@ -434,6 +439,15 @@ public final class BornAgainTrainer {
     /** Steps between checkpoints (0: only at epoch ends); default 500. */
     public Builder optCheckpointEvery(int steps) {
       this.checkpointEvery = steps;
+      return this;
+    }
+
+    /**
+     * The heads: their pooling and regression output, and custom heads for some tasks; default the paper's head
+     * on [CLS] through the pooler, with a sigmoid for regression. Saved with the model.
+     */
+    public Builder optHeads(ModelHeads modelHeads) {
+      this.heads = requireNonNull(modelHeads, "modelHeads");
       return this;
     }
 

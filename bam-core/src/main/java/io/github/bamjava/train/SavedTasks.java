@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.bamjava.model.HeadSpec;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskKinds;
 import java.io.IOException;
@@ -18,16 +19,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code tasks.json} of a saved model: a JSON list with each task's name and kind, in head order.
+ * {@code tasks.json} of a saved model: a JSON list with each task's name, kind and head, in head order. Files
+ * written before heads were recorded have no {@code head}: their tasks get {@link HeadSpec#STANDARD}.
  */
 final class SavedTasks {
   private SavedTasks() {}
 
-  static String toJson(Map<String, TaskKind> kinds) {
+  /** One task of a saved model. */
+  record Entry(TaskKind kind, HeadSpec head) {}
+
+  static String toJson(Map<String, Entry> entries) {
     JsonArray tasks = new JsonArray();
-    kinds.forEach((name, kind) -> {
-      JsonObject t = TaskKinds.toJson(kind);
+    entries.forEach((name, entry) -> {
+      JsonObject t = TaskKinds.toJson(entry.kind());
       t.addProperty("name", name);
+      t.add("head", entry.head().toJson());
       tasks.add(t);
     });
     return new GsonBuilder().setPrettyPrinting().create().toJson(tasks);
@@ -37,11 +43,11 @@ final class SavedTasks {
    * Reads a {@code tasks.json}.
    *
    * @throws IOException naming the file (and the entry) when it is not a non-empty list of tasks with
-   *     distinct names and valid kinds
+   *     distinct names, valid kinds and valid heads
    */
-  static LinkedHashMap<String, TaskKind> read(Path file) throws IOException {
+  static LinkedHashMap<String, Entry> read(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
-    LinkedHashMap<String, TaskKind> kinds = new LinkedHashMap<>();
+    LinkedHashMap<String, Entry> kinds = new LinkedHashMap<>();
     JsonElement root;
     try {
       root = JsonParser.parseString(text);
@@ -61,7 +67,8 @@ final class SavedTasks {
         checkArgument(name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString(),
             "'name' must be a string, got %s", name);
         where = file + ": task " + name.getAsString();
-        checkArgument(kinds.put(name.getAsString(), TaskKinds.fromJson(task)) == null, "listed twice");
+        Entry entry = new Entry(TaskKinds.fromJson(task), HeadSpec.fromJson(task.get("head")));
+        checkArgument(kinds.put(name.getAsString(), entry) == null, "listed twice");
       } catch (IllegalArgumentException | IllegalStateException ex) {
         throw new IOException(where + ": " + ex.getMessage(), ex);
       }

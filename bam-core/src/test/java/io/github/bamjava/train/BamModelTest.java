@@ -3,10 +3,23 @@ package io.github.bamjava.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import io.github.bamjava.encoder.Dense;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.encoder.StateDict;
+import io.github.bamjava.model.HeadOptions;
+import io.github.bamjava.model.HeadRegistry;
+import io.github.bamjava.model.HeadSpec;
+import io.github.bamjava.model.Heads;
+import io.github.bamjava.model.ModelHeads;
+import io.github.bamjava.model.Pooling;
+import io.github.bamjava.model.RegressionOutput;
+import io.github.bamjava.model.TaskHead;
 import io.github.bamjava.task.Task;
+import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
@@ -158,6 +171,102 @@ class BamModelTest {
       assertLoadFails(m).as(text)
           .isInstanceOf(IOException.class)
           .hasMessageContaining(file.toString());
+    }
+  }
+
+  /** Dropout, a hidden layer of 16 with ReLU, and the output layer: a head that is not the standard one. */
+  static final class TwoLayerHead extends TaskHead {
+    private final Dense hidden;
+    private final Dense out;
+
+    TwoLayerHead(TaskKind kind, int hiddenSize, HeadOptions options) {
+      hidden = addChildBlock("hidden", new Dense(hiddenSize, 16));
+      out = addChildBlock("dense", new Dense(16, kind.outputSize()));
+    }
+
+    @Override
+    public NDArray apply(ParameterStore store, NDArray pooled, boolean training) {
+      return out.apply(store, Activation.relu(hidden.apply(store, pooled, training)), training);
+    }
+  }
+
+  private static final List<Task> TASKS = List.of(SyntheticTasks.sentiment(8, 4, 1), SyntheticTasks.stars(8, 4, 2));
+
+  private float[][] saveAndPredict(ModelHeads heads, Path to) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      BamModel model = BamModel.create(manager, SyntheticTasks.tinyEncoder(3).load(manager),
+          BamModel.kindsOf(TASKS), heads);
+      model.save(to);
+      return model.predict("stars", TASKS.get(1).dev(), 32);
+    }
+  }
+
+  @Test
+  void headOptionsAreSavedWithTheModelAndRestored() throws Exception {
+    HeadOptions options = new HeadOptions(Pooling.MEAN, RegressionOutput.LINEAR);
+    float[][] predictions = saveAndPredict(ModelHeads.defaults().withOptions(options), dir.resolve("m"));
+    assertThat(Files.readString(dir.resolve("m/tasks.json"))).contains("\"pooling\": \"mean\"")
+        .contains("\"regression_output\": \"linear\"").contains("\"type\": \"linear\"");
+    try (NDManager manager = NDManager.newBaseManager(); BamModel loaded = BamModel.load(dir.resolve("m"), manager)) {
+      assertThat(loaded.head("stars")).isEqualTo(new HeadSpec(HeadRegistry.STANDARD, options));
+      assertThat(loaded.head("sentiment")).isEqualTo(new HeadSpec(HeadRegistry.STANDARD, options));
+      assertThat(loaded.network().pooling("stars")).isEqualTo(Pooling.MEAN);
+      assertThat(loaded.predict("stars", TASKS.get(1).dev(), 32)).isDeepEqualTo(predictions);
+    }
+  }
+
+  @Test
+  void aModelSavedBeforeHeadsWereRecordedLoadsWithTheStandardHead() throws Exception {
+    float[][] predictions = saveAndPredict(ModelHeads.defaults(), dir.resolve("m"));
+    // tasks.json as this library wrote it before head options: no "head" field.
+    Path file = dir.resolve("m/tasks.json");
+    com.google.gson.JsonArray tasks = com.google.gson.JsonParser.parseString(Files.readString(file))
+        .getAsJsonArray();
+    tasks.forEach(t -> t.getAsJsonObject().remove("head"));
+    Files.writeString(file, tasks.toString());
+    assertThat(Files.readString(file)).doesNotContain("head");
+    try (NDManager manager = NDManager.newBaseManager(); BamModel loaded = BamModel.load(dir.resolve("m"), manager)) {
+      assertThat(loaded.head("stars")).isEqualTo(HeadSpec.STANDARD);
+      assertThat(loaded.network().pooling("stars")).isEqualTo(Pooling.CLS_POOLER);
+      assertThat(loaded.predict("stars", TASKS.get(1).dev(), 32)).isDeepEqualTo(predictions);
+    }
+  }
+
+  @Test
+  void aCustomHeadIsSavedByNameAndLoadsWithItsRegistration() throws Exception {
+    ModelHeads heads = ModelHeads.defaults().withHead("stars", "two-layer", TwoLayerHead::new);
+    float[][] predictions = saveAndPredict(heads, dir.resolve("m"));
+    assertThat(Files.readString(dir.resolve("m/tasks.json"))).contains("\"type\": \"two-layer\"");
+
+    assertLoadFails(dir.resolve("m"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(dir.resolve("m/tasks.json").toString())
+        .hasMessageContaining("task stars uses head 'two-layer', which is not registered");
+    try (NDManager manager = NDManager.newBaseManager();
+        BamModel loaded = BamModel.load(dir.resolve("m"), manager, heads.registry())) {
+      assertThat(loaded.head("stars").type()).isEqualTo("two-layer");
+      assertThat(loaded.head("sentiment")).isEqualTo(HeadSpec.STANDARD);
+      assertThat(loaded.weights()).containsKeys("heads.stars.hidden.weight", "heads.stars.dense.bias");
+      assertThat(loaded.predict("stars", TASKS.get(1).dev(), 32)).isDeepEqualTo(predictions);
+    }
+    // Another head registered under the name does not fit the saved weights: an error, not a random head.
+    try (NDManager manager = NDManager.newBaseManager()) {
+      assertThatThrownBy(() -> BamModel.load(dir.resolve("m"), manager,
+          HeadRegistry.standard().with("two-layer", Heads::forTask)))
+          .hasMessageContaining("unexpected heads.stars.hidden.weight");
+    }
+  }
+
+  @Test
+  void aHeadWithTheWrongNumberOfOutputsIsAnErrorNamingIt() throws Exception {
+    ModelHeads heads = ModelHeads.defaults().withHead("sentiment", "one-output",
+        (kind, hidden, options) -> Heads.forTask(new TaskKind.Regression(0, 1), hidden, options));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      PretrainedEncoder encoder = SyntheticTasks.tinyEncoder(3).load(manager);
+      assertThatThrownBy(() -> BamModel.create(manager, encoder, BamModel.kindsOf(TASKS), heads))
+          .hasMessageContaining("'one-output' head of task sentiment")
+          .hasMessageContaining("(1, 2)");
+      encoder.tokenizer().close();
     }
   }
 }
