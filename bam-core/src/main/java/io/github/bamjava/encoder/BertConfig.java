@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The shape of a BERT encoder, with the field names and defaults of HuggingFace's {@code config.json}.
@@ -66,6 +68,34 @@ public record BertConfig(
         "attention_probs_dropout_prob must be in [0, 1), got %s", attentionProbsDropoutProb);
     checkArgument("gelu".equals(hiddenAct),
         "hidden_act '%s' is not supported; BERT checkpoints use 'gelu'", hiddenAct);
+    // Every tensor must fit one Java array (weights pass through the heap); checked before anything is built.
+    checkFits("vocab_size", vocabSize, hiddenSize, "embeddings.word_embeddings.weight");
+    checkFits("max_position_embeddings", maxPositionEmbeddings, hiddenSize,
+        "embeddings.position_embeddings.weight");
+    checkFits("type_vocab_size", typeVocabSize, hiddenSize, "embeddings.token_type_embeddings.weight");
+    checkFits("intermediate_size", intermediateSize, hiddenSize, "encoder.layer.0.intermediate.dense.weight");
+    checkFits("hidden_size", hiddenSize, hiddenSize, "encoder.layer.0.attention.self.query.weight");
+  }
+
+  /** The largest tensor, in values, that this library handles: what one Java float array holds. */
+  public static final long MAX_TENSOR_VALUES = Integer.MAX_VALUE - 8;
+
+  private static void checkFits(String field, int rows, int hidden, String tensor) {
+    long values = (long) rows * hidden;
+    checkArgument(values <= MAX_TENSOR_VALUES,
+        "%s %s is too large: %s × hidden_size %s = %s values in %s, more than one tensor can hold (%s)", field,
+        rows, rows, hidden, values, tensor, MAX_TENSOR_VALUES);
+  }
+
+  /**
+   * The shape of every encoder parameter this config describes, by HuggingFace name, without allocating
+   * anything: what a checkpoint must hold before an encoder is built for it.
+   */
+  public Map<String, long[]> parameterShapes() {
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    // An encoder block that is never initialised holds no arrays, only its parameters' declared shapes.
+    new BertEncoder(this).namedParameters().forEach((name, p) -> shapes.put(name, p.getShape().getShape()));
+    return shapes;
   }
 
   /** A config with the published BERT defaults for everything but the sizes. */

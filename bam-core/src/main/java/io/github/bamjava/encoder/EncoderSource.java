@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Where an encoder's weights and tokenizer come from: the embedded MiniLM, a HuggingFace checkpoint directory
@@ -53,7 +54,7 @@ public interface EncoderSource {
             MiniLmWeights.RESOURCE_TOKENIZER);
         BertEncoder encoder = initialised(BertConfig.MINILM_L6_H384, manager);
         StateDict.LoadReport report = StateDict.load(MiniLmWeights.RESOURCE_ONNX, encoder.namedParameters(),
-            weights, name -> name.startsWith("pooler."), name -> false);
+            weights, CheckpointLayout::isPooler, name -> false);
         return new PretrainedEncoder(encoder, tokenizer, Map.of(Tokenizers.TOKENIZER_JSON, tokenizerJson),
             Map.of(), report, describe());
       }
@@ -69,8 +70,9 @@ public interface EncoderSource {
    * A HuggingFace BERT checkpoint directory: {@code config.json}, {@code model.safetensors} and
    * {@code tokenizer.json} or {@code vocab.txt}. Task-model prefixes ({@code bert.}) and old LayerNorm names
    * ({@code gamma}, {@code beta}) are understood; pre-training and classifier heads ({@code cls.*},
-   * {@code classifier.*}) and the {@code position_ids} buffer are skipped and reported. A checkpoint without a
-   * pooler gets an initialised one, reported. Models saved by this library load the same way, and their task
+   * {@code classifier.*}) and the {@code position_ids} buffer are skipped and reported. A pretrained checkpoint
+   * without a pooler gets an initialised one, reported; in a model saved with task heads a missing pooler is an
+   * error. Models saved by this library load the same way, and their task
    * heads come back in {@link PretrainedEncoder#headTensors()}.
    */
   static EncoderSource huggingFace(Path dir) {
@@ -78,7 +80,8 @@ public interface EncoderSource {
       @Override
       public PretrainedEncoder load(NDManager manager) throws IOException {
         checkArgument(Files.isDirectory(dir), "checkpoint directory %s does not exist", dir);
-        BertConfig config = BertConfig.read(dir.resolve("config.json"));
+        Path configFile = dir.resolve("config.json");
+        BertConfig config = BertConfig.read(configFile);
         Path weightsFile = dir.resolve("model.safetensors");
         if (!Files.exists(weightsFile)) {
           String hint = Files.exists(dir.resolve("pytorch_model.bin"))
@@ -87,11 +90,20 @@ public interface EncoderSource {
               : "";
           throw new NoSuchFileException(weightsFile.toString(), null, "model.safetensors not found" + hint);
         }
-        CheckpointNames.Split split = CheckpointNames.split(weightsFile.toString(),
+        // The config is checked against the header's shapes before any weight is read or any array allocated:
+        // a wrong size in config.json must not cost gigabytes before it is reported.
+        CheckpointLayout.Split<long[]> shapes = CheckpointLayout.split(weightsFile.toString(),
+            SafeTensors.readShapes(weightsFile));
+        // A pretrained encoder may lack the pooler (sentence-embedding exports do); a model saved with its task
+        // heads always has one, so there a missing pooler is damage, not a choice.
+        Predicate<String> mayInitialize = shapes.heads().isEmpty() ? CheckpointLayout::isPooler : name -> false;
+        StateDict.checkFits(weightsFile + " (checked against " + configFile + ")", config.parameterShapes(),
+            shapes.encoder(), mayInitialize, CheckpointLayout::isSkippable);
+        CheckpointLayout.Split<HostTensor> split = CheckpointLayout.split(weightsFile.toString(),
             SafeTensors.read(weightsFile));
         BertEncoder encoder = initialised(config, manager);
         StateDict.LoadReport report = StateDict.load(weightsFile.toString(), encoder.namedParameters(),
-            split.encoder(), name -> name.startsWith("pooler."), CheckpointNames::isSkippable);
+            split.encoder(), mayInitialize, CheckpointLayout::isSkippable);
         PairTokenizer tokenizer = Tokenizers.fromDirectory(dir);
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String name : List.of(Tokenizers.TOKENIZER_JSON, Tokenizers.VOCAB_TXT,

@@ -1,7 +1,5 @@
 package io.github.bamjava.encoder;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -60,34 +58,11 @@ public final class StateDict {
    */
   public static LoadReport load(String source, Map<String, Parameter> parameters,
       Map<String, HostTensor> tensors, Predicate<String> mayInitialize, Predicate<String> ignore) {
-    List<String> problems = new ArrayList<>();
-    List<String> initialized = new ArrayList<>();
-    List<String> ignored = new ArrayList<>();
-    for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-      HostTensor t = tensors.get(e.getKey());
-      long[] expected = e.getValue().getArray().getShape().getShape();
-      if (t == null) {
-        if (mayInitialize.test(e.getKey())) {
-          initialized.add(e.getKey());
-        } else {
-          problems.add("missing " + e.getKey() + " " + Arrays.toString(expected));
-        }
-      } else if (!Arrays.equals(t.shape(), expected)) {
-        problems.add("mis-shaped " + e.getKey() + ": checkpoint " + t.shapeString()
-            + ", model " + Arrays.toString(expected));
-      }
-    }
-    for (String name : tensors.keySet()) {
-      if (!parameters.containsKey(name)) {
-        if (ignore.test(name)) {
-          ignored.add(name);
-        } else {
-          problems.add("unexpected " + name + " " + tensors.get(name).shapeString());
-        }
-      }
-    }
-    checkArgument(problems.isEmpty(), "%s does not fit the model (%s problem(s)):%n  %s",
-        source, problems.size(), String.join(System.lineSeparator() + "  ", problems));
+    Map<String, long[]> expected = new LinkedHashMap<>();
+    parameters.forEach((name, p) -> expected.put(name, p.getArray().getShape().getShape()));
+    Map<String, long[]> found = new LinkedHashMap<>();
+    tensors.forEach((name, t) -> found.put(name, t.shape()));
+    LoadReport report = checkFits(source, expected, found, mayInitialize, ignore);
     parameters.forEach((name, p) -> {
       HostTensor t = tensors.get(name);
       if (t != null) {
@@ -97,6 +72,48 @@ public final class StateDict {
         assert array.getShape().equals(new Shape(t.shape()));
       }
     });
+    return report;
+  }
+
+  /**
+   * Checks that tensors of the shapes {@code found} fit parameters of the shapes {@code expected}, without
+   * touching any data: what {@link #load} checks first, and what a checkpoint's header can be checked against
+   * before a model is built.
+   *
+   * @throws IllegalArgumentException listing every missing, unexpected and mis-shaped tensor
+   */
+  public static LoadReport checkFits(String source, Map<String, long[]> expected, Map<String, long[]> found,
+      Predicate<String> mayInitialize, Predicate<String> ignore) {
+    List<String> problems = new ArrayList<>();
+    List<String> initialized = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
+    expected.forEach((name, shape) -> {
+      long[] t = found.get(name);
+      if (t == null) {
+        if (mayInitialize.test(name)) {
+          initialized.add(name);
+        } else {
+          problems.add("missing " + name + " " + Arrays.toString(shape));
+        }
+      } else if (!Arrays.equals(t, shape)) {
+        problems.add("mis-shaped " + name + ": checkpoint " + Arrays.toString(t) + ", model "
+            + Arrays.toString(shape));
+      }
+    });
+    found.forEach((name, shape) -> {
+      if (!expected.containsKey(name)) {
+        if (ignore.test(name)) {
+          ignored.add(name);
+        } else {
+          problems.add("unexpected " + name + " " + Arrays.toString(shape));
+        }
+      }
+    });
+    if (!problems.isEmpty()) {
+      String nl = System.lineSeparator() + "  ";
+      throw new IllegalArgumentException(source + " does not fit the model (" + problems.size() + " problem(s)):"
+          + nl + String.join(nl, problems));
+    }
     return new LoadReport(initialized, ignored);
   }
 }

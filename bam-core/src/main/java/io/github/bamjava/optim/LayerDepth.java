@@ -3,9 +3,8 @@ package io.github.bamjava.optim;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import io.github.bamjava.encoder.CheckpointLayout;
 import java.util.Collection;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The depth of each parameter of a BERT model with task heads, counted from the input: embeddings 0, encoder
@@ -17,13 +16,10 @@ import java.util.regex.Pattern;
  * are read from HuggingFace-style parameter names ({@code embeddings.word_embeddings.weight},
  * {@code encoder.layer.3.attention.self.query.bias}, {@code pooler.dense.weight}, {@code heads.mnli.weight}).
  * A name under {@code encoder.} that is not {@code encoder.layer.<i>.…} is an error rather than silently a head:
- * a misnamed encoder weight would otherwise train at the top rate.
+ * a misnamed encoder weight would otherwise train at the top rate. The names are those of {@link
+ * CheckpointLayout}, with or without the task model's {@code bert.} prefix.
  */
 public final class LayerDepth {
-
-  private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\..+");
-
-  private static final String TASK_MODEL_PREFIX = "bert.";
 
   private final int numLayers;
 
@@ -43,11 +39,9 @@ public final class LayerDepth {
    */
   public static LayerDepth inferredFrom(Collection<String> parameterNames) {
     int maxIndex = -1;
-    for (String fullName : parameterNames) {
-      String name = withoutTaskModelPrefix(fullName);
-      Matcher m = LAYER.matcher(name);
-      if (m.matches()) {
-        maxIndex = Math.max(maxIndex, parseIndex(name, m));
+    for (String name : parameterNames) {
+      if (isLayer(name)) {
+        maxIndex = Math.max(maxIndex, CheckpointLayout.layerIndex(name));
       }
     }
     checkArgument(maxIndex >= 0,
@@ -71,26 +65,22 @@ public final class LayerDepth {
    * @throws IllegalArgumentException for a name under {@code encoder.} that is not a layer parameter, or a layer
    *     index {@code >= L}
    */
-  public int depth(String fullName) {
-    requireNonNull(fullName, "parameterName");
-    String parameterName = withoutTaskModelPrefix(fullName);
-    if (parameterName.startsWith("embeddings.")) {
-      return 0;
+  public int depth(String parameterName) {
+    requireNonNull(parameterName, "parameterName");
+    switch (CheckpointLayout.part(parameterName)) {
+      case EMBEDDINGS:
+        return 0;
+      case LAYER:
+        int index = CheckpointLayout.layerIndex(parameterName);
+        // Messages name the parameter as the caller wrote it, prefix included.
+        checkArgument(index < numLayers, "parameter %s is in layer %s but the model has %s layers",
+            parameterName, index, numLayers);
+        return index + 1;
+      case POOLER:
+        return numLayers + 1;
+      default:
+        return topDepth();
     }
-    if (parameterName.startsWith("encoder.")) {
-      Matcher m = LAYER.matcher(parameterName);
-      // Messages name the parameter as the caller wrote it, prefix included.
-      checkArgument(m.matches(),
-          "parameter %s is under encoder. but not encoder.layer.<i>.…: cannot place it in a layer", fullName);
-      int index = parseIndex(fullName, m);
-      checkArgument(index < numLayers, "parameter %s is in layer %s but the model has %s layers",
-          fullName, index, numLayers);
-      return index + 1;
-    }
-    if (parameterName.startsWith("pooler.")) {
-      return numLayers + 1;
-    }
-    return topDepth();
   }
 
   /** How many depths below the top a parameter sits: the exponent of the layer-wise decay. */
@@ -98,16 +88,12 @@ public final class LayerDepth {
     return topDepth() - depth(parameterName);
   }
 
-  /** Task models (ours and HuggingFace's) keep the encoder under {@code bert.}; depths ignore that prefix. */
-  private static String withoutTaskModelPrefix(String name) {
-    return name.startsWith(TASK_MODEL_PREFIX) ? name.substring(TASK_MODEL_PREFIX.length()) : name;
-  }
-
-  private static int parseIndex(String name, Matcher m) {
+  /** Whether a name is a layer parameter; names that {@link #depth} refuses are not, here. */
+  private static boolean isLayer(String name) {
     try {
-      return Integer.parseInt(m.group(1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("parameter " + name + " has a layer index out of range", e);
+      return CheckpointLayout.part(name) == CheckpointLayout.Part.LAYER;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -1,7 +1,12 @@
 package io.github.bamjava.task;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /** JSON form of a {@link TaskKind}, as saved in models and run configurations. */
 public final class TaskKinds {
@@ -23,19 +28,44 @@ public final class TaskKinds {
     return json;
   }
 
-  /** Reads {@link #toJson}'s form; an unknown kind is an error naming it. */
+  /**
+   * Reads {@link #toJson}'s form.
+   *
+   * @throws IllegalArgumentException naming the field, for an unknown kind or a missing or malformed field
+   */
   public static TaskKind fromJson(JsonObject json) {
-    String kind = json.has("kind") ? json.get("kind").getAsString() : "(missing)";
+    String kind = string(json, "kind");
     switch (kind) {
       case "classification": {
-        java.util.List<String> labels = new java.util.ArrayList<>();
-        json.getAsJsonArray("labels").forEach(e -> labels.add(e.getAsString()));
-        return new TaskKind.Classification(labels);
+        JsonElement labels = json.get("labels");
+        checkArgument(labels != null && labels.isJsonArray(), "'labels' must be a list of label names, got %s",
+            labels);
+        List<String> names = new ArrayList<>();
+        for (JsonElement e : labels.getAsJsonArray()) {
+          checkArgument(e.isJsonPrimitive() && e.getAsJsonPrimitive().isString(),
+              "'labels' must be a list of label names, got %s", labels);
+          names.add(e.getAsString());
+        }
+        return new TaskKind.Classification(names);
       }
       case "regression":
-        return new TaskKind.Regression(json.get("min").getAsDouble(), json.get("max").getAsDouble());
+        return new TaskKind.Regression(number(json, "min"), number(json, "max"));
       default:
-        throw new IllegalArgumentException("unknown task kind '" + kind + "' in " + json);
+        throw new IllegalArgumentException("unknown task kind '" + kind + "' (classification or regression)");
     }
+  }
+
+  private static String string(JsonObject json, String field) {
+    JsonElement e = json.get(field);
+    checkArgument(e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString(),
+        "'%s' must be a string, got %s", field, e);
+    return e.getAsString();
+  }
+
+  private static double number(JsonObject json, String field) {
+    JsonElement e = json.get(field);
+    checkArgument(e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber(),
+        "'%s' must be a number, got %s", field, e);
+    return e.getAsDouble();
   }
 }

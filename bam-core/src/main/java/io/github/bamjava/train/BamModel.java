@@ -3,21 +3,22 @@ package io.github.bamjava.train;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.encoder.StateDict;
+import io.github.bamjava.model.HeadRegistry;
+import io.github.bamjava.model.HeadSpec;
+import io.github.bamjava.model.ModelHeads;
+import io.github.bamjava.model.MultiTaskModel;
+import io.github.bamjava.model.Pooling;
+import io.github.bamjava.model.TaskHead;
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.Heads;
 import io.github.bamjava.task.Task;
-import io.github.bamjava.task.TaskHead;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.task.TaskKinds;
 import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
@@ -32,6 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A trained (or training) multi-task model with its tokenizer and task label spaces: what {@link
@@ -39,70 +42,138 @@ import java.util.stream.Stream;
  *
  * <p>Saved as a directory a HuggingFace user recognises: {@code config.json}, {@code model.safetensors} (the
  * encoder under {@code bert.}, the heads under {@code heads.<task>.}), the tokenizer files, and
- * {@code tasks.json} with each task's kind and labels in head order.
+ * {@code tasks.json} with each task's kind, labels and head ({@link HeadSpec}) in head order.
  */
 public final class BamModel implements AutoCloseable {
 
   /** The file listing the tasks of a saved model. */
   public static final String TASKS_JSON = "tasks.json";
+  /** The file holding a saved model's weights. */
+  static final String WEIGHTS_FILE = "model.safetensors";
+
+  private static final Logger LOG = LoggerFactory.getLogger(BamModel.class);
 
   private final NDManager manager;
   private final MultiTaskModel network;
   private final PretrainedEncoder pretrained;
-  private final Map<String, TaskKind> kinds;
+  private final Map<String, SavedTasks.Entry> tasks;
 
   private BamModel(NDManager manager, MultiTaskModel network, PretrainedEncoder pretrained,
-      Map<String, TaskKind> kinds) {
+      Map<String, SavedTasks.Entry> tasks) {
     this.manager = manager;
     this.network = network;
     this.pretrained = pretrained;
-    this.kinds = Map.copyOf(kinds);
+    this.tasks = Map.copyOf(tasks);
+  }
+
+  /** {@link #create(NDManager, PretrainedEncoder, Map, ModelHeads)} with the standard heads. */
+  public static BamModel create(NDManager manager, PretrainedEncoder encoder, Map<String, TaskKind> tasks) {
+    return create(manager, encoder, tasks, ModelHeads.defaults());
   }
 
   /**
-   * A model with one head per task on a loaded encoder. Heads found in the encoder's checkpoint (a saved
-   * multi-task model) with matching shapes start from their saved weights; the others are initialised.
+   * A model with one head per task on a loaded encoder. A task whose head was saved in the encoder's checkpoint
+   * (a saved multi-task model, for fine-tuning) starts from it when every tensor of it fits the new head; other
+   * heads are initialised.
+   *
+   * @param heads which head each task gets, and the heads' options
    */
-  public static BamModel create(NDManager manager, PretrainedEncoder encoder, Map<String, TaskKind> tasks) {
-    Map<String, TaskHead> heads = new LinkedHashMap<>();
-    int hidden = encoder.encoder().config().hiddenSize();
-    tasks.forEach((name, kind) -> heads.put(name, Heads.forTask(kind, hidden)));
-    MultiTaskModel network = new MultiTaskModel(encoder.encoder(), heads);
-    network.initializeHeads(manager);
-    Map<String, HostTensor> saved = encoder.headTensors();
-    if (!saved.isEmpty()) {
-      Map<String, ai.djl.nn.Parameter> params = new LinkedHashMap<>();
-      network.namedParameters().forEach((name, p) -> {
-        if (name.startsWith(MultiTaskModel.HEADS_PREFIX) && saved.containsKey(name)
-            && java.util.Arrays.equals(saved.get(name).shape(), p.getArray().getShape().getShape())) {
-          params.put(name, p);
-        }
-      });
-      Map<String, HostTensor> matching = new LinkedHashMap<>();
-      params.keySet().forEach(n -> matching.put(n, saved.get(n)));
-      StateDict.load("saved heads", params, matching, n -> false, n -> false);
+  public static BamModel create(NDManager manager, PretrainedEncoder encoder, Map<String, TaskKind> tasks,
+      ModelHeads heads) {
+    heads.checkTasks(tasks.keySet());
+    Map<String, SavedTasks.Entry> entries = new LinkedHashMap<>();
+    tasks.forEach((name, kind) -> entries.put(name, new SavedTasks.Entry(kind, heads.spec(name))));
+    MultiTaskModel network = network(manager, encoder, entries, heads.registry());
+    Map<String, Parameter> params = network.namedParameters();
+    for (String task : tasks.keySet()) {
+      Map<String, Parameter> head = withPrefix(params, CheckpointLayout.headPrefix(task));
+      Map<String, HostTensor> saved = withPrefix(encoder.headTensors(), CheckpointLayout.headPrefix(task));
+      if (saved.isEmpty()) {
+        continue;
+      }
+      try {
+        StateDict.load("the saved head of " + task, head, saved, n -> false, n -> false);
+      } catch (IllegalArgumentException e) {
+        LOG.info("{} starts fresh: {}", task, e.getMessage());
+      }
     }
-    return new BamModel(manager, network, encoder, tasks);
+    return new BamModel(manager, network, encoder, entries);
   }
 
-  /** Loads a model saved by {@link #save}; its parameters live in {@code manager}. */
+  /** {@link #load(Path, NDManager, HeadRegistry)} for models whose heads are all standard ones. */
   public static BamModel load(Path dir, NDManager manager) throws IOException {
+    return load(dir, manager, HeadRegistry.standard());
+  }
+
+  /**
+   * Loads a model saved by {@link #save}; its parameters live in {@code manager}. Each task gets the head its
+   * {@code tasks.json} names, made by the factory registered under that name, with the saved options (a model
+   * saved before heads were recorded gets the standard head with the default options). Every parameter must be
+   * in the saved weights with its shape, and every saved tensor must belong to the model.
+   *
+   * @param heads the factories of the heads the model was trained with ({@link ModelHeads#registry()})
+   * @throws IllegalArgumentException when the directory is not a saved model, a head is not registered in
+   *     {@code heads}, or the weights do not fit the tasks of {@code tasks.json}: a missing, unexpected or
+   *     mis-shaped tensor, named in the message
+   * @throws IOException when a file cannot be read or {@code tasks.json} is malformed (the message names it)
+   */
+  public static BamModel load(Path dir, NDManager manager, HeadRegistry heads) throws IOException {
     Path tasksFile = dir.resolve(TASKS_JSON);
     checkArgument(Files.isRegularFile(tasksFile), "%s is not a saved BAM model: %s is missing", dir, tasksFile);
-    Map<String, TaskKind> kinds = new LinkedHashMap<>();
-    JsonElement json = JsonParser.parseString(Files.readString(tasksFile, StandardCharsets.UTF_8));
-    for (JsonElement e : json.getAsJsonArray()) {
-      JsonObject task = e.getAsJsonObject();
-      kinds.put(task.get("name").getAsString(), TaskKinds.fromJson(task));
-    }
+    Map<String, SavedTasks.Entry> entries = SavedTasks.read(tasksFile);
+    entries.forEach((task, entry) -> checkArgument(heads.has(entry.head().type()),
+        "%s: task %s uses head '%s', which is not registered (registered: %s); pass BamModel.load a"
+            + " HeadRegistry with the head it was trained with", tasksFile, task, entry.head().type(),
+        heads.names()));
     PretrainedEncoder encoder = EncoderSource.huggingFace(dir).load(manager);
-    BamModel model = create(manager, encoder, kinds);
-    for (String task : kinds.keySet()) {
-      boolean found = encoder.headTensors().keySet().stream()
-          .anyMatch(n -> n.startsWith(MultiTaskModel.HEADS_PREFIX + task + "."));
-      checkArgument(found, "%s: tasks.json lists %s but model.safetensors has no head for it", dir, task);
+    try {
+      Path weights = dir.resolve(WEIGHTS_FILE);
+      // Random initialisation is for pretrained encoders without a pooler; a saved model has every parameter.
+      checkArgument(encoder.report().initialized().isEmpty(),
+          "%s does not fit the model: a saved model holds every encoder parameter, but it lacks %s", weights,
+          encoder.report().initialized());
+      MultiTaskModel network = network(manager, encoder, entries, heads);
+      StateDict.load(weights + " (the heads of the tasks in " + tasksFile + ")",
+          withPrefix(network.namedParameters(), CheckpointLayout.HEADS_PREFIX), encoder.headTensors(),
+          n -> false, n -> false);
+      return new BamModel(manager, network, encoder, entries);
+    } catch (RuntimeException e) {
+      encoder.tokenizer().close();
+      throw e;
     }
-    return model;
+  }
+
+  private static MultiTaskModel network(NDManager manager, PretrainedEncoder encoder,
+      Map<String, SavedTasks.Entry> tasks, HeadRegistry registry) {
+    Map<String, TaskHead> heads = new LinkedHashMap<>();
+    Map<String, Pooling> pooling = new LinkedHashMap<>();
+    int hidden = encoder.encoder().config().hiddenSize();
+    tasks.forEach((name, task) -> {
+      HeadSpec spec = task.head();
+      heads.put(name, registry.factory(spec.type()).create(task.kind(), hidden, spec.options()));
+      pooling.put(name, spec.options().pooling());
+    });
+    MultiTaskModel network = new MultiTaskModel(encoder.encoder(), heads, pooling);
+    network.initializeHeads(manager);
+    Shape[] outputs = network.getOutputShapes(new Shape[] {new Shape(1, 1)});
+    int t = 0;
+    for (Map.Entry<String, SavedTasks.Entry> task : tasks.entrySet()) {
+      Shape expected = new Shape(1, task.getValue().kind().outputSize());
+      checkArgument(outputs[t].equals(expected), "the '%s' head of task %s gives outputs of shape %s for one"
+          + " example; the task needs %s", task.getValue().head().type(), task.getKey(), outputs[t], expected);
+      t++;
+    }
+    return network;
+  }
+
+  private static <T> Map<String, T> withPrefix(Map<String, T> named, String prefix) {
+    Map<String, T> out = new LinkedHashMap<>();
+    named.forEach((name, value) -> {
+      if (name.startsWith(prefix)) {
+        out.put(name, value);
+      }
+    });
+    return out;
   }
 
   /** Heads keyed by task, for tasks given as {@link Task}s. */
@@ -132,12 +203,24 @@ public final class BamModel implements AutoCloseable {
   }
 
   public TaskKind kind(String task) {
-    TaskKind kind = kinds.get(task);
-    checkArgument(kind != null, "the model has no task %s; it has %s", task, tasks());
-    return kind;
+    return entry(task).kind();
   }
 
-  /** Outputs of a task's head: class probabilities, or the [0, 1] value for regression. */
+  /** A task's head: its registered name and options, as saved in {@code tasks.json}. */
+  public HeadSpec head(String task) {
+    return entry(task).head();
+  }
+
+  private SavedTasks.Entry entry(String task) {
+    SavedTasks.Entry entry = tasks.get(task);
+    checkArgument(entry != null, "the model has no task %s; it has %s", task, tasks());
+    return entry;
+  }
+
+  /**
+   * Outputs of a task's head: class probabilities, or the value on the [0, 1] scale of the label range for
+   * regression (with a linear regression output it may fall outside [0, 1]).
+   */
   public float[][] predict(String task, List<Example> examples, int maxLength) {
     return new Predictor(network, tokenizer(), maxLength, Predictor.DEFAULT_BATCH_SIZE)
         .predict(manager, task, kind(task), examples);
@@ -173,16 +256,11 @@ public final class BamModel implements AutoCloseable {
     Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
     try {
       Files.writeString(tmp.resolve("config.json"), network.encoder().config().toJson(), StandardCharsets.UTF_8);
-      SafeTensors.write(tmp.resolve("model.safetensors"), weights(), Map.of("format", "pt"));
+      SafeTensors.write(tmp.resolve(WEIGHTS_FILE), weights(), Map.of("format", "pt"));
       pretrained.writeTokenizerFiles(tmp);
-      JsonArray tasks = new JsonArray();
-      for (String name : tasks()) {
-        JsonObject t = TaskKinds.toJson(kinds.get(name));
-        t.addProperty("name", name);
-        tasks.add(t);
-      }
-      Files.writeString(tmp.resolve(TASKS_JSON), new GsonBuilder().setPrettyPrinting().create().toJson(tasks),
-          StandardCharsets.UTF_8);
+      Map<String, SavedTasks.Entry> ordered = new LinkedHashMap<>();
+      tasks().forEach(name -> ordered.put(name, entry(name)));
+      Files.writeString(tmp.resolve(TASKS_JSON), SavedTasks.toJson(ordered), StandardCharsets.UTF_8);
       replaceDirectory(tmp, dir);
     } finally {
       deleteRecursively(tmp);

@@ -15,6 +15,7 @@ import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
+import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import io.github.bamjava.optim.OptimizerSettings;
 import io.github.bamjava.optim.RunSchedule;
@@ -128,7 +129,7 @@ public final class BornAgainTrainer {
       LOG.info("initialised (absent from {}): {}", pretrained.description(), initialized);
     }
     Engine.getInstance().setRandomSeed((int) settings.seed());
-    BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks));
+    BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks), settings.heads());
     PairTokenizer tokenizer = pretrained.tokenizer();
     try {
       TrainingData data = new TrainingData(tasks, settings.teachers(), tokenizer, settings.maxLength());
@@ -216,6 +217,7 @@ public final class BornAgainTrainer {
     private TeacherAnnealingSchedule annealing = TeacherAnnealingSchedule.linear();
     private TaskSampler sampler = TaskSampler.paperDefault();
     private OptimizerSettings optimizer = OptimizerSettings.BERT;
+    private ModelHeads heads = ModelHeads.defaults();
     private int epochs = 3;
     private int batchSize = 32;
     private int maxLength = 128;
@@ -377,6 +379,15 @@ public final class BornAgainTrainer {
       return this;
     }
 
+    /**
+     * The heads: their pooling and regression output, and custom heads for some tasks; default the paper's head
+     * on [CLS] through the pooler, with a sigmoid for regression. Saved with the model.
+     */
+    public Builder optHeads(ModelHeads modelHeads) {
+      this.heads = requireNonNull(modelHeads, "modelHeads");
+      return this;
+    }
+
     public Builder addListener(TrainingListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
       return this;
@@ -398,8 +409,8 @@ public final class BornAgainTrainer {
       checkState(encoder != null, "setEncoder(...) is required");
       checkState(outputDir != null, "setOutputDir(...) is required");
       boolean bucket = bucketByLength != null ? bucketByLength : tasks.size() == 1;
-      TrainingSettings settings = new TrainingSettings(encoder, tasks, teachers, taskWeights, sampler, annealing,
-          optimizer, epochs, batchSize, maxLength, examplesPerEpoch, seed, bucket, checkpointEvery, device,
+      TrainingSettings settings = new TrainingSettings(encoder, tasks, teachers, taskWeights, heads, sampler,
+          annealing, optimizer, epochs, batchSize, maxLength, examplesPerEpoch, seed, bucket, checkpointEvery, device,
           outputDir);
       return new BornAgainTrainer(settings, listeners, checkpointHook);
     }

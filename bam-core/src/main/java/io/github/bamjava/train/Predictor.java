@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
@@ -16,7 +17,7 @@ import java.util.List;
 /**
  * Runs a model over examples without gradients, in large batches of similar length (sorted by token count, so
  * padding is minimal), and returns each example's output in the original order: class probabilities for
- * classification, the [0, 1] value for regression.
+ * classification, the value on the [0, 1] scale of the label range for regression.
  */
 public final class Predictor {
 

@@ -16,6 +16,7 @@ import io.github.bamjava.distill.ExampleFingerprint;
 import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.optim.OptimizerSettings;
 import io.github.bamjava.optim.RunSchedule;
 import io.github.bamjava.sampling.TaskSampler;
@@ -39,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  * @param tasks the tasks, in head order
  * @param teachers each distilled task's teacher predictions on its training examples
  * @param taskWeights each task's loss weight (tasks absent weigh 1)
+ * @param heads the task heads: pooling, regression output, custom heads
  * @param sampler how often each task is drawn
  * @param annealing how λ, the gold label's weight in the target, moves over training
  * @param optimizer the optimizer's settings
@@ -57,6 +59,7 @@ public record TrainingSettings(
     List<Task> tasks,
     Map<String, TeacherPredictions> teachers,
     Map<String, Double> taskWeights,
+    ModelHeads heads,
     TaskSampler sampler,
     TeacherAnnealingSchedule annealing,
     OptimizerSettings optimizer,
@@ -84,6 +87,7 @@ public record TrainingSettings(
           (JsonSerializer<RunSchedule>) (s, t, c) -> new JsonPrimitive(s.describe()))
       .registerTypeHierarchyAdapter(TeacherPredictions.class,
           (JsonSerializer<TeacherPredictions>) (p, t, c) -> new JsonPrimitive(p.fingerprint()))
+      .registerTypeHierarchyAdapter(ModelHeads.class, (JsonSerializer<ModelHeads>) (h, t, c) -> h.toJson())
       .registerTypeHierarchyAdapter(Task.class, (JsonSerializer<Task>) (task, t, c) -> describe(task))
       // Not in the key, but serialised before being dropped: their reflective forms are not portable.
       .registerTypeHierarchyAdapter(Path.class, (JsonSerializer<Path>) (p, t, c) -> new JsonPrimitive(p.toString()))
@@ -94,6 +98,7 @@ public record TrainingSettings(
 
   public TrainingSettings {
     requireNonNull(encoder, "encoder");
+    requireNonNull(heads, "heads");
     requireNonNull(sampler, "sampler");
     requireNonNull(annealing, "annealing");
     requireNonNull(optimizer, "optimizer");

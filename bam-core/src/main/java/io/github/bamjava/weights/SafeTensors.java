@@ -90,6 +90,24 @@ public final class SafeTensors {
   }
 
   /**
+   * Reads only the shapes of a safetensors file's tensors, from its header, checking the header as {@link #read}
+   * does but without reading any tensor data: enough to tell whether a checkpoint fits a model before the model
+   * is built.
+   *
+   * @return each tensor's shape, in the order of the file's header
+   */
+  public static LinkedHashMap<String, long[]> readShapes(Path file) throws IOException {
+    requireNonNull(file, "file");
+    try (FileChannel channel = open(file)) {
+      LinkedHashMap<String, long[]> shapes = new LinkedHashMap<>();
+      for (Entry e : readHeader(channel, file.toString()).entries()) {
+        shapes.put(e.name(), e.shape().clone());
+      }
+      return shapes;
+    }
+  }
+
+  /**
    * Reads only the {@code __metadata__} string pairs of a safetensors file (empty when it has none), checking
    * the header as {@link #read} does but without reading any tensor data.
    */

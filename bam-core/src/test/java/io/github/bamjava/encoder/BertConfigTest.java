@@ -187,6 +187,38 @@ class BertConfigTest {
   }
 
   @Test
+  void aTableTooLargeForOneTensorIsRefusedWhenTheConfigIsRead() throws IOException {
+    // 100 million × 1024 floats: more than a Java array (and every checkpoint reader) can hold.
+    Path file = hfConfig("vocab_size", "100000000");
+    assertThatThrownBy(() -> BertConfig.read(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("vocab_size")
+        .hasMessageContaining("embeddings.word_embeddings.weight");
+    assertThatThrownBy(() -> BertConfig.read(hfConfig("max_position_embeddings", "10000000")))
+        .hasMessageContaining("max_position_embeddings");
+    assertThatThrownBy(() -> BertConfig.read(hfConfig("intermediate_size", "2000000000")))
+        .hasMessageContaining("intermediate_size");
+  }
+
+  @Test
+  void parameterShapesAreKnownWithoutBuildingTheEncoder() {
+    BertConfig config = BertConfig.of(100, 32, 2, 4, 64);
+    assertThat(BertConfig.of(100, 32, 2, 4, 64).parameterShapes())
+        .containsEntry("embeddings.word_embeddings.weight", new long[] {100, 32})
+        .containsEntry("encoder.layer.1.intermediate.dense.weight", new long[] {64, 32})
+        .containsEntry("pooler.dense.bias", new long[] {32})
+        .hasSize(config.parameterShapes().size());
+    try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+      java.util.Map<String, long[]> built = new java.util.LinkedHashMap<>();
+      TinyBert.create(manager, config, 1).namedParameters()
+          .forEach((name, p) -> built.put(name, p.getArray().getShape().getShape()));
+      assertThat(config.parameterShapes()).containsOnlyKeys(built.keySet());
+      built.forEach((name, shape) -> assertThat(config.parameterShapes().get(name)).as(name).isEqualTo(shape));
+    }
+  }
+
+  @Test
   void withDropoutReplacesBothProbabilities() {
     BertConfig none = BertConfig.BASE.withDropout(0f);
     assertThat(none.hiddenDropoutProb()).isEqualTo(0f);

@@ -129,6 +129,37 @@ class HuggingFaceSourceTest {
   }
 
   @Test
+  void configThatDoesNotFitTheWeightsFailsBeforeTheEncoderIsBuilt() throws IOException {
+    Path file = writeWeights(weights);
+    BertConfig tiny = SyntheticTasks.tinyConfig();
+    BertConfig huge = new BertConfig(700_000, tiny.hiddenSize(), tiny.numHiddenLayers(), tiny.numAttentionHeads(),
+        tiny.intermediateSize(), tiny.maxPositionEmbeddings(), tiny.typeVocabSize(), tiny.layerNormEps(),
+        tiny.hiddenDropoutProb(), tiny.attentionProbsDropoutProb(), tiny.hiddenAct());
+    Files.writeString(dir.resolve("config.json"), huge.toJson());
+
+    int vocab = SyntheticTasks.vocabulary().size();
+    assertThatThrownBy(() -> EncoderSource.huggingFace(dir).load(manager))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining(dir.resolve("config.json").toString())
+        .hasMessageContaining("mis-shaped embeddings.word_embeddings.weight: checkpoint [" + vocab
+            + ", 32], model [700000, 32]");
+    // Nothing was allocated for the encoder the config describes.
+    assertThat(manager.getManagedArrays()).isEmpty();
+  }
+
+  @Test
+  void savedModelWithHeadsButNoPoolerIsAnError() throws IOException {
+    Map<String, HostTensor> noPooler = new LinkedHashMap<>(weights);
+    noPooler.keySet().removeIf(name -> name.startsWith("pooler."));
+    noPooler.put("heads.t.dense.bias", new HostTensor(new long[] {2}, new float[2]));
+    writeWeights(noPooler);
+    assertThatThrownBy(() -> EncoderSource.huggingFace(dir).load(manager))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing pooler.dense.weight");
+  }
+
+  @Test
   void pytorchBinWithoutSafetensorsSuggestsConverting() throws IOException {
     Files.write(dir.resolve("pytorch_model.bin"), new byte[] {1, 2, 3});
     assertThatThrownBy(() -> EncoderSource.huggingFace(dir).load(manager))

@@ -3,15 +3,33 @@ package io.github.bamjava.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import io.github.bamjava.encoder.Dense;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.encoder.StateDict;
+import io.github.bamjava.model.HeadOptions;
+import io.github.bamjava.model.HeadRegistry;
+import io.github.bamjava.model.HeadSpec;
+import io.github.bamjava.model.Heads;
+import io.github.bamjava.model.ModelHeads;
+import io.github.bamjava.model.Pooling;
+import io.github.bamjava.model.RegressionOutput;
+import io.github.bamjava.model.TaskHead;
 import io.github.bamjava.task.Task;
+import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.SafeTensors;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,5 +78,195 @@ class BamModelTest {
   void loadingSomethingElseIsAClearError() {
     assertThatThrownBy(() -> BamModel.load(dir, NDManager.newBaseManager()))
         .hasMessageContaining("is not a saved BAM model").hasMessageContaining("tasks.json");
+  }
+
+  /** A saved two-task model (sentiment: 2 labels, stars: regression) in {@code dir/m}. */
+  private Path savedModel() throws Exception {
+    List<Task> tasks = List.of(SyntheticTasks.sentiment(8, 4, 1), SyntheticTasks.stars(8, 4, 2));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      BamModel.create(manager, SyntheticTasks.tinyEncoder(3).load(manager), BamModel.kindsOf(tasks))
+          .save(dir.resolve("m"));
+    }
+    return dir.resolve("m");
+  }
+
+  /** Loading {@code model} fails; the manager it was given is closed afterwards. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertLoadFails(Path model) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      return assertThatThrownBy(() -> BamModel.load(model, manager).close());
+    }
+  }
+
+  private static void editWeights(Path model, Consumer<Map<String, HostTensor>> edit) throws IOException {
+    Path file = model.resolve("model.safetensors");
+    LinkedHashMap<String, HostTensor> weights = SafeTensors.read(file);
+    edit.accept(weights);
+    SafeTensors.write(file, weights, Map.of("format", "pt"));
+  }
+
+  private static void editTasks(Path model, String from, String to) throws IOException {
+    Path file = model.resolve("tasks.json");
+    String text = Files.readString(file);
+    assertThat(text).contains(from);
+    Files.writeString(file, text.replace(from, to));
+  }
+
+  @Test
+  void headSavedWithAnotherNumberOfLabelsIsAnErrorNamingTheTensor() throws Exception {
+    Path m = savedModel();
+    editTasks(m, "\"1\"\n", "\"1\",\n \"2\"\n");
+    assertLoadFails(m)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(m.resolve("model.safetensors").toString())
+        .hasMessageContaining("mis-shaped heads.sentiment.dense.weight: checkpoint [2, 32], model [3, 32]");
+  }
+
+  @Test
+  void classificationHeadSavedAsRegressionIsAnError() throws Exception {
+    Path m = savedModel();
+    // tasks.json says stars is a 2-label classification; its saved head has one output.
+    editTasks(m, "\"kind\": \"regression\",\n    \"min\": 0.0,\n    \"max\": 5.0",
+        "\"kind\": \"classification\", \"labels\": [\"lo\", \"hi\"]");
+    assertLoadFails(m)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mis-shaped heads.stars.dense.weight: checkpoint [1, 32], model [2, 32]")
+        .hasMessageContaining("mis-shaped heads.stars.dense.bias");
+  }
+
+  @Test
+  void missingOrUnexpectedHeadTensorsAreErrorsNamingThem() throws Exception {
+    Path m = savedModel();
+    editWeights(m, w -> {
+      w.remove("heads.stars.dense.bias");
+      w.put("heads.other.dense.bias", new HostTensor(new long[] {2}, new float[2]));
+    });
+    assertLoadFails(m)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing heads.stars.dense.bias [1]")
+        .hasMessageContaining("unexpected heads.other.dense.bias [2]");
+  }
+
+  @Test
+  void savedModelWithoutItsPoolerIsAnError() throws Exception {
+    Path m = savedModel();
+    editWeights(m, w -> w.keySet().removeIf(name -> name.startsWith("bert.pooler.")));
+    assertLoadFails(m)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(m.resolve("model.safetensors").toString())
+        .hasMessageContaining("missing pooler.dense.weight")
+        .hasMessageContaining("missing pooler.dense.bias");
+  }
+
+  @Test
+  void malformedTasksJsonIsAnErrorNamingTheFile() throws Exception {
+    Path m = savedModel();
+    Path file = m.resolve("tasks.json");
+    for (String text : List.of("", "{", "{}", "[]", "[1]", "[{\"kind\": \"classification\", \"labels\": [\"a\", \"b\"]}]",
+        "[{\"name\": \"sentiment\", \"kind\": \"classification\"}]",
+        "[{\"name\": \"sentiment\", \"kind\": \"nominal\", \"labels\": [\"0\", \"1\"]}]",
+        "[{\"name\": \"stars\", \"kind\": \"regression\", \"min\": \"low\", \"max\": 5}]",
+        "[{\"name\": \"sentiment\", \"kind\": \"classification\", \"labels\": [\"0\", \"1\"]},"
+            + " {\"name\": \"sentiment\", \"kind\": \"classification\", \"labels\": [\"0\", \"1\"]}]")) {
+      Files.writeString(file, text);
+      assertLoadFails(m).as(text)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(file.toString());
+    }
+  }
+
+  /** Dropout, a hidden layer of 16 with ReLU, and the output layer: a head that is not the standard one. */
+  static final class TwoLayerHead extends TaskHead {
+    private final Dense hidden;
+    private final Dense out;
+
+    TwoLayerHead(TaskKind kind, int hiddenSize, HeadOptions options) {
+      hidden = addChildBlock("hidden", new Dense(hiddenSize, 16));
+      out = addChildBlock("dense", new Dense(16, kind.outputSize()));
+    }
+
+    @Override
+    public NDArray apply(ParameterStore store, NDArray pooled, boolean training) {
+      return out.apply(store, Activation.relu(hidden.apply(store, pooled, training)), training);
+    }
+  }
+
+  private static final List<Task> TASKS = List.of(SyntheticTasks.sentiment(8, 4, 1), SyntheticTasks.stars(8, 4, 2));
+
+  private float[][] saveAndPredict(ModelHeads heads, Path to) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      BamModel model = BamModel.create(manager, SyntheticTasks.tinyEncoder(3).load(manager),
+          BamModel.kindsOf(TASKS), heads);
+      model.save(to);
+      return model.predict("stars", TASKS.get(1).dev(), 32);
+    }
+  }
+
+  @Test
+  void headOptionsAreSavedWithTheModelAndRestored() throws Exception {
+    HeadOptions options = new HeadOptions(Pooling.MEAN, RegressionOutput.LINEAR);
+    float[][] predictions = saveAndPredict(ModelHeads.defaults().withOptions(options), dir.resolve("m"));
+    assertThat(Files.readString(dir.resolve("m/tasks.json"))).contains("\"pooling\": \"mean\"")
+        .contains("\"regression_output\": \"linear\"").contains("\"type\": \"linear\"");
+    try (NDManager manager = NDManager.newBaseManager(); BamModel loaded = BamModel.load(dir.resolve("m"), manager)) {
+      assertThat(loaded.head("stars")).isEqualTo(new HeadSpec(HeadRegistry.STANDARD, options));
+      assertThat(loaded.head("sentiment")).isEqualTo(new HeadSpec(HeadRegistry.STANDARD, options));
+      assertThat(loaded.network().pooling("stars")).isEqualTo(Pooling.MEAN);
+      assertThat(loaded.predict("stars", TASKS.get(1).dev(), 32)).isDeepEqualTo(predictions);
+    }
+  }
+
+  @Test
+  void aModelSavedBeforeHeadsWereRecordedLoadsWithTheStandardHead() throws Exception {
+    float[][] predictions = saveAndPredict(ModelHeads.defaults(), dir.resolve("m"));
+    // tasks.json as this library wrote it before head options: no "head" field.
+    Path file = dir.resolve("m/tasks.json");
+    com.google.gson.JsonArray tasks = com.google.gson.JsonParser.parseString(Files.readString(file))
+        .getAsJsonArray();
+    tasks.forEach(t -> t.getAsJsonObject().remove("head"));
+    Files.writeString(file, tasks.toString());
+    assertThat(Files.readString(file)).doesNotContain("head");
+    try (NDManager manager = NDManager.newBaseManager(); BamModel loaded = BamModel.load(dir.resolve("m"), manager)) {
+      assertThat(loaded.head("stars")).isEqualTo(HeadSpec.STANDARD);
+      assertThat(loaded.network().pooling("stars")).isEqualTo(Pooling.CLS_POOLER);
+      assertThat(loaded.predict("stars", TASKS.get(1).dev(), 32)).isDeepEqualTo(predictions);
+    }
+  }
+
+  @Test
+  void aCustomHeadIsSavedByNameAndLoadsWithItsRegistration() throws Exception {
+    ModelHeads heads = ModelHeads.defaults().withHead("stars", "two-layer", TwoLayerHead::new);
+    float[][] predictions = saveAndPredict(heads, dir.resolve("m"));
+    assertThat(Files.readString(dir.resolve("m/tasks.json"))).contains("\"type\": \"two-layer\"");
+
+    assertLoadFails(dir.resolve("m"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(dir.resolve("m/tasks.json").toString())
+        .hasMessageContaining("task stars uses head 'two-layer', which is not registered");
+    try (NDManager manager = NDManager.newBaseManager();
+        BamModel loaded = BamModel.load(dir.resolve("m"), manager, heads.registry())) {
+      assertThat(loaded.head("stars").type()).isEqualTo("two-layer");
+      assertThat(loaded.head("sentiment")).isEqualTo(HeadSpec.STANDARD);
+      assertThat(loaded.weights()).containsKeys("heads.stars.hidden.weight", "heads.stars.dense.bias");
+      assertThat(loaded.predict("stars", TASKS.get(1).dev(), 32)).isDeepEqualTo(predictions);
+    }
+    // Another head registered under the name does not fit the saved weights: an error, not a random head.
+    try (NDManager manager = NDManager.newBaseManager()) {
+      assertThatThrownBy(() -> BamModel.load(dir.resolve("m"), manager,
+          HeadRegistry.standard().with("two-layer", Heads::forTask)))
+          .hasMessageContaining("unexpected heads.stars.hidden.weight");
+    }
+  }
+
+  @Test
+  void aHeadWithTheWrongNumberOfOutputsIsAnErrorNamingIt() throws Exception {
+    ModelHeads heads = ModelHeads.defaults().withHead("sentiment", "one-output",
+        (kind, hidden, options) -> Heads.forTask(new TaskKind.Regression(0, 1), hidden, options));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      PretrainedEncoder encoder = SyntheticTasks.tinyEncoder(3).load(manager);
+      assertThatThrownBy(() -> BamModel.create(manager, encoder, BamModel.kindsOf(TASKS), heads))
+          .hasMessageContaining("'one-output' head of task sentiment")
+          .hasMessageContaining("(1, 2)");
+      encoder.tokenizer().close();
+    }
   }
 }

@@ -56,6 +56,18 @@ class SafeTensorsTest {
   }
 
   @Test
+  void shapesCanBeReadWithoutTheTensors() throws IOException {
+    LinkedHashMap<String, HostTensor> tensors = new LinkedHashMap<>();
+    tensors.put("w", tensor(new long[] {2, 3}, 1f, 2f, 3f, 4f, 5f, 6f));
+    tensors.put("s", tensor(new long[] {}, 3.25f));
+    Path file = dir.resolve("model.safetensors");
+    SafeTensors.write(file, tensors, Map.of());
+    assertThat(SafeTensors.readShapes(file)).containsOnlyKeys("w", "s");
+    assertThat(SafeTensors.readShapes(file).get("w")).containsExactly(2, 3);
+    assertThat(SafeTensors.readShapes(file).get("s")).isEmpty();
+  }
+
+  @Test
   void headerIsPaddedToEightBytes() throws IOException {
     Path file = dir.resolve("x.safetensors");
     SafeTensors.write(file, Map.of("odd", tensor(new long[] {1}, 1f)), Map.of());

@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.model;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
@@ -14,36 +14,57 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.bamjava.encoder.BertEncoder;
+import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.ParameterNames;
-import io.github.bamjava.task.TaskHead;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One shared BERT encoder ({@code bert.*}) with one head per task ({@code heads.<task>.*}).
+ * One shared BERT encoder ({@code bert.*}) with one head per task ({@code heads.<task>.*}), named as {@link
+ * CheckpointLayout} says.
  *
  * <p>Every head runs on every example and the loss is masked by each example's task, as in the original BAM
  * code: heads are tiny next to the encoder, and it makes batches that mix tasks trivial. The {@code bert.}
- * prefix follows HuggingFace's task models, so the encoder part of a saved model loads as a plain BERT.
+ * prefix follows HuggingFace's task models, so the encoder part of a saved model loads as a plain BERT. Each
+ * head reads the encoder through its {@link Pooling}; each pooling in use is computed once per batch.
  */
 public final class MultiTaskModel extends AbstractBlock {
 
-  /** Prefix of the encoder's parameters in saved models. */
-  public static final String ENCODER_PREFIX = "bert.";
-  /** Prefix of the heads' parameters in saved models. */
-  public static final String HEADS_PREFIX = "heads.";
+  /** Added to the real-token count before dividing, as sentence-transformers does; it only matters for 0. */
+  private static final float MIN_TOKENS = 1e-9f;
 
   private final BertEncoder bert;
   private final HeadSet heads;
   private final List<String> taskNames;
+  private final List<Pooling> poolings;
 
+  /** A model whose heads all read [CLS] through the pooler. */
   public MultiTaskModel(BertEncoder encoder, Map<String, TaskHead> headsByTask) {
+    this(encoder, headsByTask, Map.of());
+  }
+
+  /**
+   * @param headsByTask the heads, in output order
+   * @param poolingByTask each task's pooling; {@link Pooling#CLS_POOLER} for a task not in it
+   */
+  public MultiTaskModel(BertEncoder encoder, Map<String, TaskHead> headsByTask,
+      Map<String, Pooling> poolingByTask) {
     checkArgument(!headsByTask.isEmpty(), "a model needs at least one task head");
-    this.bert = addChildBlock("bert", requireNonNull(encoder, "encoder"));
-    this.heads = addChildBlock("heads", new HeadSet(headsByTask));
+    for (String task : poolingByTask.keySet()) {
+      checkArgument(headsByTask.containsKey(task), "pooling given for %s, which has no head", task);
+    }
+    // The children's names are the first part of every parameter's saved name (see ParameterNames).
+    this.bert = addChildBlock(childName(CheckpointLayout.ENCODER_PREFIX), requireNonNull(encoder, "encoder"));
+    this.heads = addChildBlock(childName(CheckpointLayout.HEADS_PREFIX), new HeadSet(headsByTask));
     this.taskNames = List.copyOf(headsByTask.keySet());
+    this.poolings = taskNames.stream().map(t -> poolingByTask.getOrDefault(t, Pooling.CLS_POOLER)).toList();
+  }
+
+  private static String childName(String prefix) {
+    return prefix.substring(0, prefix.length() - 1);
   }
 
   public BertEncoder encoder() {
@@ -68,12 +89,35 @@ public final class MultiTaskModel extends AbstractBlock {
     initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1));
   }
 
+  /** What a task's head reads from the encoder. */
+  public Pooling pooling(String task) {
+    int i = taskNames.indexOf(task);
+    checkArgument(i >= 0, "the model has no task %s; it has %s", task, taskNames);
+    return poolings.get(i);
+  }
+
   /** Inputs: (ids, types, mask). Outputs: one array per head, in {@link #taskNames()} order. */
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray pooled = bert.forward(store, inputs, training).get(1);
-    return heads.forward(store, new NDList(pooled), training);
+    NDList encoded = bert.forward(store, inputs, training);
+    Map<Pooling, NDArray> pooled = new EnumMap<>(Pooling.class);
+    NDList out = new NDList(taskNames.size());
+    for (int t = 0; t < taskNames.size(); t++) {
+      NDArray input = pooled.computeIfAbsent(poolings.get(t), p -> pool(p, encoded, inputs.get(2)));
+      out.add(heads.ordered.get(t).apply(store, input, training));
+    }
+    return out;
+  }
+
+  /** One vector per example: the pooled [CLS] output, or the mean hidden state of the real tokens. */
+  private static NDArray pool(Pooling pooling, NDList encoded, NDArray mask) {
+    if (pooling == Pooling.CLS_POOLER) {
+      return encoded.get(1);
+    }
+    NDArray weights = mask.toType(DataType.FLOAT32, false).expandDims(2);
+    NDArray sum = encoded.get(0).mul(weights).sum(new int[] {1});
+    return sum.div(weights.sum(new int[] {1}).add(MIN_TOKENS));
   }
 
   @Override
@@ -82,9 +126,10 @@ public final class MultiTaskModel extends AbstractBlock {
     heads.initialize(manager, dataType, new Shape(1, bert.config().hiddenSize()));
   }
 
+  /** For inputs (ids, types, mask) of shape [B, S]: one shape per head, in {@link #taskNames()} order. */
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
+    return heads.getOutputShapes(new Shape[] {new Shape(inputShapes[0].get(0), bert.config().hiddenSize())});
   }
 
   /** The heads, one child per task, named by the task. */
@@ -115,7 +160,7 @@ public final class MultiTaskModel extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-      return inputShapes;
+      return ordered.stream().map(head -> head.getOutputShapes(inputShapes)[0]).toArray(Shape[]::new);
     }
   }
 }

@@ -1,0 +1,55 @@
+package io.github.bamjava.model;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/**
+ * How a task head reads the encoder and, for regression, how it ends. The defaults ({@link #DEFAULT}: [CLS]
+ * through the pooler, sigmoid) are BERT's and the paper's; mean pooling with a linear output is what
+ * sentence-transformer checkpoints and the original BAM code suggest instead.
+ *
+ * @param pooling what the head reads from the encoder
+ * @param regressionOutput the last step of a regression head; ignored by classification heads
+ */
+public record HeadOptions(Pooling pooling, RegressionOutput regressionOutput) {
+
+  /** [CLS] through BERT's pooler; a sigmoid on regression outputs. */
+  public static final HeadOptions DEFAULT = new HeadOptions(Pooling.CLS_POOLER, RegressionOutput.SIGMOID);
+
+  public HeadOptions {
+    requireNonNull(pooling, "pooling");
+    requireNonNull(regressionOutput, "regressionOutput");
+  }
+
+  public HeadOptions withPooling(Pooling p) {
+    return new HeadOptions(p, regressionOutput);
+  }
+
+  public HeadOptions withRegressionOutput(RegressionOutput r) {
+    return new HeadOptions(pooling, r);
+  }
+
+  /** Adds {@code pooling} and {@code regression_output} to {@code json}. */
+  void addTo(JsonObject json) {
+    json.addProperty("pooling", pooling.jsonName());
+    json.addProperty("regression_output", regressionOutput.jsonName());
+  }
+
+  /** Reads {@link #addTo}'s fields; a missing one takes its {@link #DEFAULT}. */
+  static HeadOptions from(JsonObject json) {
+    Pooling p = json.has("pooling") ? Pooling.fromJsonName(string(json, "pooling")) : DEFAULT.pooling;
+    RegressionOutput r = json.has("regression_output")
+        ? RegressionOutput.fromJsonName(string(json, "regression_output")) : DEFAULT.regressionOutput;
+    return new HeadOptions(p, r);
+  }
+
+  static String string(JsonObject json, String field) {
+    JsonElement e = json.get(field);
+    checkArgument(e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString(),
+        "'%s' must be a string, got %s", field, e);
+    return e.getAsString();
+  }
+}
