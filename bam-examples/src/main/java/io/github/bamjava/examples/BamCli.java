@@ -46,7 +46,43 @@ public final class BamCli implements Runnable {
 
   /** Runs the command line and returns its exit code; {@link #main} without the exit, for tests. */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return run(commandLine(), args);
+  }
+
+  /**
+   * Runs {@code cli}. An {@link Error} (out of memory, stack overflow) is not an exception, so picocli lets it
+   * through: it gets one line saying what failed and what to change, and exit code 1, as any failure does.
+   */
+  static int run(CommandLine cli, String... args) {
+    try {
+      return cli.execute(args);
+    } catch (Error e) {
+      PrintWriter err = cli.getErr();
+      if (java.util.Arrays.asList(args).contains("--verbose")) {
+        e.printStackTrace(err);
+      } else {
+        err.println("bam: " + errorMessage(e) + " (--verbose prints the stack trace)");
+      }
+      err.flush();
+      return EXIT_FAILURE;
+    }
+  }
+
+  /** What failed and what to change, for the errors a user can do something about. */
+  static String errorMessage(Error e) {
+    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof OutOfMemoryError && what.contains("direct buffer memory")) {
+      return "out of direct (native transfer) memory: " + what + "; raise -XX:MaxDirectMemorySize in"
+          + " BAM_JAVA_OPTS (the launcher's default is 256m), or lower --batch-size or --max-length";
+    }
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory: " + what + "; give the JVM more heap with BAM_JAVA_OPTS (e.g. \"-Xmx16g"
+          + " -XX:MaxDirectMemorySize=256m\"), or lower --batch-size or --max-length";
+    }
+    if (e instanceof StackOverflowError) {
+      return "stack overflow; a deeper stack may help: add -Xss8m to BAM_JAVA_OPTS";
+    }
+    return e.getClass().getSimpleName() + ": " + what;
   }
 
   /** The configured command line: exit codes and failure messages as the class comment says. */

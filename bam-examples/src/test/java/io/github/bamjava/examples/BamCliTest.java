@@ -30,13 +30,46 @@ class BamCliTest {
   private record Run(int exitCode, String out, String err) {}
 
   private static Run bam(String... args) {
+    return bam(BamCli.commandLine(), args);
+  }
+
+  private static Run bam(CommandLine cli, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = BamCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
+    int code = BamCli.run(cli, args);
     return new Run(code, out.toString(), err.toString());
+  }
+
+  /** A command that fails with an {@link Error}, as a run out of memory does. */
+  @CommandLine.Command(name = "explode")
+  static final class Explode implements Runnable {
+    static Error error;
+
+    @Override
+    public void run() {
+      throw error;
+    }
+  }
+
+  @Test
+  void anErrorIsOneClearLineAndExitOneUnlessVerbose() {
+    Explode.error = new OutOfMemoryError("Cannot reserve 4194304 bytes of direct buffer memory");
+    Run oom = bam(BamCli.commandLine().addSubcommand(new Explode()), "explode");
+    assertThat(oom.exitCode()).isEqualTo(1);
+    assertThat(oom.err().strip()).doesNotContain("\n").doesNotContain("\tat ")
+        .contains("out of direct (native transfer) memory").contains("-XX:MaxDirectMemorySize");
+
+    Explode.error = new StackOverflowError();
+    Run deep = bam(BamCli.commandLine().addSubcommand(new Explode()), "explode");
+    assertThat(deep.exitCode()).isEqualTo(1);
+    assertThat(deep.err()).contains("stack overflow").contains("-Xss");
+
+    Explode.error = new OutOfMemoryError("Java heap space");
+    Run verbose = bam(BamCli.commandLine().addSubcommand(new Explode()), "--verbose", "explode");
+    assertThat(verbose.exitCode()).isEqualTo(1);
+    assertThat(verbose.err()).contains("java.lang.OutOfMemoryError: Java heap space").contains("\tat ");
   }
 
   @Test
