@@ -89,6 +89,35 @@ class GlueBamTest {
   }
 
   @Test
+  void relabelledTrainingDataRetrainsItsTeacherAndTheStudentAndSaysWhy() throws IOException {
+    Path glue = tmp.resolve("glue");
+    GlueFixtures.writeSentimentAndSimilarity(glue);
+    Path out = tmp.resolve("out");
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    GlueBam bam = GlueBam.builder().setGlueDir(glue).setOutputDir(out).optEncoder(SyntheticTasks.tinyEncoder(7))
+        .optPreset(TINY).optProgress(new PrintStream(progress, true, StandardCharsets.UTF_8)).build();
+    bam.run();
+    Path stsTeacher = out.resolve("teachers/STS-B/model/model.safetensors");
+    FileTime stsTime = Files.getLastModifiedTime(stsTeacher);
+
+    // Flip the label of SST-2's first training row; same text, so only a fingerprint with labels sees it.
+    Path train = glue.resolve("SST-2/train.tsv");
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(train));
+    String row = lines.get(1);
+    lines.set(1, row.substring(0, row.length() - 1) + (row.endsWith("1") ? "0" : "1"));
+    Files.write(train, lines);
+    progress.reset();
+    bam.run();
+
+    String log = progress.toString(StandardCharsets.UTF_8);
+    assertThat(log).contains("teacher 1/2: SST-2: training again")
+        .contains("tasks[0].train_data")
+        .contains("teacher 2/2: STS-B: reusing the finished teacher")
+        .contains("student: training again");
+    assertThat(Files.getLastModifiedTime(stsTeacher)).isEqualTo(stsTime);
+  }
+
+  @Test
   void swappedPairsDoubleTheTrainingSetAndKeepDevAndTest() {
     Task task = Task.builder("MRPC", TaskKind.Classification.of("0", "1"))
         .setTrain(List.of(Example.pair("a", "one", "two", "1")))
