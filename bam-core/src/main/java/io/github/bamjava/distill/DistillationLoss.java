@@ -1,6 +1,7 @@
 package io.github.bamjava.distill;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -15,7 +16,8 @@ import java.util.List;
  *
  * <p>Every head has produced outputs for every example; each example's loss is taken from its own task's head
  * only (a mask per task), weighted by the task's weight, summed, and divided by the batch size:
- * cross-entropy to the target distribution for classification, squared error for regression. Targets come
+ * by default ({@link LossFunction#paper()}) cross-entropy to the target distribution for classification, squared
+ * error for regression. Targets come
  * from {@link AnnealedTarget}, so the same loss serves plain training (gold targets), distillation and teacher
  * annealing.
  */
@@ -23,12 +25,25 @@ public final class DistillationLoss {
 
   private final List<TaskKind> kinds;
   private final float[] weights;
+  private final LossFunction function;
 
   /**
+   * The paper's loss ({@link LossFunction#paper()}).
+   *
    * @param kinds the kind of each task, in head order
    * @param weights each task's loss weight, in head order
    */
   public DistillationLoss(List<TaskKind> kinds, float[] weights) {
+    this(kinds, weights, LossFunction.paper());
+  }
+
+  /**
+   * @param kinds the kind of each task, in head order
+   * @param weights each task's loss weight, in head order
+   * @param function the per-example loss of one task's outputs against its targets
+   */
+  public DistillationLoss(List<TaskKind> kinds, float[] weights, LossFunction function) {
+    this.function = requireNonNull(function, "function");
     checkArgument(kinds.size() == weights.length, "%s tasks but %s weights", kinds.size(), weights.length);
     for (float w : weights) {
       checkArgument(w >= 0 && Float.isFinite(w), "task weights must be finite and >= 0, got %s", w);
@@ -78,9 +93,7 @@ public final class DistillationLoss {
     for (int t = 0; t < kinds.size(); t++) {
       NDArray out = outputs.get(t);
       NDArray target = targets.values().get(t);
-      NDArray perExample = kinds.get(t) instanceof TaskKind.Classification
-          ? target.mul(out.logSoftmax(1)).sum(new int[] {1}).neg()
-          : out.sub(target).square().sum(new int[] {1});
+      NDArray perExample = function.perExample(kinds.get(t), out, target);
       sums.add(perExample.mul(targets.masks().get(t)).sum().mul(weights[t]));
     }
     return NDArrays.stack(sums);

@@ -15,12 +15,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A teacher's outputs on a task's training examples: what the student distils from.
  *
  * <p>Rows follow the examples' order: class probabilities [n, k] for classification, the scaled value [n, 1]
- * in [0, 1] for regression. The file is a safetensors file holding one tensor, {@code predictions}, whose
+ * in [0, 1] for regression. A classification teacher made by this library also keeps its logits, so that a
+ * student can soften the targets with a temperature ({@link #softTargets}); for files without them (written by
+ * earlier versions, or an ensemble's average) the log-probabilities stand in, which give the same softened
+ * distribution, since log-probabilities are the logits less a per-row constant.
+ *
+ * <p>The file is a safetensors file holding {@code predictions} (and {@code logits} where kept), whose
  * {@code __metadata__} is the manifest: {@code format} ({@value #FORMAT}), {@code task}, {@code kind}
  * ("classification" or "regression"), {@code labels} (a JSON list, or the range for regression),
  * {@code examples} (the count) and {@code fingerprint} ({@link ExampleFingerprint} of the examples). The
@@ -31,8 +37,10 @@ import java.util.Map;
  * @param kind the task's kind (label space)
  * @param fingerprint the fingerprint of the examples the predictions were made on
  * @param values the predictions, one row per example
+ * @param logits a classification teacher's logits, one row per example, or null when not kept
  */
-public record TeacherPredictions(String task, TaskKind kind, String fingerprint, float[][] values) {
+public record TeacherPredictions(String task, TaskKind kind, String fingerprint, float[][] values,
+    float @Nullable [][] logits) {
 
   /** The manifest's format tag. */
   public static final String FORMAT = "bam-teacher-predictions-1";
@@ -50,6 +58,83 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
             task, i, v);
       }
     }
+    if (logits != null) {
+      checkArgument(kind instanceof TaskKind.Classification, "teacher for %s: logits are for classification", task);
+      checkArgument(logits.length == values.length, "teacher for %s: %s rows of logits for %s predictions", task,
+          logits.length, values.length);
+      for (int i = 0; i < logits.length; i++) {
+        checkArgument(logits[i].length == kind.outputSize(), "teacher for %s: logits row %s has %s values", task, i,
+            logits[i].length);
+        for (float v : logits[i]) {
+          checkArgument(Float.isFinite(v), "teacher for %s: logits row %s holds %s; logits must be finite numbers",
+              task, i, v);
+        }
+      }
+    }
+  }
+
+  /** Predictions without logits (regression, an ensemble, a file of an earlier version). */
+  public TeacherPredictions(String task, TaskKind kind, String fingerprint, float[][] values) {
+    this(task, kind, fingerprint, values, null);
+  }
+
+  /**
+   * A classification teacher's logits on {@code examples} of {@code task}: its probabilities are their softmax.
+   */
+  public static TeacherPredictions ofLogits(Task task, List<Example> examples, float[][] logits) {
+    checkArgument(task.kind() instanceof TaskKind.Classification, "logits are for classification; %s is %s",
+        task.name(), task.kind());
+    checkArgument(logits.length == examples.size(), "teacher for %s: %s predictions for %s examples",
+        task.name(), logits.length, examples.size());
+    float[][] probabilities = new float[logits.length][];
+    for (int i = 0; i < logits.length; i++) {
+      probabilities[i] = softmax(logits[i], 1.0);
+    }
+    return new TeacherPredictions(task.name(), task.kind(), ExampleFingerprint.of(examples), probabilities,
+        logits);
+  }
+
+  /**
+   * The student's soft targets at a temperature: softmax(logits / T) per example for classification (T = 1 gives
+   * the stored probabilities unchanged; T > 1 softens them), the values themselves for regression.
+   */
+  public float[][] softTargets(double temperature) {
+    checkArgument(temperature > 0 && Double.isFinite(temperature), "temperature must be > 0, got %s", temperature);
+    if (!(kind instanceof TaskKind.Classification) || temperature == 1.0) {
+      return values;
+    }
+    float[][] out = new float[values.length][];
+    for (int i = 0; i < values.length; i++) {
+      float[] z = logits != null ? logits[i] : logOf(values[i]);
+      out[i] = softmax(z, temperature);
+    }
+    return out;
+  }
+
+  private static float[] logOf(float[] p) {
+    float[] z = new float[p.length];
+    for (int j = 0; j < p.length; j++) {
+      z[j] = (float) Math.log(p[j]); // a probability of 0 gives -inf: its share stays 0 at every temperature
+    }
+    return z;
+  }
+
+  private static float[] softmax(float[] z, double temperature) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : z) {
+      max = Math.max(max, v / temperature);
+    }
+    double sum = 0;
+    double[] e = new double[z.length];
+    for (int j = 0; j < z.length; j++) {
+      e[j] = Math.exp(z[j] / temperature - max);
+      sum += e[j];
+    }
+    float[] p = new float[z.length];
+    for (int j = 0; j < z.length; j++) {
+      p[j] = (float) (e[j] / sum);
+    }
+    return p;
   }
 
   /** Predictions for {@code examples} of {@code task}; the fingerprint is computed from the examples. */
@@ -123,8 +208,16 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
     }
     manifest.put("examples", Integer.toString(values.length));
     manifest.put("fingerprint", fingerprint);
-    SafeTensors.write(file, Map.of("predictions", new HostTensor(new long[] {values.length, k}, flat)),
-        manifest);
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    tensors.put("predictions", new HostTensor(new long[] {values.length, k}, flat));
+    if (logits != null) {
+      float[] z = new float[logits.length * k];
+      for (int i = 0; i < logits.length; i++) {
+        System.arraycopy(logits[i], 0, z, i * k, k);
+      }
+      tensors.put("logits", new HostTensor(new long[] {logits.length, k}, z));
+    }
+    SafeTensors.write(file, tensors, manifest);
   }
 
   /** Reads a file written by {@link #write}; a missing or inconsistent manifest is an error naming the file. */
@@ -147,21 +240,33 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
       throw new IllegalArgumentException(file + ": malformed manifest (kind " + m.get("kind") + ", labels "
           + m.get("labels") + ", examples " + m.get("examples") + "): " + e.getMessage(), e);
     }
-    HostTensor t = SafeTensors.read(file).get("predictions");
+    Map<String, HostTensor> tensors = SafeTensors.read(file);
+    HostTensor t = tensors.get("predictions");
     checkArgument(t != null, "%s holds no 'predictions' tensor", file);
     int k = kind.outputSize();
     checkArgument(t.shape().length == 2 && t.shape()[0] == n && t.shape()[1] == k,
         "%s: predictions have shape %s but the manifest says %s examples x %s outputs", file, t.shapeString(), n,
         k);
-    float[][] values = new float[n][k];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(t.values(), i * k, values[i], 0, k);
+    float[][] values = rows(t, n, k);
+    HostTensor z = tensors.get("logits");
+    if (z != null) {
+      checkArgument(z.shape().length == 2 && z.shape()[0] == n && z.shape()[1] == k,
+          "%s: logits have shape %s but the manifest says %s examples x %s outputs", file, z.shapeString(), n, k);
     }
     try {
-      return new TeacherPredictions(m.get("task"), kind, m.get("fingerprint"), values);
+      return new TeacherPredictions(m.get("task"), kind, m.get("fingerprint"), values, z == null ? null
+          : rows(z, n, k));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static float[][] rows(HostTensor t, int n, int k) {
+    float[][] rows = new float[n][k];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(t.values(), i * k, rows[i], 0, k);
+    }
+    return rows;
   }
 
   private static TaskKind kindOf(String kind, String labels) {

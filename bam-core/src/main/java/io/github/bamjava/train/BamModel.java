@@ -228,12 +228,19 @@ public final class BamModel implements AutoCloseable {
 
   /**
    * This model as a teacher: its outputs on the task's training examples, to distil a student from. Computed
-   * once, in large no-grad batches.
+   * once, in large no-grad batches; a classification teacher keeps its logits, so that a student can soften
+   * them with a temperature.
    */
   public TeacherPredictions teacherPredictions(Task task, int maxLength) {
     checkArgument(kind(task.name()).equals(task.kind()),
         "the model's %s head predicts %s but the task has %s", task.name(), kind(task.name()), task.kind());
-    return TeacherPredictions.of(task, task.train(), predict(task.name(), task.train(), maxLength));
+    Predictor predictor = new Predictor(network, tokenizer(), maxLength, Predictor.DEFAULT_BATCH_SIZE);
+    if (task.kind() instanceof TaskKind.Classification) {
+      return TeacherPredictions.ofLogits(task, task.train(),
+          predictor.predictLogits(manager, task.name(), task.kind(), task.train()));
+    }
+    return TeacherPredictions.of(task, task.train(),
+        predictor.predict(manager, task.name(), task.kind(), task.train()));
   }
 
   /** All parameters by saved name, as heap tensors. */

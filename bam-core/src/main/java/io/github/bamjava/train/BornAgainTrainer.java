@@ -11,6 +11,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import io.github.bamjava.distill.DistillationLoss;
+import io.github.bamjava.distill.LossFunction;
 import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
@@ -132,7 +133,8 @@ public final class BornAgainTrainer {
     BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks), settings.heads());
     PairTokenizer tokenizer = pretrained.tokenizer();
     try {
-      TrainingData data = new TrainingData(tasks, settings.teachers(), tokenizer, settings.maxLength());
+      TrainingData data = new TrainingData(tasks, settings.teachers(), settings.temperature(), tokenizer,
+          settings.maxLength());
       int examplesPerEpoch = settings.examplesPerEpoch() > 0 ? settings.examplesPerEpoch()
           : tasks.stream().mapToInt(t -> t.train().size()).sum();
       MixedBatcher batcher = new MixedBatcher(data.lengths(), settings.sampler(), settings.batchSize(),
@@ -143,7 +145,8 @@ public final class BornAgainTrainer {
       for (int t = 0; t < weights.length; t++) {
         weights[t] = settings.taskWeight(names.get(t));
       }
-      DistillationLoss loss = new DistillationLoss(tasks.stream().map(Task::kind).toList(), weights);
+      DistillationLoss loss = new DistillationLoss(tasks.stream().map(Task::kind).toList(), weights,
+          settings.loss());
       try (LayerwiseLrOptimizer optimizer = settings.optimizer()
           .create(model.network().namedParameters(), Math.toIntExact(totalSteps))) {
         List<EpochResult> history = new ArrayList<>();
@@ -215,6 +218,8 @@ public final class BornAgainTrainer {
     private final Map<String, TeacherPredictions> teachers = new LinkedHashMap<>();
     private final Map<String, Double> taskWeights = new LinkedHashMap<>();
     private TeacherAnnealingSchedule annealing = TeacherAnnealingSchedule.linear();
+    private double temperature = 1.0;
+    private LossFunction loss = LossFunction.paper();
     private TaskSampler sampler = TaskSampler.paperDefault();
     private OptimizerSettings optimizer = OptimizerSettings.BERT;
     private ModelHeads heads = ModelHeads.defaults();
@@ -265,6 +270,21 @@ public final class BornAgainTrainer {
     /** How λ (the gold label's weight) moves over training; default linear 0→1. */
     public Builder optAnnealing(TeacherAnnealingSchedule schedule) {
       this.annealing = requireNonNull(schedule, "schedule");
+      return this;
+    }
+
+    /**
+     * The temperature of classification teachers' soft targets, softmax(logits / T); default 1 (the teacher's
+     * probabilities, as in the paper). Above 1 it softens them. The student's outputs are not scaled.
+     */
+    public Builder optTemperature(double t) {
+      this.temperature = t;
+      return this;
+    }
+
+    /** The per-example loss against the annealed targets; default {@link LossFunction#paper()}. */
+    public Builder optLoss(LossFunction function) {
+      this.loss = requireNonNull(function, "function");
       return this;
     }
 
@@ -410,7 +430,7 @@ public final class BornAgainTrainer {
       checkState(outputDir != null, "setOutputDir(...) is required");
       boolean bucket = bucketByLength != null ? bucketByLength : tasks.size() == 1;
       TrainingSettings settings = new TrainingSettings(encoder, tasks, teachers, taskWeights, heads, sampler,
-          annealing, optimizer, epochs, batchSize, maxLength, examplesPerEpoch, seed, bucket, checkpointEvery, device,
+          annealing, temperature, loss, optimizer, epochs, batchSize, maxLength, examplesPerEpoch, seed, bucket, checkpointEvery, device,
           outputDir);
       return new BornAgainTrainer(settings, listeners, checkpointHook);
     }

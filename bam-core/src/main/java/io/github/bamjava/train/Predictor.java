@@ -42,6 +42,19 @@ public final class Predictor {
    * @param manager the parent of the per-batch managers (closed after each batch)
    */
   public float[][] predict(NDManager manager, String task, TaskKind kind, List<Example> examples) {
+    return run(manager, task, kind, examples, true);
+  }
+
+  /**
+   * The raw outputs of the head of {@code task}: logits for classification (no softmax), the value for
+   * regression. What a teacher keeps so that a student can apply a temperature.
+   */
+  public float[][] predictLogits(NDManager manager, String task, TaskKind kind, List<Example> examples) {
+    return run(manager, task, kind, examples, false);
+  }
+
+  private float[][] run(NDManager manager, String task, TaskKind kind, List<Example> examples,
+      boolean probabilities) {
     int head = model.taskNames().indexOf(task);
     if (head < 0) {
       throw new IllegalArgumentException("the model has no head for task " + task + "; it has "
@@ -67,7 +80,7 @@ public final class Predictor {
       try (NDManager step = manager.newSubManager()) {
         NDList inputs = PaddedBatch.inputs(step, batch, tokenizer.padId());
         NDArray result = model.forward(store, inputs, false).get(head);
-        if (kind instanceof TaskKind.Classification) {
+        if (probabilities && kind instanceof TaskKind.Classification) {
           result = result.softmax(1);
         }
         int k = kind.outputSize();

@@ -35,9 +35,13 @@ final class TrainingData {
   private final float[][] gold;
   private final float[][][] teacher;
 
-  /** Checks each teacher against its task's examples, then tokenizes every training example. */
-  TrainingData(List<Task> tasks, Map<String, TeacherPredictions> teachers, PairTokenizer tokenizer,
-      int maxLength) {
+  /**
+   * Checks each teacher against its task's examples, then tokenizes every training example.
+   *
+   * @param temperature the temperature of classification teachers' soft targets (1: their probabilities)
+   */
+  TrainingData(List<Task> tasks, Map<String, TeacherPredictions> teachers, double temperature,
+      PairTokenizer tokenizer, int maxLength) {
     lengths = new int[tasks.size()][];
     gold = new float[tasks.size()][];
     teacher = new float[tasks.size()][][];
@@ -46,7 +50,7 @@ final class TrainingData {
       TeacherPredictions predictions = teachers.get(task.name());
       if (predictions != null) {
         predictions.checkMatches(task, task.train());
-        teacher[t] = predictions.values();
+        teacher[t] = predictions.softTargets(temperature);
       }
       kinds.add(task.kind());
       List<Encoding> encoded = new ArrayList<>(task.train().size());

@@ -13,6 +13,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
 import io.github.bamjava.distill.ExampleFingerprint;
+import io.github.bamjava.distill.LossFunction;
 import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
@@ -43,6 +44,8 @@ import org.jspecify.annotations.Nullable;
  * @param heads the task heads: pooling, regression output, custom heads
  * @param sampler how often each task is drawn
  * @param annealing how λ, the gold label's weight in the target, moves over training
+ * @param temperature the temperature of classification teachers' soft targets (1: their probabilities)
+ * @param loss the per-example loss against the annealed targets
  * @param optimizer the optimizer's settings
  * @param epochs passes over the data
  * @param batchSize examples per minibatch
@@ -62,6 +65,8 @@ public record TrainingSettings(
     ModelHeads heads,
     TaskSampler sampler,
     TeacherAnnealingSchedule annealing,
+    double temperature,
+    LossFunction loss,
     OptimizerSettings optimizer,
     int epochs,
     int batchSize,
@@ -83,6 +88,8 @@ public record TrainingSettings(
           (JsonSerializer<TaskSampler>) (s, t, c) -> new JsonPrimitive(s.describe()))
       .registerTypeHierarchyAdapter(TeacherAnnealingSchedule.class,
           (JsonSerializer<TeacherAnnealingSchedule>) (s, t, c) -> new JsonPrimitive(s.describe()))
+      .registerTypeHierarchyAdapter(LossFunction.class,
+          (JsonSerializer<LossFunction>) (s, t, c) -> new JsonPrimitive(s.describe()))
       .registerTypeHierarchyAdapter(RunSchedule.class,
           (JsonSerializer<RunSchedule>) (s, t, c) -> new JsonPrimitive(s.describe()))
       .registerTypeHierarchyAdapter(TeacherPredictions.class,
@@ -101,6 +108,8 @@ public record TrainingSettings(
     requireNonNull(heads, "heads");
     requireNonNull(sampler, "sampler");
     requireNonNull(annealing, "annealing");
+    requireNonNull(loss, "loss");
+    checkArgument(temperature > 0 && Double.isFinite(temperature), "temperature must be > 0, got %s", temperature);
     requireNonNull(optimizer, "optimizer");
     requireNonNull(outputDir, "outputDir");
     tasks = ImmutableList.copyOf(tasks);

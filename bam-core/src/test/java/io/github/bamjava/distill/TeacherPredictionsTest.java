@@ -180,6 +180,40 @@ class TeacherPredictionsTest {
     assertThatThrownBy(() -> predictions(values)).hasMessageContaining("row 2 holds NaN");
   }
 
+  @Test
+  void logitsRoundTripAndATemperatureSoftensTheTargets() throws IOException {
+    float[][] logits = {{2f, 0f, -1f}, {0f, 0f, 0f}, {5f, 1f, 1f}};
+    TeacherPredictions withLogits = TeacherPredictions.ofLogits(task("nli", ABC, EXAMPLES), EXAMPLES, logits);
+    Path file = dir.resolve("logits.safetensors");
+    withLogits.write(file);
+    TeacherPredictions read = TeacherPredictions.read(file);
+    assertThat(read.logits()).isDeepEqualTo(logits);
+    // T = 1: the probabilities themselves; T = 2: softmax(z / 2), computed here by hand for row 0.
+    assertThat(read.softTargets(1.0)).isDeepEqualTo(read.values());
+    double e0 = Math.exp(1.0);
+    double e1 = Math.exp(0.0);
+    double e2 = Math.exp(-0.5);
+    float[] row0 = read.softTargets(2.0)[0];
+    assertThat(row0[0]).isCloseTo((float) (e0 / (e0 + e1 + e2)), within(1e-6f));
+    assertThat(row0[2]).isCloseTo((float) (e2 / (e0 + e1 + e2)), within(1e-6f));
+    assertThat(read.softTargets(2.0)[1]).containsExactly(1f / 3, 1f / 3, 1f / 3);
+  }
+
+  @Test
+  void aFileWithoutLogitsGivesTheSameSoftTargetsFromItsProbabilities() throws IOException {
+    float[][] logits = {{2f, 0f, -1f}, {0.5f, 0f, 3f}, {5f, 1f, 1f}};
+    TeacherPredictions withLogits = TeacherPredictions.ofLogits(task("nli", ABC, EXAMPLES), EXAMPLES, logits);
+    // What earlier versions wrote: probabilities only.
+    Path file = dir.resolve("old.safetensors");
+    new TeacherPredictions(withLogits.task(), withLogits.kind(), withLogits.fingerprint(), withLogits.values())
+        .write(file);
+    TeacherPredictions old = TeacherPredictions.read(file);
+    assertThat(old.logits()).isNull();
+    for (int i = 0; i < 3; i++) {
+      assertThat(old.softTargets(3.0)[i]).containsExactly(withLogits.softTargets(3.0)[i], within(1e-6f));
+    }
+  }
+
   // ------------------------------------------------------------------------------------ student's check
 
   @Test
