@@ -3,6 +3,8 @@ package io.github.bamjava.distill;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import io.github.bamjava.task.Example;
@@ -11,6 +13,7 @@ import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +74,25 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
         }
       }
     }
+  }
+
+  /**
+   * A SHA-256 over the examples' fingerprint and every value (and logit): two teachers that made other
+   * predictions on the same examples differ here, so a student's run key changes with its teacher.
+   */
+  public String contentHash() {
+    Hasher hasher = Hashing.sha256().newHasher();
+    hasher.putString(fingerprint, StandardCharsets.UTF_8);
+    float[][][] tables = logits == null ? new float[][][] {values} : new float[][][] {values, logits};
+    for (float[][] table : tables) {
+      hasher.putInt(table.length);
+      for (float[] row : table) {
+        for (float v : row) {
+          hasher.putFloat(v);
+        }
+      }
+    }
+    return hasher.hash().toString();
   }
 
   /** Predictions without logits (regression, an ensemble, a file of an earlier version). */

@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * fill one), read by the trainer.
  *
  * <p>{@link #runKey()} is these settings as JSON, each task's data as a fingerprint of its examples' text
- * <em>and</em> labels, each teacher as the fingerprint of its predictions. A run resumes only under the same key,
+ * <em>and</em> labels, each teacher as a hash of its predictions ({@link TeacherPredictions#contentHash()}). A run resumes only under the same key,
  * and a refusal lists the fields that differ ({@link RunKeys#differences}).
  *
  * @param encoder where the pretrained encoder and tokenizer come from
@@ -93,7 +93,7 @@ public record TrainingSettings(
       .registerTypeHierarchyAdapter(RunSchedule.class,
           (JsonSerializer<RunSchedule>) (s, t, c) -> new JsonPrimitive(s.describe()))
       .registerTypeHierarchyAdapter(TeacherPredictions.class,
-          (JsonSerializer<TeacherPredictions>) (p, t, c) -> new JsonPrimitive(p.fingerprint()))
+          (JsonSerializer<TeacherPredictions>) (p, t, c) -> new JsonPrimitive(p.contentHash()))
       .registerTypeHierarchyAdapter(ModelHeads.class, (JsonSerializer<ModelHeads>) (h, t, c) -> h.toJson())
       .registerTypeHierarchyAdapter(Task.class, (JsonSerializer<Task>) (task, t, c) -> describe(task))
       // Not in the key, but serialised before being dropped: their reflective forms are not portable.

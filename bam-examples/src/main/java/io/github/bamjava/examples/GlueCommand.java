@@ -70,6 +70,11 @@ final class GlueCommand implements Callable<Integer> {
   @Option(names = "--finetune", description = "Fine-tune the student on each task after multi-task training.")
   boolean finetune;
 
+  @Option(names = "--teachers", defaultValue = "1", paramLabel = "N",
+      description = "Teachers per task (seeds seed, seed+1, ...); the student distils from their mean"
+          + " (default: ${DEFAULT-VALUE}).")
+  int teachersPerTask;
+
   @Option(names = "--symmetric", description = "Also train MRPC and STS-B on every pair in swapped order.")
   boolean symmetric;
 
@@ -81,6 +86,9 @@ final class GlueCommand implements Callable<Integer> {
     Preset p = preset.preset;
     if (trainCap != null && trainCap < 0) {
       throw new ParameterException(spec.commandLine(), "--train-cap must be >= 0, got " + trainCap);
+    }
+    if (teachersPerTask < 1) {
+      throw new ParameterException(spec.commandLine(), "--teachers must be >= 1, got " + teachersPerTask);
     }
     if (maxLength != null && maxLength < 3) {
       throw new ParameterException(spec.commandLine(), "--max-length must be >= 3, got " + maxLength);
@@ -97,6 +105,7 @@ final class GlueCommand implements Callable<Integer> {
         .optTasks(tasks)
         .optPreset(p)
         .optSymmetricPairs(symmetric)
+        .optTeachersPerTask(teachersPerTask)
         .optFinetune(finetune)
         .optSeed(seed);
     if (encoder != null) {

@@ -109,9 +109,14 @@ public final class GlueBam {
     Map<String, TeacherPredictions> teachers = new LinkedHashMap<>();
     for (int i = 0; i < tasks.size(); i++) {
       Task task = tasks.get(i);
-      String prefix = String.format(Locale.ROOT, "teacher %d/%d: %s", i + 1, tasks.size(), task.name());
-      Path teacherModel = trainTeacher(task, prefix);
-      teachers.put(task.name(), teacherPredictions(task, teacherModel, prefix));
+      List<TeacherPredictions> members = new ArrayList<>();
+      for (int k = 0; k < cfg.teachersPerTask; k++) {
+        String prefix = String.format(Locale.ROOT, "teacher %d/%d: %s", i + 1, tasks.size(), memberName(task, k));
+        Path teacherModel = trainTeacher(task, k, prefix);
+        members.add(teacherPredictions(task, k, teacherModel, prefix));
+      }
+      // An ensemble teaches with the mean of its members' probabilities.
+      teachers.put(task.name(), members.size() == 1 ? members.get(0) : TeacherPredictions.average(members));
     }
 
     Path studentDir = out.resolve("student");
@@ -227,24 +232,32 @@ public final class GlueBam {
         .build();
   }
 
+  /** The first teacher's model: the Single model of the task. */
   private Path teacherModelDir(String task) {
     return cfg.outputDir.resolve("teachers").resolve(task).resolve("model");
   }
 
+  /** Member k of a task's teachers: the task's name for the first, then SST-2-2, SST-2-3, … */
+  private static String memberName(Task task, int k) {
+    return k == 0 ? task.name() : task.name() + "-" + (k + 1);
+  }
+
   /**
-   * Trains the task's teacher unless a finished one with the same settings and data is there; returns its model
-   * directory. A teacher whose settings or data changed is trained again, and its predictions with it.
+   * Trains member {@code k} of the task's teachers (seed: the run's seed + k) unless a finished one with the same
+   * settings and data is there; returns its model directory. A teacher whose settings or data changed is trained
+   * again, and its predictions with it.
    */
-  private Path trainTeacher(Task task, String prefix) throws IOException {
-    Path model = teacherModelDir(task.name());
-    Path dir = model.getParent();
-    BornAgainTrainer teacher = trainer(cfg.encoder, cfg.preset.teacher(), dir).addTask(task).build();
+  private Path trainTeacher(Task task, int k, String prefix) throws IOException {
+    Path dir = cfg.outputDir.resolve("teachers").resolve(memberName(task, k));
+    Path model = dir.resolve("model");
+    BornAgainTrainer teacher = trainer(cfg.encoder, cfg.preset.teacher(), dir).addTask(task).optSeed(cfg.seed + k)
+        .build();
     boolean changed = restartIfChanged(teacher, prefix);
     if (!changed && Files.isRegularFile(model.resolve(BamModel.TASKS_JSON))) {
       log.printf(Locale.ROOT, "%s: reusing the finished teacher in %s%n", prefix, model);
       return model;
     }
-    Files.deleteIfExists(predictionsFile(task.name()));
+    Files.deleteIfExists(predictionsFile(task, k));
     log.printf(Locale.ROOT, "%s (%d train, %d dev) -> %s%n", prefix, task.train().size(), task.dev().size(), dir);
     return teacher.train().modelDir();
   }
@@ -264,13 +277,14 @@ public final class GlueBam {
     return true;
   }
 
-  private Path predictionsFile(String task) {
-    return cfg.outputDir.resolve("teachers").resolve(task + ".predictions.safetensors");
+  private Path predictionsFile(Task task, int k) {
+    return cfg.outputDir.resolve("teachers").resolve(memberName(task, k) + ".predictions.safetensors");
   }
 
-  /** The teacher's outputs on the task's training examples, read back when a valid file is there. */
-  private TeacherPredictions teacherPredictions(Task task, Path teacherModel, String prefix) throws IOException {
-    Path file = predictionsFile(task.name());
+  /** A teacher's outputs on the task's training examples, read back when a valid file is there. */
+  private TeacherPredictions teacherPredictions(Task task, int k, Path teacherModel, String prefix)
+      throws IOException {
+    Path file = predictionsFile(task, k);
     if (Files.isRegularFile(file)) {
       try {
         TeacherPredictions saved = TeacherPredictions.read(file);
@@ -434,6 +448,7 @@ public final class GlueBam {
     private EncoderSource encoder = EncoderSource.miniLm();
     private Preset preset = Preset.LEARNING;
     private boolean symmetric;
+    private int teachersPerTask = 1;
     private boolean finetune;
     private long seed;
     private @Nullable PrintStream progress = System.out;
@@ -477,6 +492,16 @@ public final class GlueBam {
     /** The hyper-parameters; default {@link Preset#LEARNING}. */
     public Builder optPreset(Preset p) {
       this.preset = requireNonNull(p, "preset");
+      return this;
+    }
+
+    /**
+     * How many teachers each task has; default 1. With more, teacher k is trained with seed + k and the student
+     * distils from the mean of their predictions (an ensemble teacher); the first is the task's Single model.
+     */
+    public Builder optTeachersPerTask(int n) {
+      checkArgument(n >= 1, "a task needs at least one teacher, got %s", n);
+      this.teachersPerTask = n;
       return this;
     }
 

@@ -3,6 +3,8 @@ package io.github.bamjava.glue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bamjava.train.RunConfig;
+import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
@@ -115,6 +117,34 @@ class GlueBamTest {
         .contains("teacher 2/2: STS-B: reusing the finished teacher")
         .contains("student: training again");
     assertThat(Files.getLastModifiedTime(stsTeacher)).isEqualTo(stsTime);
+  }
+
+  @Test
+  void aTeacherEnsembleTrainsOneTeacherPerSeedAndTheStudentLearnsFromTheirMean() throws IOException {
+    Path glue = tmp.resolve("glue");
+    GlueFixtures.writeSentimentAndSimilarity(glue);
+    Path out = tmp.resolve("out");
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    GlueBam.builder().setGlueDir(glue).setOutputDir(out).optEncoder(SyntheticTasks.tinyEncoder(7))
+        .optPreset(TINY).optTeachersPerTask(2).optSeed(5)
+        .optProgress(new PrintStream(progress, true, StandardCharsets.UTF_8)).build().run();
+
+    for (String member : List.of("SST-2", "SST-2-2", "STS-B", "STS-B-2")) {
+      assertThat(out.resolve("teachers/" + member + "/model/tasks.json")).isRegularFile();
+      assertThat(out.resolve("teachers/" + member + ".predictions.safetensors")).isRegularFile();
+    }
+    // Member k trains with seed + k.
+    assertThat(RunConfig.readKey(out.resolve("teachers/SST-2")).orElseThrow().get("seed").getAsLong()).isEqualTo(5);
+    assertThat(RunConfig.readKey(out.resolve("teachers/SST-2-2")).orElseThrow().get("seed").getAsLong())
+        .isEqualTo(6);
+    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("teacher 1/2: SST-2-2");
+    // The student's teacher is the mean of the two members' predictions.
+    TeacherPredictions a = TeacherPredictions.read(out.resolve("teachers/SST-2.predictions.safetensors"));
+    TeacherPredictions b = TeacherPredictions.read(out.resolve("teachers/SST-2-2.predictions.safetensors"));
+    assertThat(a.contentHash()).isNotEqualTo(b.contentHash());
+    String mean = TeacherPredictions.average(List.of(a, b)).contentHash();
+    assertThat(RunConfig.readKey(out.resolve("student")).orElseThrow().getAsJsonObject("teachers")
+        .get("SST-2").getAsString()).isEqualTo(mean);
   }
 
   @Test
