@@ -1,5 +1,6 @@
 package io.github.bamjava.examples;
 
+import ai.djl.Device;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
@@ -70,6 +71,10 @@ final class GlueCommand implements Callable<Integer> {
   @Option(names = "--finetune", description = "Fine-tune the student on each task after multi-task training.")
   boolean finetune;
 
+  @Option(names = "--device", paramLabel = "DEVICE", converter = DeviceConverter.class,
+      description = "cpu, gpu or gpu:N (default: DJL's default device: the first GPU where the engine has CUDA).")
+  Device device;
+
   @Option(names = "--teachers", defaultValue = "1", paramLabel = "N",
       description = "Teachers per task (seeds seed, seed+1, ...); the student distils from their mean"
           + " (default: ${DEFAULT-VALUE}).")
@@ -110,6 +115,9 @@ final class GlueCommand implements Callable<Integer> {
         .optSeed(seed);
     if (encoder != null) {
       builder.optEncoder(EncoderSource.huggingFace(encoder));
+    }
+    if (device != null) {
+      builder.optDevice(device);
     }
     GlueBam.Result result = builder.build().run();
     PrintWriter out = spec.commandLine().getOut();

@@ -1,5 +1,6 @@
 package io.github.bamjava.examples;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
@@ -51,6 +52,10 @@ final class PredictCommand implements Callable<Integer> {
       description = "A file with one input per line ('-' for standard input); empty lines are skipped.")
   Path input;
 
+  @Option(names = "--device", paramLabel = "DEVICE", converter = DeviceConverter.class,
+      description = "cpu, gpu or gpu:N (default: DJL's default device: the first GPU where the engine has CUDA).")
+  Device device;
+
   @Option(names = "--max-length", defaultValue = "128", paramLabel = "N",
       description = "Longest input in tokens (default: ${DEFAULT-VALUE}).")
   int maxLength;
@@ -73,7 +78,7 @@ final class PredictCommand implements Callable<Integer> {
       examples.add(parse(Integer.toString(examples.size()), line));
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (BamModel m = BamModel.load(model, NDManager.newBaseManager())) {
+    try (BamModel m = BamModel.load(model, device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device))) {
       TaskKind kind = m.kind(task);
       float[][] outputs = m.predict(task, examples, maxLength);
       for (int i = 0; i < examples.size(); i++) {

@@ -54,6 +54,16 @@ class BamCliTest {
   }
 
   @Test
+  void aDeviceThisMachineLacksIsAUsageError() {
+    Run tpu = bam("glue", "--glue-dir", tmp.toString(), "--device", "tpu");
+    assertThat(tpu.exitCode()).isEqualTo(2);
+    assertThat(tpu.err()).contains("--device must be cpu, gpu or gpu:N, got 'tpu'");
+    Run gpu = bam("predict", "--model", tmp.toString(), "--task", "SST-2", "--device", "gpu:7", "text");
+    assertThat(gpu.exitCode()).isEqualTo(2);
+    assertThat(gpu.err()).contains("--device gpu:7: this machine has");
+  }
+
+  @Test
   void anErrorIsOneClearLineAndExitOneUnlessVerbose() {
     Explode.error = new OutOfMemoryError("Cannot reserve 4194304 bytes of direct buffer memory");
     Run oom = bam(BamCli.commandLine().addSubcommand(new Explode()), "explode");

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
@@ -232,6 +233,11 @@ public final class GlueBam {
         .build();
   }
 
+  /** A manager on the run's device, for a loaded model: teacher predictions and evaluation run there too. */
+  private NDManager newManager() {
+    return cfg.device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(cfg.device);
+  }
+
   /** The first teacher's model: the Single model of the task. */
   private Path teacherModelDir(String task) {
     return cfg.outputDir.resolve("teachers").resolve(task).resolve("model");
@@ -297,7 +303,7 @@ public final class GlueBam {
       }
     }
     TeacherPredictions predictions;
-    try (BamModel model = BamModel.load(teacherModel, NDManager.newBaseManager())) {
+    try (BamModel model = BamModel.load(teacherModel, newManager())) {
       predictions = model.teacherPredictions(task, cfg.preset.maxLength());
     }
     predictions.write(file);
@@ -310,6 +316,9 @@ public final class GlueBam {
         .setEncoder(encoder)
         .setOutputDir(dir)
         .optSeed(cfg.seed);
+    if (cfg.device != null) {
+      b.optDevice(cfg.device);
+    }
     if (cfg.progress != null) {
       b.addListener(new ProgressBar(cfg.progress, System.console() != null, 10));
     }
@@ -323,7 +332,7 @@ public final class GlueBam {
     Map<Path, List<Entry>> byModel = groupByModel(entries, modelOf);
     Map<String, List<Map.Entry<String, Map<String, Double>>>> rows = new LinkedHashMap<>();
     for (Map.Entry<Path, List<Entry>> group : byModel.entrySet()) {
-      try (BamModel model = BamModel.load(group.getKey(), NDManager.newBaseManager())) {
+      try (BamModel model = BamModel.load(group.getKey(), newManager())) {
         for (Entry e : group.getValue()) {
           Task task = e.task();
           List<Map.Entry<String, Map<String, Double>>> taskRows = new ArrayList<>();
@@ -354,7 +363,7 @@ public final class GlueBam {
     List<Path> files = new ArrayList<>();
     List<Entry> glue = entries.stream().filter(e -> e.glue() != null).toList();
     for (Map.Entry<Path, List<Entry>> group : groupByModel(glue, modelOf).entrySet()) {
-      try (BamModel model = BamModel.load(group.getKey(), NDManager.newBaseManager())) {
+      try (BamModel model = BamModel.load(group.getKey(), newManager())) {
         for (Entry e : group.getValue()) {
           for (GlueEvalSet set : e.glue().evalSets()) {
             if (!reader.hasTest(set)) {
@@ -448,6 +457,7 @@ public final class GlueBam {
     private EncoderSource encoder = EncoderSource.miniLm();
     private Preset preset = Preset.LEARNING;
     private boolean symmetric;
+    private @Nullable Device device;
     private int teachersPerTask = 1;
     private boolean finetune;
     private long seed;
@@ -502,6 +512,12 @@ public final class GlueBam {
     public Builder optTeachersPerTask(int n) {
       checkArgument(n >= 1, "a task needs at least one teacher, got %s", n);
       this.teachersPerTask = n;
+      return this;
+    }
+
+    /** The device every model trains and predicts on; default DJL's default device. */
+    public Builder optDevice(Device d) {
+      this.device = requireNonNull(d, "device");
       return this;
     }
 
