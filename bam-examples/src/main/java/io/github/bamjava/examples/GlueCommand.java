@@ -6,6 +6,8 @@ import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainCap;
+import io.github.bamjava.model.Pooling;
+import io.github.bamjava.model.RegressionOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -75,6 +77,27 @@ final class GlueCommand implements Callable<Integer> {
       description = "cpu, gpu or gpu:N (default: DJL's default device: the first GPU where the engine has CUDA).")
   Device device;
 
+  /** Pooling as the command line spells it. */
+  enum PoolingName {
+    cls(Pooling.CLS_POOLER), mean(Pooling.MEAN);
+
+    final Pooling pooling;
+
+    PoolingName(Pooling pooling) {
+      this.pooling = pooling;
+    }
+  }
+
+  @Option(names = "--pooling", paramLabel = "cls|mean",
+      description = "Sentence vector of the heads: cls ([CLS] through the pooler, as BERT) or mean (mean of the"
+          + " real tokens, as sentence-transformers); default: the preset's.")
+  PoolingName pooling;
+
+  @Option(names = "--regression", paramLabel = "sigmoid|linear",
+      description = "Regression output: sigmoid (as the paper) or linear (as the original code); default: the"
+          + " preset's.")
+  RegressionOutput regression;
+
   @Option(names = "--teachers", defaultValue = "1", paramLabel = "N",
       description = "Teachers per task (seeds seed, seed+1, ...); the student distils from their mean"
           + " (default: ${DEFAULT-VALUE}).")
@@ -103,6 +126,12 @@ final class GlueCommand implements Callable<Integer> {
     }
     if (maxLength != null) {
       p = p.withMaxLength(maxLength);
+    }
+    if (pooling != null) {
+      p = p.withHeads(p.heads().withPooling(pooling.pooling));
+    }
+    if (regression != null) {
+      p = p.withHeads(p.heads().withRegressionOutput(regression));
     }
     GlueBam.Builder builder = GlueBam.builder()
         .setGlueDir(glueDir)

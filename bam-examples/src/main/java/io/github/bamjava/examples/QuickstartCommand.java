@@ -1,5 +1,6 @@
 package io.github.bamjava.examples;
 
+import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
@@ -37,7 +38,8 @@ final class QuickstartCommand implements Callable<Integer> {
    * lr 1e-4, which MiniLM learns these tasks with. Layer decay and task exponent are the paper's.
    */
   static final Preset QUICKSTART = new Preset("quickstart", new Preset.Stage(1e-4, 16, 2),
-      new Preset.Stage(1e-4, 16, 4), new Preset.Stage(5e-5, 16, 1), 64, TrainBudget.of(TrainCap.all()), 0.9, 0.75);
+      new Preset.Stage(1e-4, 16, 4), new Preset.Stage(5e-5, 16, 1), 64, TrainBudget.of(TrainCap.all()), 0.9, 0.75,
+      HeadOptions.DEFAULT);
 
   /** The sample's tasks and files, under this class's package in the jar. */
   static final List<GlueTask> TASKS = List.of(GlueTask.SST2, GlueTask.RTE, GlueTask.STSB);

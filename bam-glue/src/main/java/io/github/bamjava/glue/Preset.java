@@ -3,6 +3,8 @@ package io.github.bamjava.glue;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import io.github.bamjava.model.HeadOptions;
+import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.train.BornAgainTrainer;
 
@@ -36,13 +38,15 @@ import io.github.bamjava.train.BornAgainTrainer;
  * @param trainBudget how many training examples each task keeps
  * @param layerDecay the layer-wise learning-rate decay α (1 turns it off)
  * @param taskExponent the task-sampling exponent: task t is drawn ∝ |D_t|^exponent
+ * @param heads the heads' pooling and regression output, in every stage
  */
 public record Preset(String name, Stage teacher, Stage student, Stage finetune, int maxLength,
-    TrainBudget trainBudget, double layerDecay, double taskExponent) {
+    TrainBudget trainBudget, double layerDecay, double taskExponent, HeadOptions heads) {
 
   /** The BAM paper's settings (Clark et al. 2019, section 4 and appendix). */
   public static final Preset PAPER = new Preset("paper", new Stage(5e-5, 32, 3),
-      new Stage(1e-4, 128, 6), new Stage(5e-5, 32, 3), 128, TrainBudget.of(TrainCap.all()), 0.9, 0.75);
+      new Stage(1e-4, 128, 6), new Stage(5e-5, 32, 3), 128, TrainBudget.of(TrainCap.all()), 0.9, 0.75,
+      HeadOptions.DEFAULT);
 
   /** The seed of every preset's random choice of kept training examples. */
   public static final long CAP_SEED = 13;
@@ -53,7 +57,7 @@ public record Preset(String name, Stage teacher, Stage student, Stage finetune, 
       TrainBudget.of(TrainCap.random(2000, CAP_SEED))
           .with(GlueTask.COLA, TrainCap.all())
           .with(GlueTask.SST2, TrainCap.random(7000, CAP_SEED)),
-      0.9, 0.75);
+      0.9, 0.75, HeadOptions.DEFAULT);
 
   public Preset {
     requireNonNull(name, "name");
@@ -61,6 +65,7 @@ public record Preset(String name, Stage teacher, Stage student, Stage finetune, 
     requireNonNull(student, "student");
     requireNonNull(finetune, "finetune");
     requireNonNull(trainBudget, "trainBudget");
+    requireNonNull(heads, "heads");
     checkArgument(maxLength >= 3, "max length must be >= 3, got %s", maxLength);
     checkArgument(layerDecay > 0 && layerDecay <= 1, "layer decay must be in (0, 1], got %s", layerDecay);
     checkArgument(taskExponent >= 0 && Double.isFinite(taskExponent),
@@ -69,18 +74,23 @@ public record Preset(String name, Stage teacher, Stage student, Stage finetune, 
 
   /** The preset with one training cap for every task (for example {@code TrainCap.first(500)}). */
   public Preset withTrainCap(TrainCap cap) {
-    return new Preset(name, teacher, student, finetune, maxLength, TrainBudget.of(cap), layerDecay, taskExponent);
+    return new Preset(name, teacher, student, finetune, maxLength, TrainBudget.of(cap), layerDecay, taskExponent, heads);
   }
 
   /** The preset with another maximum input length. */
   public Preset withMaxLength(int length) {
-    return new Preset(name, teacher, student, finetune, length, trainBudget, layerDecay, taskExponent);
+    return new Preset(name, teacher, student, finetune, length, trainBudget, layerDecay, taskExponent, heads);
+  }
+
+  /** The preset with other head options. */
+  public Preset withHeads(HeadOptions options) {
+    return new Preset(name, teacher, student, finetune, maxLength, trainBudget, layerDecay, taskExponent, options);
   }
 
   /** The preset with other stages. */
   public Preset withStages(Stage teacherStage, Stage studentStage, Stage finetuneStage) {
     return new Preset(name, teacherStage, studentStage, finetuneStage, maxLength, trainBudget, layerDecay,
-        taskExponent);
+        taskExponent, heads);
   }
 
   /**
@@ -94,7 +104,8 @@ public record Preset(String name, Stage teacher, Stage student, Stage finetune, 
         .optEpochs(stage.epochs())
         .optMaxLength(maxLength)
         .optLayerDecay(layerDecay)
-        .optSampler(TaskSampler.sizeExponent(taskExponent));
+        .optSampler(TaskSampler.sizeExponent(taskExponent))
+        .optHeads(ModelHeads.defaults().withOptions(heads));
   }
 
   /**

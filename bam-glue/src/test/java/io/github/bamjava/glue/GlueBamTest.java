@@ -3,6 +3,7 @@ package io.github.bamjava.glue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.task.Example;
@@ -25,7 +26,8 @@ class GlueBamTest {
 
   /** Seconds-long stages: what is tested is the wiring, not the accuracy. */
   private static final Preset TINY = new Preset("tiny", new Preset.Stage(1e-3, 16, 1),
-      new Preset.Stage(1e-3, 16, 1), new Preset.Stage(5e-4, 16, 1), 32, TrainBudget.of(TrainCap.all()), 0.9, 0.75);
+      new Preset.Stage(1e-3, 16, 1), new Preset.Stage(5e-4, 16, 1), 32, TrainBudget.of(TrainCap.all()), 0.9, 0.75,
+      HeadOptions.DEFAULT);
 
   @TempDir Path tmp;
 

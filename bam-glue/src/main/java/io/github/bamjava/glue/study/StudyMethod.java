@@ -31,6 +31,11 @@ public enum StudyMethod {
    * CPU). Tells whether bucketing, which keeps every batch's mix of tasks, costs the student anything.
    */
   BAM_BUCKETED("BAM, length-bucketed batches", "bam-bucketed", true, SINGLE, null),
+  /**
+   * Single with the other head options (not in the paper): mean pooling over the real tokens and a linear
+   * regression output, against the paper's [CLS] + pooler and sigmoid. Tells which makes the better default.
+   */
+  SINGLE_MEAN_LINEAR("Single, mean pooling + linear regression", "single-mean-linear", false, null, null),
   /** The Multi model fine-tuned on each task alone, on the gold labels. */
   MULTI_FINETUNED("Multi + fine-tuning", "multi-finetuned", false, null, MULTI),
   /** The BAM model fine-tuned on each task alone, on the gold labels. */

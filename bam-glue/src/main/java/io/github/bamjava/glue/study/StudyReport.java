@@ -88,6 +88,9 @@ public final class StudyReport {
   static final Table FINETUNING = new Table("Single-task fine-tuning (the paper's Table 3)",
       List.of(StudyMethod.MULTI, StudyMethod.MULTI_FINETUNED, StudyMethod.BAM, StudyMethod.BAM_FINETUNED),
       List.of(vs(StudyMethod.MULTI_FINETUNED, StudyMethod.MULTI), vs(StudyMethod.BAM_FINETUNED, StudyMethod.BAM)));
+  static final Table HEADS = new Table("Head options (this library's option, not in the paper)",
+      List.of(StudyMethod.SINGLE, StudyMethod.SINGLE_MEAN_LINEAR),
+      List.of(vs(StudyMethod.SINGLE_MEAN_LINEAR, StudyMethod.SINGLE)));
   static final Table BUCKETING = new Table("Length-bucketed batches (this library's option, not in the paper)",
       List.of(StudyMethod.BAM, StudyMethod.BAM_BUCKETED), List.of(vs(StudyMethod.BAM_BUCKETED, StudyMethod.BAM)));
 
@@ -382,6 +385,9 @@ public final class StudyReport {
   /** The tables in the order the report shows them; the bucketing table only with bucketed runs. */
   private List<Table> tables() {
     List<Table> shown = new ArrayList<>(List.of(MAIN, ABLATIONS, FINETUNING));
+    if (runs.containsKey(StudyMethod.SINGLE_MEAN_LINEAR)) {
+      shown.add(HEADS);
+    }
     if (runs.containsKey(StudyMethod.BAM_BUCKETED)) {
       shown.add(BUCKETING);
     }

@@ -1,5 +1,6 @@
 package io.github.bamjava.glue.study;
 
+import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.glue.TrainCap;
@@ -26,7 +27,8 @@ class StudyTest {
 
   /** Every example, seconds-long runs: what is tested is the wiring, not the accuracy. */
   private static final StudySettings TINY = new StudySettings(new Preset("tiny", new Preset.Stage(1e-3, 16, 1),
-      new Preset.Stage(1e-3, 16, 1), new Preset.Stage(5e-4, 16, 1), 32, TrainBudget.of(TrainCap.all()), 0.9, 0.75),
+      new Preset.Stage(1e-3, 16, 1), new Preset.Stage(5e-4, 16, 1), 32, TrainBudget.of(TrainCap.all()), 0.9, 0.75,
+      HeadOptions.DEFAULT),
       20);
 
   @TempDir Path tmp;
@@ -57,8 +59,22 @@ class StudyTest {
 
     JsonObject config = new Gson().fromJson(
         Files.readString(out.resolve("bam-bucketed/seed-1/run/run-config.json")), JsonObject.class);
-    assertThat(config.getAsJsonObject("resume_key").get("bucket_by_length").getAsBoolean()).isTrue();
+    assertThat(config.getAsJsonObject("resume_key").get("bucketByLength").getAsBoolean()).isTrue();
     assertThat(out.resolve("bam-bucketed/seed-1/dev/SST-2.tsv")).isRegularFile();
+  }
+
+  @Test
+  void theHeadVariantTrainsWithMeanPoolingAndALinearRegressionOutput() throws Exception {
+    Path out = tmp.resolve("heads");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Study study = tinyStudy(out, log, EnumSet.of(StudyMethod.SINGLE_MEAN_LINEAR));
+    assertThat(study.jobs()).hasSize(2);
+    assertThat(study.runWorker("launch")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
+
+    JsonObject heads = new Gson().fromJson(
+        Files.readString(out.resolve("single-mean-linear/seed-1/STS-B/run/run-config.json")), JsonObject.class)
+        .getAsJsonObject("resume_key").getAsJsonObject("heads");
+    assertThat(heads.toString()).contains("\"pooling\":\"mean\"").contains("\"regression_output\":\"linear\"");
   }
 
   @Test
@@ -87,7 +103,7 @@ class StudyTest {
     assertThat(out.resolve("multi/seed-1/train-predictions/SST-2.safetensors")).isRegularFile();
     assertThat(bam.resolve("train-predictions")).doesNotExist();
     assertThat(Files.readString(out.resolve("bam-finetuned/seed-1/STS-B/run/run-config.json")))
-        .contains("\"learning_rate\": 5.0E-4");
+        .contains("\"learningRate\": 5.0E-4");
 
     FileTime done = Files.getLastModifiedTime(bam.resolve(StudyJob.DONE));
     log.reset();
