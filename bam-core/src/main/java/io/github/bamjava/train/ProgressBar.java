@@ -14,6 +14,8 @@ public final class ProgressBar implements TrainingListener {
   private final boolean terminal;
   private final double intervalSeconds;
   private long lastPrint;
+  /** A terminal line redrawn with {@code \r} and not yet ended: the epoch line must start on a new one. */
+  private boolean lineOpen;
 
   public ProgressBar() {
     this(System.out, System.console() != null, 10);
@@ -53,6 +55,7 @@ public final class ProgressBar implements TrainingListener {
         duration(s.secondsLeft()));
     if (terminal) {
       out.print("\r" + line + (last ? System.lineSeparator() : ""));
+      lineOpen = !last;
     } else {
       out.println(line);
     }
@@ -61,8 +64,9 @@ public final class ProgressBar implements TrainingListener {
 
   @Override
   public void onEpochEnd(EpochResult e) {
-    if (terminal) {
+    if (lineOpen) {
       out.println();
+      lineOpen = false;
     }
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, Map<String, Double>> t : e.dev().entrySet()) {

