@@ -48,7 +48,6 @@ public final class AtomicFiles {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     checkArgument(dir != null, "cannot write to %s: it has no parent directory", target);
-    checkArgument(!Files.isDirectory(absolute), "cannot write the file %s: it is a directory", target);
     Files.createDirectories(dir);
     Path temp = dir.resolve("." + absolute.getFileName() + "."
         + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
