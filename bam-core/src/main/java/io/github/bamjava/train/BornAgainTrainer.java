@@ -171,7 +171,8 @@ public final class BornAgainTrainer {
           List<List<ExampleRef>> plan = batcher.plan(epoch);
           for (int b = (int) (step % stepsPerEpoch); b < plan.size(); b++) {
             double lambda = settings.annealing().lambdaAt(step, totalSteps);
-            StepInfo done = stepper.step(plan.get(b), step, totalSteps, epoch, lambda, stepSeed(settings.seed(), step));
+            StepInfo done = stepper.step(plan.get(b), step, totalSteps, epoch, lambda,
+                stepSeed(settings.seed(), step));
             step++;
             all.forEach(l -> l.onStep(done));
             if (b == plan.size() - 1) {
