@@ -25,7 +25,9 @@ import java.util.Map;
 public record OptimizerSettings(double learningRate, double layerDecay, double weightDecay, double clipNorm,
     double beta1, double beta2, double epsilon, boolean biasCorrection, RunSchedule schedule) {
 
-  /** BERT's optimizer as BAM trains with it: α 0.9, weight decay 0.01, clip 1.0, β 0.9/0.999, ε 1e-6, 10% warm-up. */
+  /**
+   * BERT's optimizer as BAM trains with it: α 0.9, weight decay 0.01, clip 1.0, β 0.9/0.999, ε 1e-6, 10% warm-up.
+   */
   public static final OptimizerSettings BERT = new OptimizerSettings(1e-4, 0.9, 0.01, 1.0, 0.9, 0.999, 1e-6, false,
       RunSchedule.warmupLinearDecay(0.1));
 

@@ -431,7 +431,8 @@ public final class BornAgainTrainer {
       checkState(outputDir != null, "setOutputDir(...) is required");
       boolean bucket = bucketByLength != null ? bucketByLength : tasks.size() == 1;
       TrainingSettings settings = new TrainingSettings(encoder, tasks, teachers, taskWeights, heads, sampler,
-          annealing, temperature, loss, optimizer, epochs, batchSize, maxLength, examplesPerEpoch, seed, bucket, checkpointEvery, device,
+          annealing, temperature, loss, optimizer, epochs, batchSize, maxLength, examplesPerEpoch, seed, bucket,
+          checkpointEvery, device,
           outputDir);
       return new BornAgainTrainer(settings, listeners, checkpointHook);
     }

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * fill one), read by the trainer.
  *
  * <p>{@link #runKey()} is these settings as JSON, each task's data as a fingerprint of its examples' text
- * <em>and</em> labels, each teacher as a hash of its predictions ({@link TeacherPredictions#contentHash()}). A run resumes only under the same key,
+ * <em>and</em> labels, each teacher as a hash of its predictions ({@link TeacherPredictions#contentHash()}). A
+ * run resumes only under the same key,
  * and a refusal lists the fields that differ ({@link RunKeys#differences}).
  *
  * @param encoder where the pretrained encoder and tokenizer come from

@@ -78,7 +78,8 @@ final class PredictCommand implements Callable<Integer> {
       examples.add(parse(Integer.toString(examples.size()), line));
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (BamModel m = BamModel.load(model, device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device))) {
+    NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
+    try (BamModel m = BamModel.load(model, manager)) {
       TaskKind kind = m.kind(task);
       float[][] outputs = m.predict(task, examples, maxLength);
       for (int i = 0; i < examples.size(); i++) {

@@ -74,7 +74,8 @@ public record Preset(String name, Stage teacher, Stage student, Stage finetune, 
 
   /** The preset with one training cap for every task (for example {@code TrainCap.first(500)}). */
   public Preset withTrainCap(TrainCap cap) {
-    return new Preset(name, teacher, student, finetune, maxLength, TrainBudget.of(cap), layerDecay, taskExponent, heads);
+    return new Preset(name, teacher, student, finetune, maxLength, TrainBudget.of(cap), layerDecay, taskExponent,
+        heads);
   }
 
   /** The preset with another maximum input length. */
