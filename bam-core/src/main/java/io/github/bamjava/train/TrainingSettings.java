@@ -35,8 +35,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #runKey()} is these settings as JSON, each task's data as a fingerprint of its examples' text
  * <em>and</em> labels, each teacher as a hash of its predictions ({@link TeacherPredictions#contentHash()}). A
- * run resumes only under the same key,
- * and a refusal lists the fields that differ ({@link RunKeys#differences}).
+ * run resumes only under the same key, and a refusal lists the fields that differ ({@link RunConfig#differences}).
  *
  * @param encoder where the pretrained encoder and tokenizer come from
  * @param tasks the tasks, in head order
