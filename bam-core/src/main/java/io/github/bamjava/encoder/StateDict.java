@@ -4,10 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import io.github.bamjava.weights.ArrayUpload;
 import io.github.bamjava.weights.HostTensor;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -88,13 +87,13 @@ public final class StateDict {
     }
     checkArgument(problems.isEmpty(), "%s does not fit the model (%s problem(s)):%n  %s",
         source, problems.size(), String.join(System.lineSeparator() + "  ", problems));
+    // In-place copies keep each array's identity (and its gradient slot) that the optimizer holds on to, and
+    // leave no host copy behind in direct memory (see ArrayUpload).
+    ArrayUpload upload = new ArrayUpload();
     parameters.forEach((name, p) -> {
       HostTensor t = tensors.get(name);
       if (t != null) {
-        NDArray array = p.getArray();
-        // In-place copy keeps the array's identity (and its gradient slot) that the optimizer holds on to.
-        array.set(FloatBuffer.wrap(t.values()));
-        assert array.getShape().equals(new Shape(t.shape()));
+        upload.copy(t.values(), p.getArray());
       }
     });
     return new LoadReport(initialized, ignored);

@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.github.bamjava.weights.ArrayUpload;
 import io.github.bamjava.weights.HostTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -346,9 +347,11 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
       checkArgument(expected.contains(name),
           "optimizer state has unexpected tensor %s (this optimizer has no parameter for it)", name);
     }
+    // Copied in place a chunk at a time: the moments stay in libtorch's memory, none in the JVM's direct memory.
+    ArrayUpload upload = new ArrayUpload();
     for (Slot slot : slots) {
-      slot.m.set(tensors.get(OptimizerState.firstMomentName(slot.name)).values());
-      slot.v.set(tensors.get(OptimizerState.secondMomentName(slot.name)).values());
+      upload.copy(tensors.get(OptimizerState.firstMomentName(slot.name)).values(), slot.m);
+      upload.copy(tensors.get(OptimizerState.secondMomentName(slot.name)).values(), slot.v);
     }
     stepCount = state.stepCount();
     lastGradNorm = Double.NaN;
