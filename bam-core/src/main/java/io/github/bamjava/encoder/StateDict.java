@@ -2,10 +2,9 @@ package io.github.bamjava.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import io.github.bamjava.weights.ArrayUpload;
 import io.github.bamjava.weights.HostTensor;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -63,13 +62,13 @@ public final class StateDict {
     Map<String, long[]> found = new LinkedHashMap<>();
     tensors.forEach((name, t) -> found.put(name, t.shape()));
     LoadReport report = checkFits(source, expected, found, mayInitialize, ignore);
+    // In-place copies keep each array's identity (and its gradient slot) that the optimizer holds on to, and
+    // leave no host copy behind in direct memory (see ArrayUpload).
+    ArrayUpload upload = new ArrayUpload();
     parameters.forEach((name, p) -> {
       HostTensor t = tensors.get(name);
       if (t != null) {
-        NDArray array = p.getArray();
-        // In-place copy keeps the array's identity (and its gradient slot) that the optimizer holds on to.
-        array.set(FloatBuffer.wrap(t.values()));
-        assert array.getShape().equals(new Shape(t.shape()));
+        upload.copy(t.values(), p.getArray());
       }
     });
     return report;

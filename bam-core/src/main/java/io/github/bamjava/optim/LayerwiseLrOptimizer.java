@@ -5,17 +5,18 @@ import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.github.bamjava.weights.ArrayUpload;
 import io.github.bamjava.weights.HostTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +53,16 @@ import java.util.Set;
  * backward passes before one {@code step()} therefore accumulate, as intended. The moments live in a manager owned
  * by this optimizer ({@link #close()} frees them); every array made during a step lives in a sub-manager closed
  * before {@code step()} returns, so memory stays flat over a run. Not thread-safe.
+ *
+ * <p>How: the moments of all parameters are two flat buffers, and a third holds the gradients and then the
+ * update, each parameter owning a slice of each (a view), the parameters of one depth side by side. A step copies
+ * every gradient into its slice and zeroes it, runs the update as about fifteen operations over the whole
+ * buffers, scales each depth's run by its rate in one operation, then decays and moves each parameter by its
+ * slice: four operations per parameter where the update of one parameter at a time took sixteen. On a GPU each
+ * operation is a kernel launch and each scalar operand a copy to the device; on a CPU each is a parallel region
+ * whose threads must all be scheduled, which is what a busy machine makes slow (bam-examples'
+ * {@code OptimizerStepBenchmark} times both). DJL cannot make its parameters views of one buffer, so they stay
+ * separate arrays.
  */
 public final class LayerwiseLrOptimizer implements AutoCloseable {
 
@@ -60,7 +71,13 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
 
   private final ImmutableList<Slot> slots;
   private final ImmutableMap<String, Slot> slotsByName;
+  /** Runs of the flat buffers whose parameters share a layer-wise factor, one per depth. */
+  private final ImmutableList<Group> groups;
   private final NDManager manager;
+  /** First moments, second moments and gradients (then the update) of all parameters: [number of values]. */
+  private final NDArray firstMoments;
+  private final NDArray secondMoments;
+  private final NDArray work;
   private final LayerDepth layerDepth;
   private final LearningRateSchedule schedule;
   private final double peakLearningRate;
@@ -75,32 +92,33 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
   private double lastGradNorm = Double.NaN;
   private boolean closed;
 
-  /** One parameter with what the update needs to know about it, and its moments. */
+  /** One parameter with what the update needs to know about it, and its slices of the flat buffers. */
   private static final class Slot {
     final String name;
     final Parameter parameter;
     final double layerScale;
     final boolean decayed;
+    final long[] shape;
+    /** Views of the flat buffers, in the parameter's shape. */
     final NDArray m;
     final NDArray v;
-    /** Working space of the update, kept between steps (see {@link LayerwiseLrOptimizer#update}). */
-    final NDArray scratch;
+    final NDArray work;
 
-    Slot(String name, Parameter parameter, double layerScale, boolean decayed, NDArray m, NDArray v,
-        NDArray scratch) {
+    Slot(String name, Parameter parameter, double layerScale, boolean decayed, long[] shape, NDArray m,
+        NDArray v, NDArray work) {
       this.name = name;
       this.parameter = parameter;
       this.layerScale = layerScale;
       this.decayed = decayed;
+      this.shape = shape;
       this.m = m;
       this.v = v;
-      this.scratch = scratch;
-    }
-
-    long[] shape() {
-      return m.getShape().getShape();
+      this.work = work;
     }
   }
+
+  /** A run of the work buffer whose parameters all have the same layer-wise factor. */
+  private record Group(double layerScale, NDArray work) {}
 
   private LayerwiseLrOptimizer(Builder b, LayerDepth layerDepth, LearningRateSchedule schedule) {
     this.layerDepth = layerDepth;
@@ -114,21 +132,57 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     this.biasCorrection = b.biasCorrection;
     NDArray first = b.parameters.values().iterator().next().getArray();
     this.manager = NDManager.newBaseManager(first.getDevice());
+    // Parameters of one depth lie next to each other in the flat buffers, so that each depth's rate is one
+    // operation on one slice; within a depth, and in state(), the given order is kept.
+    Map<String, Double> scales = new LinkedHashMap<>();
+    b.parameters.keySet().forEach(n -> scales.put(n, Math.pow(b.layerDecay, layerDepth.distanceFromTop(n))));
+    List<String> layout = new ArrayList<>(b.parameters.keySet());
+    layout.sort(Comparator.comparing(scales::get));
+    long total = 0;
+    Map<String, Long> offsets = new LinkedHashMap<>();
+    for (String name : layout) {
+      offsets.put(name, total);
+      total += b.parameters.get(name).getArray().size();
+    }
+    Shape flat = new Shape(total);
+    this.firstMoments = manager.zeros(flat, DataType.FLOAT32, first.getDevice());
+    this.secondMoments = manager.zeros(flat, DataType.FLOAT32, first.getDevice());
+    this.work = manager.zeros(flat, DataType.FLOAT32, first.getDevice());
     ImmutableList.Builder<Slot> list = ImmutableList.builder();
     ImmutableMap.Builder<String, Slot> map = ImmutableMap.builder();
     for (Map.Entry<String, Parameter> e : b.parameters.entrySet()) {
       String name = e.getKey();
-      NDArray array = e.getValue().getArray();
-      double layerScale = Math.pow(b.layerDecay, layerDepth.distanceFromTop(name));
-      Slot slot = new Slot(name, e.getValue(), layerScale, appliesWeightDecay(name),
-          manager.zeros(array.getShape(), DataType.FLOAT32, array.getDevice()),
-          manager.zeros(array.getShape(), DataType.FLOAT32, array.getDevice()),
-          manager.zeros(array.getShape(), DataType.FLOAT32, array.getDevice()));
+      Shape shape = e.getValue().getArray().getShape();
+      long from = offsets.get(name);
+      long to = from + shape.size();
+      Slot slot = new Slot(name, e.getValue(), scales.get(name), appliesWeightDecay(name), shape.getShape(),
+          view(firstMoments, from, to, shape), view(secondMoments, from, to, shape), view(work, from, to, shape));
       list.add(slot);
       map.put(name, slot);
     }
     this.slots = list.build();
     this.slotsByName = map.buildOrThrow();
+    ImmutableList.Builder<Group> runs = ImmutableList.builder();
+    for (int i = 0; i < layout.size(); ) {
+      double scale = scales.get(layout.get(i));
+      long from = offsets.get(layout.get(i));
+      int j = i;
+      while (j < layout.size() && scales.get(layout.get(j)) == scale) {
+        j++;
+      }
+      long to = j < layout.size() ? offsets.get(layout.get(j)) : total;
+      runs.add(new Group(scale, view(work, from, to, new Shape(to - from))));
+      i = j;
+    }
+    this.groups = runs.build();
+  }
+
+  /** Elements [from, to) of a flat buffer as an array of {@code shape} sharing its memory. */
+  private static NDArray view(NDArray buffer, long from, long to, Shape shape) {
+    try (NDArray slice = buffer.get(new NDIndex("{}:{}", from, to))) {
+      // The reshaped view holds the buffer's memory on its own; the intermediate slice can go.
+      return slice.reshape(shape);
+    }
   }
 
   public static Builder builder() {
@@ -157,19 +211,22 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
   public void step() {
     checkState(!closed, "optimizer is closed");
     try (NDManager scratch = manager.newSubManager()) {
+      // Results of operations (and the scalars DJL makes for scalar operands) land in the scratch manager.
+      scratch.tempAttachAll(firstMoments, secondMoments, work);
       List<Slot> live = new ArrayList<>(slots.size());
+      List<Slot> frozen = new ArrayList<>();
       List<NDArray> grads = new ArrayList<>(slots.size());
-      NDList squaredSums = new NDList(slots.size());
       for (Slot slot : slots) {
         NDArray p = slot.parameter.getArray();
         if (!p.hasGradient()) {
+          frozen.add(slot);
           continue;
         }
         // Each getGradient() call makes a new handle attached to the parameter's manager: move it to ours.
         NDArray g = p.getGradient();
         g.attach(scratch);
-        // The norm reduces without a gradient-sized temporary (see update() for why that matters).
-        squaredSums.add(g.norm());
+        scratch.tempAttachAll(p, slot.work);
+        slot.work.set(ALL, g);
         live.add(slot);
         grads.add(g);
       }
@@ -178,73 +235,85 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         stepCount++;
         return;
       }
-      // One native-to-Java copy for all the per-parameter sums; the total is accumulated in double.
-      float[] sums = NDArrays.stack(squaredSums).toFloatArray();
-      double total = 0;
-      for (int i = 0; i < sums.length; i++) {
-        sums[i] *= sums[i];
-        total += sums[i];
+      // A parameter without a gradient is left as it is: no gradient in the norm, moments restored below.
+      List<NDArray> frozenMoments = new ArrayList<>();
+      for (Slot slot : frozen) {
+        scratch.tempAttachAll(slot.work, slot.m, slot.v);
+        slot.work.set(ALL, 0f);
+        frozenMoments.add(slot.m.duplicate());
+        frozenMoments.add(slot.v.duplicate());
       }
-      double norm = Math.sqrt(total);
+      double norm = work.norm().getFloat();
       lastGradNorm = norm;
       if (!Double.isFinite(norm)) {
-        String culprit = live.get(firstNonFinite(sums)).name;
+        String culprit = live.get(firstNonFinite(normsOf(live))).name;
         grads.forEach(g -> g.set(ALL, 0f));
         throw new IllegalStateException(String.format(
             "gradient norm is %s at step %d (first non-finite gradient: %s); parameters and moments are"
                 + " unchanged, gradients were zeroed", norm, stepCount, culprit));
       }
+      // The gradients are finite (their norm is), so g − g zeroes them in one in-place pass.
+      grads.forEach(g -> g.subi(g));
       double clipScale = norm > clipNorm ? clipNorm / norm : 1.0;
-      double baseRate = peakLearningRate * schedule.factor(stepCount);
-      for (int i = 0; i < live.size(); i++) {
-        update(scratch, live.get(i), grads.get(i), clipScale, baseRate);
+      update(scratch, live, clipScale, peakLearningRate * schedule.factor(stepCount));
+      for (int i = 0; i < frozen.size(); i++) {
+        frozen.get(i).m.set(ALL, frozenMoments.get(2 * i));
+        frozen.get(i).v.set(ALL, frozenMoments.get(2 * i + 1));
       }
     }
     stepCount++;
   }
 
   /**
-   * Updates one parameter with in-place operations only. A freshly allocated array the size of a large parameter
-   * (the word embeddings are 47 MB in MiniLM) costs about 40 times an in-place pass over it here, in page faults,
-   * because the allocator returns large blocks to the system; so every intermediate lives in the slot's scratch
-   * buffer. The arithmetic is the class comment's, rearranged: (1 − β1)·(g + m·β1/(1 − β1)) for m, and the
-   * decoupled decay p·(1 − lr·wd) before p −= lr·m / (sqrt(v)/c2 + ε)/c1, where c1 and c2 are the bias
-   * corrections (1 without them).
+   * The update of the class comment, on the flat buffers, in place: an array the size of the model freshly
+   * allocated costs far more than an in-place pass over it (page faults), so the gradient buffer is the working
+   * space. The arithmetic is rearranged as (1 − β1)·(g + m·β1/(1 − β1)) for m, and the decoupled decay
+   * p·(1 − lr·wd) before p −= (lr/c1)·m / (sqrt(v)/c2 + ε), where c1 and c2 are the bias corrections (1 without
+   * them).
    */
-  private void update(NDManager scratch, Slot slot, NDArray g, double clipScale, double baseRate) {
-    NDArray p = slot.parameter.getArray();
-    NDArray s = slot.scratch;
-    double rate = baseRate * slot.layerScale;
-    try (NDManager local = scratch.newSubManager()) {
-      // Scalar operands are small arrays; they go to this manager, the arrays themselves are not moved.
-      local.tempAttachAll(p, slot.m, slot.v, g, s);
-      if (clipScale != 1.0) {
-        g.muli(clipScale);
-      }
-      slot.m.muli(beta1 / (1 - beta1)).addi(g).muli(1 - beta1);
-      // Not copyTo(): DJL copies through a host ByteBuffer, a gradient-sized round trip through Java.
-      s.muli(0).addi(g).muli(g).muli(1 - beta2);
-      slot.v.muli(beta2).addi(s);
-      double c1 = 1;
-      double c2 = 1;
-      if (biasCorrection) {
-        int t = stepCount + 1;
-        c1 = 1 - Math.pow(beta1, t);
-        c2 = Math.sqrt(1 - Math.pow(beta2, t));
-      }
-      s.muli(0).addi(slot.v).powi(0.5);
-      if (c2 != 1) {
-        s.divi(c2);
-      }
-      s.addi(epsilon).powi(-1).muli(slot.m);
+  private void update(NDManager scratch, List<Slot> live, double clipScale, double baseRate) {
+    if (clipScale != 1.0) {
+      work.muli(clipScale);
+    }
+    firstMoments.muli(beta1 / (1 - beta1)).addi(work).muli(1 - beta1);
+    work.muli(work).muli(1 - beta2);
+    secondMoments.muli(beta2).addi(work);
+    double c1 = 1;
+    double c2 = 1;
+    if (biasCorrection) {
+      int t = stepCount + 1;
+      c1 = 1 - Math.pow(beta1, t);
+      c2 = Math.sqrt(1 - Math.pow(beta2, t));
+    }
+    // Not copyTo(): DJL copies through a host ByteBuffer, a model-sized round trip through Java.
+    work.set(ALL, secondMoments);
+    work.powi(0.5);
+    if (c2 != 1) {
+      work.divi(c2);
+    }
+    work.addi(epsilon).powi(-1).muli(firstMoments);
+    for (Group group : groups) {
+      scratch.tempAttachAll(group.work());
+      double rate = baseRate * group.layerScale();
+      group.work().muli(rate / c1);
+    }
+    for (Slot slot : live) {
+      NDArray p = slot.parameter.getArray();
       if (slot.decayed && weightDecay != 0) {
+        double rate = baseRate * slot.layerScale;
         p.muli(1 - rate * weightDecay);
       }
-      p.subi(s.muli(rate / c1));
-      // The gradient is finite here (the norm was), so multiplying by 0 zeroes it in one in-place pass;
-      // set(ALL, 0) would first build a filled array the size of the gradient.
-      g.muli(0);
+      p.subi(slot.work);
     }
+  }
+
+  /** Each parameter's gradient norm, for naming the culprit of a non-finite total. */
+  private static float[] normsOf(List<Slot> live) {
+    float[] norms = new float[live.size()];
+    for (int i = 0; i < norms.length; i++) {
+      norms[i] = live.get(i).work.norm().getFloat();
+    }
+    return norms;
   }
 
   private static int firstNonFinite(float[] values) {
@@ -311,9 +380,9 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     checkState(!closed, "optimizer is closed");
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     for (Slot slot : slots) {
-      tensors.put(OptimizerState.firstMomentName(slot.name), new HostTensor(slot.shape(), slot.m.toFloatArray()));
+      tensors.put(OptimizerState.firstMomentName(slot.name), new HostTensor(slot.shape, slot.m.toFloatArray()));
       tensors.put(OptimizerState.secondMomentName(slot.name),
-          new HostTensor(slot.shape(), slot.v.toFloatArray()));
+          new HostTensor(slot.shape, slot.v.toFloatArray()));
     }
     return new OptimizerState(stepCount, tensors);
   }
@@ -337,18 +406,20 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         expected.add(name);
         HostTensor t = tensors.get(name);
         checkArgument(t != null, "optimizer state has no tensor %s", name);
-        checkArgument(Arrays.equals(t.shape(), slot.shape()),
+        checkArgument(Arrays.equals(t.shape(), slot.shape),
             "optimizer state tensor %s has shape %s but parameter %s has shape %s", name, t.shapeString(),
-            slot.name, Arrays.toString(slot.shape()));
+            slot.name, Arrays.toString(slot.shape));
       }
     }
     for (String name : tensors.keySet()) {
       checkArgument(expected.contains(name),
           "optimizer state has unexpected tensor %s (this optimizer has no parameter for it)", name);
     }
+    // Copied in place a chunk at a time: the moments stay in libtorch's memory, none in the JVM's direct memory.
+    ArrayUpload upload = new ArrayUpload();
     for (Slot slot : slots) {
-      slot.m.set(tensors.get(OptimizerState.firstMomentName(slot.name)).values());
-      slot.v.set(tensors.get(OptimizerState.secondMomentName(slot.name)).values());
+      upload.copy(tensors.get(OptimizerState.firstMomentName(slot.name)).values(), slot.m);
+      upload.copy(tensors.get(OptimizerState.secondMomentName(slot.name)).values(), slot.v);
     }
     stepCount = state.stepCount();
     lastGradNorm = Double.NaN;

@@ -8,6 +8,7 @@ import io.github.bamjava.optim.OptimizerState;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -69,17 +70,46 @@ final class Checkpoints {
     Path target = dir.resolve(name);
     BamModel.deleteRecursively(target);
     Path tmp = Files.createTempDirectory(dir, name + ".tmp-");
-    SafeTensors.write(tmp.resolve("model.safetensors"), model, Map.of("step", Long.toString(step)));
-    midWriteHook.run();
-    SafeTensors.write(tmp.resolve("optimizer.safetensors"), optimizer.tensors(),
-        Map.of("step_count", Integer.toString(optimizer.stepCount())));
-    Files.writeString(tmp.resolve("state.json"), state.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     Path pointer = dir.resolve(LATEST + ".tmp");
-    Files.writeString(pointer, name + "\n", StandardCharsets.UTF_8);
-    Files.move(pointer, dir.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    boolean moved = false;
+    boolean complete = false;
+    try {
+      SafeTensors.write(tmp.resolve("model.safetensors"), model, Map.of("step", Long.toString(step)));
+      midWriteHook.run();
+      SafeTensors.write(tmp.resolve("optimizer.safetensors"), optimizer.tensors(),
+          Map.of("step_count", Integer.toString(optimizer.stepCount())));
+      Files.writeString(tmp.resolve("state.json"), state.toString(), StandardCharsets.UTF_8);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      moved = true;
+      Files.writeString(pointer, name + "\n", StandardCharsets.UTF_8);
+      Files.move(pointer, dir.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      complete = true;
+    } catch (IOException | UncheckedIOException e) {
+      // A full disk says "No space left on device" and nothing more: say which checkpoint it was.
+      IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+      throw new IOException(String.format("could not write the checkpoint of step %s to %s (%s); its partial"
+          + " copy %s was removed", step, target, cause.getMessage(), tmp), cause);
+    } finally {
+      if (!complete) {
+        // Each failed write would otherwise leave a model-sized folder behind, one more every retry.
+        deleteQuietly(tmp);
+        deleteQuietly(pointer);
+        if (moved) {
+          // Complete but not named by LATEST, which still names the previous checkpoint.
+          deleteQuietly(target);
+        }
+      }
+    }
     deleteAllBut(name);
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      BamModel.deleteRecursively(path);
+    } catch (IOException | UncheckedIOException e) {
+      // The error that made the write fail matters more; deleteAllBut removes leftovers at the next write.
+    }
   }
 
   /** Removes older checkpoints and leftovers of interrupted writes. */

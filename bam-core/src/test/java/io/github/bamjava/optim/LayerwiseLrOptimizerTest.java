@@ -237,6 +237,78 @@ class LayerwiseLrOptimizerTest {
   }
 
   @Test
+  void eachParameterMovesAtTheRateOfItsOwnDepth() {
+    // Given out of depth order, so the optimizer's flat layout (grouped by depth) differs from the given order.
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    params.put("heads.t.weight", param("h", 1f, -1f));
+    params.put("embeddings.word_embeddings.weight", param("e", 2f, 0.5f, -3f));
+    params.put("encoder.layer.0.output.dense.bias", param("b", 4f));
+    params.put("pooler.dense.weight", param("p", -2f, 1f));
+    float[][] grads = {{0.3f, -0.2f}, {0.1f, 0.4f, -0.5f}, {0.6f}, {-0.7f, 0.8f}};
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .optLayerDecay(0.5).optClipNorm(Double.POSITIVE_INFINITY).optSchedule(LearningRateSchedule.constant())
+        .build()) {
+      List<NDArray> c = new ArrayList<>();
+      for (float[] g : grads) {
+        c.add(manager.create(g));
+      }
+      backward(params, ps -> {
+        NDArray loss = ps.get(0).mul(c.get(0)).sum();
+        for (int i = 1; i < ps.size(); i++) {
+          loss = loss.add(ps.get(i).mul(c.get(i)).sum());
+        }
+        return loss;
+      });
+      List<float[]> before = new ArrayList<>();
+      params.keySet().forEach(n -> before.add(values(params, n)));
+      opt.step();
+      // One layer: heads depth 3 (factor 1), pooler 2 (0.5), layer 0 at 1 (0.25), embeddings 0 (0.125).
+      double[] factors = {1, 0.125, 0.25, 0.5};
+      boolean[] decayed = {true, true, false, true};
+      int k = 0;
+      for (String name : params.keySet()) {
+        float[] g = grads[k];
+        float[] m = opt.state().tensors().get("m/" + name).values();
+        float[] v = opt.state().tensors().get("v/" + name).values();
+        float[] p = values(params, name);
+        for (int i = 0; i < g.length; i++) {
+          assertThat(m[i]).as("m of %s", name).isCloseTo(0.1f * g[i], within(1e-7f));
+          assertThat(v[i]).as("v of %s", name).isCloseTo(0.001f * g[i] * g[i], within(1e-8f));
+          double rate = 0.1 * factors[k];
+          double update = 0.1 * g[i] / (Math.sqrt(0.001 * g[i] * g[i]) + 1e-6)
+              + (decayed[k] ? 0.01 * before.get(k)[i] : 0);
+          assertThat((double) p[i]).as("%s[%s]", name, i).isCloseTo(before.get(k)[i] - rate * update,
+              within(2e-5));
+        }
+        k++;
+      }
+    }
+  }
+
+  @Test
+  void aParameterWithoutGradientIsLeftAlone() {
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    params.put("heads.a.weight", param("a", 1f));
+    params.put("heads.b.weight", param("b", 1f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .optSchedule(LearningRateSchedule.constant()).build()) {
+      backward(params, ps -> ps.get(0).mul(0.5f).sum().add(ps.get(1).mul(0.5f).sum()));
+      opt.step();
+      float[] frozenM = opt.state().tensors().get("m/heads.b.weight").values();
+      float[] frozenP = values(params, "heads.b.weight");
+      params.get("heads.b.weight").getArray().setRequiresGradient(false);
+      backward(params, ps -> ps.get(0).mul(0.5f).sum().add(ps.get(1).mul(0.5f).sum()));
+      opt.step();
+      assertThat(opt.lastGradNorm()).isCloseTo(0.5, within(1e-7));
+      assertThat(opt.state().tensors().get("m/heads.b.weight").values()).containsExactly(frozenM);
+      assertThat(values(params, "heads.b.weight")).containsExactly(frozenP);
+      // The other parameter had its second step: m = 0.9·0.05 + 0.1·0.5 = 0.095.
+      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+          .containsExactly(new float[] {0.095f}, within(1e-7f));
+    }
+  }
+
+  @Test
   void aFewStepsLowerALeastSquaresLoss() {
     LeastSquares problem = new LeastSquares(manager, 0f);
     try (LayerwiseLrOptimizer opt = problem.optimizer(40)) {

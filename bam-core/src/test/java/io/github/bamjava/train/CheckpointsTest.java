@@ -1,0 +1,66 @@
+package io.github.bamjava.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import io.github.bamjava.optim.OptimizerState;
+import io.github.bamjava.weights.HostTensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointsTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aFailedWriteLeavesNothingBehindAndNamesTheCheckpoint() throws Exception {
+    Checkpoints checkpoints = new Checkpoints(dir);
+    write(checkpoints, 3);
+    // The disk fills up between the model and the optimizer file.
+    checkpoints.setMidWriteHook(() -> {
+      throw new UncheckedIOException(new IOException("No space left on device"));
+    });
+    for (int retry = 0; retry < 2; retry++) {
+      assertThatThrownBy(() -> write(checkpoints, 6))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(dir.resolve("step-6").toString())
+          .hasMessageContaining("No space left on device")
+          .hasMessageContaining("removed");
+      assertThat(entries()).containsExactlyInAnyOrder("LATEST", "step-3");
+    }
+    assertThat(checkpoints.latest()).get().extracting(Checkpoints.Checkpoint::step).isEqualTo(3L);
+
+    // A write that dies of something else is cleaned up too, its error unchanged.
+    checkpoints.setMidWriteHook(() -> {
+      throw new IllegalStateException("killed");
+    });
+    assertThatThrownBy(() -> write(checkpoints, 9)).isInstanceOf(IllegalStateException.class).hasMessage("killed");
+    assertThat(entries()).containsExactlyInAnyOrder("LATEST", "step-3");
+
+    checkpoints.setMidWriteHook(() -> {});
+    write(checkpoints, 12);
+    assertThat(entries()).containsExactlyInAnyOrder("LATEST", "step-12");
+    assertThat(checkpoints.latest()).get().extracting(Checkpoints.Checkpoint::step).isEqualTo(12L);
+  }
+
+  private static void write(Checkpoints checkpoints, long step) throws IOException {
+    HostTensor w = new HostTensor(new long[] {2}, new float[] {1, step});
+    JsonObject state = new JsonObject();
+    state.addProperty("step", step);
+    checkpoints.write(step, Map.of("w", w), new OptimizerState((int) step, Map.of("m/w", w, "v/w", w)), state);
+  }
+
+  private List<String> entries() throws IOException {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.map(p -> p.getFileName().toString()).toList();
+    }
+  }
+}
