@@ -91,7 +91,13 @@ public final class BornAgainTrainer {
         "output directory %s is a file; choose a directory (it is created when missing)", out);
     Files.createDirectories(out);
     try (OutputLock lock = OutputLock.acquire(out)) {
-      Checkpoints checkpoints = new Checkpoints(out.resolve(CHECKPOINTS));
+      Optional<TrainingResult> finished = FinishedRun.read(out);
+      if (finished.isPresent()) {
+        checkSameRun(out);
+        LOG.info("{} holds this run, finished: reusing its model", out);
+        return finished.get();
+      }
+      Checkpoints checkpoints = new Checkpoints(out.resolve(CHECKPOINTS), Math.max(1, settings.keepCheckpoints()));
       checkpoints.setMidWriteHook(checkpointHook);
       Optional<Checkpoints.Checkpoint> resume = checkpoints.latest();
       if (resume.isPresent()) {
@@ -159,7 +165,9 @@ public final class BornAgainTrainer {
         all.add(new DivergenceCheck());
         all.add(new MetricsLog(settings.outputDir().resolve("metrics.jsonl"), step > 0));
         all.addAll(listeners);
-        all.add(new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery()));
+        if (settings.keepCheckpoints() > 0) {
+          all.add(new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery()));
+        }
         RunInfo info = new RunInfo(names, batcher.probabilities(), totalSteps, stepsPerEpoch, step,
             settings.outputDir());
         all.forEach(l -> l.onTrainingStart(info));
@@ -186,6 +194,10 @@ public final class BornAgainTrainer {
         model.save(modelDir);
         TrainingResult result = new TrainingResult(List.copyOf(history), modelDir, settings.outputDir(),
             stepper.seconds());
+        FinishedRun.write(result);
+        if (!settings.keepFinalCheckpoint()) {
+          checkpoints.deleteAll(); // the model is saved; the optimizer state is only for resuming
+        }
         all.forEach(l -> l.onTrainingEnd(result));
         return result;
       }
@@ -231,6 +243,8 @@ public final class BornAgainTrainer {
     private long seed;
     private @Nullable Boolean bucketByLength;
     private int checkpointEvery = 500;
+    private int keepCheckpoints = 1;
+    private boolean keepFinalCheckpoint;
     private @Nullable Device device;
     private Path outputDir;
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -394,6 +408,24 @@ public final class BornAgainTrainer {
       return this;
     }
 
+    /**
+     * How many of the newest checkpoints to keep while training; default 1. 0 trains without checkpoints (nothing
+     * written, nothing to resume from after a crash).
+     */
+    public Builder optKeepCheckpoints(int n) {
+      this.keepCheckpoints = n;
+      return this;
+    }
+
+    /**
+     * Whether to keep the last checkpoint once the final model is saved; default false (it holds the optimizer's
+     * moments, twice the model's size, and a finished run is reused from its model and result.json).
+     */
+    public Builder optKeepFinalCheckpoint(boolean keep) {
+      this.keepFinalCheckpoint = keep;
+      return this;
+    }
+
     /** The device the model trains on; default DJL's default device. */
     public Builder optDevice(Device d) {
       this.device = requireNonNull(d, "device");
@@ -432,7 +464,7 @@ public final class BornAgainTrainer {
       boolean bucket = bucketByLength != null ? bucketByLength : tasks.size() == 1;
       TrainingSettings settings = new TrainingSettings(encoder, tasks, teachers, taskWeights, heads, sampler,
           annealing, temperature, loss, optimizer, epochs, batchSize, maxLength, examplesPerEpoch, seed, bucket,
-          checkpointEvery, device,
+          checkpointEvery, keepCheckpoints, keepFinalCheckpoint, device,
           outputDir);
       return new BornAgainTrainer(settings, listeners, checkpointHook);
     }

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.optim.OptimizerState;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
@@ -14,6 +15,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,8 +27,8 @@ import java.util.Optional;
  *
  * <p>Each checkpoint is a directory {@code step-<n>} ({@code model.safetensors}, {@code optimizer.safetensors},
  * {@code state.json}). Only when it is complete is the one-line file {@code LATEST} replaced, atomically, to
- * name it; then older checkpoints are deleted. A kill at any moment leaves {@code LATEST} naming a complete
- * checkpoint (or no checkpoint at all), never a half-written one.
+ * name it; then all but the newest {@code keep} checkpoints are deleted. A kill at any moment leaves
+ * {@code LATEST} naming a complete checkpoint (or no checkpoint at all), never a half-written one.
  */
 final class Checkpoints {
 
@@ -34,11 +38,15 @@ final class Checkpoints {
   record Checkpoint(long step, Map<String, HostTensor> model, OptimizerState optimizer, JsonObject state) {}
 
   private final Path dir;
+  private final int keep;
   /** Runs between the model and optimizer files: lets tests kill a write halfway. */
   private Runnable midWriteHook = () -> {};
 
-  Checkpoints(Path dir) {
+  /** @param keep how many of the newest checkpoints to keep after each write, at least 1 */
+  Checkpoints(Path dir, int keep) {
+    checkArgument(keep >= 1, "keep at least one checkpoint, got %s", keep);
     this.dir = dir;
+    this.keep = keep;
   }
 
   void setMidWriteHook(Runnable hook) {
@@ -68,9 +76,8 @@ final class Checkpoints {
     Files.createDirectories(dir);
     String name = "step-" + step;
     Path target = dir.resolve(name);
-    BamModel.deleteRecursively(target);
+    AtomicFiles.deleteRecursively(target);
     Path tmp = Files.createTempDirectory(dir, name + ".tmp-");
-    Path pointer = dir.resolve(LATEST + ".tmp");
     boolean moved = false;
     boolean complete = false;
     try {
@@ -78,12 +85,10 @@ final class Checkpoints {
       midWriteHook.run();
       SafeTensors.write(tmp.resolve("optimizer.safetensors"), optimizer.tensors(),
           Map.of("step_count", Integer.toString(optimizer.stepCount())));
-      Files.writeString(tmp.resolve("state.json"), state.toString(), StandardCharsets.UTF_8);
+      AtomicFiles.writeString(tmp.resolve("state.json"), state.toString());
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       moved = true;
-      Files.writeString(pointer, name + "\n", StandardCharsets.UTF_8);
-      Files.move(pointer, dir.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.writeString(dir.resolve(LATEST), name + "\n");
       complete = true;
     } catch (IOException | UncheckedIOException e) {
       // A full disk says "No space left on device" and nothing more: say which checkpoint it was.
@@ -94,32 +99,43 @@ final class Checkpoints {
       if (!complete) {
         // Each failed write would otherwise leave a model-sized folder behind, one more every retry.
         deleteQuietly(tmp);
-        deleteQuietly(pointer);
         if (moved) {
           // Complete but not named by LATEST, which still names the previous checkpoint.
           deleteQuietly(target);
         }
       }
     }
-    deleteAllBut(name);
+    deleteAllButNewest();
+  }
+
+  /** Deletes every checkpoint: what a finished run does unless asked to keep its last one. */
+  void deleteAll() throws IOException {
+    AtomicFiles.deleteRecursively(dir);
   }
 
   private static void deleteQuietly(Path path) {
     try {
-      BamModel.deleteRecursively(path);
+      AtomicFiles.deleteRecursively(path);
     } catch (IOException | UncheckedIOException e) {
-      // The error that made the write fail matters more; deleteAllBut removes leftovers at the next write.
+      // The error that made the write fail matters more; the next write removes leftovers.
     }
   }
 
-  /** Removes older checkpoints and leftovers of interrupted writes. */
-  private void deleteAllBut(String keep) throws IOException {
+  /** Removes all but the newest {@code keep} checkpoints, and leftovers of interrupted writes. */
+  private void deleteAllButNewest() throws IOException {
+    List<Path> complete = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "step-*")) {
       for (Path p : entries) {
-        if (!p.getFileName().toString().equals(keep)) {
-          BamModel.deleteRecursively(p);
+        if (p.getFileName().toString().matches("step-\\d+")) {
+          complete.add(p);
+        } else {
+          AtomicFiles.deleteRecursively(p); // a step-N.tmp-* folder of a write that was killed
         }
       }
+    }
+    complete.sort(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))));
+    for (Path p : complete.subList(0, Math.max(0, complete.size() - keep))) {
+      AtomicFiles.deleteRecursively(p);
     }
   }
 }

@@ -54,6 +54,8 @@ import org.jspecify.annotations.Nullable;
  * @param seed the seed of every random draw of the run
  * @param bucketByLength whether minibatches group examples of similar length
  * @param checkpointEvery steps between checkpoints (0: only at epoch ends); not part of the run key
+ * @param keepCheckpoints how many of the newest checkpoints to keep (0: none written); not part of the run key
+ * @param keepFinalCheckpoint whether the last checkpoint stays once the model is saved; not part of the run key
  * @param device where the model trains, or null for DJL's default device; not part of the run key
  * @param outputDir where the run writes; not part of the run key
  */
@@ -75,11 +77,14 @@ public record TrainingSettings(
     long seed,
     boolean bucketByLength,
     int checkpointEvery,
+    int keepCheckpoints,
+    boolean keepFinalCheckpoint,
     @Nullable Device device,
     Path outputDir) {
 
   /** Fields that change where or how often a run writes, not what it computes: a resume may change them. */
-  private static final List<String> NOT_IN_KEY = List.of("checkpointEvery", "device", "outputDir");
+  private static final List<String> NOT_IN_KEY = List.of("checkpointEvery", "keepCheckpoints", "keepFinalCheckpoint",
+      "device", "outputDir");
 
   private static final Gson KEY_GSON = new GsonBuilder()
       .registerTypeHierarchyAdapter(EncoderSource.class,
@@ -130,6 +135,7 @@ public record TrainingSettings(
     checkArgument(maxLength >= 3, "max length must be >= 3, got %s", maxLength);
     checkArgument(examplesPerEpoch >= 0, "examples per epoch must be >= 0, got %s", examplesPerEpoch);
     checkArgument(checkpointEvery >= 0, "checkpoint interval must be >= 0, got %s", checkpointEvery);
+    checkArgument(keepCheckpoints >= 0, "checkpoints to keep must be >= 0, got %s", keepCheckpoints);
   }
 
   /** The loss weight of a task. */

@@ -22,7 +22,7 @@ class CheckpointsTest {
 
   @Test
   void aFailedWriteLeavesNothingBehindAndNamesTheCheckpoint() throws Exception {
-    Checkpoints checkpoints = new Checkpoints(dir);
+    Checkpoints checkpoints = new Checkpoints(dir, 1);
     write(checkpoints, 3);
     // The disk fills up between the model and the optimizer file.
     checkpoints.setMidWriteHook(() -> {

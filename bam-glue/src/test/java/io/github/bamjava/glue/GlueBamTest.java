@@ -87,7 +87,7 @@ class GlueBamTest {
         .contains("teacher 1/2: SST-2: reusing the finished teacher", "reusing predictions");
     assertThat(again.scores().get(GlueBam.SINGLE).glueScore())
         .isEqualTo(result.scores().get(GlueBam.SINGLE).glueScore());
-    // The student resumed from its final checkpoint: the same model, the same scores.
+    // The finished student was reused (its model and result.json): the same model, the same scores.
     assertThat(again.scores().get(GlueBam.BAM).glueScore())
         .isEqualTo(result.scores().get(GlueBam.BAM).glueScore());
   }
