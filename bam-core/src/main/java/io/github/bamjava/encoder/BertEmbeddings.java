@@ -20,29 +20,40 @@ public final class BertEmbeddings extends BertModule {
 
   public BertEmbeddings(BertConfig config) {
     int h = config.hiddenSize();
-    wordEmbeddings = addChildBlock("word_embeddings", new EmbeddingTable(config.vocabSize(), h));
+    wordEmbeddings = addChildBlock("word_embeddings", new EmbeddingTable("word_embeddings", config.vocabSize(), h));
     positionEmbeddings =
-        addChildBlock("position_embeddings", new EmbeddingTable(config.maxPositionEmbeddings(), h));
-    tokenTypeEmbeddings = addChildBlock("token_type_embeddings", new EmbeddingTable(config.typeVocabSize(), h));
+        addChildBlock("position_embeddings", new EmbeddingTable("position_embeddings", config.maxPositionEmbeddings(), h));
+    tokenTypeEmbeddings = addChildBlock("token_type_embeddings",
+        new EmbeddingTable("token_type_embeddings", config.typeVocabSize(), h));
     layerNorm = addChildBlock("LayerNorm", new BertLayerNorm(h, config.layerNormEps()));
     dropout = config.hiddenDropoutProb();
     maxPositions = config.maxPositionEmbeddings();
   }
 
-  /** Inputs: token ids [B, S], token type ids [B, S]. Output: embeddings [B, S, H]. */
+  /** Inputs: token ids [B, S], token type ids [B, S]. Output: embeddings [B, S, H]. Checks the ids. */
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray ids = inputs.get(0);
-    NDArray typeIds = inputs.get(1);
+    return new NDList(embed(store, inputs.get(0), inputs.get(1), training, true));
+  }
+
+  /**
+   * The embeddings [B, S, H] of token ids and token type ids [B, S]. With {@code checkIds}, ids outside their
+   * tables are an error, at the cost of reading four numbers back from the device; without, the caller has
+   * checked them ({@link EncoderInputs}).
+   */
+  NDArray embed(ParameterStore store, NDArray ids, NDArray typeIds, boolean training, boolean checkIds) {
     long seqLength = ids.getShape().get(1);
     checkArgument(seqLength <= maxPositions,
         "sequence length %s exceeds max_position_embeddings %s", seqLength, maxPositions);
     NDArray positions = ids.getManager().arange(0, (int) seqLength, 1, DataType.INT64).expandDims(0);
-    NDArray x = wordEmbeddings.apply(store, ids, training)
-        .add(positionEmbeddings.apply(store, positions, training))
-        .add(tokenTypeEmbeddings.apply(store, typeIds, training));
+    NDArray words = checkIds ? wordEmbeddings.apply(store, ids, training) : wordEmbeddings.lookUp(store, ids,
+        training);
+    NDArray types = checkIds ? tokenTypeEmbeddings.apply(store, typeIds, training)
+        : tokenTypeEmbeddings.lookUp(store, typeIds, training);
+    // Positions are 0 .. S−1 and S was checked above: in range by construction.
+    NDArray x = words.add(positionEmbeddings.lookUp(store, positions, training)).add(types);
     x = layerNorm.apply(store, x, training);
-    return new NDList(BertDropout.apply(x, dropout, training));
+    return BertDropout.apply(x, dropout, training);
   }
 }

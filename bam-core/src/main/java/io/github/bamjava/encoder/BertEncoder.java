@@ -21,8 +21,9 @@ import java.util.Map;
  * {@code pooler.dense.weight}, ...) so that checkpoints map one to one.
  *
  * <p>Inputs: token ids [B, S], token type ids [B, S] and attention mask [B, S] (1 for tokens, 0 for padding),
- * all INT64 or INT32, any S up to {@code max_position_embeddings}. Outputs: the last hidden states [B, S, H] and
- * the pooled [CLS] vector [B, H] (dense + tanh on the first token).
+ * all INT64 or INT32, any S up to {@code max_position_embeddings}; or the five arrays of {@link EncoderInputs},
+ * which checks the ids and packs the tokens on the host so that the forward pass reads nothing back. Outputs:
+ * the last hidden states [B, S, H] and the pooled [CLS] vector [B, H] (dense + tanh on the first token).
  */
 public final class BertEncoder extends BertModule {
 
@@ -53,18 +54,23 @@ public final class BertEncoder extends BertModule {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    checkArgument(inputs.size() == 3,
-        "BertEncoder expects (input ids, token type ids, attention mask), got %s arrays", inputs.size());
+    checkArgument(inputs.size() == 3 || inputs.size() == 5, "BertEncoder expects (input ids, token type ids,"
+        + " attention mask), or those and a token packing from EncoderInputs, got %s arrays", inputs.size());
     NDArray ids = inputs.get(0);
     NDArray mask = inputs.get(2);
     checkArgument(ids.getShape().dimension() == 2, "input ids must be [batch, seq], got %s", ids.getShape());
     checkArgument(inputs.get(1).getShape().equals(ids.getShape()) && mask.getShape().equals(ids.getShape()),
         "input ids %s, token type ids %s and attention mask %s must have the same shape",
         ids.getShape(), inputs.get(1).getShape(), mask.getShape());
-    NDArray hidden = embeddings.forward(store, new NDList(ids, inputs.get(1)), training).singletonOrThrow();
+    // EncoderInputs checked the ids and packed the tokens on the host; three arrays alone are checked and packed
+    // here, which reads values back from the device.
+    boolean prepared = inputs.size() == 5;
+    NDArray hidden = embeddings.embed(store, ids, inputs.get(1), training, !prepared);
     NDArray maskBias = mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(MASK_BIAS)
         .reshape(ids.getShape().get(0), 1, 1, ids.getShape().get(1));
-    TokenPacking packing = TokenPacking.of(mask);
+    TokenPacking packing = prepared
+        ? TokenPacking.prepared(inputs.get(3), inputs.get(4), ids.getShape().get(0), ids.getShape().get(1))
+        : TokenPacking.of(mask);
     NDList layerInputs = new NDList(hidden, maskBias);
     if (packing != null) {
       layerInputs = new NDList(packing.pack(hidden), maskBias).addAll(packing.arrays());

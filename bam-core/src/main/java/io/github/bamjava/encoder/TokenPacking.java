@@ -1,5 +1,7 @@
 package io.github.bamjava.encoder;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -40,12 +42,39 @@ final class TokenPacking {
 
   /**
    * The packing of a batch with this attention mask [B, S] (1 for tokens, 0 for padding), or null when the
-   * batch has no padding. Reads the mask on the host: B·S numbers, once per forward pass.
+   * batch has no padding. Reads the mask back to the host: a wait for the device on every forward pass, which
+   * {@link EncoderInputs} avoids by computing the packing where the batch is built.
    */
   static TokenPacking of(NDArray mask) {
     long batch = mask.getShape().get(0);
     long seq = mask.getShape().get(1);
-    long[] flags = mask.toType(DataType.INT64, false).toLongArray();
+    long[][] rows = rowsOf(mask.toType(DataType.INT64, false).toLongArray());
+    if (rows == null) {
+      return null;
+    }
+    NDManager manager = mask.getManager();
+    return new TokenPacking(manager.create(rows[0]), manager.create(rows[1]), batch, seq);
+  }
+
+  /**
+   * The packing that {@link EncoderInputs} computed on the host (its arrays 3 and 4), or null when the batch
+   * has no padding (both empty).
+   */
+  static TokenPacking prepared(NDArray realRows, NDArray packedRowOf, long batch, long seq) {
+    if (packedRowOf.size() == 0) {
+      return null;
+    }
+    checkArgument(packedRowOf.size() == batch * seq,
+        "the packing of a %s x %s batch has %s positions", batch, seq, packedRowOf.size());
+    return new TokenPacking(realRows, packedRowOf, batch, seq);
+  }
+
+  /**
+   * For a mask of B·S flags (row-major, non-zero for a token): the padded-layout row of each real token, in
+   * order, and for each position its row among the real tokens (T for padding, a zero row); null when every
+   * position is a token.
+   */
+  static long[][] rowsOf(long[] flags) {
     long[] rowOf = new long[flags.length];
     int tokens = 0;
     for (int i = 0; i < flags.length; i++) {
@@ -64,8 +93,7 @@ final class TokenPacking {
         rowOf[i] = tokens;
       }
     }
-    NDManager manager = mask.getManager();
-    return new TokenPacking(manager.create(realRows), manager.create(rowOf), batch, seq);
+    return new long[][] {realRows, rowOf};
   }
 
   /** [B, S, H] to [T, H]: the real tokens' rows. */

@@ -4,7 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import io.github.bamjava.encoder.BertConfig;
+import io.github.bamjava.encoder.EncoderInputs;
 import io.github.bamjava.text.Encoding;
 import java.util.List;
 
@@ -15,8 +16,16 @@ import java.util.List;
 public final class PaddedBatch {
   private PaddedBatch() {}
 
-  /** (ids, token types, attention mask), each INT64 [B, longest]; padding has id {@code padId} and mask 0. */
-  public static NDList inputs(NDManager manager, List<Encoding> encodings, int padId) {
+  /**
+   * The {@link EncoderInputs} of a batch: (ids, token types, attention mask), each INT64 [B, longest], padding
+   * with id {@code padId} and mask 0, and the token packing. Every id is checked against the encoder's tables
+   * here, on the host, so that the forward pass reads nothing back from the device.
+   *
+   * @param config the encoder's configuration: the sizes of its tables and its longest input
+   * @throws IllegalArgumentException naming the table, the id and where it is, for an id the encoder has no
+   *     vector for (a tokenizer that does not fit the encoder)
+   */
+  public static NDList inputs(NDManager manager, List<Encoding> encodings, int padId, BertConfig config) {
     checkArgument(!encodings.isEmpty(), "a batch needs at least one example");
     int seq = 0;
     for (Encoding e : encodings) {
@@ -39,7 +48,6 @@ public final class PaddedBatch {
         }
       }
     }
-    Shape shape = new Shape(batch, seq);
-    return new NDList(manager.create(ids, shape), manager.create(types, shape), manager.create(mask, shape));
+    return EncoderInputs.of(manager, config, ids, types, mask, batch, seq);
   }
 }

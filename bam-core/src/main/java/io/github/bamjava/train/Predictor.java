@@ -78,7 +78,7 @@ public final class Predictor {
         batch.add(encodings.get(order[i]));
       }
       try (NDManager step = manager.newSubManager()) {
-        NDList inputs = PaddedBatch.inputs(step, batch, tokenizer.padId());
+        NDList inputs = PaddedBatch.inputs(step, batch, tokenizer.padId(), model.encoder().config());
         NDArray result = model.forward(store, inputs, false).get(head);
         if (probabilities && kind instanceof TaskKind.Classification) {
           result = result.softmax(1);

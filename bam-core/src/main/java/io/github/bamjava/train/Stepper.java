@@ -59,7 +59,8 @@ final class Stepper {
     float[] taskSums;
     double total;
     try (NDManager stepManager = manager.newSubManager()) {
-      NDList inputs = PaddedBatch.inputs(stepManager, batch.encodings(), tokenizer.padId());
+      NDList inputs = PaddedBatch.inputs(stepManager, batch.encodings(), tokenizer.padId(),
+          model.network().encoder().config());
       DistillationLoss.Targets targets = loss.targets(stepManager, batch.taskOf(), batch.targets());
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDList outputs = model.network().forward(store, inputs, true);

@@ -44,7 +44,8 @@ class MiniLmParityTest {
       for (String[] pair : PAIRS) {
         encodings.add(pretrained.tokenizer().encode(pair[0], pair[1], 128));
       }
-      NDList inputs = PaddedBatch.inputs(manager, encodings, pretrained.tokenizer().padId());
+      NDList inputs = PaddedBatch.inputs(manager, encodings, pretrained.tokenizer().padId(),
+          pretrained.encoder().config());
       NDArray ours = pretrained.encoder().forward(new ParameterStore(manager, false), inputs, false).get(0);
       float[][][] reference = runOnnx(inputs);
 

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import io.github.bamjava.distill.DistillationLoss;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.BertEncoder;
+import io.github.bamjava.encoder.EncoderInputs;
 import io.github.bamjava.model.Heads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
@@ -29,7 +30,9 @@ import java.util.Random;
  * Times the encoder's training step (forward, cross-entropy on a 2-label head, backward, layer-wise AdamW) and
  * inference at fixed shapes, the same work as the plain-PyTorch peer in {@code shared/peer/bench_torch.py}.
  * Prints {@code RESULT} lines in the peer's format. With {@code --memory-steps N} it also trains N steps and
- * prints the resident memory at step 100 and step N, to show that memory stays flat.
+ * prints the resident memory at step 100 and step N, to show that memory stays flat. With {@code --inputs device}
+ * the batch goes in as three arrays that the encoder checks and packs on the device, with the reads back that
+ * costs (what every step did before {@code EncoderInputs}).
  *
  * <pre>
  * java -cp 'bam-examples/target/bam.jar:bam-examples/target/lib/*' \
@@ -39,6 +42,9 @@ import java.util.Random;
 public final class EncoderBenchmark {
 
   private EncoderBenchmark() {}
+
+  /** False with {@code --inputs device}: see {@link #inputs}. */
+  private static boolean hostInputs = true;
 
   public static void main(String[] args) throws IOException {
     System.setProperty("ai.djl.offline", "true");
@@ -56,6 +62,7 @@ public final class EncoderBenchmark {
     int warmup = Integer.parseInt(a.getOrDefault("warmup", "2"));
     String mode = a.getOrDefault("mode", "both");
     int memorySteps = Integer.parseInt(a.getOrDefault("memory-steps", "0"));
+    hostInputs = !a.getOrDefault("inputs", "host").equals("device");
 
     Engine.getInstance().setRandomSeed(0);
     try (NDManager manager = NDManager.newBaseManager()) {
@@ -92,7 +99,7 @@ public final class EncoderBenchmark {
           for (int step = 0; step < total; step++) {
             long t0 = System.nanoTime();
             try (NDManager stepManager = manager.newSubManager()) {
-              NDList inputs = inputs(stepManager, ids, batch, seq);
+              NDList inputs = inputs(stepManager, config, ids, batch, seq);
               List<float[]> targets = new ArrayList<>();
               for (int label : labels) {
                 targets.add(label == 0 ? new float[] {1, 0} : new float[] {0, 1});
@@ -136,7 +143,7 @@ public final class EncoderBenchmark {
         for (int step = 0; step < steps + warmup; step++) {
           long t0 = System.nanoTime();
           try (NDManager stepManager = manager.newSubManager()) {
-            model.forward(store, inputs(stepManager, ids, batch, seq), false).get(0).toFloatArray();
+            model.forward(store, inputs(stepManager, config, ids, batch, seq), false).get(0).toFloatArray();
           }
           if (step >= warmup) {
             times.add((System.nanoTime() - t0) / 1e9);
@@ -147,10 +154,18 @@ public final class EncoderBenchmark {
     }
   }
 
-  private static NDList inputs(NDManager manager, long[] ids, int batch, int seq) {
-    Shape shape = new Shape(batch, seq);
+  /**
+   * The batch as the library's trainer makes it ({@link EncoderInputs}: ids checked and tokens packed on the host),
+   * or with {@code --inputs device} as three arrays that the encoder checks and packs itself, reading values back
+   * from the device on every forward pass (the behaviour before EncoderInputs).
+   */
+  private static NDList inputs(NDManager manager, BertConfig config, long[] ids, int batch, int seq) {
     long[] ones = new long[ids.length];
     Arrays.fill(ones, 1);
+    if (hostInputs) {
+      return EncoderInputs.of(manager, config, ids, new long[ids.length], ones, batch, seq);
+    }
+    Shape shape = new Shape(batch, seq);
     return new NDList(manager.create(ids, shape), manager.zeros(shape, DataType.INT64),
         manager.create(ones, shape));
   }

@@ -1,0 +1,63 @@
+package io.github.bamjava.encoder;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A batch's inputs to {@link BertEncoder}, made on the host where the batch is built: every id is checked
+ * against its embedding table and the token packing (which rows are real tokens) is computed from the mask
+ * there, so that the forward pass never waits for a value to come back from the device (on a GPU each such
+ * read stalls the queue of kernels).
+ *
+ * <p>The arrays: input ids, token type ids and attention mask, each INT64 [B, S], then the two arrays of the
+ * token packing ({@link TokenPacking}): the row of each real token [T] and, for each of the B·S positions, its
+ * row among the real tokens [B·S], both empty when nothing is padding. {@link BertEncoder} takes these five, or
+ * the first three alone, in which case it checks the ids and reads the mask back on the device.
+ */
+public final class EncoderInputs {
+
+  private EncoderInputs() {}
+
+  /**
+   * The five input arrays of a batch of {@code batch} rows of {@code seq} positions, row-major.
+   *
+   * @param ids the vocabulary id of each position, padding included
+   * @param typeIds the segment of each position
+   * @param mask 1 for a token, 0 for padding
+   * @throws IllegalArgumentException naming the table, the value, the row and the position of the first id that
+   *     does not fit its embedding table, or the length when it exceeds {@code max_position_embeddings}
+   */
+  public static NDList of(NDManager manager, BertConfig config, long[] ids, long[] typeIds, long[] mask,
+      int batch, int seq) {
+    requireNonNull(config, "config");
+    long size = (long) batch * seq;
+    checkArgument(batch >= 1 && seq >= 1, "a batch needs at least one row and one position, got %s x %s", batch,
+        seq);
+    checkArgument(ids.length == size && typeIds.length == size && mask.length == size,
+        "%s x %s inputs need %s ids, type ids and mask values, got %s, %s and %s", batch, seq, size, ids.length,
+        typeIds.length, mask.length);
+    checkArgument(seq <= config.maxPositionEmbeddings(), "sequence length %s exceeds max_position_embeddings %s",
+        seq, config.maxPositionEmbeddings());
+    checkIds("word_embeddings", "input id", ids, config.vocabSize(), seq);
+    checkIds("token_type_embeddings", "token type id", typeIds, config.typeVocabSize(), seq);
+    long[][] packing = TokenPacking.rowsOf(mask);
+    Shape shape = new Shape(batch, seq);
+    return new NDList(manager.create(ids, shape), manager.create(typeIds, shape), manager.create(mask, shape),
+        manager.create(packing == null ? new long[0] : packing[0]),
+        manager.create(packing == null ? new long[0] : packing[1]));
+  }
+
+  private static void checkIds(String table, String what, long[] ids, int rows, int seq) {
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= rows) {
+        throw new IllegalArgumentException(String.format("%s %s at row %s, position %s is outside %s, which has"
+            + " %s rows [0, %s): the tokenizer does not fit the encoder", what, ids[i], i / seq, i % seq, table,
+            rows, rows));
+      }
+    }
+  }
+}

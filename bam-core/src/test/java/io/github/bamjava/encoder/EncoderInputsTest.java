@@ -1,0 +1,111 @@
+package io.github.bamjava.encoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EncoderInputsTest {
+
+  private NDManager manager;
+
+  @BeforeEach
+  void setUp() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  @Test
+  void hostPreparedInputsGiveTheSameOutputsAndGradientsAsTheDeviceChecks() {
+    BertEncoder encoder = TinyBert.create(manager, TinyBert.CONFIG.withDropout(0f), 8);
+    ParameterStore store = new ParameterStore(manager, false);
+    int[][] rows = {{2, 11, 12, 3}, {2, 40, 41, 42, 43, 44, 3}, {2, 7, 3}};
+    NDList device = TinyBert.batch(manager, rows, null);
+    NDList host = EncoderInputs.of(manager, TinyBert.CONFIG, device.get(0).toLongArray(),
+        device.get(1).toLongArray(), device.get(2).toLongArray(), 3, 7);
+    assertThat(host).hasSize(5);
+    List<float[]> a = outputsAndGradients(encoder, store, device);
+    List<float[]> b = outputsAndGradients(encoder, store, host);
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(b.get(i)).as("array %s", i).isEqualTo(a.get(i));
+    }
+  }
+
+  @Test
+  void aBatchWithoutPaddingHasNoPacking() {
+    NDList inputs = EncoderInputs.of(manager, TinyBert.CONFIG, new long[] {2, 5, 3}, new long[3],
+        new long[] {1, 1, 1}, 1, 3);
+    assertThat(inputs.get(3).size()).isZero();
+    assertThat(inputs.get(4).size()).isZero();
+    BertEncoder encoder = TinyBert.create(manager, TinyBert.CONFIG, 1);
+    NDList out = encoder.forward(new ParameterStore(manager, false), inputs, false);
+    assertThat(out.get(0).getShape().getShape()).containsExactly(1, 3, TinyBert.CONFIG.hiddenSize());
+  }
+
+  @Test
+  void idsOutsideTheirTableAreClearErrorsOnTheHost() {
+    // TinyBert: 100 words, 2 token types, 64 positions.
+    assertThatThrownBy(() -> EncoderInputs.of(manager, TinyBert.CONFIG, new long[] {2, 5, 3, 2, 100, 3},
+        new long[6], new long[] {1, 1, 1, 1, 1, 1}, 2, 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("input id 100 at row 1, position 1")
+        .hasMessageContaining("word_embeddings")
+        .hasMessageContaining("[0, 100)");
+    assertThatThrownBy(() -> EncoderInputs.of(manager, TinyBert.CONFIG, new long[] {2, -1, 3}, new long[3],
+        new long[] {1, 1, 1}, 1, 3))
+        .hasMessageContaining("input id -1").hasMessageContaining("word_embeddings");
+    assertThatThrownBy(() -> EncoderInputs.of(manager, TinyBert.CONFIG, new long[] {2, 5, 3},
+        new long[] {0, 0, 2}, new long[] {1, 1, 1}, 1, 3))
+        .hasMessageContaining("token type id 2 at row 0, position 2")
+        .hasMessageContaining("token_type_embeddings")
+        .hasMessageContaining("[0, 2)");
+    assertThatThrownBy(() -> EncoderInputs.of(manager, TinyBert.CONFIG, new long[65], new long[65],
+        new long[65], 1, 65))
+        .hasMessageContaining("sequence length 65 exceeds max_position_embeddings 64");
+    assertThatThrownBy(() -> EncoderInputs.of(manager, TinyBert.CONFIG, new long[5], new long[6], new long[6], 2,
+        3)).hasMessageContaining("got 5, 6 and 6");
+  }
+
+  @Test
+  void theDevicePathNamesTheTableToo() {
+    BertEncoder encoder = TinyBert.create(manager, TinyBert.CONFIG, 1);
+    ParameterStore store = new ParameterStore(manager, false);
+    assertThatThrownBy(() -> encoder.forward(store, TinyBert.batch(manager, new int[][] {{2, 100, 3}}, null),
+        false)).hasMessageContaining("word_embeddings").hasMessageContaining("found ids in [2, 100]");
+    assertThatThrownBy(() -> encoder.forward(store, TinyBert.batch(manager, new int[][] {{2, 5, 3}},
+        new int[][] {{0, 3, 0}}), false)).hasMessageContaining("token_type_embeddings").hasMessageContaining("3");
+  }
+
+  /** The hidden states, the pooled vectors and every gradient of their sum. */
+  private List<float[]> outputsAndGradients(BertEncoder encoder, ParameterStore store, NDList inputs) {
+    List<float[]> out = new ArrayList<>();
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDList result = encoder.forward(store, inputs, true);
+      out.add(result.get(0).toFloatArray());
+      out.add(result.get(1).toFloatArray());
+      gc.backward(result.get(0).sum().add(result.get(1).sum()));
+    }
+    for (Map.Entry<String, Parameter> e : encoder.namedParameters().entrySet()) {
+      NDArray g = e.getValue().getArray().getGradient();
+      out.add(g.toFloatArray());
+      g.subi(g);
+    }
+    return out;
+  }
+}

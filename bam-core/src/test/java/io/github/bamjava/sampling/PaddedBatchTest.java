@@ -1,0 +1,63 @@
+package io.github.bamjava.sampling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.github.bamjava.encoder.BertConfig;
+import io.github.bamjava.text.Encoding;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PaddedBatchTest {
+
+  /** 50 words, one token type (as RoBERTa-style checkpoints have), 16 positions. */
+  private static final BertConfig CONFIG = new BertConfig(50, 8, 1, 2, 16, 16, 1, 1e-12f, 0f, 0f, "gelu");
+
+  private NDManager manager;
+
+  @BeforeEach
+  void setUp() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  @Test
+  void padsToTheLongestAndPacksTheRealTokens() {
+    NDList inputs = PaddedBatch.inputs(manager, List.of(single(2, 7, 3), single(2, 9, 10, 11, 3)), 0, CONFIG);
+    assertThat(inputs).hasSize(5);
+    assertThat(inputs.get(0).toLongArray()).containsExactly(2, 7, 3, 0, 0, 2, 9, 10, 11, 3);
+    assertThat(inputs.get(2).toLongArray()).containsExactly(1, 1, 1, 0, 0, 1, 1, 1, 1, 1);
+    // Real tokens' rows in the padded [B·S] layout, and each position's row among them (8 = padding).
+    assertThat(inputs.get(3).toLongArray()).containsExactly(0, 1, 2, 5, 6, 7, 8, 9);
+    assertThat(inputs.get(4).toLongArray()).containsExactly(0, 1, 2, 8, 8, 3, 4, 5, 6, 7);
+  }
+
+  @Test
+  void anIdTheEncoderHasNoVectorForIsAClearErrorBeforeAnyArrayIsMade() {
+    assertThatThrownBy(() -> PaddedBatch.inputs(manager, List.of(single(2, 7, 3), single(2, 50, 3)), 0, CONFIG))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("input id 50 at row 1, position 1")
+        .hasMessageContaining("word_embeddings");
+    // A sentence pair has token type 1, which a model with one token type has no vector for.
+    Encoding pair = new Encoding(new int[] {2, 7, 3, 8, 3}, new int[] {0, 0, 0, 1, 1});
+    assertThatThrownBy(() -> PaddedBatch.inputs(manager, List.of(pair), 0, CONFIG))
+        .hasMessageContaining("token type id 1 at row 0, position 3")
+        .hasMessageContaining("token_type_embeddings");
+    // The pad id is looked up too.
+    assertThatThrownBy(() -> PaddedBatch.inputs(manager, List.of(single(2, 3), single(2, 7, 3)), 99, CONFIG))
+        .hasMessageContaining("input id 99 at row 0, position 2");
+    assertThat(manager.getManagedArrays()).isEmpty();
+  }
+
+  private static Encoding single(int... ids) {
+    return new Encoding(ids, new int[ids.length]);
+  }
+}
