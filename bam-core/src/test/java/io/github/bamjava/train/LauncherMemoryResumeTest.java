@@ -78,6 +78,7 @@ class LauncherMemoryResumeTest {
           .optBatchSize(2)
           .optMaxLength(16)
           .optCheckpointEvery(1)
+          .optKeepFinalCheckpoint(true)
           .optSeed(5)
           .addListener(new TrainingListener() {
             @Override
