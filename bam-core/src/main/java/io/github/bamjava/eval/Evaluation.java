@@ -3,7 +3,7 @@ package io.github.bamjava.eval;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import java.util.LinkedHashMap;
@@ -40,7 +40,7 @@ public final class Evaluation {
       predicted[i] = prediction(task.kind(), outputs[i]);
     }
     Map<String, Double> scores = new LinkedHashMap<>();
-    for (Metric m : task.metrics()) {
+    for (TaskMetric m : task.metrics()) {
       scores.put(m.name(), m.compute(gold, predicted));
     }
     return scores;

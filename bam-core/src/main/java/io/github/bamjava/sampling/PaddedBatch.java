@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.EncoderInputs;
-import io.github.bamjava.text.Encoding;
+import io.github.bamjava.text.EncodedPair;
 import java.util.List;
 
 /**
@@ -25,10 +25,10 @@ public final class PaddedBatch {
    * @throws IllegalArgumentException naming the table, the id and where it is, for an id the encoder has no
    *     vector for (a tokenizer that does not fit the encoder)
    */
-  public static NDList inputs(NDManager manager, List<Encoding> encodings, int padId, BertConfig config) {
+  public static NDList inputs(NDManager manager, List<EncodedPair> encodings, int padId, BertConfig config) {
     checkArgument(!encodings.isEmpty(), "a batch needs at least one example");
     int seq = 0;
-    for (Encoding e : encodings) {
+    for (EncodedPair e : encodings) {
       seq = Math.max(seq, e.length());
     }
     int batch = encodings.size();
@@ -36,7 +36,7 @@ public final class PaddedBatch {
     long[] types = new long[batch * seq];
     long[] mask = new long[batch * seq];
     for (int b = 0; b < batch; b++) {
-      Encoding e = encodings.get(b);
+      EncodedPair e = encodings.get(b);
       int offset = b * seq;
       for (int s = 0; s < seq; s++) {
         if (s < e.length()) {

@@ -23,7 +23,7 @@ public final class Task {
   private final ImmutableList<Example> train;
   private final ImmutableList<Example> dev;
   private final ImmutableList<Example> test;
-  private final ImmutableList<Metric> metrics;
+  private final ImmutableList<TaskMetric> metrics;
 
   private Task(Builder b) {
     this.name = b.name;
@@ -59,7 +59,7 @@ public final class Task {
     return test;
   }
 
-  public List<Metric> metrics() {
+  public List<TaskMetric> metrics() {
     return metrics;
   }
 
@@ -120,7 +120,7 @@ public final class Task {
     private final List<Example> train = new ArrayList<>();
     private final List<Example> dev = new ArrayList<>();
     private final List<Example> test = new ArrayList<>();
-    private final List<Metric> metrics = new ArrayList<>();
+    private final List<TaskMetric> metrics = new ArrayList<>();
 
     private Builder(String name, TaskKind kind) {
       this.name = requireNonNull(name, "name");
@@ -148,7 +148,7 @@ public final class Task {
     }
 
     /** The metrics the task is judged by; the first is its headline. Default: accuracy or Pearson. */
-    public Builder optMetrics(Metric... m) {
+    public Builder optMetrics(TaskMetric... m) {
       metrics.clear();
       metrics.addAll(List.of(m));
       return this;
@@ -157,7 +157,7 @@ public final class Task {
     public Task build() {
       checkArgument(!train.isEmpty(), "task %s has no training examples", name);
       if (metrics.isEmpty()) {
-        metrics.add(kind instanceof TaskKind.Classification ? Metrics.ACCURACY : Metrics.PEARSON);
+        metrics.add(kind instanceof TaskKind.Classification ? TaskMetrics.ACCURACY : TaskMetrics.PEARSON);
       }
       Task task = new Task(this);
       checkSplit(task, "train", train, true);

@@ -24,7 +24,7 @@ final class BertLayout {
    * @param idsA the first sentence's word-piece ids
    * @param idsB the second sentence's ids, or null for a single sentence
    */
-  Encoding assemble(int[] idsA, int @Nullable [] idsB, int maxLength) {
+  EncodedPair assemble(int[] idsA, int @Nullable [] idsB, int maxLength) {
     checkMaxLength(maxLength);
     int specials = idsB == null ? 2 : 3;
     int[] keep = Truncation.longestFirst(idsA.length, idsB == null ? 0 : idsB.length, maxLength - specials);
@@ -43,7 +43,7 @@ final class BertLayout {
       ids[pos++] = sepId;
       Arrays.fill(types, startB, pos, 1);
     }
-    return new Encoding(ids, types);
+    return new EncodedPair(ids, types);
   }
 
   static void checkMaxLength(int maxLength) {

@@ -39,10 +39,10 @@ public interface PairTokenizer extends AutoCloseable {
    * @param maxLength the most positions allowed, special tokens included; at least {@link #MIN_MAX_LENGTH}
    * @throws IllegalArgumentException if {@code maxLength} is below {@link #MIN_MAX_LENGTH}
    */
-  Encoding encode(String textA, @Nullable String textB, int maxLength);
+  EncodedPair encode(String textA, @Nullable String textB, int maxLength);
 
   /** Encodes a single sentence; the same as {@code encode(text, null, maxLength)}. */
-  default Encoding encode(String text, int maxLength) {
+  default EncodedPair encode(String text, int maxLength) {
     return encode(text, null, maxLength);
   }
 
@@ -55,14 +55,14 @@ public interface PairTokenizer extends AutoCloseable {
    * @param maxLength the most positions per input, special tokens included
    * @throws IllegalArgumentException if the lists differ in size or {@code maxLength} is too small
    */
-  default List<Encoding> encodeAll(
+  default List<EncodedPair> encodeAll(
       List<String> textsA, @Nullable List<? extends @Nullable String> textsB, int maxLength) {
     checkArgument(
         textsB == null || textsB.size() == textsA.size(),
         "textsA and textsB differ in size: %s vs %s",
         textsA.size(),
         textsB == null ? 0 : textsB.size());
-    List<Encoding> encodings = new ArrayList<>(textsA.size());
+    List<EncodedPair> encodings = new ArrayList<>(textsA.size());
     for (int i = 0; i < textsA.size(); i++) {
       encodings.add(encode(textsA.get(i), textsB == null ? null : textsB.get(i), maxLength));
     }
@@ -75,7 +75,7 @@ public interface PairTokenizer extends AutoCloseable {
   /** The id of {@code [PAD]}, which batching uses to fill short sequences. */
   int padId();
 
-  /** Releases native resources, if any. Encoding after closing is an error for native implementations. */
+  /** Releases native resources, if any. EncodedPair after closing is an error for native implementations. */
   @Override
   default void close() {}
 }

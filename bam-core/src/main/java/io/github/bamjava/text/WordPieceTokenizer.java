@@ -116,7 +116,7 @@ public final class WordPieceTokenizer implements PairTokenizer {
   }
 
   @Override
-  public Encoding encode(String textA, @Nullable String textB, int maxLength) {
+  public EncodedPair encode(String textA, @Nullable String textB, int maxLength) {
     requireNonNull(textA, "textA");
     BertLayout.checkMaxLength(maxLength);
     return layout.assemble(wordPieces(textA), textB == null ? null : wordPieces(textB), maxLength);

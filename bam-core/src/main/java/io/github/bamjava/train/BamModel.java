@@ -222,7 +222,7 @@ public final class BamModel implements AutoCloseable {
    * regression (with a linear regression output it may fall outside [0, 1]).
    */
   public float[][] predict(String task, List<Example> examples, int maxLength) {
-    return new Predictor(network, tokenizer(), maxLength, Predictor.DEFAULT_BATCH_SIZE)
+    return new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE)
         .predict(manager, task, kind(task), examples);
   }
 
@@ -234,7 +234,7 @@ public final class BamModel implements AutoCloseable {
   public TeacherPredictions teacherPredictions(Task task, int maxLength) {
     checkArgument(kind(task.name()).equals(task.kind()),
         "the model's %s head predicts %s but the task has %s", task.name(), kind(task.name()), task.kind());
-    Predictor predictor = new Predictor(network, tokenizer(), maxLength, Predictor.DEFAULT_BATCH_SIZE);
+    BatchPredictor predictor = new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE);
     if (task.kind() instanceof TaskKind.Classification) {
       return TeacherPredictions.ofLogits(task, task.train(),
           predictor.predictLogits(manager, task.name(), task.kind(), task.train()));

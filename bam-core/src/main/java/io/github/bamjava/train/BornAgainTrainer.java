@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * refused with the list of what differs. The output directory is locked for the run's duration.
  *
  * <p>The builder makes an immutable {@link TrainingSettings}; {@link #train()} is a short loop, and everything
- * around the step (divergence check, metrics log, checkpoints, progress) is a {@link TrainingListener}.
+ * around the step (divergence check, metrics log, checkpoints, progress) is a {@link RunListener}.
  */
 public final class BornAgainTrainer {
 
@@ -66,10 +66,10 @@ public final class BornAgainTrainer {
   private static final String CHECKPOINTS = "checkpoints";
 
   private final TrainingSettings settings;
-  private final List<TrainingListener> listeners;
+  private final List<RunListener> listeners;
   private final Runnable checkpointHook;
 
-  private BornAgainTrainer(TrainingSettings settings, List<TrainingListener> listeners, Runnable checkpointHook) {
+  private BornAgainTrainer(TrainingSettings settings, List<RunListener> listeners, Runnable checkpointHook) {
     this.settings = settings;
     this.listeners = List.copyOf(listeners);
     this.checkpointHook = checkpointHook;
@@ -85,13 +85,13 @@ public final class BornAgainTrainer {
   }
 
   /** Runs (or resumes) training and saves the final model; see the class comment for what is written. */
-  public TrainingResult train() throws IOException {
+  public RunResult train() throws IOException {
     Path out = settings.outputDir();
     checkArgument(!Files.exists(out) || Files.isDirectory(out),
         "output directory %s is a file; choose a directory (it is created when missing)", out);
     Files.createDirectories(out);
     try (OutputLock lock = OutputLock.acquire(out)) {
-      Optional<TrainingResult> finished = FinishedRun.read(out);
+      Optional<RunResult> finished = FinishedRun.read(out);
       if (finished.isPresent()) {
         checkSameRun(out);
         LOG.info("{} holds this run, finished: reusing its model", out);
@@ -125,7 +125,7 @@ public final class BornAgainTrainer {
     }
   }
 
-  private TrainingResult run(NDManager manager, Checkpoints checkpoints, Optional<Checkpoints.Checkpoint> resume)
+  private RunResult run(NDManager manager, Checkpoints checkpoints, Optional<Checkpoints.Checkpoint> resume)
       throws IOException {
     List<Task> tasks = settings.tasks();
     List<String> names = tasks.stream().map(Task::name).toList();
@@ -161,7 +161,7 @@ public final class BornAgainTrainer {
           step = restore(resume.get(), model, optimizer, history);
           LOG.info("resuming {} from step {} of {}", settings.outputDir(), step, totalSteps);
         }
-        List<TrainingListener> all = new ArrayList<>();
+        List<RunListener> all = new ArrayList<>();
         all.add(new DivergenceCheck());
         all.add(new MetricsLog(settings.outputDir().resolve("metrics.jsonl"), step > 0));
         all.addAll(listeners);
@@ -192,7 +192,7 @@ public final class BornAgainTrainer {
         }
         Path modelDir = settings.outputDir().resolve("model");
         model.save(modelDir);
-        TrainingResult result = new TrainingResult(List.copyOf(history), modelDir, settings.outputDir(),
+        RunResult result = new RunResult(List.copyOf(history), modelDir, settings.outputDir(),
             stepper.seconds());
         FinishedRun.write(result);
         if (!settings.keepFinalCheckpoint()) {
@@ -247,7 +247,7 @@ public final class BornAgainTrainer {
     private boolean keepFinalCheckpoint;
     private @Nullable Device device;
     private Path outputDir;
-    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<RunListener> listeners = new ArrayList<>();
     private Runnable checkpointHook = () -> {};
 
     private Builder() {}
@@ -441,7 +441,7 @@ public final class BornAgainTrainer {
       return this;
     }
 
-    public Builder addListener(TrainingListener listener) {
+    public Builder addListener(RunListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
       return this;
     }

@@ -11,7 +11,7 @@ import java.util.List;
  * Writes a checkpoint every {@code every} steps and at the end of every epoch (after its evaluation, so that the
  * checkpoint carries it): what a killed run resumes from.
  */
-final class CheckpointWriter implements TrainingListener {
+final class CheckpointWriter implements RunListener {
 
   private static final Gson GSON = new Gson();
 

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The end of an epoch: every task with dev examples scored by the current model, and how many training examples
- * of each task the epoch drew. Its result is what {@link TrainingListener#onEpochEnd} receives.
+ * of each task the epoch drew. Its result is what {@link RunListener#onEpochEnd} receives.
  */
 final class DevEvaluation {
 
@@ -28,8 +28,8 @@ final class DevEvaluation {
 
   EpochResult endEpoch(int epoch, long step, List<List<ExampleRef>> plan) {
     Map<String, Map<String, Double>> dev = new LinkedHashMap<>();
-    Predictor predictor = new Predictor(model.network(), model.tokenizer(), maxLength,
-        Predictor.DEFAULT_BATCH_SIZE);
+    BatchPredictor predictor = new BatchPredictor(model.network(), model.tokenizer(), maxLength,
+        BatchPredictor.DEFAULT_BATCH_SIZE);
     for (Task task : tasks) {
       if (!task.dev().isEmpty()) {
         float[][] outputs = predictor.predict(manager, task.name(), task.kind(), task.dev());

@@ -6,13 +6,13 @@ import java.util.Map;
  * Stops a run whose loss became NaN or infinite, before that step changes any weight: the last checkpoint is then
  * the last good state, and the message says which task diverged.
  */
-final class DivergenceCheck implements TrainingListener {
+final class DivergenceCheck implements RunListener {
 
   @Override
   public void onLoss(long step, Map<String, Double> taskLoss) {
     taskLoss.forEach((task, loss) -> {
       if (!Double.isFinite(loss)) {
-        throw new TrainingDivergedException(step, task, loss);
+        throw new LossDivergedException(step, task, loss);
       }
     });
   }

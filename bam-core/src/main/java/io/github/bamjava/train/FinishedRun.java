@@ -28,7 +28,7 @@ final class FinishedRun {
 
   private FinishedRun() {}
 
-  static void write(TrainingResult result) throws IOException {
+  static void write(RunResult result) throws IOException {
     JsonObject json = new JsonObject();
     json.add("epochs", GSON.toJsonTree(result.epochs()));
     json.addProperty("train_seconds", result.trainSeconds());
@@ -36,7 +36,7 @@ final class FinishedRun {
   }
 
   /** The saved result of a finished run in {@code outputDir}, or empty when it has none or lacks its model. */
-  static Optional<TrainingResult> read(Path outputDir) throws IOException {
+  static Optional<RunResult> read(Path outputDir) throws IOException {
     Path file = outputDir.resolve(FILE);
     Path model = outputDir.resolve("model");
     if (!Files.isRegularFile(file) || !Files.isRegularFile(model.resolve(BamModel.TASKS_JSON))) {
@@ -45,7 +45,7 @@ final class FinishedRun {
     try {
       JsonObject json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
       List<EpochResult> epochs = GSON.fromJson(json.get("epochs"), new TypeToken<List<EpochResult>>() {}.getType());
-      return Optional.of(new TrainingResult(List.copyOf(epochs), model, outputDir,
+      return Optional.of(new RunResult(List.copyOf(epochs), model, outputDir,
           json.get("train_seconds").getAsDouble()));
     } catch (JsonParseException | IllegalStateException | NullPointerException e) {
       throw new IOException(file + " is not a finished run's result (" + e.getMessage() + "); delete it to train"

@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * realised task counts). A resumed run appends; steps repeated after a resume appear twice, and readers keep
  * the last record of a step.
  */
-public final class MetricsLog implements TrainingListener {
+public final class MetricsLog implements RunListener {
 
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
   private final Path file;
@@ -82,7 +82,7 @@ public final class MetricsLog implements TrainingListener {
   }
 
   @Override
-  public void onTrainingEnd(TrainingResult result) {
+  public void onTrainingEnd(RunResult result) {
     try {
       writer.close();
     } catch (IOException e) {

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * One optimizer step: the planned examples as a padded batch with its annealed targets, every head's forward
- * pass, the masked distillation loss, {@link TrainingListener#onLoss}, the backward pass and the layer-wise
+ * pass, the masked distillation loss, {@link RunListener#onLoss}, the backward pass and the layer-wise
  * update. Every array of a step lives in a manager closed when the step ends, so memory stays flat over a run.
  */
 final class Stepper {
@@ -28,7 +28,7 @@ final class Stepper {
   private final DistillationLoss loss;
   private final LayerwiseLrOptimizer optimizer;
   private final List<String> tasks;
-  private final List<TrainingListener> listeners;
+  private final List<RunListener> listeners;
   private final NDManager manager;
   private final ParameterStore store;
   private final long started = System.nanoTime();
@@ -36,7 +36,7 @@ final class Stepper {
   private long examples;
 
   Stepper(BamModel model, PairTokenizer tokenizer, TrainingData data, DistillationLoss loss,
-      LayerwiseLrOptimizer optimizer, List<String> tasks, List<TrainingListener> listeners, NDManager manager) {
+      LayerwiseLrOptimizer optimizer, List<String> tasks, List<RunListener> listeners, NDManager manager) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.data = data;

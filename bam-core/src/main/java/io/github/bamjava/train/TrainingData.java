@@ -6,7 +6,7 @@ import io.github.bamjava.sampling.ExampleRef;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.text.Encoding;
+import io.github.bamjava.text.EncodedPair;
 import io.github.bamjava.text.PairTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +27,10 @@ final class TrainingData {
    * @param counts examples per task in this batch
    * @param tokens real tokens in this batch
    */
-  record Batch(int[] taskOf, List<Encoding> encodings, List<float[]> targets, int[] counts, long tokens) {}
+  record Batch(int[] taskOf, List<EncodedPair> encodings, List<float[]> targets, int[] counts, long tokens) {}
 
   private final List<TaskKind> kinds = new ArrayList<>();
-  private final List<List<Encoding>> encodings = new ArrayList<>();
+  private final List<List<EncodedPair>> encodings = new ArrayList<>();
   private final int[][] lengths;
   private final float[][] gold;
   private final float[][][] teacher;
@@ -53,12 +53,12 @@ final class TrainingData {
         teacher[t] = predictions.softTargets(temperature);
       }
       kinds.add(task.kind());
-      List<Encoding> encoded = new ArrayList<>(task.train().size());
+      List<EncodedPair> encoded = new ArrayList<>(task.train().size());
       lengths[t] = new int[task.train().size()];
       gold[t] = new float[task.train().size()];
       for (int i = 0; i < task.train().size(); i++) {
         Example e = task.train().get(i);
-        Encoding encoding = tokenizer.encode(e.textA(), e.textB(), maxLength);
+        EncodedPair encoding = tokenizer.encode(e.textA(), e.textB(), maxLength);
         encoded.add(encoding);
         lengths[t][i] = encoding.length();
         gold[t][i] = task.target(e);
@@ -75,7 +75,7 @@ final class TrainingData {
   /** The examples of a planned batch with their targets λ·gold + (1−λ)·teacher. */
   Batch batch(List<ExampleRef> refs, double lambda) {
     int[] taskOf = new int[refs.size()];
-    List<Encoding> batchEncodings = new ArrayList<>(refs.size());
+    List<EncodedPair> batchEncodings = new ArrayList<>(refs.size());
     List<float[]> targets = new ArrayList<>(refs.size());
     int[] counts = new int[kinds.size()];
     long tokens = 0;
@@ -84,7 +84,7 @@ final class TrainingData {
       int index = refs.get(i).index();
       taskOf[i] = t;
       counts[t]++;
-      Encoding encoding = encodings.get(t).get(index);
+      EncodedPair encoding = encodings.get(t).get(index);
       batchEncodings.add(encoding);
       tokens += encoding.length();
       float[] teacherRow = teacher[t] == null ? null : teacher[t][index];

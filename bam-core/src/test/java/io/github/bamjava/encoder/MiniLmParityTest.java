@@ -10,7 +10,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.github.bamjava.sampling.PaddedBatch;
-import io.github.bamjava.text.Encoding;
+import io.github.bamjava.text.EncodedPair;
 import io.github.bamjava.weights.MiniLmWeights;
 import java.io.InputStream;
 import java.nio.LongBuffer;
@@ -40,7 +40,7 @@ class MiniLmParityTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       PretrainedEncoder pretrained = EncoderSource.miniLm().load(manager);
       assertThat(pretrained.report().initialized()).containsExactly("pooler.dense.weight", "pooler.dense.bias");
-      List<Encoding> encodings = new ArrayList<>();
+      List<EncodedPair> encodings = new ArrayList<>();
       for (String[] pair : PAIRS) {
         encodings.add(pretrained.tokenizer().encode(pair[0], pair[1], 128));
       }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.encoder.BertConfig;
-import io.github.bamjava.text.Encoding;
+import io.github.bamjava.text.EncodedPair;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +47,7 @@ class PaddedBatchTest {
         .hasMessageContaining("input id 50 at row 1, position 1")
         .hasMessageContaining("word_embeddings");
     // A sentence pair has token type 1, which a model with one token type has no vector for.
-    Encoding pair = new Encoding(new int[] {2, 7, 3, 8, 3}, new int[] {0, 0, 0, 1, 1});
+    EncodedPair pair = new EncodedPair(new int[] {2, 7, 3, 8, 3}, new int[] {0, 0, 0, 1, 1});
     assertThatThrownBy(() -> PaddedBatch.inputs(manager, List.of(pair), 0, CONFIG))
         .hasMessageContaining("token type id 1 at row 0, position 3")
         .hasMessageContaining("token_type_embeddings");
@@ -57,7 +57,7 @@ class PaddedBatchTest {
     assertThat(manager.getManagedArrays()).isEmpty();
   }
 
-  private static Encoding single(int... ids) {
-    return new Encoding(ids, new int[ids.length]);
+  private static EncodedPair single(int... ids) {
+    return new EncodedPair(ids, new int[ids.length]);
   }
 }

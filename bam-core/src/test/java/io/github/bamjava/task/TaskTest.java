@@ -46,8 +46,8 @@ class TaskTest {
 
   @Test
   void defaultMetricFollowsTheKind() {
-    assertThat(nli(Example.of("a", "x", "neutral")).metrics()).containsExactly(Metrics.ACCURACY);
-    assertThat(sts(Example.of("a", "x", "1")).metrics()).containsExactly(Metrics.PEARSON);
+    assertThat(nli(Example.of("a", "x", "neutral")).metrics()).containsExactly(TaskMetrics.ACCURACY);
+    assertThat(sts(Example.of("a", "x", "1")).metrics()).containsExactly(TaskMetrics.PEARSON);
   }
 
   @Test

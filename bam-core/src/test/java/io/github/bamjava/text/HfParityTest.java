@@ -122,7 +122,7 @@ class HfParityTest {
   void truncationMatchesTheNativeLongestFirst(String a, String b) throws IOException {
     int full = hf.encode(a, b, 512).length();
     for (int maxLength = 3; maxLength <= full + 1; maxLength++) {
-      Encoding expected = fromNative(nativeReference(maxLength).encode(a, b));
+      EncodedPair expected = fromNative(nativeReference(maxLength).encode(a, b));
       String context = "maxLength=" + maxLength + " a=" + a + " b=" + b;
       assertSame(hf.encode(a, b, maxLength), expected, context);
       assertSame(wordPiece.encode(a, b, maxLength), expected, context);
@@ -134,7 +134,7 @@ class HfParityTest {
   void singleSentenceTruncationMatchesTheNativeOne() throws IOException {
     String text = "one two three four five six seven eight nine ten";
     for (int maxLength = 3; maxLength <= 13; maxLength++) {
-      Encoding expected = fromNative(nativeReference(maxLength).encode(text));
+      EncodedPair expected = fromNative(nativeReference(maxLength).encode(text));
       assertSame(hf.encode(text, maxLength), expected, "maxLength=" + maxLength);
       assertSame(wordPiece.encode(text, maxLength), expected, "maxLength=" + maxLength);
     }
@@ -143,7 +143,7 @@ class HfParityTest {
   @Test
   void equalLengthsLoseTheOddTokenFromTheFirstSentence() {
     // "one two three four five" and "six seven eight nine ten": five tokens each, budget 7 after 3 specials.
-    Encoding e = wordPiece.encode("one two three four five", "six seven eight nine ten", 10);
+    EncodedPair e = wordPiece.encode("one two three four five", "six seven eight nine ten", 10);
     assertThat(e.typeIds()).containsExactly(0, 0, 0, 0, 0, 1, 1, 1, 1, 1);
     assertThat(hf.encode("one two three four five", "six seven eight nine ten", 10)).isEqualTo(e);
   }
@@ -158,7 +158,7 @@ class HfParityTest {
 
   @Test
   void encodeAllEncodesEachInput() {
-    List<Encoding> all = hf.encodeAll(List.of("hello", "hello"), Arrays.asList("world", null), 16);
+    List<EncodedPair> all = hf.encodeAll(List.of("hello", "hello"), Arrays.asList("world", null), 16);
     assertThat(all).containsExactly(hf.encode("hello", "world", 16), hf.encode("hello", 16));
   }
 
@@ -182,15 +182,15 @@ class HfParityTest {
     return reference;
   }
 
-  private static Encoding fromNative(ai.djl.huggingface.tokenizers.Encoding encoding) {
-    return new Encoding(toInts(encoding.getIds()), toInts(encoding.getTypeIds()));
+  private static EncodedPair fromNative(ai.djl.huggingface.tokenizers.Encoding encoding) {
+    return new EncodedPair(toInts(encoding.getIds()), toInts(encoding.getTypeIds()));
   }
 
   private static int[] toInts(long[] values) {
     return IntStream.range(0, values.length).map(i -> Math.toIntExact(values[i])).toArray();
   }
 
-  private static void assertSame(Encoding actual, Encoding expected, String context) {
+  private static void assertSame(EncodedPair actual, EncodedPair expected, String context) {
     assertThat(actual.inputIds()).as("ids for %s", context).containsExactly(expected.inputIds());
     assertThat(actual.typeIds()).as("type ids for %s", context).containsExactly(expected.typeIds());
   }

@@ -36,7 +36,7 @@ class WordPieceTokenizerTest {
 
   @Test
   void singleSentence() {
-    Encoding e = tokenizer.encode("Hello, World", 128);
+    EncodedPair e = tokenizer.encode("Hello, World", 128);
     assertThat(e.inputIds()).containsExactly(CLS, HELLO, id(","), WORLD, SEP);
     assertThat(e.typeIds()).containsExactly(0, 0, 0, 0, 0);
     assertThat(e.length()).isEqualTo(5);
@@ -44,14 +44,14 @@ class WordPieceTokenizerTest {
 
   @Test
   void pairTypeIdsMarkTheSecondSegmentAndItsSeparator() {
-    Encoding e = tokenizer.encode("hello", "world", 128);
+    EncodedPair e = tokenizer.encode("hello", "world", 128);
     assertThat(e.inputIds()).containsExactly(CLS, HELLO, SEP, WORLD, SEP);
     assertThat(e.typeIds()).containsExactly(0, 0, 0, 1, 1);
   }
 
   @Test
   void emptySecondSentenceIsStillAPair() {
-    Encoding e = tokenizer.encode("hello", "", 128);
+    EncodedPair e = tokenizer.encode("hello", "", 128);
     assertThat(e.inputIds()).containsExactly(CLS, HELLO, SEP, SEP);
     assertThat(e.typeIds()).containsExactly(0, 0, 0, 1);
     assertThat(tokenizer.encode("hello", null, 128).inputIds()).containsExactly(CLS, HELLO, SEP);
@@ -93,7 +93,7 @@ class WordPieceTokenizerTest {
   @Test
   void truncationCutsTheLongerSentenceFirst() {
     // 5 + 2 content tokens, budget 10 - 3 = 5: only the longer first sentence loses tokens.
-    Encoding e = tokenizer.encode("one two three four five", "six seven", 8);
+    EncodedPair e = tokenizer.encode("one two three four five", "six seven", 8);
     assertThat(e.inputIds())
         .containsExactly(CLS, id("one"), id("two"), id("three"), SEP, id("six"), id("seven"), SEP);
     assertThat(e.length()).isEqualTo(8);
@@ -171,11 +171,11 @@ class WordPieceTokenizerTest {
   @Test
   void encodingIsAValue() {
     int[] ids = {CLS, SEP};
-    Encoding e = new Encoding(ids, new int[] {0, 0});
+    EncodedPair e = new EncodedPair(ids, new int[] {0, 0});
     ids[0] = PAD;
     assertThat(e.inputIds()).containsExactly(CLS, SEP);
-    assertThat(e).isEqualTo(new Encoding(new int[] {CLS, SEP}, new int[] {0, 0}));
-    assertThatThrownBy(() -> new Encoding(new int[] {1}, new int[] {}))
+    assertThat(e).isEqualTo(new EncodedPair(new int[] {CLS, SEP}, new int[] {0, 0}));
+    assertThatThrownBy(() -> new EncodedPair(new int[] {1}, new int[] {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1 vs 0");
   }

@@ -41,12 +41,12 @@ class CheckpointRetentionTest {
   @Test
   void aFinishedRunDeletesItsCheckpointsAndIsReusedWithoutTraining() throws Exception {
     Path out = dir.resolve("run");
-    TrainingResult first = tiny(out).build().train();
+    RunResult first = tiny(out).build().train();
     assertThat(checkpoints(out)).isEmpty();
     assertThat(out.resolve("checkpoints")).doesNotExist();
     FileTime saved = Files.getLastModifiedTime(first.modelDir().resolve("model.safetensors"));
 
-    TrainingResult again = tiny(out).build().train();
+    RunResult again = tiny(out).build().train();
 
     assertThat(again.finalDev()).isEqualTo(first.finalDev());
     assertThat(again.epochs()).isEqualTo(first.epochs());
@@ -81,7 +81,7 @@ class CheckpointRetentionTest {
   void noCheckpointsAtAllWhenAskedAndTheRunStillFinishes() throws Exception {
     Path out = dir.resolve("run");
     int[] writes = {0};
-    TrainingResult result = tiny(out).optKeepCheckpoints(0).checkpointHook(() -> writes[0]++).build().train();
+    RunResult result = tiny(out).optKeepCheckpoints(0).checkpointHook(() -> writes[0]++).build().train();
     assertThat(writes[0]).isZero();
     assertThat(out.resolve("checkpoints")).doesNotExist();
     assertThat(result.modelDir().resolve("model.safetensors")).exists();

@@ -59,7 +59,7 @@ class DistillationOptionsTest {
   void theGivenLossSeesTargetsSoftenedByTheTemperature() throws Exception {
     Task task = SyntheticTasks.sentiment(32, 4, 1);
     TeacherPredictions teacher;
-    TrainingResult t = BornAgainTrainer.builder().setEncoder(SyntheticTasks.tinyEncoder(7)).addTask(task)
+    RunResult t = BornAgainTrainer.builder().setEncoder(SyntheticTasks.tinyEncoder(7)).addTask(task)
         .setOutputDir(dir.resolve("teacher")).optLearningRate(2e-3).optBatchSize(16).optMaxLength(32)
         .optEpochs(4).build().train();
     try (BamModel model = BamModel.load(t.modelDir(), NDManager.newBaseManager())) {

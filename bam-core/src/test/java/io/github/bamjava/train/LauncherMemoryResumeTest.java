@@ -80,7 +80,7 @@ class LauncherMemoryResumeTest {
           .optCheckpointEvery(1)
           .optKeepFinalCheckpoint(true)
           .optSeed(5)
-          .addListener(new TrainingListener() {
+          .addListener(new RunListener() {
             @Override
             public void onTrainingStart(RunInfo run) {
               System.out.println("RESUMED-FROM " + run.startStep());

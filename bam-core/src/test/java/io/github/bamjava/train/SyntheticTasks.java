@@ -3,7 +3,7 @@ package io.github.bamjava.train;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.Metrics;
+import io.github.bamjava.task.TaskMetrics;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import java.util.ArrayList;
@@ -84,7 +84,7 @@ public final class SyntheticTasks {
     return Task.builder("stars", new TaskKind.Regression(0, 5))
         .setTrain(starExamples(train, r, "t"))
         .optDev(starExamples(dev, r, "d"))
-        .optMetrics(Metrics.PEARSON)
+        .optMetrics(TaskMetrics.PEARSON)
         .build();
   }
 

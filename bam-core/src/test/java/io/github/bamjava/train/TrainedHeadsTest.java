@@ -49,7 +49,7 @@ class TrainedHeadsTest {
         .withOptions(new HeadOptions(Pooling.MEAN, RegressionOutput.LINEAR))
         .withHead("sentiment", "two-layer", BamModelTest.TwoLayerHead::new);
     Path run = dir.resolve("run");
-    TrainingResult result = tiny(run).optHeads(heads).build().train();
+    RunResult result = tiny(run).optHeads(heads).build().train();
 
     String tasks = Files.readString(result.modelDir().resolve("tasks.json"));
     assertThat(tasks).contains("\"type\": \"two-layer\"").contains("\"pooling\": \"mean\"")

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No public class of ours has the simple name of a public DJL class: with both on a classpath, an IDE's
- * auto-import of the wrong one (DJL's ProgressBar for ours, say) would otherwise break a user's build.
+ * auto-import of the wrong one (DJL's ConsoleProgress for ours, say) would otherwise break a user's build.
  */
 class NoNameClashTest {
 

@@ -16,11 +16,11 @@ import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.ProgressBar;
+import io.github.bamjava.train.ConsoleProgress;
 import io.github.bamjava.train.RunConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -229,7 +229,7 @@ public final class GlueBam {
         .setTrain(train)
         .optDev(task.dev())
         .optTest(task.test())
-        .optMetrics(task.metrics().toArray(new Metric[0]))
+        .optMetrics(task.metrics().toArray(new TaskMetric[0]))
         .build();
   }
 
@@ -320,7 +320,7 @@ public final class GlueBam {
       b.optDevice(cfg.device);
     }
     if (cfg.progress != null) {
-      b.addListener(new ProgressBar(cfg.progress, System.console() != null, 10));
+      b.addListener(new ConsoleProgress(cfg.progress, System.console() != null, 10));
     }
     return b;
   }

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import java.io.IOException;
@@ -92,12 +92,12 @@ public final class GlueReader {
     List<Example> train = readFile(task, dir.resolve(task.trainFile()), task.trainColumns());
     List<Example> dev = readDev(primary);
     List<Example> test = hasTest(primary) ? readTest(primary) : List.of();
-    List<Metric> metrics = task.metrics();
+    List<TaskMetric> metrics = task.metrics();
     return Task.builder(task.dirName(), task.kind())
         .setTrain(caps.getOrDefault(task, defaultCap).apply(train))
         .optDev(dev)
         .optTest(test)
-        .optMetrics(metrics.toArray(new Metric[0]))
+        .optMetrics(metrics.toArray(new TaskMetric[0]))
         .build();
   }
 

@@ -10,7 +10,7 @@ import com.google.common.collect.ImmutableMap;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.TaskMetric;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -169,7 +169,7 @@ public final class GlueScore {
      */
     public Builder evaluate(GlueEvalSet set, double[] gold, double[] predicted) {
       Map<String, Double> values = new LinkedHashMap<>();
-      for (Metric m : set.task().metrics()) {
+      for (TaskMetric m : set.task().metrics()) {
         values.put(m.name(), m.compute(gold, predicted));
       }
       return add(set, values);

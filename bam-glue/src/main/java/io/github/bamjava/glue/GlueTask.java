@@ -3,8 +3,8 @@ package io.github.bamjava.glue;
 import static io.github.bamjava.glue.Columns.NONE;
 
 import com.google.common.collect.ImmutableList;
-import io.github.bamjava.task.Metric;
-import io.github.bamjava.task.Metrics;
+import io.github.bamjava.task.TaskMetric;
+import io.github.bamjava.task.TaskMetrics;
 import io.github.bamjava.task.TaskKind;
 import java.util.List;
 
@@ -16,38 +16,38 @@ import java.util.List;
  *
  * <p>Label names are in the order GLUE's own releases number them (TensorFlow Datasets and HuggingFace
  * {@code glue}): a label's position is its index, the value that metrics, heads and predictions use. Binary
- * tasks put the positive class at index 1, which {@link Metrics#F1} relies on.
+ * tasks put the positive class at index 1, which {@link TaskMetrics#F1} relies on.
  */
 public enum GlueTask {
   /** Corpus of Linguistic Acceptability: is the sentence grammatical? No header in train/dev. */
-  COLA("CoLA", binary(), false, ImmutableList.of(Metrics.MATTHEWS),
+  COLA("CoLA", binary(), false, ImmutableList.of(TaskMetrics.MATTHEWS),
       // 0 source, 1 label, 2 author's mark, 3 sentence
       new Columns(false, NONE, 3, NONE, 1),
       new Columns(false, NONE, 3, NONE, 1),
       // index, sentence
       new Columns(true, 0, 1, NONE, NONE)),
   /** Stanford Sentiment Treebank, binary: is the sentence positive? */
-  SST2("SST-2", binary(), false, ImmutableList.of(Metrics.ACCURACY),
+  SST2("SST-2", binary(), false, ImmutableList.of(TaskMetrics.ACCURACY),
       // sentence, label
       new Columns(true, NONE, 0, NONE, 1),
       new Columns(true, NONE, 0, NONE, 1),
       // index, sentence
       new Columns(true, 0, 1, NONE, NONE)),
   /** Microsoft Research Paraphrase Corpus: are the sentences paraphrases? Header starts with a BOM. */
-  MRPC("MRPC", binary(), true, ImmutableList.of(Metrics.F1, Metrics.ACCURACY),
+  MRPC("MRPC", binary(), true, ImmutableList.of(TaskMetrics.F1, TaskMetrics.ACCURACY),
       // Quality, #1 ID, #2 ID, #1 String, #2 String (the ids are sentence ids, not row ids)
       new Columns(true, NONE, 3, 4, 0),
       new Columns(true, NONE, 3, 4, 0),
       // index, #1 ID, #2 ID, #1 String, #2 String
       new Columns(true, 0, 3, 4, NONE)),
   /** Semantic Textual Similarity Benchmark: a similarity score from 0 to 5. */
-  STSB("STS-B", new TaskKind.Regression(0, 5), true, ImmutableList.of(Metrics.PEARSON, Metrics.SPEARMAN),
+  STSB("STS-B", new TaskKind.Regression(0, 5), true, ImmutableList.of(TaskMetrics.PEARSON, TaskMetrics.SPEARMAN),
       // index, genre, filename, year, old_index, source1, source2, sentence1, sentence2, score
       new Columns(true, 0, 7, 8, 9),
       new Columns(true, 0, 7, 8, 9),
       new Columns(true, 0, 7, 8, NONE)),
   /** Quora Question Pairs: are the questions duplicates? */
-  QQP("QQP", binary(), false, ImmutableList.of(Metrics.F1, Metrics.ACCURACY),
+  QQP("QQP", binary(), false, ImmutableList.of(TaskMetrics.F1, TaskMetrics.ACCURACY),
       // id, qid1, qid2, question1, question2, is_duplicate
       new Columns(true, 0, 3, 4, 5),
       new Columns(true, 0, 3, 4, 5),
@@ -55,26 +55,26 @@ public enum GlueTask {
       new Columns(true, 0, 1, 2, NONE)),
   /** Multi-Genre NLI; dev and test come matched and mismatched (see {@link GlueEvalSet}). */
   MNLI("MNLI", TaskKind.Classification.of("entailment", "neutral", "contradiction"), false,
-      ImmutableList.of(Metrics.ACCURACY),
+      ImmutableList.of(TaskMetrics.ACCURACY),
       // index, promptID, pairID, genre, 4 parse columns, 8 sentence1, 9 sentence2, 10 label1, 11 gold_label
       new Columns(true, 0, 8, 9, 11),
       // as train, then label1..label5 in 10-14 and gold_label in 15
       new Columns(true, 0, 8, 9, 15),
       new Columns(true, 0, 8, 9, NONE)),
   /** Question NLI: does the sentence answer the question? */
-  QNLI("QNLI", entailment(), false, ImmutableList.of(Metrics.ACCURACY),
+  QNLI("QNLI", entailment(), false, ImmutableList.of(TaskMetrics.ACCURACY),
       // index, question, sentence, label
       new Columns(true, 0, 1, 2, 3),
       new Columns(true, 0, 1, 2, 3),
       new Columns(true, 0, 1, 2, NONE)),
   /** Recognizing Textual Entailment. */
-  RTE("RTE", entailment(), false, ImmutableList.of(Metrics.ACCURACY),
+  RTE("RTE", entailment(), false, ImmutableList.of(TaskMetrics.ACCURACY),
       // index, sentence1, sentence2, label
       new Columns(true, 0, 1, 2, 3),
       new Columns(true, 0, 1, 2, 3),
       new Columns(true, 0, 1, 2, NONE)),
   /** Winograd NLI. */
-  WNLI("WNLI", binary(), false, ImmutableList.of(Metrics.ACCURACY),
+  WNLI("WNLI", binary(), false, ImmutableList.of(TaskMetrics.ACCURACY),
       // index, sentence1, sentence2, label
       new Columns(true, 0, 1, 2, 3),
       new Columns(true, 0, 1, 2, 3),
@@ -83,12 +83,12 @@ public enum GlueTask {
   private final String dirName;
   private final TaskKind kind;
   private final boolean symmetricPair;
-  private final ImmutableList<Metric> metrics;
+  private final ImmutableList<TaskMetric> metrics;
   private final Columns trainColumns;
   private final Columns devColumns;
   private final Columns testColumns;
 
-  GlueTask(String dirName, TaskKind kind, boolean symmetricPair, ImmutableList<Metric> metrics,
+  GlueTask(String dirName, TaskKind kind, boolean symmetricPair, ImmutableList<TaskMetric> metrics,
       Columns trainColumns, Columns devColumns, Columns testColumns) {
     this.dirName = dirName;
     this.kind = kind;
@@ -115,7 +115,7 @@ public enum GlueTask {
   }
 
   /** The task's metrics, headline first; its score is their mean. */
-  public List<Metric> metrics() {
+  public List<TaskMetric> metrics() {
     return metrics;
   }
 

@@ -3,8 +3,8 @@ package io.github.bamjava.glue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.bamjava.task.Metric;
-import io.github.bamjava.task.Metrics;
+import io.github.bamjava.task.TaskMetric;
+import io.github.bamjava.task.TaskMetrics;
 import io.github.bamjava.task.TaskKind;
 import java.util.Arrays;
 import java.util.List;
@@ -20,12 +20,12 @@ class GlueTaskTest {
     assertThat(GlueTask.RTE.labels()).containsExactly("entailment", "not_entailment");
     assertThat(GlueTask.QQP.labels()).containsExactly("0", "1");
     assertThat(GlueTask.STSB.kind()).isEqualTo(new TaskKind.Regression(0, 5));
-    assertThat(GlueTask.COLA.metrics()).containsExactly(Metrics.MATTHEWS);
-    assertThat(GlueTask.MRPC.metrics()).containsExactly(Metrics.F1, Metrics.ACCURACY);
-    assertThat(GlueTask.QQP.metrics()).containsExactly(Metrics.F1, Metrics.ACCURACY);
-    assertThat(GlueTask.STSB.metrics()).extracting(Metric::name).containsExactly("pearson", "spearman");
+    assertThat(GlueTask.COLA.metrics()).containsExactly(TaskMetrics.MATTHEWS);
+    assertThat(GlueTask.MRPC.metrics()).containsExactly(TaskMetrics.F1, TaskMetrics.ACCURACY);
+    assertThat(GlueTask.QQP.metrics()).containsExactly(TaskMetrics.F1, TaskMetrics.ACCURACY);
+    assertThat(GlueTask.STSB.metrics()).extracting(TaskMetric::name).containsExactly("pearson", "spearman");
     for (GlueTask t : List.of(GlueTask.SST2, GlueTask.MNLI, GlueTask.QNLI, GlueTask.RTE, GlueTask.WNLI)) {
-      assertThat(t.metrics()).containsExactly(Metrics.ACCURACY);
+      assertThat(t.metrics()).containsExactly(TaskMetrics.ACCURACY);
     }
     assertThat(Arrays.stream(GlueTask.values()).filter(GlueTask::symmetricPair))
         .containsExactly(GlueTask.MRPC, GlueTask.STSB);

@@ -5,9 +5,9 @@ import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.ProgressBar;
+import io.github.bamjava.train.ConsoleProgress;
 import io.github.bamjava.train.StepInfo;
-import io.github.bamjava.train.TrainingListener;
+import io.github.bamjava.train.RunListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ public final class MultiTaskBenchmark {
     long[] started = {0};
     long[] ended = {0};
     long[] largestBatch = {0};
-    TrainingListener memory = new TrainingListener() {
+    RunListener memory = new RunListener() {
       @Override
       public void onStep(StepInfo s) {
         largestBatch[0] = Math.max(largestBatch[0], s.tokens());
@@ -69,7 +69,7 @@ public final class MultiTaskBenchmark {
     BornAgainTrainer.Builder run = glueRun(glue, steps, batch, out);
     int taskCount = GlueReader.availableTasks(glue).size();
     run.optBucketByLength(bucket)
-        .addListener(new ProgressBar(System.out, false, 60))
+        .addListener(new ConsoleProgress(System.out, false, 60))
         .addListener(memory)
         .build()
         .train();

@@ -6,7 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.bamjava.train.StepInfo;
-import io.github.bamjava.train.TrainingListener;
+import io.github.bamjava.train.RunListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +77,7 @@ public final class StepProfile {
     long[] tokens = {0};
     // Steps count from 1: the unprofiled steps timed for comparison are those from here to the warm-up's end.
     int unprofiledFrom = Math.max(1, warmup - steps);
-    TrainingListener profiler = new TrainingListener() {
+    RunListener profiler = new RunListener() {
       @Override
       public void onStep(StepInfo s) {
         long now = System.nanoTime();

@@ -3,7 +3,7 @@ package io.github.bamjava.glue.study;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.bamjava.io.AtomicFiles;
-import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.TaskMetric;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ public record DevPredictions(List<String> ids, double[] gold, double[] predicted
   }
 
   /** The metric on the examples at these indices (repeats allowed, as a bootstrap resample draws them). */
-  public double score(Metric metric, int[] indices) {
+  public double score(TaskMetric metric, int[] indices) {
     double[] g = new double[indices.length];
     double[] p = new double[indices.length];
     for (int i = 0; i < indices.length; i++) {

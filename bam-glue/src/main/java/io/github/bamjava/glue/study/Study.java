@@ -21,14 +21,14 @@ import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.RegressionOutput;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.ProgressBar;
+import io.github.bamjava.train.ConsoleProgress;
 import io.github.bamjava.train.RunConfig;
-import io.github.bamjava.train.TrainingResult;
+import io.github.bamjava.train.RunResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -106,7 +106,7 @@ public final class Study {
         read.add(Task.builder(t.name(), t.kind())
             .setTrain(t.train())
             .optDev(cfg.settings.devSelection().apply(t.dev()))
-            .optMetrics(t.metrics().toArray(new Metric[0]))
+            .optMetrics(t.metrics().toArray(new TaskMetric[0]))
             .build());
       }
       tasks = List.copyOf(read);
@@ -215,7 +215,7 @@ public final class Study {
         .setEncoder(encoder)
         .setOutputDir(dir.resolve("run"))
         .optSeed(job.seed())
-        .addListener(new ProgressBar(log, false, 60));
+        .addListener(new ConsoleProgress(log, false, 60));
     if (method == StudyMethod.NO_LAYERWISE_LR) {
       trainer.optLayerDecay(1.0);
     } else if (method == StudyMethod.NO_TASK_SAMPLING) {
@@ -234,7 +234,7 @@ public final class Study {
     for (Task t : jobTasks) {
       // Without dev examples the trainer skips its per-epoch evaluation; the study scores the final model once.
       trainer.addTask(Task.builder(t.name(), t.kind()).setTrain(t.train())
-          .optMetrics(t.metrics().toArray(new Metric[0])).build());
+          .optMetrics(t.metrics().toArray(new TaskMetric[0])).build());
       if (method.teacher() != null) {
         StudyJob teacher = method.teacher().multiTask() ? new StudyJob(method.teacher(), job.seed(), null)
             : new StudyJob(method.teacher(), job.seed(), t.name());
@@ -249,7 +249,7 @@ public final class Study {
           String.join("\n  ", changes));
       AtomicFiles.deleteRecursively(dir.resolve("run"));
     }
-    TrainingResult result = built.train();
+    RunResult result = built.train();
 
     JsonObject dev = new JsonObject();
     try (BamModel model = BamModel.load(result.modelDir(), NDManager.newBaseManager())) {

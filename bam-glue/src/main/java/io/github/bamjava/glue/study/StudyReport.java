@@ -13,7 +13,7 @@ import io.github.bamjava.eval.significance.PairedBootstrap;
 import io.github.bamjava.eval.significance.PairedTTest;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
-import io.github.bamjava.task.Metric;
+import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.TaskKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -187,9 +187,9 @@ public final class StudyReport {
   // ------------------------------------------------------------------------------------------------ scores
 
   private static double taskScore(String task, DevPredictions p, int[] indices) {
-    List<Metric> metrics = GlueTask.byName(task).metrics();
+    List<TaskMetric> metrics = GlueTask.byName(task).metrics();
     double sum = 0;
-    for (Metric metric : metrics) {
+    for (TaskMetric metric : metrics) {
       sum += p.score(metric, indices);
     }
     return sum / metrics.size();
@@ -354,7 +354,7 @@ public final class StudyReport {
   /**
    * The majority-class baseline in one column: always predicting the most frequent training label of the task,
    * scored on the study's dev examples; the average counts a regression task as 0 (the correlation of a
-   * constant is undefined, and {@link io.github.bamjava.task.Metrics} scores it 0). NaN when study.json does
+   * constant is undefined, and {@link io.github.bamjava.task.TaskMetrics} scores it 0). NaN when study.json does
    * not record a classification task's majority class, or no job has finished (its dev labels are read from
    * the jobs' dev predictions).
    */

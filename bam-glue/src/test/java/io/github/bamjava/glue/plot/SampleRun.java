@@ -4,7 +4,7 @@ import io.github.bamjava.train.EpochResult;
 import io.github.bamjava.train.MetricsLog;
 import io.github.bamjava.train.RunInfo;
 import io.github.bamjava.train.StepInfo;
-import io.github.bamjava.train.TrainingResult;
+import io.github.bamjava.train.RunResult;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +108,7 @@ final class SampleRun {
         log.onEpochEnd(new EpochResult(epoch, step, dev, taskCounts));
       }
     }
-    log.onTrainingEnd(new TrainingResult(List.of(), file.getParent(), file.getParent(), 0));
+    log.onTrainingEnd(new RunResult(List.of(), file.getParent(), file.getParent(), 0));
   }
 
   private int draw(Random random) {

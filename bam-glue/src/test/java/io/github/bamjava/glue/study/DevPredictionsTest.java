@@ -3,7 +3,7 @@ package io.github.bamjava.glue.study;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.bamjava.task.Metrics;
+import io.github.bamjava.task.TaskMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +35,8 @@ class DevPredictionsTest {
   void scoresAResampleWithRepeats() {
     DevPredictions p = new DevPredictions(List.of("a", "b"), new double[] {1, 0}, new double[] {1, 1});
 
-    assertThat(p.score(Metrics.ACCURACY, new int[] {0, 1})).isEqualTo(0.5);
-    assertThat(p.score(Metrics.ACCURACY, new int[] {0, 0, 0, 1})).isEqualTo(0.75);
+    assertThat(p.score(TaskMetrics.ACCURACY, new int[] {0, 1})).isEqualTo(0.5);
+    assertThat(p.score(TaskMetrics.ACCURACY, new int[] {0, 0, 0, 1})).isEqualTo(0.75);
   }
 
   @Test

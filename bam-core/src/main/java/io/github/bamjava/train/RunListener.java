@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <p>A listener that throws stops the run; thrown from {@link #onLoss}, before the step updates any weight.
  */
-public interface TrainingListener {
+public interface RunListener {
 
   /** Called once before the first step (also when resuming), with the run's settings. */
   default void onTrainingStart(RunInfo run) {}
@@ -37,5 +37,5 @@ public interface TrainingListener {
   default void onEpochEnd(EpochResult epoch) {}
 
   /** Called once when training has finished and the model is saved. */
-  default void onTrainingEnd(TrainingResult result) {}
+  default void onTrainingEnd(RunResult result) {}
 }

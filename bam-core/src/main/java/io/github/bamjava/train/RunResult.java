@@ -12,7 +12,7 @@ import java.util.Map;
  * @param outputDir the run's directory (configuration, metrics log, checkpoints)
  * @param trainSeconds wall time spent in this process's training steps
  */
-public record TrainingResult(List<EpochResult> epochs, Path modelDir, Path outputDir, double trainSeconds) {
+public record RunResult(List<EpochResult> epochs, Path modelDir, Path outputDir, double trainSeconds) {
 
   /** The dev metrics after the last epoch, per task. */
   public Map<String, Map<String, Double>> finalDev() {

@@ -8,7 +8,7 @@ import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.text.Encoding;
+import io.github.bamjava.text.EncodedPair;
 import io.github.bamjava.text.PairTokenizer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +19,7 @@ import java.util.List;
  * padding is minimal), and returns each example's output in the original order: class probabilities for
  * classification, the value on the [0, 1] scale of the label range for regression.
  */
-public final class Predictor {
+public final class BatchPredictor {
 
   /** Examples per inference batch; no activations are kept for backward, so this can be large. */
   public static final int DEFAULT_BATCH_SIZE = 128;
@@ -29,7 +29,7 @@ public final class Predictor {
   private final int maxLength;
   private final int batchSize;
 
-  public Predictor(MultiTaskModel model, PairTokenizer tokenizer, int maxLength, int batchSize) {
+  public BatchPredictor(MultiTaskModel model, PairTokenizer tokenizer, int maxLength, int batchSize) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.maxLength = maxLength;
@@ -60,7 +60,7 @@ public final class Predictor {
       throw new IllegalArgumentException("the model has no head for task " + task + "; it has "
           + model.taskNames());
     }
-    List<Encoding> encodings = new ArrayList<>(examples.size());
+    List<EncodedPair> encodings = new ArrayList<>(examples.size());
     for (Example e : examples) {
       encodings.add(tokenizer.encode(e.textA(), e.textB(), maxLength));
     }
@@ -73,7 +73,7 @@ public final class Predictor {
     ParameterStore store = new ParameterStore(manager, false);
     for (int start = 0; start < order.length; start += batchSize) {
       int end = Math.min(order.length, start + batchSize);
-      List<Encoding> batch = new ArrayList<>(end - start);
+      List<EncodedPair> batch = new ArrayList<>(end - start);
       for (int i = start; i < end; i++) {
         batch.add(encodings.get(order[i]));
       }

@@ -10,7 +10,7 @@ import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
- * The GLUE metrics, each a stateless {@link Metric}.
+ * The GLUE metrics, each a stateless {@link TaskMetric}.
  *
  * <p>Every metric takes two arrays of the same, non-zero length and rejects anything else with an
  * {@link IllegalArgumentException} naming both sizes: a silent truncation would report a score for examples that
@@ -20,11 +20,11 @@ import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
  * than NaN, because a NaN would poison every average it enters (the task score, the GLUE score) and hide the
  * other tasks' results. Each constant documents its undefined cases.
  */
-public final class Metrics {
-  private Metrics() {}
+public final class TaskMetrics {
+  private TaskMetrics() {}
 
   /** Fraction of examples whose prediction equals the gold label. */
-  public static final Metric ACCURACY = new NamedMetric("accuracy", Metrics::accuracy);
+  public static final TaskMetric ACCURACY = new NamedMetric("accuracy", TaskMetrics::accuracy);
 
   /**
    * Binary F1 of the positive class, the label with index 1 (MRPC's and QQP's "1", the paraphrase/duplicate).
@@ -34,7 +34,7 @@ public final class Metrics {
    * scikit-learn's {@code f1_score}, which the official GLUE evaluation uses, so scores stay comparable.
    * Any value other than 1 counts as negative.
    */
-  public static final Metric F1 = new NamedMetric("f1", Metrics::f1);
+  public static final TaskMetric F1 = new NamedMetric("f1", TaskMetrics::f1);
 
   /**
    * Matthews correlation coefficient (CoLA's metric), in [-1, 1].
@@ -43,20 +43,20 @@ public final class Metrics {
    * (TP·TN − FP·FN) / √((TP+FP)(TP+FN)(TN+FP)(TN+FN)). It is 0 when undefined, that is when gold or prediction
    * holds a single class (a constant predictor has no correlation with anything).
    */
-  public static final Metric MATTHEWS = new NamedMetric("matthews", Metrics::matthews);
+  public static final TaskMetric MATTHEWS = new NamedMetric("matthews", TaskMetrics::matthews);
 
   /**
    * Pearson correlation of gold and predicted values (STS-B), in [-1, 1]. It is 0 when undefined: fewer than
    * two examples, or gold or prediction constant (zero variance).
    */
-  public static final Metric PEARSON = new NamedMetric("pearson", (g, p) ->
+  public static final TaskMetric PEARSON = new NamedMetric("pearson", (g, p) ->
       g.length < 2 ? 0 : definedOrZero(new PearsonsCorrelation().correlation(g, p)));
 
   /**
    * Spearman rank correlation (STS-B): the Pearson correlation of the ranks, tied values sharing the average of
    * the ranks they span. It is 0 when undefined: fewer than two examples, or gold or prediction constant.
    */
-  public static final Metric SPEARMAN = new NamedMetric("spearman", (g, p) ->
+  public static final TaskMetric SPEARMAN = new NamedMetric("spearman", (g, p) ->
       // SpearmansCorrelation ranks with NaturalRanking's default ties strategy, AVERAGE.
       g.length < 2 ? 0 : definedOrZero(new SpearmansCorrelation().correlation(g, p)));
 
@@ -118,7 +118,7 @@ public final class Metrics {
   }
 
   /** A metric from a name and a function; checks its inputs once for every metric. */
-  private static final class NamedMetric implements Metric {
+  private static final class NamedMetric implements TaskMetric {
     private final String name;
     private final ToDoubleBiFunction<double[], double[]> function;
 

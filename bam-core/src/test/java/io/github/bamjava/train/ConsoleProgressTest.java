@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ProgressBarTest {
+class ConsoleProgressTest {
 
   /** Two epochs of two steps on a terminal: the last step ends its line itself, the first epoch's does not. */
   @Test
   void theEpochLineFollowsTheBarWithoutAnEmptyLine() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    ProgressBar bar = new ProgressBar(out, true, 10);
+    ConsoleProgress bar = new ConsoleProgress(out, true, 10);
     bar.onTrainingStart(new RunInfo(List.of("a"), new double[] {1}, 4, 2, 0, Path.of("run")));
     for (int epoch = 0; epoch < 2; epoch++) {
       for (int step = 2 * epoch + 1; step <= 2 * epoch + 2; step++) {

@@ -8,7 +8,7 @@ import java.util.Map;
  * A console progress line: step, loss, λ, learning rate, examples/s and time left. On a terminal it redraws
  * one line; in a log (no console) it prints a line every {@code interval} seconds so logs stay short.
  */
-public final class ProgressBar implements TrainingListener {
+public final class ConsoleProgress implements RunListener {
 
   private final PrintStream out;
   private final boolean terminal;
@@ -17,11 +17,11 @@ public final class ProgressBar implements TrainingListener {
   /** A terminal line redrawn with {@code \r} and not yet ended: the epoch line must start on a new one. */
   private boolean lineOpen;
 
-  public ProgressBar() {
+  public ConsoleProgress() {
     this(System.out, System.console() != null, 10);
   }
 
-  public ProgressBar(PrintStream out, boolean terminal, double intervalSeconds) {
+  public ConsoleProgress(PrintStream out, boolean terminal, double intervalSeconds) {
     this.out = out;
     this.terminal = terminal;
     this.intervalSeconds = intervalSeconds;

@@ -4,9 +4,9 @@ package io.github.bamjava.task;
  * A dev-set metric of a task, higher is better.
  *
  * <p>For classification, gold and predicted values are label indices; for regression they are values on the
- * task's label range. See {@link Metrics} for the GLUE metrics.
+ * task's label range. See {@link TaskMetrics} for the GLUE metrics.
  */
-public interface Metric {
+public interface TaskMetric {
 
   /** A short name used in tables and logs, such as "accuracy" or "f1". */
   String name();

@@ -16,9 +16,9 @@ import java.util.Arrays;
  * @param typeIds the segment of each position: 0 for {@code [CLS]}, the first sentence and its {@code [SEP]}; 1
  *     for the second sentence and its {@code [SEP]}
  */
-public record Encoding(int[] inputIds, int[] typeIds) {
+public record EncodedPair(int[] inputIds, int[] typeIds) {
 
-  public Encoding {
+  public EncodedPair {
     requireNonNull(inputIds, "inputIds");
     requireNonNull(typeIds, "typeIds");
     checkArgument(
@@ -60,7 +60,7 @@ public record Encoding(int[] inputIds, int[] typeIds) {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Encoding that
+    return other instanceof EncodedPair that
         && Arrays.equals(inputIds, that.inputIds)
         && Arrays.equals(typeIds, that.typeIds);
   }
@@ -72,6 +72,6 @@ public record Encoding(int[] inputIds, int[] typeIds) {
 
   @Override
   public String toString() {
-    return "Encoding[inputIds=" + Arrays.toString(inputIds) + ", typeIds=" + Arrays.toString(typeIds) + "]";
+    return "EncodedPair[inputIds=" + Arrays.toString(inputIds) + ", typeIds=" + Arrays.toString(typeIds) + "]";
   }
 }
