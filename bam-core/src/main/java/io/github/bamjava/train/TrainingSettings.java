@@ -53,6 +53,8 @@ import org.jspecify.annotations.Nullable;
  * @param examplesPerEpoch examples per epoch; 0 for the sum of the tasks' training set sizes
  * @param seed the seed of every random draw of the run
  * @param bucketByLength whether minibatches group examples of similar length
+ * @param mixedPrecision whether the encoder's matrix products run in FP16 with FP32 master weights and a dynamic
+ *     loss scale (GPU only); in the run key only when true, so that keys of FP32 runs stay as they were
  * @param checkpointEvery steps between checkpoints (0: only at epoch ends); not part of the run key
  * @param device where the model trains, or null for DJL's default device; not part of the run key
  * @param outputDir where the run writes; not part of the run key
@@ -74,6 +76,7 @@ public record TrainingSettings(
     int examplesPerEpoch,
     long seed,
     boolean bucketByLength,
+    boolean mixedPrecision,
     int checkpointEvery,
     @Nullable Device device,
     Path outputDir) {
@@ -146,6 +149,10 @@ public record TrainingSettings(
   public JsonObject runKey() {
     JsonObject key = KEY_GSON.toJsonTree(this).getAsJsonObject();
     NOT_IN_KEY.forEach(key::remove);
+    if (!mixedPrecision) {
+      // Absent rather than false: a run saved before the setting existed resumes under the same key.
+      key.remove("mixedPrecision");
+    }
     return key;
   }
 
