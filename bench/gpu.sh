@@ -26,7 +26,7 @@ if [[ -z ${JAVA_RUN:-} ]]; then
   JAVA_RUN="bash $kit/run-java.sh -Xmx16g"
 fi
 # shellcheck disable=SC2086 # JAVA_RUN is a command line
-java_run() { timeout "${JAVA_TIMEOUT:-150}" $JAVA_RUN "$@"; }
+java_run() { timeout "${JAVA_TIMEOUT:-120}" $JAVA_RUN "$@"; }
 
 {
   echo "date: $(date -u '+%F %H:%M') UTC"
@@ -37,7 +37,8 @@ java_run() { timeout "${JAVA_TIMEOUT:-150}" $JAVA_RUN "$@"; }
 
 # 1. Correctness: FP16 training of the tiny model against FP32, and exact resume, on the GPU.
 echo "== mixed-precision checks"
-java_run io.github.bamjava.examples.bench.MixedPrecisionCheck > "$out/check.log" 2>&1
+JAVA_TIMEOUT=${CHECK_TIMEOUT:-180} java_run io.github.bamjava.examples.bench.MixedPrecisionCheck \
+  > "$out/check.log" 2>&1
 echo "exit code $?" >> "$out/check.log"
 grep -E '^CHECK|^exit code|Exception' "$out/check.log"
 
@@ -51,7 +52,7 @@ for row in "${rows[@]}"; do
     --mode train --steps "$steps" --warmup "$warmup" --precision "$jp" > "$out/java-$name-$jp.log" 2>&1
   grep -E '^(RESULT|SPLIT|LOSSSCALE)|Exception' "$out/java-$name-$jp.log"
   if [[ -f $peer ]]; then
-    timeout "${PEER_TIMEOUT:-150}" python3 "$peer" "$config" "$batch" "$seq" "$pp" > "$out/peer-$name-$pp.log" 2>&1
+    timeout "${PEER_TIMEOUT:-120}" python3 "$peer" "$config" "$batch" "$seq" "$pp" > "$out/peer-$name-$pp.log" 2>&1
     grep -E '^PEERGPU|Error' "$out/peer-$name-$pp.log"
   fi
 done
