@@ -8,6 +8,10 @@ import ai.djl.util.PairList;
 /**
  * Multi-head scaled dot-product self-attention (HuggingFace {@code attention.self}): query, key and value
  * projections, an additive mask that hides padding, softmax, dropout on the probabilities.
+ *
+ * <p>Under mixed precision (FP16 projections, see {@link Precision}) the scores come out of their product in
+ * FP16 and adding the FP32 mask bias promotes them to FP32, so the softmax and its dropout run in FP32; the
+ * probabilities are cast to the values' type for the second product.
  */
 public final class BertSelfAttention extends BertModule {
 
@@ -41,13 +45,14 @@ public final class BertSelfAttention extends BertModule {
     long batch = maskBias.getShape().get(0);
     long seq = maskBias.getShape().get(3);
     TokenPacking packing = TokenPacking.from(inputs, batch, seq);
+    hidden = query.castInput(store, hidden, training);
     // Scaling the query rather than the scores touches S*H elements instead of heads*S*S.
     NDArray q = splitHeads(query.apply(store, hidden, training).muli(1.0 / Math.sqrt(headSize)), packing, batch,
         seq);
     NDArray k = splitHeads(key.apply(store, hidden, training), packing, batch, seq);
     NDArray v = splitHeads(value.apply(store, hidden, training), packing, batch, seq);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(maskBias);
-    NDArray probs = BertDropout.apply(scores.softmax(-1), dropout, training);
+    NDArray probs = Precision.cast(BertDropout.apply(scores.softmax(-1), dropout, training), v.getDataType());
     NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headSize);
     return new NDList(packing == null ? context : packing.pack(context));
   }

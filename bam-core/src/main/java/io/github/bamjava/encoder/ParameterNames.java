@@ -19,16 +19,26 @@ public final class ParameterNames {
   /** The parameters of {@code root} by dotted name, in definition order. */
   public static Map<String, Parameter> of(Block root) {
     Map<String, Parameter> out = new LinkedHashMap<>();
-    collect(root, "", out);
+    collect(root, "", out, Block.class);
     return out;
   }
 
-  private static void collect(Block block, String prefix, Map<String, Parameter> out) {
-    for (Pair<String, Parameter> p : block.getDirectParameters()) {
-      out.put(prefix + p.getValue().getName(), p.getValue());
+  /** The parameters of the blocks of type {@code owner} under {@code root} by dotted name, in definition order. */
+  public static Map<String, Parameter> of(Block root, Class<? extends Block> owner) {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    collect(root, "", out, owner);
+    return out;
+  }
+
+  private static void collect(Block block, String prefix, Map<String, Parameter> out,
+      Class<? extends Block> owner) {
+    if (owner.isInstance(block)) {
+      for (Pair<String, Parameter> p : block.getDirectParameters()) {
+        out.put(prefix + p.getValue().getName(), p.getValue());
+      }
     }
     for (Pair<String, Block> child : block.getChildren()) {
-      collect(child.getValue(), prefix + stripPosition(child.getKey()) + ".", out);
+      collect(child.getValue(), prefix + stripPosition(child.getKey()) + ".", out, owner);
     }
   }
 

@@ -15,12 +15,17 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.bamjava.encoder.BertEncoder;
 import io.github.bamjava.encoder.CheckpointLayout;
+import io.github.bamjava.encoder.Dense;
 import io.github.bamjava.encoder.ParameterNames;
+import io.github.bamjava.encoder.Precision;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One shared BERT encoder ({@code bert.*}) with one head per task ({@code heads.<task>.*}), named as {@link
@@ -82,6 +87,17 @@ public final class MultiTaskModel extends AbstractBlock {
   }
 
   /**
+   * The names of the parameters that mixed-precision training gives FP16 copies: those of the encoder's {@link
+   * Dense} layers, which hold nearly all of its arithmetic. Embeddings, LayerNorms and the heads stay FP32 (the
+   * heads read FP32 input whatever the encoder computed in, so a custom head needs no change).
+   */
+  public Set<String> fp16Parameters() {
+    return ParameterNames.of(bert, Dense.class).keySet().stream()
+        .map(name -> CheckpointLayout.ENCODER_PREFIX + name)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  /**
    * Initialises the heads and marks the model ready. Parameters that already hold values (the pretrained
    * encoder) keep them: DJL only initialises parameters without an array.
    */
@@ -113,7 +129,8 @@ public final class MultiTaskModel extends AbstractBlock {
   /** One vector per example: the pooled [CLS] output, or the mean hidden state of the real tokens. */
   private static NDArray pool(Pooling pooling, NDList encoded, NDArray mask) {
     if (pooling == Pooling.CLS_POOLER) {
-      return encoded.get(1);
+      // Under mixed precision the pooler's product is FP16; the heads and the loss take FP32.
+      return Precision.cast(encoded.get(1), DataType.FLOAT32);
     }
     NDArray weights = mask.toType(DataType.FLOAT32, false).expandDims(2);
     NDArray sum = encoded.get(0).mul(weights).sum(new int[] {1});

@@ -4,24 +4,29 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.github.bamjava.weights.ArrayUpload;
 import io.github.bamjava.weights.HostTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AdamW as BERT and BAM train with it, plus layer-wise learning rates.
@@ -43,6 +48,16 @@ import java.util.Set;
  * the update). Weight decay is decoupled from the gradient and skips every parameter whose name contains
  * {@code LayerNorm} or ends in {@code .bias} ({@link #appliesWeightDecay(String)}). Depths come from {@link
  * LayerDepth}: embeddings deepest, task heads on top at factor 1.
+ *
+ * <p><b>Mixed precision</b> ({@link Builder#optMixedPrecision}): the named parameters get FP16 copies, which the
+ * forward pass reads through {@link #parameterStore} and the backward pass computes gradients for, while the
+ * parameters themselves stay FP32 and are the master weights this optimizer updates; after each update the
+ * copies are refreshed from them. The caller multiplies the loss by {@link #lossScale()} before the backward
+ * pass ({@link #scaleLoss}); the step divides the gradients by it (folded into the clipping factor, so the
+ * clip norm and {@link #lastGradNorm()} are those of the true gradients). When the gradients are not finite the
+ * step is skipped: nothing moves, the gradients are zeroed and the scale is halved ({@link LossScale}); the
+ * step still counts, so the learning-rate schedule follows the batches. Checkpoints hold the FP32 parameters
+ * and the scale, so a resumed run continues exactly.
  *
  * <p>Why not DJL's {@code Optimizer}: DJL's AdamW has one weight decay for all parameters, its {@code clipGrad}
  * clamps each element rather than the global norm (which needs every gradient before any update), it sees
@@ -87,8 +102,13 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
   private final double weightDecay;
   private final double clipNorm;
   private final boolean biasCorrection;
+  /** The FP16 copies the forward pass reads, by parameter id; empty without mixed precision. */
+  private final ImmutableMap<String, NDArray> halfCopies;
 
   private int stepCount;
+  /** The dynamic loss scale; null without mixed precision. */
+  private @Nullable LossScale lossScale;
+  private boolean lastStepSkipped;
   private double lastGradNorm = Double.NaN;
   private boolean closed;
 
@@ -103,9 +123,11 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     final NDArray m;
     final NDArray v;
     final NDArray work;
+    /** The FP16 copy the forward pass reads under mixed precision, or null when it reads the parameter. */
+    final @Nullable NDArray half;
 
     Slot(String name, Parameter parameter, double layerScale, boolean decayed, long[] shape, NDArray m,
-        NDArray v, NDArray work) {
+        NDArray v, NDArray work, @Nullable NDArray half) {
       this.name = name;
       this.parameter = parameter;
       this.layerScale = layerScale;
@@ -114,6 +136,12 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
       this.m = m;
       this.v = v;
       this.work = work;
+      this.half = half;
+    }
+
+    /** The array the forward pass reads, which receives the gradient. */
+    NDArray forwardArray() {
+      return half != null ? half : parameter.getArray();
     }
   }
 
@@ -130,6 +158,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     this.weightDecay = b.weightDecay;
     this.clipNorm = b.clipNorm;
     this.biasCorrection = b.biasCorrection;
+    this.lossScale = b.halfPrecision == null ? null : b.lossScale;
     NDArray first = b.parameters.values().iterator().next().getArray();
     this.manager = NDManager.newBaseManager(first.getDevice());
     // Parameters of one depth lie next to each other in the flat buffers, so that each depth's rate is one
@@ -150,18 +179,29 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     this.work = manager.zeros(flat, DataType.FLOAT32, first.getDevice());
     ImmutableList.Builder<Slot> list = ImmutableList.builder();
     ImmutableMap.Builder<String, Slot> map = ImmutableMap.builder();
+    Map<String, NDArray> halves = new HashMap<>();
     for (Map.Entry<String, Parameter> e : b.parameters.entrySet()) {
       String name = e.getKey();
-      Shape shape = e.getValue().getArray().getShape();
+      NDArray array = e.getValue().getArray();
+      Shape shape = array.getShape();
       long from = offsets.get(name);
       long to = from + shape.size();
+      NDArray half = null;
+      if (b.halfPrecision != null && b.halfPrecision.contains(name)) {
+        half = array.toType(DataType.FLOAT16, true);
+        half.attach(manager);
+        half.setRequiresGradient(array.hasGradient());
+        halves.put(e.getValue().getId(), half);
+      }
       Slot slot = new Slot(name, e.getValue(), scales.get(name), appliesWeightDecay(name), shape.getShape(),
-          view(firstMoments, from, to, shape), view(secondMoments, from, to, shape), view(work, from, to, shape));
+          view(firstMoments, from, to, shape), view(secondMoments, from, to, shape), view(work, from, to, shape),
+          half);
       list.add(slot);
       map.put(name, slot);
     }
     this.slots = list.build();
     this.slotsByName = map.buildOrThrow();
+    this.halfCopies = ImmutableMap.copyOf(halves);
     ImmutableList.Builder<Group> runs = ImmutableList.builder();
     for (int i = 0; i < layout.size(); ) {
       double scale = scales.get(layout.get(i));
@@ -202,14 +242,18 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
    * Makes one update of every parameter that requires a gradient (a parameter whose gradient was never computed
    * counts as a zero gradient), advances the step and zeroes the gradients.
    *
-   * <p>Call it with no {@code GradientCollector} open: it changes the parameters in place.
+   * <p>Call it with no {@code GradientCollector} open: it changes the parameters in place. Under mixed precision
+   * the gradients are those of the FP16 copies, of the loss times {@link #lossScale()}; a step whose gradients
+   * are not finite is skipped (see the class comment) and {@link #lastStepSkipped()} says so.
    *
-   * @throws IllegalStateException when the global gradient norm is NaN or infinite: then the parameters, the
-   *     moments and the step are left as they were, the gradients are zeroed (so the caller may skip the batch),
-   *     and the message names the step and the first parameter whose gradient is not finite
+   * @throws IllegalStateException when the global gradient norm is NaN or infinite (under mixed precision: still
+   *     at the smallest loss scale): then the parameters, the moments and the step are left as they were, the
+   *     gradients are zeroed (so the caller may skip the batch), and the message names the step and the first
+   *     parameter whose gradient is not finite
    */
   public void step() {
     checkState(!closed, "optimizer is closed");
+    lastStepSkipped = false;
     try (NDManager scratch = manager.newSubManager()) {
       // Results of operations (and the scalars DJL makes for scalar operands) land in the scratch manager.
       scratch.tempAttachAll(firstMoments, secondMoments, work);
@@ -217,15 +261,19 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
       List<Slot> frozen = new ArrayList<>();
       List<NDArray> grads = new ArrayList<>(slots.size());
       for (Slot slot : slots) {
-        NDArray p = slot.parameter.getArray();
-        if (!p.hasGradient()) {
+        NDArray source = slot.forwardArray();
+        if (!source.hasGradient()) {
           frozen.add(slot);
           continue;
         }
-        // Each getGradient() call makes a new handle attached to the parameter's manager: move it to ours.
-        NDArray g = p.getGradient();
+        // Each getGradient() call makes a new handle attached to the array's manager: move it to ours.
+        NDArray g = source.getGradient();
         g.attach(scratch);
-        scratch.tempAttachAll(p, slot.work);
+        scratch.tempAttachAll(slot.parameter.getArray(), slot.work);
+        if (slot.half != null) {
+          scratch.tempAttachAll(slot.half);
+        }
+        // An FP16 gradient is widened to FP32 by the copy.
         slot.work.set(ALL, g);
         live.add(slot);
         grads.add(g);
@@ -243,22 +291,36 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         frozenMoments.add(slot.m.duplicate());
         frozenMoments.add(slot.v.duplicate());
       }
-      double norm = work.norm().getFloat();
+      // The norm of the scaled gradients; the scale is a power of two, so dividing by it is exact.
+      double scale = lossScale == null ? 1 : lossScale.scale();
+      double norm = work.norm().getFloat() / scale;
       lastGradNorm = norm;
       if (!Double.isFinite(norm)) {
+        if (lossScale != null && lossScale.canBackOff()) {
+          // An FP16 overflow: nothing moves (the moments of frozen parameters were not touched either).
+          grads.forEach(g -> g.set(ALL, 0f));
+          lossScale = lossScale.afterOverflow();
+          lastStepSkipped = true;
+          stepCount++;
+          return;
+        }
         String culprit = live.get(firstNonFinite(normsOf(live))).name;
         grads.forEach(g -> g.set(ALL, 0f));
         throw new IllegalStateException(String.format(
-            "gradient norm is %s at step %d (first non-finite gradient: %s); parameters and moments are"
-                + " unchanged, gradients were zeroed", norm, stepCount, culprit));
+            "gradient norm is %s at step %d (first non-finite gradient: %s)%s; parameters and moments are"
+                + " unchanged, gradients were zeroed", norm, stepCount, culprit,
+            lossScale == null ? "" : " even with the loss unscaled"));
       }
       // The gradients are finite (their norm is), so g − g zeroes them in one in-place pass.
       grads.forEach(g -> g.subi(g));
       double clipScale = norm > clipNorm ? clipNorm / norm : 1.0;
-      update(scratch, live, clipScale, peakLearningRate * schedule.factor(stepCount));
+      update(scratch, live, clipScale / scale, peakLearningRate * schedule.factor(stepCount));
       for (int i = 0; i < frozen.size(); i++) {
         frozen.get(i).m.set(ALL, frozenMoments.get(2 * i));
         frozen.get(i).v.set(ALL, frozenMoments.get(2 * i + 1));
+      }
+      if (lossScale != null) {
+        lossScale = lossScale.afterFiniteStep();
       }
     }
     stepCount++;
@@ -269,11 +331,12 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
    * allocated costs far more than an in-place pass over it (page faults), so the gradient buffer is the working
    * space. The arithmetic is rearranged as (1 − β1)·(g + m·β1/(1 − β1)) for m, and the decoupled decay
    * p·(1 − lr·wd) before p −= (lr/c1)·m / (sqrt(v)/c2 + ε), where c1 and c2 are the bias corrections (1 without
-   * them).
+   * them). {@code gradScale} is the clipping factor divided by the loss scale. Under mixed precision each FP16
+   * copy is refreshed from its updated FP32 parameter.
    */
-  private void update(NDManager scratch, List<Slot> live, double clipScale, double baseRate) {
-    if (clipScale != 1.0) {
-      work.muli(clipScale);
+  private void update(NDManager scratch, List<Slot> live, double gradScale, double baseRate) {
+    if (gradScale != 1.0) {
+      work.muli(gradScale);
     }
     firstMoments.muli(beta1 / (1 - beta1)).addi(work).muli(1 - beta1);
     work.muli(work).muli(1 - beta2);
@@ -304,6 +367,9 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         p.muli(1 - rate * weightDecay);
       }
       p.subi(slot.work);
+      if (slot.half != null) {
+        slot.half.set(ALL, p);
+      }
     }
   }
 
@@ -362,6 +428,47 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     return lastGradNorm;
   }
 
+  /** Whether mixed precision is on: FP16 copies for the forward pass and a dynamic loss scale. */
+  public boolean mixedPrecision() {
+    return lossScale != null;
+  }
+
+  /** The factor the next step's loss is to be multiplied by before its backward pass; 1 without mixed precision. */
+  public double lossScale() {
+    return lossScale == null ? 1 : lossScale.scale();
+  }
+
+  /**
+   * {@code loss} times {@link #lossScale()}, for the backward pass; {@code loss} itself without mixed precision.
+   * The product stays in the loss's type (FP32).
+   */
+  public NDArray scaleLoss(NDArray loss) {
+    return lossScale == null ? loss : loss.mul(lossScale.scale());
+  }
+
+  /** Whether the last {@link #step()} was skipped because the scaled gradients overflowed. */
+  public boolean lastStepSkipped() {
+    return lastStepSkipped;
+  }
+
+  /**
+   * The store the forward pass reads the parameters through: under mixed precision it gives the FP16 copies of
+   * the parameters that have one, and the parameters themselves otherwise. Use a store from here for the training
+   * forward pass; evaluation may read the FP32 parameters directly.
+   */
+  public ParameterStore parameterStore(NDManager storeManager) {
+    if (halfCopies.isEmpty()) {
+      return new ParameterStore(storeManager, false);
+    }
+    return new ParameterStore(storeManager, false) {
+      @Override
+      public NDArray getValue(Parameter parameter, Device device, boolean training) {
+        NDArray half = parameter == null ? null : halfCopies.get(parameter.getId());
+        return half != null ? half : super.getValue(parameter, device, training);
+      }
+    };
+  }
+
   /** How depths were assigned (the number of layers given or inferred). */
   public LayerDepth layerDepth() {
     return layerDepth;
@@ -384,20 +491,25 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
       tensors.put(OptimizerState.secondMomentName(slot.name),
           new HostTensor(slot.shape, slot.v.toFloatArray()));
     }
-    return new OptimizerState(stepCount, tensors);
+    return new OptimizerState(stepCount, tensors, lossScale);
   }
 
   /**
    * Restores a {@link #state()} taken from an optimizer over the same parameters, so that training continues
-   * exactly as if it had not stopped (the parameter values are restored separately, with the model).
+   * exactly as if it had not stopped. The parameter values are restored separately, with the model, and
+   * <em>before</em> this call: under mixed precision the FP16 copies are made again from them here.
    *
    * <p>Everything is checked before anything changes.
    *
-   * @throws IllegalArgumentException naming the tensor, when one is missing, unexpected or of the wrong shape
+   * @throws IllegalArgumentException naming the tensor, when one is missing, unexpected or of the wrong shape;
+   *     or when the state has a loss scale and this optimizer no mixed precision, or the other way round
    */
   public void loadState(OptimizerState state) {
     checkState(!closed, "optimizer is closed");
     requireNonNull(state, "state");
+    checkArgument((state.lossScale() != null) == mixedPrecision(),
+        "the optimizer state has %s loss scale but this optimizer is %s mixed precision",
+        state.lossScale() != null ? "a" : "no", mixedPrecision() ? "in" : "not in");
     Map<String, HostTensor> tensors = state.tensors();
     Set<String> expected = new LinkedHashSet<>();
     for (Slot slot : slots) {
@@ -420,9 +532,14 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     for (Slot slot : slots) {
       upload.copy(tensors.get(OptimizerState.firstMomentName(slot.name)).values(), slot.m);
       upload.copy(tensors.get(OptimizerState.secondMomentName(slot.name)).values(), slot.v);
+      if (slot.half != null) {
+        slot.half.set(ALL, slot.parameter.getArray());
+      }
     }
     stepCount = state.stepCount();
+    lossScale = state.lossScale();
     lastGradNorm = Double.NaN;
+    lastStepSkipped = false;
   }
 
   /** The manager holding the moments; for tests that check memory stays flat. */
@@ -430,7 +547,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     return manager;
   }
 
-  /** Frees the moments. The parameters are not touched. */
+  /** Frees the moments and the FP16 copies. The parameters are not touched. */
   @Override
   public void close() {
     if (!closed) {
@@ -457,6 +574,8 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     private LearningRateSchedule schedule;
     private Integer numLayers;
     private boolean biasCorrection;
+    private @Nullable Set<String> halfPrecision;
+    private LossScale lossScale = LossScale.INITIAL;
 
     private Builder() {}
 
@@ -548,6 +667,26 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     }
 
     /**
+     * Turns on mixed precision (see the class comment): the named parameters get FP16 copies that the forward
+     * pass reads through {@link LayerwiseLrOptimizer#parameterStore}, and the loss is scaled dynamically. The
+     * blocks that read those parameters must accept FP16 weights (the encoder's {@code Dense} layers do; {@code
+     * MultiTaskModel.fp16Parameters()} names them). Freeze a parameter before building: a copy requires a
+     * gradient when its parameter does at that moment.
+     *
+     * <p>Meant for GPUs: through DJL 0.36 FP16 arithmetic on a CPU is about a thousand times slower than FP32.
+     */
+    public Builder optMixedPrecision(Collection<String> fp16Parameters) {
+      this.halfPrecision = new LinkedHashSet<>(requireNonNull(fp16Parameters, "fp16Parameters"));
+      return this;
+    }
+
+    /** The loss scale mixed precision starts from; default {@link LossScale#INITIAL} (2^16). */
+    public Builder optLossScale(LossScale initial) {
+      this.lossScale = requireNonNull(initial, "initial");
+      return this;
+    }
+
+    /**
      * Checks every value and allocates the moments.
      *
      * @throws IllegalArgumentException naming the first bad value or parameter
@@ -579,6 +718,12 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         checkArgument(e.getValue().isInitialized(), "parameter %s is not initialized", name);
         DataType type = e.getValue().getArray().getDataType();
         checkArgument(type == DataType.FLOAT32, "parameter %s is %s; only FLOAT32 is supported", name, type);
+      }
+      if (halfPrecision != null) {
+        for (String name : halfPrecision) {
+          checkArgument(parameters.containsKey(name), "mixed precision names %s, which is not among the parameters",
+              name);
+        }
       }
       LayerDepth depth = numLayers == null ? LayerDepth.inferredFrom(parameters.keySet())
           : new LayerDepth(numLayers);

@@ -46,6 +46,14 @@ public record OptimizerSettings(double learningRate, double layerDecay, double w
 
   /** An optimizer with these settings over {@code parameters}, for a run of {@code totalSteps} updates. */
   public LayerwiseLrOptimizer create(Map<String, Parameter> parameters, int totalSteps) {
+    return builder(parameters, totalSteps).build();
+  }
+
+  /**
+   * A builder holding these settings, for an optimizer with more (mixed precision, {@link
+   * LayerwiseLrOptimizer.Builder#optMixedPrecision}).
+   */
+  public LayerwiseLrOptimizer.Builder builder(Map<String, Parameter> parameters, int totalSteps) {
     return LayerwiseLrOptimizer.builder()
         .setParameters(parameters)
         .setLearningRate(learningRate)
@@ -57,7 +65,6 @@ public record OptimizerSettings(double learningRate, double layerDecay, double w
         .optBeta2(beta2)
         .optEpsilon(epsilon)
         .optBiasCorrection(biasCorrection)
-        .optSchedule(schedule.forSteps(totalSteps))
-        .build();
+        .optSchedule(schedule.forSteps(totalSteps));
   }
 }

@@ -6,19 +6,23 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableMap;
 import io.github.bamjava.weights.HostTensor;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A snapshot of a {@link LayerwiseLrOptimizer}: how many updates it has made and its Adam moments.
+ * A snapshot of a {@link LayerwiseLrOptimizer}: how many steps it has taken, its Adam moments and, under mixed
+ * precision, its loss scale.
  *
  * <p>The moments are named {@code m/<parameter>} (first moment) and {@code v/<parameter>} (second moment), in the
  * optimizer's parameter order, so they can be written to a safetensors file next to the model; the step count is
  * kept apart as an int (a float tensor would round it) for the checkpoint's manifest. Together with the parameter
- * values it is everything needed to continue training bit for bit.
+ * values it is everything needed to continue training bit for bit. Under mixed precision the parameter values are
+ * the FP32 master weights (the model's own parameters); the FP16 copies are made again from them.
  *
- * @param stepCount the number of updates made, {@code >= 0}
+ * @param stepCount the number of steps taken (updates, and steps skipped for a loss-scale overflow), {@code >= 0}
  * @param tensors the moments, by name; copied into an immutable map in its iteration order
+ * @param lossScale the dynamic loss scale of a mixed-precision optimizer; null without mixed precision
  */
-public record OptimizerState(int stepCount, Map<String, HostTensor> tensors) {
+public record OptimizerState(int stepCount, Map<String, HostTensor> tensors, @Nullable LossScale lossScale) {
 
   /** Name prefix of the first-moment tensors. */
   public static final String FIRST_MOMENT_PREFIX = "m/";
@@ -29,6 +33,11 @@ public record OptimizerState(int stepCount, Map<String, HostTensor> tensors) {
   public OptimizerState {
     checkArgument(stepCount >= 0, "stepCount must be >= 0, got %s", stepCount);
     tensors = ImmutableMap.copyOf(requireNonNull(tensors, "tensors"));
+  }
+
+  /** The state of an optimizer without mixed precision. */
+  public OptimizerState(int stepCount, Map<String, HostTensor> tensors) {
+    this(stepCount, tensors, null);
   }
 
   /** The name of a parameter's first-moment tensor. */

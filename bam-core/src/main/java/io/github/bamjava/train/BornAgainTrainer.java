@@ -18,6 +18,7 @@ import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
+import io.github.bamjava.optim.LossScale;
 import io.github.bamjava.optim.OptimizerSettings;
 import io.github.bamjava.optim.RunSchedule;
 import io.github.bamjava.sampling.ExampleRef;
@@ -59,6 +60,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The builder makes an immutable {@link TrainingSettings}; {@link #train()} is a short loop, and everything
  * around the step (divergence check, metrics log, checkpoints, progress) is a {@link RunListener}.
+ *
+ * <p>On a GPU, {@link Builder#optMixedPrecision(boolean)} runs the encoder's matrix products in FP16 ({@link
+ * LayerwiseLrOptimizer} keeps the FP32 master weights and the loss scale); the saved model and checkpoints are
+ * FP32, and evaluation reads the FP32 weights.
  */
 public final class BornAgainTrainer {
 
@@ -68,15 +73,32 @@ public final class BornAgainTrainer {
   private final TrainingSettings settings;
   private final List<RunListener> listeners;
   private final Runnable checkpointHook;
+  private final LossScale initialLossScale;
 
-  private BornAgainTrainer(TrainingSettings settings, List<RunListener> listeners, Runnable checkpointHook) {
+  private BornAgainTrainer(TrainingSettings settings, List<RunListener> listeners, Runnable checkpointHook,
+      LossScale initialLossScale) {
     this.settings = settings;
     this.listeners = List.copyOf(listeners);
     this.checkpointHook = checkpointHook;
+    this.initialLossScale = initialLossScale;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Refuses mixed precision on a CPU: through DJL 0.36, FP16 matrix products there run about a thousand times
+   * slower than FP32 (and BF16, the CPU's own half type, crashes the JVM).
+   *
+   * @param device the training device, or null for DJL's default device
+   * @throws IllegalArgumentException when the device is a CPU
+   */
+  public static void checkMixedPrecisionDevice(@Nullable Device device) {
+    Device d = device != null ? device : Engine.getInstance().defaultDevice();
+    checkArgument(!Device.Type.CPU.equals(d.getDeviceType()), "mixed precision (FP16) needs a GPU, but the device"
+        + " is %s: on a CPU, DJL's FP16 arithmetic is about 1000x slower than FP32. Train in FP32 there (leave out"
+        + " optMixedPrecision / --fp16)", d);
   }
 
   /** The trainer's settings. */
@@ -153,8 +175,12 @@ public final class BornAgainTrainer {
       }
       DistillationLoss loss = new DistillationLoss(tasks.stream().map(Task::kind).toList(), weights,
           settings.loss());
-      try (LayerwiseLrOptimizer optimizer = settings.optimizer()
-          .create(model.network().namedParameters(), Math.toIntExact(totalSteps))) {
+      LayerwiseLrOptimizer.Builder optimizerBuilder = settings.optimizer()
+          .builder(model.network().namedParameters(), Math.toIntExact(totalSteps));
+      if (settings.mixedPrecision()) {
+        optimizerBuilder.optMixedPrecision(model.network().fp16Parameters()).optLossScale(initialLossScale);
+      }
+      try (LayerwiseLrOptimizer optimizer = optimizerBuilder.build()) {
         List<EpochResult> history = new ArrayList<>();
         long step = 0;
         if (resume.isPresent()) {
@@ -206,7 +232,7 @@ public final class BornAgainTrainer {
     }
   }
 
-  /** Loads a checkpoint into the model and optimizer; returns its step. */
+  /** Loads a checkpoint into the model and then the optimizer (which copies FP16 weights from it); returns its step. */
   private static long restore(Checkpoints.Checkpoint c, BamModel model, LayerwiseLrOptimizer optimizer,
       List<EpochResult> history) {
     model.loadWeights("checkpoint at step " + c.step(), c.model());
@@ -246,6 +272,9 @@ public final class BornAgainTrainer {
     private int keepCheckpoints = 1;
     private boolean keepFinalCheckpoint;
     private @Nullable Device device;
+    private boolean mixedPrecision;
+    private boolean mixedPrecisionOnCpu;
+    private LossScale initialLossScale = LossScale.INITIAL;
     private Path outputDir;
     private final List<RunListener> listeners = new ArrayList<>();
     private Runnable checkpointHook = () -> {};
@@ -433,6 +462,33 @@ public final class BornAgainTrainer {
     }
 
     /**
+     * Whether to train in FP16 mixed precision; default false. GPU only ({@link #build()} refuses it on a CPU).
+     * The encoder's matrix products run in FP16 (with FP16 copies of their weights); embeddings, LayerNorm, the
+     * attention softmax, the heads and the loss stay FP32; the optimizer updates FP32 master weights and scales
+     * the loss dynamically (an overflowing step is skipped and the scale halved). Checkpoints and the saved model
+     * are FP32. Part of the run key.
+     */
+    public Builder optMixedPrecision(boolean mixed) {
+      this.mixedPrecision = mixed;
+      return this;
+    }
+
+    /**
+     * For tests: allows mixed precision on a CPU, where it is correct but about a thousand times slower; tiny
+     * models stay fast enough.
+     */
+    Builder allowMixedPrecisionOnCpu() {
+      this.mixedPrecisionOnCpu = true;
+      return this;
+    }
+
+    /** For tests: the loss scale a mixed-precision run starts from. */
+    Builder initialLossScale(LossScale scale) {
+      this.initialLossScale = requireNonNull(scale, "scale");
+      return this;
+    }
+
+    /**
      * The heads: their pooling and regression output, and custom heads for some tasks; default the paper's head
      * on [CLS] through the pooler, with a sigmoid for regression. Saved with the model.
      */
@@ -456,7 +512,7 @@ public final class BornAgainTrainer {
      * Checks the settings and makes the trainer.
      *
      * @throws IllegalStateException when a required setting is missing
-     * @throws IllegalArgumentException naming the first bad value
+     * @throws IllegalArgumentException naming the first bad value, or for mixed precision on a CPU
      */
     public BornAgainTrainer build() {
       checkState(encoder != null, "setEncoder(...) is required");
@@ -464,9 +520,11 @@ public final class BornAgainTrainer {
       boolean bucket = bucketByLength != null ? bucketByLength : tasks.size() == 1;
       TrainingSettings settings = new TrainingSettings(encoder, tasks, teachers, taskWeights, heads, sampler,
           annealing, temperature, loss, optimizer, epochs, batchSize, maxLength, examplesPerEpoch, seed, bucket,
-          checkpointEvery, keepCheckpoints, keepFinalCheckpoint, device,
-          outputDir);
-      return new BornAgainTrainer(settings, listeners, checkpointHook);
+          mixedPrecision, checkpointEvery, keepCheckpoints, keepFinalCheckpoint, device, outputDir);
+      if (mixedPrecision && !mixedPrecisionOnCpu) {
+        checkMixedPrecisionDevice(device);
+      }
+      return new BornAgainTrainer(settings, listeners, checkpointHook, initialLossScale);
     }
   }
 }

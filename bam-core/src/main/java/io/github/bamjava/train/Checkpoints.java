@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.optim.LossScale;
 import io.github.bamjava.optim.OptimizerState;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +31,17 @@ import java.util.Optional;
  * {@code state.json}). Only when it is complete is the one-line file {@code LATEST} replaced, atomically, to
  * name it; then all but the newest {@code keep} checkpoints are deleted. A kill at any moment leaves
  * {@code LATEST} naming a complete checkpoint (or no checkpoint at all), never a half-written one.
+ *
+ * <p>The model's weights are always FP32: under mixed precision they are the optimizer's master weights, and the
+ * loss scale is kept with the optimizer's step count in {@code optimizer.safetensors}' metadata, so that a resumed
+ * mixed-precision run continues exactly.
  */
 final class Checkpoints {
 
   static final String LATEST = "LATEST";
+  private static final String STEP_COUNT = "step_count";
+  private static final String LOSS_SCALE = "loss_scale";
+  private static final String LOSS_SCALE_STABLE_STEPS = "loss_scale_stable_steps";
 
   /** A restored checkpoint. */
   record Checkpoint(long step, Map<String, HostTensor> model, OptimizerState optimizer, JsonObject state) {}
@@ -65,10 +74,13 @@ final class Checkpoints {
         Files.readString(step.resolve("state.json"), StandardCharsets.UTF_8)).getAsJsonObject();
     Map<String, HostTensor> model = SafeTensors.read(step.resolve("model.safetensors"));
     Map<String, HostTensor> moments = SafeTensors.read(step.resolve("optimizer.safetensors"));
-    int optimizerSteps = Integer.parseInt(SafeTensors.readMetadata(step.resolve("optimizer.safetensors"))
-        .get("step_count"));
+    Map<String, String> metadata = SafeTensors.readMetadata(step.resolve("optimizer.safetensors"));
+    int optimizerSteps = Integer.parseInt(metadata.get(STEP_COUNT));
+    LossScale lossScale = metadata.containsKey(LOSS_SCALE) ? new LossScale(
+        Double.parseDouble(metadata.get(LOSS_SCALE)), Integer.parseInt(metadata.get(LOSS_SCALE_STABLE_STEPS)))
+        : null;
     return Optional.of(new Checkpoint(state.get("step").getAsLong(), model,
-        new OptimizerState(optimizerSteps, moments), state));
+        new OptimizerState(optimizerSteps, moments, lossScale), state));
   }
 
   void write(long step, Map<String, HostTensor> model, OptimizerState optimizer, JsonObject state)
@@ -83,8 +95,14 @@ final class Checkpoints {
     try {
       SafeTensors.write(tmp.resolve("model.safetensors"), model, Map.of("step", Long.toString(step)));
       midWriteHook.run();
-      SafeTensors.write(tmp.resolve("optimizer.safetensors"), optimizer.tensors(),
-          Map.of("step_count", Integer.toString(optimizer.stepCount())));
+      Map<String, String> metadata = new LinkedHashMap<>();
+      metadata.put(STEP_COUNT, Integer.toString(optimizer.stepCount()));
+      if (optimizer.lossScale() != null) {
+        // A power of two: its decimal form reads back exactly.
+        metadata.put(LOSS_SCALE, Double.toString(optimizer.lossScale().scale()));
+        metadata.put(LOSS_SCALE_STABLE_STEPS, Integer.toString(optimizer.lossScale().stableSteps()));
+      }
+      SafeTensors.write(tmp.resolve("optimizer.safetensors"), optimizer.tensors(), metadata);
       AtomicFiles.writeString(tmp.resolve("state.json"), state.toString());
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       moved = true;

@@ -13,8 +13,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a run's metrics as JSON lines: one {@code "type":"step"} record per step (loss, per-task loss, λ,
- * learning rate, gradient norm, throughput) and one {@code "type":"epoch"} record per epoch (dev metrics,
- * realised task counts). A resumed run appends; steps repeated after a resume appear twice, and readers keep
+ * learning rate, gradient norm, throughput; under mixed precision also the loss scale, {@code "loss_scale"},
+ * and a step skipped for an overflow has a {@code grad_norm} of {@code Infinity} or {@code NaN}) and one
+ * {@code "type":"epoch"} record per epoch (dev metrics, realised task counts). A resumed run appends; steps repeated after a resume appear twice, and readers keep
  * the last record of a step.
  */
 public final class MetricsLog implements RunListener {
@@ -63,6 +64,9 @@ public final class MetricsLog implements RunListener {
     o.addProperty("lambda", s.lambda());
     o.addProperty("lr", s.learningRate());
     o.addProperty("grad_norm", s.gradNorm());
+    if (s.lossScale() != 1) {
+      o.addProperty("loss_scale", s.lossScale());
+    }
     o.addProperty("examples", s.examples());
     o.addProperty("tokens", s.tokens());
     o.addProperty("examples_per_s", s.examplesPerSecond());

@@ -19,6 +19,10 @@ import java.util.Map;
  * One optimizer step: the planned examples as a padded batch with its annealed targets, every head's forward
  * pass, the masked distillation loss, {@link RunListener#onLoss}, the backward pass and the layer-wise
  * update. Every array of a step lives in a manager closed when the step ends, so memory stays flat over a run.
+ *
+ * <p>Under mixed precision the forward pass reads the optimizer's FP16 weight copies ({@link
+ * LayerwiseLrOptimizer#parameterStore}) and the backward pass starts from the loss times the loss scale; the
+ * listeners see the unscaled loss, so an overflow that the loss scale absorbs stops nothing.
  */
 final class Stepper {
 
@@ -45,7 +49,7 @@ final class Stepper {
     this.tasks = tasks;
     this.listeners = listeners;
     this.manager = manager;
-    this.store = new ParameterStore(manager, false);
+    this.store = optimizer.parameterStore(manager);
   }
 
   /**
@@ -58,6 +62,7 @@ final class Stepper {
     Engine.getInstance().setRandomSeed(dropoutSeed);
     float[] taskSums;
     double total;
+    double lossScale = optimizer.lossScale();
     try (NDManager stepManager = manager.newSubManager()) {
       NDList inputs = PaddedBatch.inputs(stepManager, batch.encodings(), tokenizer.padId(),
           model.network().encoder().config());
@@ -73,7 +78,7 @@ final class Stepper {
           sums.put(tasks.get(k), (double) taskSums[k]);
         }
         listeners.forEach(l -> l.onLoss(step, sums));
-        gc.backward(objective);
+        gc.backward(optimizer.scaleLoss(objective));
       }
       optimizer.step();
     }
@@ -89,7 +94,7 @@ final class Stepper {
     double rate = examples / Math.max(elapsed, 1e-9);
     double left = elapsed / steps * (totalSteps - step - 1);
     return new StepInfo(step + 1, totalSteps, epoch, total, taskLoss, lambda, optimizer.learningRate(),
-        optimizer.lastGradNorm(), batch.taskOf().length, batch.tokens(), rate, left);
+        optimizer.lastGradNorm(), lossScale, batch.taskOf().length, batch.tokens(), rate, left);
   }
 
   /** Wall time since this stepper was made: the run's (or resume's) training time. */

@@ -53,6 +53,8 @@ import org.jspecify.annotations.Nullable;
  * @param examplesPerEpoch examples per epoch; 0 for the sum of the tasks' training set sizes
  * @param seed the seed of every random draw of the run
  * @param bucketByLength whether minibatches group examples of similar length
+ * @param mixedPrecision whether the encoder's matrix products run in FP16 with FP32 master weights and a dynamic
+ *     loss scale (GPU only); in the run key only when true, so that keys of FP32 runs stay as they were
  * @param checkpointEvery steps between checkpoints (0: only at epoch ends); not part of the run key
  * @param keepCheckpoints how many of the newest checkpoints to keep (0: none written); not part of the run key
  * @param keepFinalCheckpoint whether the last checkpoint stays once the model is saved; not part of the run key
@@ -76,6 +78,7 @@ public record TrainingSettings(
     int examplesPerEpoch,
     long seed,
     boolean bucketByLength,
+    boolean mixedPrecision,
     int checkpointEvery,
     int keepCheckpoints,
     boolean keepFinalCheckpoint,
@@ -152,6 +155,10 @@ public record TrainingSettings(
   public JsonObject runKey() {
     JsonObject key = KEY_GSON.toJsonTree(this).getAsJsonObject();
     NOT_IN_KEY.forEach(key::remove);
+    if (!mixedPrecision) {
+      // Absent rather than false: a run saved before the setting existed resumes under the same key.
+      key.remove("mixedPrecision");
+    }
     return key;
   }
 

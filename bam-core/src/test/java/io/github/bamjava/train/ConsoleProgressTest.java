@@ -21,7 +21,7 @@ class ConsoleProgressTest {
     bar.onTrainingStart(new RunInfo(List.of("a"), new double[] {1}, 4, 2, 0, Path.of("run")));
     for (int epoch = 0; epoch < 2; epoch++) {
       for (int step = 2 * epoch + 1; step <= 2 * epoch + 2; step++) {
-        bar.onStep(new StepInfo(step, 4, epoch, 0.5, Map.of("a", 0.5), 0.5, 1e-4, 1, 8, 80, 10, 1));
+        bar.onStep(new StepInfo(step, 4, epoch, 0.5, Map.of("a", 0.5), 0.5, 1e-4, 1, 1, 8, 80, 10, 1));
       }
       bar.onEpochEnd(new EpochResult(epoch, 2L * epoch + 2, Map.of("a", Map.of("accuracy", 0.75)),
           Map.of("a", 16)));

@@ -64,6 +64,16 @@ class BamCliTest {
   }
 
   @Test
+  void fp16OnACpuIsRefusedBeforeAnythingRuns() {
+    Run run = bam("glue", "--glue-dir", tmp.toString(), "--output", tmp.resolve("out").toString(), "--device",
+        "cpu", "--fp16");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("mixed precision (FP16) needs a GPU, but the device is cpu()")
+        .contains("1000x slower");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
   void anErrorIsOneClearLineAndExitOneUnlessVerbose() {
     Explode.error = new OutOfMemoryError("Cannot reserve 4194304 bytes of direct buffer memory");
     Run oom = bam(BamCli.commandLine().addSubcommand(new Explode()), "explode");

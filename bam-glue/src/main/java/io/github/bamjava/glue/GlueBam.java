@@ -319,6 +319,7 @@ public final class GlueBam {
     if (cfg.device != null) {
       b.optDevice(cfg.device);
     }
+    b.optMixedPrecision(cfg.mixedPrecision);
     if (cfg.progress != null) {
       b.addListener(new ConsoleProgress(cfg.progress, System.console() != null, 10));
     }
@@ -458,6 +459,7 @@ public final class GlueBam {
     private Preset preset = Preset.LEARNING;
     private boolean symmetric;
     private @Nullable Device device;
+    private boolean mixedPrecision;
     private int teachersPerTask = 1;
     private boolean finetune;
     private long seed;
@@ -521,6 +523,15 @@ public final class GlueBam {
       return this;
     }
 
+    /**
+     * Whether every model trains in FP16 mixed precision ({@link BornAgainTrainer.Builder#optMixedPrecision});
+     * default false. GPU only: {@link #build()} refuses it on a CPU. Predictions and evaluation run in FP32.
+     */
+    public Builder optMixedPrecision(boolean mixed) {
+      this.mixedPrecision = mixed;
+      return this;
+    }
+
     /** Whether MRPC and STS-B also train on each pair in the other order; default false. */
     public Builder optSymmetricPairs(boolean swap) {
       this.symmetric = swap;
@@ -550,6 +561,9 @@ public final class GlueBam {
       checkState(outputDir != null, "setOutputDir(...) is required");
       checkArgument(Files.isDirectory(glueDir), "GLUE directory %s does not exist or is not a directory",
           glueDir.toAbsolutePath());
+      if (mixedPrecision) {
+        BornAgainTrainer.checkMixedPrecisionDevice(device);
+      }
       return new GlueBam(this);
     }
   }

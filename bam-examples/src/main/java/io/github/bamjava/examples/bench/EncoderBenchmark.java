@@ -16,6 +16,7 @@ import io.github.bamjava.model.Heads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.train.BornAgainTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,12 @@ import java.util.Random;
  * Times the encoder's training step (forward, cross-entropy on a 2-label head, backward, layer-wise AdamW) and
  * inference at fixed shapes, the same work as the plain-PyTorch peer in {@code shared/peer/bench_torch.py}.
  * Prints {@code RESULT} lines in the peer's format. With {@code --memory-steps N} it also trains N steps and
- * prints the resident memory at step 100 and step N, to show that memory stays flat. With {@code --inputs device}
- * the batch goes in as three arrays that the encoder checks and packs on the device, with the reads back that
- * costs (what every step did before {@code EncoderInputs}).
+ * prints the resident memory at step 100 and step N, to show that memory stays flat.
+ *
+ * <p>With {@code --precision fp16} the step is the library's mixed-precision one (FP16 copies of the encoder's
+ * Dense weights read through the optimizer's parameter store, the loss scaled, FP32 master weights updated and
+ * copied back), and its lines say {@code train-fp16} / {@code infer-fp16}. FP16 is refused on a CPU, where it is
+ * about a thousand times slower, unless {@code --allow-cpu true} (for a smoke test of the path at tiny shapes).
  *
  * <pre>
  * java -cp 'bam-examples/target/bam.jar:bam-examples/target/lib/*' \
@@ -53,7 +57,8 @@ public final class EncoderBenchmark {
     BertConfig config = switch (name) {
       case "minilm" -> BertConfig.MINILM_L6_H384;
       case "base" -> BertConfig.BASE;
-      default -> throw new IllegalArgumentException("--config must be minilm or base, got " + name);
+      case "tiny" -> new BertConfig(1000, 64, 2, 4, 128, 512, 2, 1e-12f, 0.1f, 0.1f, "gelu");
+      default -> throw new IllegalArgumentException("--config must be minilm, base or tiny, got " + name);
     };
     config = config.withDropout(Float.parseFloat(a.getOrDefault("dropout", "0.1")));
     int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
@@ -63,6 +68,15 @@ public final class EncoderBenchmark {
     String mode = a.getOrDefault("mode", "both");
     int memorySteps = Integer.parseInt(a.getOrDefault("memory-steps", "0"));
     hostInputs = !a.getOrDefault("inputs", "host").equals("device");
+    String precision = a.getOrDefault("precision", "fp32");
+    if (!precision.equals("fp32") && !precision.equals("fp16")) {
+      throw new IllegalArgumentException("--precision must be fp32 or fp16, got " + precision);
+    }
+    boolean fp16 = precision.equals("fp16");
+    if (fp16 && !Boolean.parseBoolean(a.getOrDefault("allow-cpu", "false"))) {
+      BornAgainTrainer.checkMixedPrecisionDevice(null);
+    }
+    String suffix = fp16 ? "-fp16" : "";
 
     Engine.getInstance().setRandomSeed(0);
     try (NDManager manager = NDManager.newBaseManager()) {
@@ -70,14 +84,14 @@ public final class EncoderBenchmark {
       MultiTaskModel model = new MultiTaskModel(encoder,
           Map.of("bench", Heads.forTask(TaskKind.Classification.of("0", "1"), config.hiddenSize())));
       model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1));
-      System.out.printf(Locale.ROOT, "java %s threads=%d config=%s layers=%d hidden=%d seq=%d dropout=%s%n",
-          Runtime.version(), Runtime.getRuntime().availableProcessors(), name, config.numHiddenLayers(),
-          config.hiddenSize(), seq, config.hiddenDropoutProb());
+      System.out.printf(Locale.ROOT,
+          "java %s threads=%d device=%s config=%s layers=%d hidden=%d seq=%d dropout=%s precision=%s%n",
+          Runtime.version(), Runtime.getRuntime().availableProcessors(), manager.getDevice(), name,
+          config.numHiddenLayers(), config.hiddenSize(), seq, config.hiddenDropoutProb(), precision);
       long n = (long) config.numHiddenLayers()
           * (4L * config.hiddenSize() * config.hiddenSize() + 2L * config.hiddenSize() * config.intermediateSize());
       double forwardFlops = 2.0 * n * batch * seq
           + 4.0 * config.numHiddenLayers() * seq * (double) seq * config.hiddenSize() * batch;
-      ParameterStore store = new ParameterStore(manager, false);
       Random random = new Random(1);
       long[] ids = new long[batch * seq];
       for (int i = 0; i < ids.length; i++) {
@@ -88,12 +102,19 @@ public final class EncoderBenchmark {
         labels[i] = random.nextInt(2);
       }
       DistillationLoss loss = new DistillationLoss(List.of(TaskKind.Classification.of("0", "1")), new float[] {1});
-      if (mode.equals("both") || mode.equals("train")) {
-        int total = Math.max(steps + warmup, memorySteps);
-        try (LayerwiseLrOptimizer optimizer = LayerwiseLrOptimizer.builder()
-            .setParameters(model.namedParameters()).setLearningRate(2e-5).setTotalSteps(total + 1)
-            .optWarmupFraction(0).optLayerDecay(1.0).build()) {
+      int total = Math.max(steps + warmup, memorySteps);
+      LayerwiseLrOptimizer.Builder optimizerBuilder = LayerwiseLrOptimizer.builder()
+          .setParameters(model.namedParameters()).setLearningRate(2e-5).setTotalSteps(total + 1)
+          .optWarmupFraction(0).optLayerDecay(1.0);
+      if (fp16) {
+        optimizerBuilder.optMixedPrecision(model.fp16Parameters());
+      }
+      // The optimizer's store gives the FP16 weight copies under mixed precision, the parameters otherwise.
+      try (LayerwiseLrOptimizer optimizer = optimizerBuilder.build()) {
+        ParameterStore store = optimizer.parameterStore(manager);
+        if (mode.equals("both") || mode.equals("train")) {
           List<Double> times = new ArrayList<>();
+          int skipped = 0;
           double[] split = new double[3];
           long rssAt100 = 0;
           for (int step = 0; step < total; step++) {
@@ -108,13 +129,15 @@ public final class EncoderBenchmark {
               long t1;
               long t2;
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray objective = DistillationLoss.total(loss.perTask(model.forward(store, inputs, true), t), batch);
+                NDArray objective =
+                    DistillationLoss.total(loss.perTask(model.forward(store, inputs, true), t), batch);
                 objective.getFloat();
                 t1 = System.nanoTime();
-                gc.backward(objective);
+                gc.backward(optimizer.scaleLoss(objective));
                 t2 = System.nanoTime();
               }
               optimizer.step();
+              skipped += optimizer.lastStepSkipped() ? 1 : 0;
               if (step >= warmup && step < warmup + steps) {
                 split[0] += (t1 - t0) / 1e9;
                 split[1] += (t2 - t1) / 1e9;
@@ -128,28 +151,33 @@ public final class EncoderBenchmark {
               rssAt100 = residentKb();
             }
           }
-          report(name, "train", batch, seq, times, 3 * forwardFlops);
+          report(name, "train" + suffix, batch, seq, times, 3 * forwardFlops);
           System.out.printf(Locale.ROOT, "SPLIT forward %.1f ms, backward %.1f ms, optimizer %.1f ms (mean)%n",
               split[0] * 1e3 / steps, split[1] * 1e3 / steps, split[2] * 1e3 / steps);
+          if (fp16) {
+            System.out.printf(Locale.ROOT, "LOSSSCALE %.0f after %d steps, %d skipped for overflow%n",
+                optimizer.lossScale(), total, skipped);
+          }
           if (memorySteps > 0) {
             long rssEnd = residentKb();
             System.out.printf(Locale.ROOT, "MEMORY rss step 100 %d MiB, step %d %d MiB, growth %.2f%%%n",
                 rssAt100 / 1024, memorySteps, rssEnd / 1024, 100.0 * (rssEnd - rssAt100) / rssAt100);
           }
         }
-      }
-      if (mode.equals("both") || mode.equals("infer")) {
-        List<Double> times = new ArrayList<>();
-        for (int step = 0; step < steps + warmup; step++) {
-          long t0 = System.nanoTime();
-          try (NDManager stepManager = manager.newSubManager()) {
-            model.forward(store, inputs(stepManager, config, ids, batch, seq), false).get(0).toFloatArray();
+        if (mode.equals("both") || mode.equals("infer")) {
+          List<Double> times = new ArrayList<>();
+          for (int step = 0; step < steps + warmup; step++) {
+            long t0 = System.nanoTime();
+            try (NDManager stepManager = manager.newSubManager()) {
+              NDArray first = model.forward(store, inputs(stepManager, config, ids, batch, seq), false).get(0);
+              first.toType(DataType.FLOAT32, false).toFloatArray();
+            }
+            if (step >= warmup) {
+              times.add((System.nanoTime() - t0) / 1e9);
+            }
           }
-          if (step >= warmup) {
-            times.add((System.nanoTime() - t0) / 1e9);
-          }
+          report(name, "infer" + suffix, batch, seq, times, forwardFlops);
         }
-        report(name, "infer", batch, seq, times, forwardFlops);
       }
     }
   }

@@ -85,7 +85,7 @@ final class SampleRun {
       double warmup = 0.1 * totalSteps();
       double lr = 5e-5 * (step < warmup ? step / warmup : (totalSteps() - step) / (totalSteps() - warmup));
       log.onStep(new StepInfo(step, totalSteps(), epoch, total, taskLoss, progress, lr,
-          2 + random.nextGaussian() * 0.3, batchSize, batchSize * 60L, 85 + random.nextGaussian(),
+          2 + random.nextGaussian() * 0.3, 1, batchSize, batchSize * 60L, 85 + random.nextGaussian(),
           (totalSteps() - step) / 85.0 * batchSize));
       if (step % stepsPerEpoch == 0) {
         double quality = 1 - Math.exp(-1.5 * (epoch + 1));
