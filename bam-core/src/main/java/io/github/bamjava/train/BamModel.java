@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
@@ -23,16 +24,12 @@ import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -262,15 +259,15 @@ public final class BamModel implements AutoCloseable {
     Files.createDirectories(parent);
     Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
     try {
-      Files.writeString(tmp.resolve("config.json"), network.encoder().config().toJson(), StandardCharsets.UTF_8);
+      AtomicFiles.writeString(tmp.resolve("config.json"), network.encoder().config().toJson());
       SafeTensors.write(tmp.resolve(WEIGHTS_FILE), weights(), Map.of("format", "pt"));
       pretrained.writeTokenizerFiles(tmp);
       Map<String, SavedTasks.Entry> ordered = new LinkedHashMap<>();
       tasks().forEach(name -> ordered.put(name, entry(name)));
-      Files.writeString(tmp.resolve(TASKS_JSON), SavedTasks.toJson(ordered), StandardCharsets.UTF_8);
+      AtomicFiles.writeString(tmp.resolve(TASKS_JSON), SavedTasks.toJson(ordered));
       replaceDirectory(tmp, dir);
     } finally {
-      deleteRecursively(tmp);
+      AtomicFiles.deleteRecursively(tmp);
     }
   }
 
@@ -283,22 +280,7 @@ public final class BamModel implements AutoCloseable {
     }
     Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
     if (old != null) {
-      deleteRecursively(old);
-    }
-  }
-
-  static void deleteRecursively(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      AtomicFiles.deleteRecursively(old);
     }
   }
 
