@@ -94,14 +94,25 @@ public final class DistillationLoss {
       NDArray out = outputs.get(t);
       NDArray target = targets.values().get(t);
       NDArray perExample = function.perExample(kinds.get(t), out, target);
-      sums.add(perExample.mul(targets.masks().get(t)).sum().mul(weights[t]));
+      NDArray sum = perExample.mul(targets.masks().get(t)).sum();
+      sums.add(sum.mul(scalar(sum, weights[t])));
     }
     return NDArrays.stack(sums);
   }
 
   /** The loss to minimise: the per-task sums added up and divided by the batch size. */
   public static NDArray total(NDArray perTask, int batchSize) {
-    return perTask.sum().div(batchSize);
+    NDArray sum = perTask.sum();
+    return sum.div(scalar(sum, batchSize));
+  }
+
+  /**
+   * A scalar operand that autograd keeps for the backward pass, made by libtorch in {@code like}'s manager. Not
+   * {@code mul(Number)}: DJL makes that operand from a direct buffer it drops at once, and a garbage collection
+   * before the backward pass would leave autograd reading freed memory (intermittently wrong gradients).
+   */
+  private static NDArray scalar(NDArray like, float value) {
+    return like.getManager().full(new Shape(), value, like.getDataType());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.github.bamjava.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -46,9 +47,13 @@ public final class BertSelfAttention extends BertModule {
     long seq = maskBias.getShape().get(3);
     TokenPacking packing = TokenPacking.from(inputs, batch, seq);
     hidden = query.castInput(store, hidden, training);
-    // Scaling the query rather than the scores touches S*H elements instead of heads*S*S.
-    NDArray q = splitHeads(query.apply(store, hidden, training).muli(1.0 / Math.sqrt(headSize)), packing, batch,
-        seq);
+    // Scaling the query rather than the scores touches S*H elements instead of heads*S*S. The scale is made by
+    // libtorch: autograd keeps it for the backward pass, and one made from a Java number (muli(Number)) lives in
+    // a direct buffer that DJL drops at once, so a garbage collection before backward would leave autograd
+    // reading freed memory (intermittently wrong gradients).
+    NDArray projected = query.apply(store, hidden, training);
+    NDArray q = splitHeads(projected.muli(projected.getManager().full(new Shape(),
+        (float) (1.0 / Math.sqrt(headSize)), projected.getDataType())), packing, batch, seq);
     NDArray k = splitHeads(key.apply(store, hidden, training), packing, batch, seq);
     NDArray v = splitHeads(value.apply(store, hidden, training), packing, batch, seq);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(maskBias);

@@ -70,24 +70,27 @@ import org.jspecify.annotations.Nullable;
  * before {@code step()} returns, so memory stays flat over a run. Not thread-safe.
  *
  * <p>How: the moments of all parameters are two flat buffers, and a third holds the gradients and then the
- * update, each parameter owning a slice of each (a view), the parameters of one depth side by side. A step copies
- * every gradient into its slice and zeroes it, runs the update as about fifteen operations over the whole
- * buffers, scales each depth's run by its rate in one operation, then decays and moves each parameter by its
- * slice: four operations per parameter where the update of one parameter at a time took sixteen. On a GPU each
- * operation is a kernel launch and each scalar operand a copy to the device; on a CPU each is a parallel region
- * whose threads must all be scheduled, which is what a busy machine makes slow (bam-examples'
- * {@code OptimizerStepBenchmark} times both). DJL cannot make its parameters views of one buffer, so they stay
- * separate arrays.
+ * update; each parameter owns a slice of each (a view), the parameters of one depth side by side. A step copies
+ * every gradient into its slice and zeroes it, takes the norm of the whole buffer, runs the update over stretches
+ * of the buffers (one depth and at most 16 MB each, a dozen operations apiece with the depth's rate folded in),
+ * then decays and moves each parameter by its slice: four operations per parameter where the update of one
+ * parameter at a time took sixteen. On a GPU each operation is a kernel launch and each scalar operand a copy to
+ * the device; on a CPU each large one is a parallel region whose threads must all be scheduled, which a busy
+ * machine makes slow. DJL cannot make its parameters views of one buffer, so they stay separate arrays.
+ * bam-examples' {@code OptimizerStepBenchmark} times this step against the per-parameter one.
  */
 public final class LayerwiseLrOptimizer implements AutoCloseable {
 
   /** Selects every element: filling through it is an in-place fill that also clears NaN and infinity. */
   private static final NDIndex ALL = new NDIndex("...");
 
+  /** Values per run of the update: 16 MB of floats. */
+  static final long RUN_VALUES = 1L << 22;
+
   private final ImmutableList<Slot> slots;
   private final ImmutableMap<String, Slot> slotsByName;
-  /** Runs of the flat buffers whose parameters share a layer-wise factor, one per depth. */
-  private final ImmutableList<Group> groups;
+  /** The flat buffers cut into runs of one depth each and at most {@link #RUN_VALUES} values, in layout order. */
+  private final ImmutableList<Run> runs;
   private final NDManager manager;
   /** First moments, second moments and gradients (then the update) of all parameters: [number of values]. */
   private final NDArray firstMoments;
@@ -145,8 +148,12 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     }
   }
 
-  /** A run of the work buffer whose parameters all have the same layer-wise factor. */
-  private record Group(double layerScale, NDArray work) {}
+  /**
+   * A stretch of the flat buffers (views) whose values all belong to parameters of one depth, so one layer-wise
+   * factor. A run's temporary (the denominator of the update) is at most 16 MB: a block the allocator keeps and
+   * hands back step after step, where a larger one would be mapped fresh and page-faulted every time.
+   */
+  private record Run(double layerScale, NDArray m, NDArray v, NDArray work) {}
 
   private LayerwiseLrOptimizer(Builder b, LayerDepth layerDepth, LearningRateSchedule schedule) {
     this.layerDepth = layerDepth;
@@ -161,8 +168,8 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     this.lossScale = b.halfPrecision == null ? null : b.lossScale;
     NDArray first = b.parameters.values().iterator().next().getArray();
     this.manager = NDManager.newBaseManager(first.getDevice());
-    // Parameters of one depth lie next to each other in the flat buffers, so that each depth's rate is one
-    // operation on one slice; within a depth, and in state(), the given order is kept.
+    // Parameters of one depth lie next to each other in the flat buffers, so that the update runs over long
+    // stretches of one rate; within a depth, and in state(), the given order is kept.
     Map<String, Double> scales = new LinkedHashMap<>();
     b.parameters.keySet().forEach(n -> scales.put(n, Math.pow(b.layerDecay, layerDepth.distanceFromTop(n))));
     List<String> layout = new ArrayList<>(b.parameters.keySet());
@@ -202,7 +209,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     this.slots = list.build();
     this.slotsByName = map.buildOrThrow();
     this.halfCopies = ImmutableMap.copyOf(halves);
-    ImmutableList.Builder<Group> runs = ImmutableList.builder();
+    ImmutableList.Builder<Run> cut = ImmutableList.builder();
     for (int i = 0; i < layout.size(); ) {
       double scale = scales.get(layout.get(i));
       long from = offsets.get(layout.get(i));
@@ -211,10 +218,15 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         j++;
       }
       long to = j < layout.size() ? offsets.get(layout.get(j)) : total;
-      runs.add(new Group(scale, view(work, from, to, new Shape(to - from))));
+      for (long start = from; start < to; start += RUN_VALUES) {
+        long end = Math.min(to, start + RUN_VALUES);
+        Shape run = new Shape(end - start);
+        cut.add(new Run(scale, view(firstMoments, start, end, run), view(secondMoments, start, end, run),
+            view(work, start, end, run)));
+      }
       i = j;
     }
-    this.groups = runs.build();
+    this.runs = cut.build();
   }
 
   /** Elements [from, to) of a flat buffer as an array of {@code shape} sharing its memory. */
@@ -275,6 +287,8 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         }
         // An FP16 gradient is widened to FP32 by the copy.
         slot.work.set(ALL, g);
+        // Zeroed while it is in cache: g − g is 0 for a finite gradient; a non-finite one is cleared below.
+        g.subi(g);
         live.add(slot);
         grads.add(g);
       }
@@ -311,8 +325,6 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
                 + " unchanged, gradients were zeroed", norm, stepCount, culprit,
             lossScale == null ? "" : " even with the loss unscaled"));
       }
-      // The gradients are finite (their norm is), so g − g zeroes them in one in-place pass.
-      grads.forEach(g -> g.subi(g));
       double clipScale = norm > clipNorm ? clipNorm / norm : 1.0;
       update(scratch, live, clipScale / scale, peakLearningRate * schedule.factor(stepCount));
       for (int i = 0; i < frozen.size(); i++) {
@@ -327,20 +339,15 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
   }
 
   /**
-   * The update of the class comment, on the flat buffers, in place: an array the size of the model freshly
-   * allocated costs far more than an in-place pass over it (page faults), so the gradient buffer is the working
-   * space. The arithmetic is rearranged as (1 − β1)·(g + m·β1/(1 − β1)) for m, and the decoupled decay
+   * The update of the class comment, run by run, then each parameter decayed and moved by its slice of the work
+   * buffer. The arithmetic is rearranged as (1 − β1)·(g + m·β1/(1 − β1)) for m, and the decoupled decay
    * p·(1 − lr·wd) before p −= (lr/c1)·m / (sqrt(v)/c2 + ε), where c1 and c2 are the bias corrections (1 without
-   * them). {@code gradScale} is the clipping factor divided by the loss scale. Under mixed precision each FP16
-   * copy is refreshed from its updated FP32 parameter.
+   * them). {@code gradScale} is the clipping factor divided by the loss scale. The square root and the division
+   * are their own operations, not powers: DJL passes a scalar exponent as an array, which sends libtorch to its
+   * general element-wise pow, several times slower on a CPU. Under mixed precision each FP16 copy is refreshed
+   * from its updated FP32 parameter.
    */
   private void update(NDManager scratch, List<Slot> live, double gradScale, double baseRate) {
-    if (gradScale != 1.0) {
-      work.muli(gradScale);
-    }
-    firstMoments.muli(beta1 / (1 - beta1)).addi(work).muli(1 - beta1);
-    work.muli(work).muli(1 - beta2);
-    secondMoments.muli(beta2).addi(work);
     double c1 = 1;
     double c2 = 1;
     if (biasCorrection) {
@@ -348,17 +355,26 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
       c1 = 1 - Math.pow(beta1, t);
       c2 = Math.sqrt(1 - Math.pow(beta2, t));
     }
-    // Not copyTo(): DJL copies through a host ByteBuffer, a model-sized round trip through Java.
-    work.set(ALL, secondMoments);
-    work.powi(0.5);
-    if (c2 != 1) {
-      work.divi(c2);
-    }
-    work.addi(epsilon).powi(-1).muli(firstMoments);
-    for (Group group : groups) {
-      scratch.tempAttachAll(group.work());
-      double rate = baseRate * group.layerScale();
-      group.work().muli(rate / c1);
+    for (Run run : runs) {
+      NDArray m = run.m();
+      NDArray v = run.v();
+      NDArray w = run.work();
+      scratch.tempAttachAll(m, v, w);
+      if (gradScale != 1.0) {
+        w.muli(gradScale);
+      }
+      m.muli(beta1 / (1 - beta1)).addi(w).muli(1 - beta1);
+      w.muli(w).muli(1 - beta2);
+      v.muli(beta2).addi(w);
+      try (NDArray denominator = v.sqrt()) {
+        if (c2 != 1) {
+          denominator.divi(c2);
+        }
+        denominator.addi(epsilon);
+        // Not copyTo(): DJL copies through a host ByteBuffer, a round trip through Java.
+        w.set(ALL, m);
+        w.divi(denominator).muli(baseRate * run.layerScale() / c1);
+      }
     }
     for (Slot slot : live) {
       NDArray p = slot.parameter.getArray();
@@ -443,7 +459,12 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
    * The product stays in the loss's type (FP32).
    */
   public NDArray scaleLoss(NDArray loss) {
-    return lossScale == null ? loss : loss.mul(lossScale.scale());
+    if (lossScale == null) {
+      return loss;
+    }
+    // Made by libtorch, not from a Java number: autograd keeps the factor for the backward pass, and DJL frees a
+    // number's direct buffer at once, so a garbage collection before backward would corrupt the gradients.
+    return loss.mul(loss.getManager().full(new Shape(), (float) lossScale.scale(), loss.getDataType()));
   }
 
   /** Whether the last {@link #step()} was skipped because the scaled gradients overflowed. */

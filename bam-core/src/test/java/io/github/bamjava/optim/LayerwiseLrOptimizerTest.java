@@ -286,6 +286,34 @@ class LayerwiseLrOptimizerTest {
   }
 
   @Test
+  void aParameterLargerThanOneRunOfTheUpdateIsUpdatedThroughout() {
+    // The word embeddings of a real model span several runs of the update; a head after them has another rate.
+    int big = (int) (2.5 * LayerwiseLrOptimizer.RUN_VALUES);
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    params.put("embeddings.word_embeddings.weight", param(manager, "e", new Shape(big), 1f));
+    params.put("heads.t.bias", param(manager, "b", new Shape(3), 1f));
+    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+        .optLayerDecay(0.5).optClipNorm(Double.POSITIVE_INFINITY).optSchedule(LearningRateSchedule.constant())
+        .build()) {
+      // Gradient 1 everywhere: m = 0.1, v = 0.001, update = 0.1 / (sqrt(0.001) + 1e-6) = 3.16217...
+      backward(params, ps -> ps.get(0).sum().add(ps.get(1).sum()));
+      opt.step();
+      double update = 0.1 / (Math.sqrt(0.001) + 1e-6);
+      // Embeddings: depth 0 of 3, factor 0.125, with weight decay; the head's bias: factor 1, no decay.
+      float embedding = (float) (1 - 0.1 * 0.125 * (update + 0.01));
+      float bias = (float) (1 - 0.1 * update);
+      float[] e = values(params, "embeddings.word_embeddings.weight");
+      float[] m = opt.state().tensors().get("m/embeddings.word_embeddings.weight").values();
+      for (int i = 0; i < big; i += 997) {
+        assertThat(e[i]).as("embedding %s", i).isCloseTo(embedding, within(1e-6f));
+        assertThat(m[i]).as("m %s", i).isCloseTo(0.1f, within(1e-7f));
+      }
+      assertThat(e[big - 1]).isCloseTo(embedding, within(1e-6f));
+      assertThat(values(params, "heads.t.bias")).containsExactly(new float[] {bias, bias, bias}, within(1e-6f));
+    }
+  }
+
+  @Test
   void aParameterWithoutGradientIsLeftAlone() {
     Map<String, Parameter> params = new LinkedHashMap<>();
     params.put("heads.a.weight", param("a", 1f));
