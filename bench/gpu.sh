@@ -37,7 +37,7 @@ java_run() { timeout "${JAVA_TIMEOUT:-120}" $JAVA_RUN "$@"; }
 
 # 1. Correctness: FP16 training of the tiny model against FP32, and exact resume, on the GPU.
 echo "== mixed-precision checks"
-JAVA_TIMEOUT=${CHECK_TIMEOUT:-180} java_run io.github.bamjava.examples.bench.MixedPrecisionCheck \
+JAVA_TIMEOUT=${CHECK_TIMEOUT:-180} java_run io.github.bamjava.train.MixedPrecisionCheck \
   > "$out/check.log" 2>&1
 echo "exit code $?" >> "$out/check.log"
 grep -E '^CHECK|^exit code|Exception' "$out/check.log"

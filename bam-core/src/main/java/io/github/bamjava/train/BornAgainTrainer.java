@@ -159,77 +159,102 @@ public final class BornAgainTrainer {
     }
     Engine.getInstance().setRandomSeed((int) settings.seed());
     BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks), settings.heads());
-    PairTokenizer tokenizer = pretrained.tokenizer();
-    try {
+    try (PairTokenizer tokenizer = pretrained.tokenizer()) {
       TrainingData data = new TrainingData(tasks, settings.teachers(), settings.temperature(), tokenizer,
           settings.maxLength());
       int examplesPerEpoch = settings.examplesPerEpoch() > 0 ? settings.examplesPerEpoch()
           : tasks.stream().mapToInt(t -> t.train().size()).sum();
       MixedBatcher batcher = new MixedBatcher(data.lengths(), settings.sampler(), settings.batchSize(),
           examplesPerEpoch, settings.seed(), settings.bucketByLength());
-      long stepsPerEpoch = batcher.batchesPerEpoch();
-      long totalSteps = stepsPerEpoch * settings.epochs();
-      float[] weights = new float[tasks.size()];
-      for (int t = 0; t < weights.length; t++) {
-        weights[t] = settings.taskWeight(names.get(t));
-      }
-      DistillationLoss loss = new DistillationLoss(tasks.stream().map(Task::kind).toList(), weights,
-          settings.loss());
-      LayerwiseLrOptimizer.Builder optimizerBuilder = settings.optimizer()
-          .builder(model.network().namedParameters(), Math.toIntExact(totalSteps));
-      if (settings.mixedPrecision()) {
-        optimizerBuilder.optMixedPrecision(model.network().fp16Parameters()).optLossScale(initialLossScale);
-      }
-      try (LayerwiseLrOptimizer optimizer = optimizerBuilder.build()) {
+      long totalSteps = batcher.batchesPerEpoch() * settings.epochs();
+      try (LayerwiseLrOptimizer optimizer = newOptimizer(model, totalSteps)) {
         List<EpochResult> history = new ArrayList<>();
         long step = 0;
         if (resume.isPresent()) {
           step = restore(resume.get(), model, optimizer, history);
           LOG.info("resuming {} from step {} of {}", settings.outputDir(), step, totalSteps);
         }
-        List<RunListener> all = new ArrayList<>();
-        all.add(new DivergenceCheck());
-        all.add(new MetricsLog(settings.outputDir().resolve("metrics.jsonl"), step > 0));
-        all.addAll(listeners);
-        if (settings.keepCheckpoints() > 0) {
-          all.add(new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery()));
-        }
-        RunInfo info = new RunInfo(names, batcher.probabilities(), totalSteps, stepsPerEpoch, step,
+        List<RunListener> all = listeners(checkpoints, model, optimizer, history, step > 0);
+        RunInfo info = new RunInfo(names, batcher.probabilities(), totalSteps, batcher.batchesPerEpoch(), step,
             settings.outputDir());
         all.forEach(l -> l.onTrainingStart(info));
-
-        Stepper stepper = new Stepper(model, tokenizer, data, loss, optimizer, names, all, manager);
+        Stepper stepper = new Stepper(model, tokenizer, data, newLoss(tasks), optimizer, names, all, manager);
         DevEvaluation evaluation = new DevEvaluation(model, tasks, settings.maxLength(), manager);
-        while (step < totalSteps) {
-          int epoch = (int) (step / stepsPerEpoch);
-          List<List<ExampleRef>> plan = batcher.plan(epoch);
-          for (int b = (int) (step % stepsPerEpoch); b < plan.size(); b++) {
-            double lambda = settings.annealing().lambdaAt(step, totalSteps);
-            StepInfo done = stepper.step(plan.get(b), step, totalSteps, epoch, lambda,
-                stepSeed(settings.seed(), step));
-            step++;
-            all.forEach(l -> l.onStep(done));
-            if (b == plan.size() - 1) {
-              EpochResult result = evaluation.endEpoch(epoch, step, plan);
-              history.add(result);
-              all.forEach(l -> l.onEpochEnd(result));
-            }
-          }
-        }
-        Path modelDir = settings.outputDir().resolve("model");
-        model.save(modelDir);
-        RunResult result = new RunResult(List.copyOf(history), modelDir, settings.outputDir(),
-            stepper.seconds());
-        FinishedRun.write(result);
-        if (!settings.keepFinalCheckpoint()) {
-          checkpoints.deleteAll(); // the model is saved; the optimizer state is only for resuming
-        }
-        all.forEach(l -> l.onTrainingEnd(result));
-        return result;
+        trainFrom(step, totalSteps, batcher, stepper, evaluation, history, all);
+        return finish(model, checkpoints, history, stepper.seconds(), all);
       }
-    } finally {
-      tokenizer.close();
     }
+  }
+
+  /** The loss with each task's weight, in the order of the tasks. */
+  private DistillationLoss newLoss(List<Task> tasks) {
+    float[] weights = new float[tasks.size()];
+    for (int t = 0; t < weights.length; t++) {
+      weights[t] = settings.taskWeight(tasks.get(t).name());
+    }
+    return new DistillationLoss(tasks.stream().map(Task::kind).toList(), weights, settings.loss());
+  }
+
+  private LayerwiseLrOptimizer newOptimizer(BamModel model, long totalSteps) {
+    LayerwiseLrOptimizer.Builder builder = settings.optimizer()
+        .builder(model.network().namedParameters(), Math.toIntExact(totalSteps));
+    if (settings.mixedPrecision()) {
+      builder.optMixedPrecision(model.network().fp16Parameters()).optLossScale(initialLossScale);
+    }
+    return builder.build();
+  }
+
+  /**
+   * The listeners in the order they hear of each step: the divergence check first (it stops a step before the
+   * log records it), then the log, the user's listeners, and the checkpoint writer last (a checkpoint is written
+   * after every listener saw the step it covers).
+   */
+  private List<RunListener> listeners(Checkpoints checkpoints, BamModel model, LayerwiseLrOptimizer optimizer,
+      List<EpochResult> history, boolean resumed) {
+    List<RunListener> all = new ArrayList<>();
+    all.add(new DivergenceCheck());
+    all.add(new MetricsLog(settings.outputDir().resolve("metrics.jsonl"), resumed));
+    all.addAll(listeners);
+    if (settings.keepCheckpoints() > 0) {
+      all.add(new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery()));
+    }
+    return all;
+  }
+
+  /** The steps from {@code first} to the end, with the dev evaluation at the end of each epoch. */
+  private void trainFrom(long first, long totalSteps, MixedBatcher batcher, Stepper stepper,
+      DevEvaluation evaluation, List<EpochResult> history, List<RunListener> all) {
+    long stepsPerEpoch = batcher.batchesPerEpoch();
+    long step = first;
+    while (step < totalSteps) {
+      int epoch = (int) (step / stepsPerEpoch);
+      List<List<ExampleRef>> plan = batcher.plan(epoch);
+      for (int b = (int) (step % stepsPerEpoch); b < plan.size(); b++) {
+        double lambda = settings.annealing().lambdaAt(step, totalSteps);
+        StepInfo done = stepper.step(plan.get(b), step, totalSteps, epoch, lambda, stepSeed(settings.seed(), step));
+        step++;
+        all.forEach(l -> l.onStep(done));
+        if (b == plan.size() - 1) {
+          EpochResult result = evaluation.endEpoch(epoch, step, plan);
+          history.add(result);
+          all.forEach(l -> l.onEpochEnd(result));
+        }
+      }
+    }
+  }
+
+  /** Saves the model and marks the run finished; the checkpoints go unless the settings keep the last one. */
+  private RunResult finish(BamModel model, Checkpoints checkpoints, List<EpochResult> history, double seconds,
+      List<RunListener> all) throws IOException {
+    Path modelDir = settings.outputDir().resolve("model");
+    model.save(modelDir);
+    RunResult result = new RunResult(List.copyOf(history), modelDir, settings.outputDir(), seconds);
+    FinishedRun.write(result);
+    if (!settings.keepFinalCheckpoint()) {
+      checkpoints.deleteAll(); // the model is saved; the optimizer state is only for resuming
+    }
+    all.forEach(l -> l.onTrainingEnd(result));
+    return result;
   }
 
   /** Loads a checkpoint into the model and then the optimizer (which copies FP16 weights from it); returns its step. */

@@ -52,7 +52,7 @@ class GarbageCollectionDuringTrainingTest {
   }
 
   private static Map<String, HostTensor> train(Path out, List<Task> tasks) throws Exception {
-    TrainingResult result = BornAgainTrainer.builder()
+    RunResult result = BornAgainTrainer.builder()
         .setEncoder(SyntheticTasks.tinyEncoder(7))
         .addTasks(tasks)
         .setOutputDir(out)
