@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.bamjava.encoder.Scalars;
 import io.github.bamjava.task.TaskKind;
 import java.util.List;
 
@@ -95,7 +96,7 @@ public final class DistillationLoss {
       NDArray target = targets.values().get(t);
       NDArray perExample = function.perExample(kinds.get(t), out, target);
       NDArray sum = perExample.mul(targets.masks().get(t)).sum();
-      sums.add(sum.mul(scalar(sum, weights[t])));
+      sums.add(sum.mul(Scalars.of(sum, weights[t])));
     }
     return NDArrays.stack(sums);
   }
@@ -103,16 +104,7 @@ public final class DistillationLoss {
   /** The loss to minimise: the per-task sums added up and divided by the batch size. */
   public static NDArray total(NDArray perTask, int batchSize) {
     NDArray sum = perTask.sum();
-    return sum.div(scalar(sum, batchSize));
-  }
-
-  /**
-   * A scalar operand that autograd keeps for the backward pass, made by libtorch in {@code like}'s manager. Not
-   * {@code mul(Number)}: DJL makes that operand from a direct buffer it drops at once, and a garbage collection
-   * before the backward pass would leave autograd reading freed memory (intermittently wrong gradients).
-   */
-  private static NDArray scalar(NDArray like, float value) {
-    return like.getManager().full(new Shape(), value, like.getDataType());
+    return sum.div(Scalars.of(sum, batchSize));
   }
 
   /**

@@ -2,7 +2,6 @@ package io.github.bamjava.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -48,14 +47,10 @@ public final class BertSelfAttention extends BertModule {
     long seq = maskBias.getShape().get(3);
     TokenPacking packing = TokenPacking.from(inputs, batch, seq);
     hidden = query.castInput(store, hidden, training);
-    // Scaling the query rather than the scores touches S*H elements instead of heads*S*S. The scale is made by
-    // libtorch: autograd keeps it for the backward pass, and one made from a Java number (muli(Number)) lives in
-    // a direct buffer that DJL drops at once, so a garbage collection before backward would leave autograd
-    // reading freed memory (intermittently wrong gradients). It is FP32 even for FP16 activations: the in-place
-    // product keeps their type but uses the unrounded scale.
+    // Scaling the query rather than the scores touches S*H elements instead of heads*S*S.
     NDArray projected = query.apply(store, hidden, training);
-    NDArray q = splitHeads(projected.muli(projected.getManager().full(new Shape(),
-        (float) (1.0 / Math.sqrt(headSize)), DataType.FLOAT32)), packing, batch, seq);
+    NDArray q = splitHeads(projected.muli(Scalars.of(projected, (float) (1.0 / Math.sqrt(headSize)))), packing,
+        batch, seq);
     NDArray k = splitHeads(key.apply(store, hidden, training), packing, batch, seq);
     NDArray v = splitHeads(value.apply(store, hidden, training), packing, batch, seq);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(maskBias);

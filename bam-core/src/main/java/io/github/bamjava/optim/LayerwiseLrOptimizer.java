@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.github.bamjava.encoder.Scalars;
 import io.github.bamjava.weights.ArrayUpload;
 import io.github.bamjava.weights.HostTensor;
 import java.util.ArrayList;
@@ -462,9 +463,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     if (lossScale == null) {
       return loss;
     }
-    // Made by libtorch, not from a Java number: autograd keeps the factor for the backward pass, and DJL frees a
-    // number's direct buffer at once, so a garbage collection before backward would corrupt the gradients.
-    return loss.mul(loss.getManager().full(new Shape(), (float) lossScale.scale(), loss.getDataType()));
+    return loss.mul(Scalars.of(loss, (float) lossScale.scale()));
   }
 
   /** Whether the last {@link #step()} was skipped because the scaled gradients overflowed. */
