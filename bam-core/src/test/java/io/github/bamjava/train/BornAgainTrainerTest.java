@@ -20,14 +20,7 @@ class BornAgainTrainerTest {
   @TempDir Path dir;
 
   private static BornAgainTrainer.Builder tiny(Path out, List<Task> tasks) {
-    return BornAgainTrainer.builder()
-        .setEncoder(SyntheticTasks.tinyEncoder(7))
-        .addTasks(tasks)
-        .setOutputDir(out)
-        .optLearningRate(2e-3)
-        .optBatchSize(16)
-        .optMaxLength(32)
-        .optSeed(11);
+    return SyntheticTasks.tinyTrainer(out, tasks);
   }
 
   @Test

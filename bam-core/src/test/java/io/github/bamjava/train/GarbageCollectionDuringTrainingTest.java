@@ -52,16 +52,7 @@ class GarbageCollectionDuringTrainingTest {
   }
 
   private static Map<String, HostTensor> train(Path out, List<Task> tasks) throws Exception {
-    RunResult result = BornAgainTrainer.builder()
-        .setEncoder(SyntheticTasks.tinyEncoder(7))
-        .addTasks(tasks)
-        .setOutputDir(out)
-        .optLearningRate(2e-3)
-        .optBatchSize(16)
-        .optMaxLength(32)
-        .optEpochs(2)
-        .optSeed(11)
-        .build()
+    RunResult result = SyntheticTasks.tinyTrainer(out, tasks).optEpochs(2).build()
         .train();
     return SafeTensors.read(result.modelDir().resolve("model.safetensors"));
   }

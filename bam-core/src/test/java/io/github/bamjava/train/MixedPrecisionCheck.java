@@ -102,14 +102,7 @@ public final class MixedPrecisionCheck {
   }
 
   private static BornAgainTrainer.Builder tiny(Path out, List<Task> tasks, boolean mixed) {
-    return BornAgainTrainer.builder()
-        .setEncoder(SyntheticTasks.tinyEncoder(7))
-        .addTasks(tasks)
-        .setOutputDir(out)
-        .optLearningRate(2e-3)
-        .optBatchSize(16)
-        .optMaxLength(32)
-        .optSeed(11)
+    return SyntheticTasks.tinyTrainer(out, tasks)
         .optMixedPrecision(mixed);
   }
 

@@ -37,14 +37,7 @@ class MixedPrecisionTrainingTest {
   @TempDir Path dir;
 
   private static BornAgainTrainer.Builder tiny(Path out, List<Task> tasks) {
-    return BornAgainTrainer.builder()
-        .setEncoder(SyntheticTasks.tinyEncoder(7))
-        .addTasks(tasks)
-        .setOutputDir(out)
-        .optLearningRate(2e-3)
-        .optBatchSize(16)
-        .optMaxLength(32)
-        .optSeed(11);
+    return SyntheticTasks.tinyTrainer(out, tasks);
   }
 
   private static BornAgainTrainer.Builder fp16(Path out, List<Task> tasks) {

@@ -19,15 +19,7 @@ class RunSafetyTest {
   @TempDir Path dir;
 
   private static BornAgainTrainer.Builder tiny(Path out, Task task) {
-    return BornAgainTrainer.builder()
-        .setEncoder(SyntheticTasks.tinyEncoder(7))
-        .addTask(task)
-        .setOutputDir(out)
-        .optLearningRate(2e-3)
-        .optBatchSize(16)
-        .optMaxLength(32)
-        .optEpochs(1)
-        .optSeed(11);
+    return SyntheticTasks.tinyTrainer(out, List.of(task)).optEpochs(1);
   }
 
   /** The task with the first training example's label flipped: same text, other data. */

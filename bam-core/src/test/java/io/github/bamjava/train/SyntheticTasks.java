@@ -6,6 +6,7 @@ import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskMetrics;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -38,6 +39,21 @@ public final class SyntheticTasks {
 
   public static EncoderSource tinyEncoder(long seed) {
     return EncoderSource.random(tinyConfig(), vocabulary(), seed);
+  }
+
+  /**
+   * The trainer the tests share: the tiny encoder (seed 7) on {@code tasks}, learning rate 2e-3, batch 16, max
+   * length 32, seed 11; each test adds its epochs, checkpoints and the rest.
+   */
+  public static BornAgainTrainer.Builder tinyTrainer(Path out, List<Task> tasks) {
+    return BornAgainTrainer.builder()
+        .setEncoder(tinyEncoder(7))
+        .addTasks(tasks)
+        .setOutputDir(out)
+        .optLearningRate(2e-3)
+        .optBatchSize(16)
+        .optMaxLength(32)
+        .optSeed(11);
   }
 
   /** Single sentences; label "1" when the sentiment word is positive. */

@@ -27,15 +27,7 @@ class TrainedHeadsTest {
   private static final Task STARS = SyntheticTasks.stars(48, 24, 3);
 
   private static BornAgainTrainer.Builder tiny(Path out) {
-    return BornAgainTrainer.builder()
-        .setEncoder(SyntheticTasks.tinyEncoder(7))
-        .addTasks(List.of(SENTIMENT, STARS))
-        .setOutputDir(out)
-        .optLearningRate(2e-3)
-        .optEpochs(1)
-        .optBatchSize(16)
-        .optMaxLength(32)
-        .optSeed(11);
+    return SyntheticTasks.tinyTrainer(out, List.of(SENTIMENT, STARS)).optEpochs(1);
   }
 
   private static JsonObject resumeKey(Path run) throws Exception {
