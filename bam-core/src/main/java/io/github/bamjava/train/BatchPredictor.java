@@ -28,12 +28,28 @@ public final class BatchPredictor {
   private final PairTokenizer tokenizer;
   private final int maxLength;
   private final int batchSize;
+  private final boolean stoppable;
 
+  /** A predictor that stops between batches when a stop is requested ({@link GracefulStop}). */
   public BatchPredictor(MultiTaskModel model, PairTokenizer tokenizer, int maxLength, int batchSize) {
+    this(model, tokenizer, maxLength, batchSize, true);
+  }
+
+  private BatchPredictor(MultiTaskModel model, PairTokenizer tokenizer, int maxLength, int batchSize,
+      boolean stoppable) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.maxLength = maxLength;
     this.batchSize = batchSize;
+    this.stoppable = stoppable;
+  }
+
+  /**
+   * This predictor for the dev evaluation inside a training run, which always finishes: the run stops after it,
+   * with the epoch's checkpoint.
+   */
+  BatchPredictor duringTraining() {
+    return new BatchPredictor(model, tokenizer, maxLength, batchSize, false);
   }
 
   /**
@@ -71,27 +87,38 @@ public final class BatchPredictor {
     java.util.Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
     float[][] out = new float[examples.size()][];
     ParameterStore store = new ParameterStore(manager, false);
-    for (int start = 0; start < order.length; start += batchSize) {
-      int end = Math.min(order.length, start + batchSize);
-      List<EncodedPair> batch = new ArrayList<>(end - start);
-      for (int i = start; i < end; i++) {
-        batch.add(encodings.get(order[i]));
-      }
-      try (NDManager step = manager.newSubManager()) {
-        NDList inputs = PaddedBatch.inputs(step, batch, tokenizer.padId(), model.encoder().config());
-        NDArray result = model.forward(store, inputs, false).get(head);
-        if (probabilities && kind instanceof TaskKind.Classification) {
-          result = result.softmax(1);
+    try (GracefulStop.Scope running = stoppable ? GracefulStop.enter() : null) {
+      for (int start = 0; start < order.length; start += batchSize) {
+        if (stoppable) {
+          GracefulStop.check("prediction of " + task + " stopped on request after " + start + " of "
+              + order.length + " examples");
         }
-        int k = kind.outputSize();
-        float[] flat = result.toFloatArray();
-        for (int i = start; i < end; i++) {
-          float[] row = new float[k];
-          System.arraycopy(flat, (i - start) * k, row, 0, k);
-          out[order[i]] = row;
-        }
+        predictBatch(manager, store, head, kind, probabilities, encodings, order, start, out);
       }
     }
     return out;
+  }
+
+  private void predictBatch(NDManager manager, ParameterStore store, int head, TaskKind kind,
+      boolean probabilities, List<EncodedPair> encodings, Integer[] order, int start, float[][] out) {
+    int end = Math.min(order.length, start + batchSize);
+    List<EncodedPair> batch = new ArrayList<>(end - start);
+    for (int i = start; i < end; i++) {
+      batch.add(encodings.get(order[i]));
+    }
+    try (NDManager step = manager.newSubManager()) {
+      NDList inputs = PaddedBatch.inputs(step, batch, tokenizer.padId(), model.encoder().config());
+      NDArray result = model.forward(store, inputs, false).get(head);
+      if (probabilities && kind instanceof TaskKind.Classification) {
+        result = result.softmax(1);
+      }
+      int k = kind.outputSize();
+      float[] flat = result.toFloatArray();
+      for (int i = start; i < end; i++) {
+        float[] row = new float[k];
+        System.arraycopy(flat, (i - start) * k, row, 0, k);
+        out[order[i]] = row;
+      }
+    }
   }
 }

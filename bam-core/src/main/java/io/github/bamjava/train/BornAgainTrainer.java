@@ -112,13 +112,14 @@ public final class BornAgainTrainer {
     checkArgument(!Files.exists(out) || Files.isDirectory(out),
         "output directory %s is a file; choose a directory (it is created when missing)", out);
     Files.createDirectories(out);
-    try (OutputLock lock = OutputLock.acquire(out)) {
+    try (OutputLock lock = OutputLock.acquire(out); GracefulStop.Scope running = GracefulStop.enter()) {
       Optional<RunResult> finished = FinishedRun.read(out);
       if (finished.isPresent()) {
         checkSameRun(out);
         LOG.info("{} holds this run, finished: reusing its model", out);
         return finished.get();
       }
+      GracefulStop.check("a stop was requested; training in " + out + " did not start");
       Checkpoints checkpoints = new Checkpoints(out.resolve(CHECKPOINTS), Math.max(1, settings.keepCheckpoints()));
       checkpoints.setMidWriteHook(checkpointHook);
       Optional<Checkpoints.Checkpoint> resume = checkpoints.latest();
@@ -174,14 +175,18 @@ public final class BornAgainTrainer {
           step = restore(resume.get(), model, optimizer, history);
           LOG.info("resuming {} from step {} of {}", settings.outputDir(), step, totalSteps);
         }
-        List<RunListener> all = listeners(checkpoints, model, optimizer, history, step > 0);
-        RunInfo info = new RunInfo(names, batcher.probabilities(), totalSteps, batcher.batchesPerEpoch(), step,
-            settings.outputDir());
-        all.forEach(l -> l.onTrainingStart(info));
-        Stepper stepper = new Stepper(model, tokenizer, data, newLoss(tasks), optimizer, names, all, manager);
-        DevEvaluation evaluation = new DevEvaluation(model, tasks, settings.maxLength(), manager);
-        trainFrom(step, totalSteps, batcher, stepper, evaluation, history, all);
-        return finish(model, checkpoints, history, stepper.seconds(), all);
+        CheckpointWriter writer = settings.keepCheckpoints() == 0 ? null
+            : new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery());
+        try (MetricsLog log = new MetricsLog(settings.outputDir().resolve("metrics.jsonl"), step > 0)) {
+          List<RunListener> all = listeners(log, writer);
+          RunInfo info = new RunInfo(names, batcher.probabilities(), totalSteps, batcher.batchesPerEpoch(), step,
+              settings.outputDir());
+          all.forEach(l -> l.onTrainingStart(info));
+          Stepper stepper = new Stepper(model, tokenizer, data, newLoss(tasks), optimizer, names, all, manager);
+          DevEvaluation evaluation = new DevEvaluation(model, tasks, settings.maxLength(), manager);
+          trainFrom(step, totalSteps, batcher, stepper, evaluation, history, all, writer);
+          return finish(model, checkpoints, history, stepper.seconds(), all);
+        }
       }
     }
   }
@@ -209,21 +214,23 @@ public final class BornAgainTrainer {
    * log records it), then the log, the user's listeners, and the checkpoint writer last (a checkpoint is written
    * after every listener saw the step it covers).
    */
-  private List<RunListener> listeners(Checkpoints checkpoints, BamModel model, LayerwiseLrOptimizer optimizer,
-      List<EpochResult> history, boolean resumed) {
+  private List<RunListener> listeners(MetricsLog log, @Nullable CheckpointWriter writer) {
     List<RunListener> all = new ArrayList<>();
     all.add(new DivergenceCheck());
-    all.add(new MetricsLog(settings.outputDir().resolve("metrics.jsonl"), resumed));
+    all.add(log);
     all.addAll(listeners);
-    if (settings.keepCheckpoints() > 0) {
-      all.add(new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery()));
+    if (writer != null) {
+      all.add(writer);
     }
     return all;
   }
 
-  /** The steps from {@code first} to the end, with the dev evaluation at the end of each epoch. */
+  /**
+   * The steps from {@code first} to the end, with the dev evaluation at the end of each epoch. A requested stop
+   * ({@link GracefulStop}) ends it after a step (and its epoch's evaluation), with a checkpoint of that step.
+   */
   private void trainFrom(long first, long totalSteps, MixedBatcher batcher, Stepper stepper,
-      DevEvaluation evaluation, List<EpochResult> history, List<RunListener> all) {
+      DevEvaluation evaluation, List<EpochResult> history, List<RunListener> all, @Nullable CheckpointWriter writer) {
     long stepsPerEpoch = batcher.batchesPerEpoch();
     long step = first;
     while (step < totalSteps) {
@@ -239,8 +246,24 @@ public final class BornAgainTrainer {
           history.add(result);
           all.forEach(l -> l.onEpochEnd(result));
         }
+        if (step < totalSteps && GracefulStop.requested()) {
+          stop(step, totalSteps, writer);
+        }
       }
     }
+  }
+
+  private void stop(long step, long totalSteps, @Nullable CheckpointWriter writer) {
+    String where;
+    if (writer != null) {
+      writer.writeIfNew(step);
+      where = "its checkpoint is in " + settings.outputDir().resolve(CHECKPOINTS) + ": run the same command (or"
+          + " train()) again to resume";
+    } else {
+      where = "no checkpoints are kept (optKeepCheckpoints(0)), so a rerun starts afresh";
+    }
+    throw new RunStoppedException(String.format("stopped on request after step %d of %d; %s", step, totalSteps,
+        where));
   }
 
   /** Saves the model and marks the run finished; the checkpoints go unless the settings keep the last one. */

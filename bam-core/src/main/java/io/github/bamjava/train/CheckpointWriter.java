@@ -21,6 +21,7 @@ final class CheckpointWriter implements RunListener {
   private final List<EpochResult> history;
   private final int every;
   private long stepsPerEpoch;
+  private long lastWritten = -1;
 
   /**
    * @param history the run's epoch results so far, read when a checkpoint is written
@@ -53,12 +54,20 @@ final class CheckpointWriter implements RunListener {
     write(epoch.step());
   }
 
+  /** Writes the checkpoint of {@code step} unless it was just written (a stop between checkpoints). */
+  void writeIfNew(long step) {
+    if (step != lastWritten) {
+      write(step);
+    }
+  }
+
   private void write(long step) {
     JsonObject state = new JsonObject();
     state.addProperty("step", step);
     state.add("epochs", GSON.toJsonTree(history));
     try {
       checkpoints.write(step, model.weights(), optimizer.state(), state);
+      lastWritten = step;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the checkpoint of step " + step, e);
     }

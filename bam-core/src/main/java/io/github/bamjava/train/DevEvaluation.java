@@ -29,7 +29,7 @@ final class DevEvaluation {
   EpochResult endEpoch(int epoch, long step, List<List<ExampleRef>> plan) {
     Map<String, Map<String, Double>> dev = new LinkedHashMap<>();
     BatchPredictor predictor = new BatchPredictor(model.network(), model.tokenizer(), maxLength,
-        BatchPredictor.DEFAULT_BATCH_SIZE);
+        BatchPredictor.DEFAULT_BATCH_SIZE).duringTraining();
     for (Task task : tasks) {
       if (!task.dev().isEmpty()) {
         float[][] outputs = predictor.predict(manager, task.name(), task.kind(), task.dev());

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.BufferedWriter;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,10 @@ import java.nio.file.StandardOpenOption;
  * learning rate, gradient norm, throughput; under mixed precision also the loss scale, {@code "loss_scale"},
  * and a step skipped for an overflow has a {@code grad_norm} of {@code Infinity} or {@code NaN}) and one
  * {@code "type":"epoch"} record per epoch (dev metrics, realised task counts). A resumed run appends; steps repeated after a resume appear twice, and readers keep
- * the last record of a step.
+ * the last record of a step. Each record is flushed as it is written, so a run that stops with an error, or is
+ * killed, has its steps up to the last one in the log.
  */
-public final class MetricsLog implements RunListener {
+public final class MetricsLog implements RunListener, Closeable {
 
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
   private final Path file;
@@ -82,13 +84,22 @@ public final class MetricsLog implements RunListener {
     o.add("dev", GSON.toJsonTree(e.dev()));
     o.add("task_counts", GSON.toJsonTree(e.taskCounts()));
     write(o);
-    flush();
   }
 
   @Override
   public void onTrainingEnd(RunResult result) {
+    close();
+  }
+
+  /** Closes the file; the trainer calls it however the run ends. Closing twice does nothing. */
+  @Override
+  public void close() {
+    if (writer == null) {
+      return;
+    }
     try {
       writer.close();
+      writer = null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close metrics log " + file, e);
     }
@@ -110,13 +121,7 @@ public final class MetricsLog implements RunListener {
     try {
       writer.write(GSON.toJson(o));
       writer.newLine();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write metrics log " + file, e);
-    }
-  }
-
-  private void flush() {
-    try {
+      // One short write per step (a step takes 0.1 s or more): cheap, and nothing waits in a buffer.
       writer.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write metrics log " + file, e);

@@ -27,8 +27,10 @@ import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ConsoleProgress;
+import io.github.bamjava.train.GracefulStop;
 import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.RunResult;
+import io.github.bamjava.train.RunStoppedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -143,7 +145,7 @@ public final class Study {
     Path claims = cfg.outputDir.resolve("claims");
     Files.createDirectories(claims);
     int failures = 0;
-    while (true) {
+    while (!GracefulStop.requested()) {
       List<StudyJob> pending = jobs.stream().filter(j -> !isDone(j)).toList();
       if (pending.isEmpty()) {
         log.printf(Locale.ROOT, "study: all %d jobs are done%n", jobs.size());
@@ -159,6 +161,8 @@ public final class Study {
       if (next != null) {
         try {
           run(next);
+        } catch (RunStoppedException e) {
+          throw e; // not a failure: the job resumes from its checkpoint when the study runs again
         } catch (RuntimeException | IOException e) {
           failures++;
           AtomicFiles.writeString(claimFile(claims, next, runId + ".failed"), String.valueOf(e));
@@ -174,6 +178,8 @@ public final class Study {
       }
       Thread.sleep(POLL_SECONDS * 1000L);
     }
+    log.printf(Locale.ROOT, "study: stopped on request%n");
+    return failures;
   }
 
   private boolean isDone(StudyJob job) {

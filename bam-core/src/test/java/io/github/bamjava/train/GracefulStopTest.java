@@ -1,0 +1,125 @@
+package io.github.bamjava.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.weights.SafeTensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A requested stop (Ctrl-C through the CLI's shutdown hook) ends training at a safe point that resumes exactly. */
+class GracefulStopTest {
+
+  private static final List<Task> TASKS = List.of(SyntheticTasks.sentiment(96, 20, 1),
+      SyntheticTasks.stars(64, 20, 3));
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void clear() {
+    GracefulStop.clear();
+  }
+
+  /** Requests a stop when step {@code n} is done, as a signal arriving during that step would. */
+  private static RunListener stopAfter(long n) {
+    return new RunListener() {
+      @Override
+      public void onStep(StepInfo step) {
+        if (step.step() == n) {
+          GracefulStop.request();
+        }
+      }
+    };
+  }
+
+  private static BornAgainTrainer.Builder tiny(Path out) {
+    // 10 steps an epoch, no periodic checkpoints: only the stop and the epoch ends write one.
+    return SyntheticTasks.tinyTrainer(out, TASKS).optEpochs(2);
+  }
+
+  @Test
+  void aStopMidEpochCheckpointsThatStepAndTheRerunEndsWhereAnUninterruptedRunEnds() throws Exception {
+    RunResult straight = tiny(dir.resolve("straight")).build().train();
+
+    Path out = dir.resolve("stopped");
+    assertThatThrownBy(() -> tiny(out).addListener(stopAfter(4)).build().train())
+        .isInstanceOf(RunStoppedException.class)
+        .hasMessageContaining("after step 4 of 20")
+        .hasMessageContaining("run the same command (or train()) again to resume");
+    assertThat(new Checkpoints(out.resolve("checkpoints"), 1).latest().orElseThrow().step()).isEqualTo(4);
+    assertThat(out.resolve("model")).doesNotExist();
+    // The metrics of the steps before the stop are on disk, not lost in a buffer.
+    assertThat(Files.readAllLines(out.resolve("metrics.jsonl")))
+        .filteredOn(l -> l.contains("\"type\":\"step\"")).hasSize(4);
+
+    GracefulStop.clear();
+    RunResult resumed = tiny(out).build().train();
+    assertThat(SafeTensors.read(resumed.modelDir().resolve("model.safetensors")))
+        .isEqualTo(SafeTensors.read(straight.modelDir().resolve("model.safetensors")));
+    assertThat(resumed.epochs()).hasSize(2);
+  }
+
+  @Test
+  void aStopAtAnEpochsLastStepKeepsThatEpochsEvaluation() throws Exception {
+    Path out = dir.resolve("stopped");
+    assertThatThrownBy(() -> tiny(out).addListener(stopAfter(10)).build().train())
+        .isInstanceOf(RunStoppedException.class);
+    GracefulStop.clear();
+    RunResult resumed = tiny(out).build().train();
+    assertThat(resumed.epochs()).extracting(EpochResult::epoch).containsExactly(0, 1);
+    assertThat(resumed.epochs().get(0).dev()).containsKeys("sentiment", "stars");
+  }
+
+  @Test
+  void aRunDoesNotStartOnceAStopIsRequested() {
+    GracefulStop.request();
+    Path out = dir.resolve("never");
+    assertThatThrownBy(() -> tiny(out).build().train())
+        .isInstanceOf(RunStoppedException.class)
+        .hasMessageContaining("did not start");
+    assertThat(out.resolve("run-config.json")).doesNotExist();
+  }
+
+  @Test
+  void predictionStopsBetweenBatches() throws Exception {
+    RunResult run = tiny(dir.resolve("run")).optEpochs(1).build().train();
+    try (NDManager manager = NDManager.newBaseManager();
+        BamModel model = BamModel.load(run.modelDir(), manager)) {
+      Task task = TASKS.get(0);
+      assertThat(model.predict(task.name(), task.train(), 32).length).isEqualTo(96);
+      GracefulStop.request();
+      assertThatThrownBy(() -> model.predict(task.name(), task.train(), 32))
+          .isInstanceOf(RunStoppedException.class)
+          .hasMessageContaining("after 0 of 96 examples");
+    }
+  }
+
+  @Test
+  void theShutdownHookWaitsForWorkUnderWayToEnd() throws Exception {
+    assertThat(GracefulStop.awaitIdle(Duration.ZERO)).isTrue();
+    GracefulStop.Scope work = GracefulStop.enter();
+    assertThat(GracefulStop.awaitIdle(Duration.ofMillis(50))).isFalse();
+    Thread finisher = new Thread(() -> {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      work.close();
+    });
+    long start = System.nanoTime();
+    finisher.start();
+    assertThat(GracefulStop.awaitIdle(Duration.ofSeconds(30))).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+    finisher.join();
+    work.close(); // a second close changes nothing
+    assertThat(GracefulStop.awaitIdle(Duration.ZERO)).isTrue();
+  }
+}
