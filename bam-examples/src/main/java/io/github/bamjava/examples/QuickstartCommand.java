@@ -39,7 +39,7 @@ final class QuickstartCommand implements Callable<Integer> {
    */
   static final Preset QUICKSTART = new Preset("quickstart", new Preset.Stage(1e-4, 16, 2),
       new Preset.Stage(1e-4, 16, 4), new Preset.Stage(5e-5, 16, 1), 64, TrainBudget.of(TrainCap.all()), 0.9, 0.75,
-      HeadOptions.DEFAULT);
+      HeadOptions.DEFAULT, false);
 
   /** The sample's tasks and files, under this class's package in the jar. */
   static final List<GlueTask> TASKS = List.of(GlueTask.SST2, GlueTask.RTE, GlueTask.STSB);

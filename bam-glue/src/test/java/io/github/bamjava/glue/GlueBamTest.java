@@ -27,7 +27,7 @@ class GlueBamTest {
   /** Seconds-long stages: what is tested is the wiring, not the accuracy. */
   private static final Preset TINY = new Preset("tiny", new Preset.Stage(1e-3, 16, 1),
       new Preset.Stage(1e-3, 16, 1), new Preset.Stage(5e-4, 16, 1), 32, TrainBudget.of(TrainCap.all()), 0.9, 0.75,
-      HeadOptions.DEFAULT);
+      HeadOptions.DEFAULT, false);
 
   @TempDir Path tmp;
 
