@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.initializer.ConstantInitializer;
+import io.github.bamjava.encoder.Scalars;
 import io.github.bamjava.weights.HostTensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,7 +107,7 @@ class LayerwiseLrOptimizerTest {
     try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10)
         .optSchedule(LearningRateSchedule.constant()).optLayerDecay(1.0).build()) {
       // A zero gradient: m = v = 0, so update = 0 / (0 + ε) + wd·p = 0.01·p for the dense weight only.
-      backward(params, ps -> ps.get(0).mul(0).sum().add(ps.get(1).mul(0).sum()).add(ps.get(2).mul(0).sum()));
+      backward(params, ps -> weighted(ps.get(0), 0).add(weighted(ps.get(1), 0)).add(weighted(ps.get(2), 0)));
       opt.step();
       // p − lr·wd·p = p·(1 − 0.1·0.01) = p·0.999
       assertThat(values(params, "encoder.layer.0.output.dense.weight"))
@@ -166,7 +167,7 @@ class LayerwiseLrOptimizerTest {
     try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
         .build()) {
       // g = (3) and (4): each is over 1 alone, but the joint norm is 5, so both are scaled by 1/5: 0.6 and 0.8.
-      backward(params, ps -> ps.get(0).mul(3).sum().add(ps.get(1).mul(4).sum()));
+      backward(params, ps -> weighted(ps.get(0), 3).add(weighted(ps.get(1), 4)));
       opt.step();
       assertThat(opt.lastGradNorm()).isCloseTo(5.0, within(1e-6));
       // m = 0.1·clipped g
@@ -196,8 +197,8 @@ class LayerwiseLrOptimizerTest {
     Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f));
     try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
         .build()) {
-      backward(params, ps -> ps.get(0).mul(0.2f).sum());
-      backward(params, ps -> ps.get(0).mul(0.2f).sum());
+      backward(params, ps -> weighted(ps.get(0), 0.2f));
+      backward(params, ps -> weighted(ps.get(0), 0.2f));
       opt.step();
       // Two passes of g = 0.2 add up to 0.4: m = 0.04.
       assertThat(opt.state().tensors().get("m/heads.a.weight").values())
@@ -205,7 +206,7 @@ class LayerwiseLrOptimizerTest {
       try (NDArray grad = params.get("heads.a.weight").getArray().getGradient()) {
         assertThat(grad.toFloatArray()).containsExactly(0f);
       }
-      backward(params, ps -> ps.get(0).mul(0.2f).sum());
+      backward(params, ps -> weighted(ps.get(0), 0.2f));
       opt.step();
       // The second step saw only its own pass: m = 0.9·0.04 + 0.1·0.2 = 0.056.
       assertThat(opt.state().tensors().get("m/heads.a.weight").values())
@@ -230,7 +231,7 @@ class LayerwiseLrOptimizerTest {
       assertThat(values(params, "heads.a.weight")).containsExactly(1f);
       assertThat(opt.state().tensors().get("m/heads.a.weight").values()).containsExactly(0f);
       // The gradients were cleared, so the next batch trains normally.
-      backward(params, ps -> ps.get(0).mul(0.5f).sum().add(ps.get(1).mul(0.5f).sum()));
+      backward(params, ps -> weighted(ps.get(0), 0.5f).add(weighted(ps.get(1), 0.5f)));
       opt.step();
       assertThat(opt.lastGradNorm()).isCloseTo(Math.sqrt(0.5), within(1e-7));
     }
@@ -320,12 +321,12 @@ class LayerwiseLrOptimizerTest {
     params.put("heads.b.weight", param("b", 1f));
     try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
         .optSchedule(LearningRateSchedule.constant()).build()) {
-      backward(params, ps -> ps.get(0).mul(0.5f).sum().add(ps.get(1).mul(0.5f).sum()));
+      backward(params, ps -> weighted(ps.get(0), 0.5f).add(weighted(ps.get(1), 0.5f)));
       opt.step();
       float[] frozenM = opt.state().tensors().get("m/heads.b.weight").values();
       float[] frozenP = values(params, "heads.b.weight");
       params.get("heads.b.weight").getArray().setRequiresGradient(false);
-      backward(params, ps -> ps.get(0).mul(0.5f).sum().add(ps.get(1).mul(0.5f).sum()));
+      backward(params, ps -> weighted(ps.get(0), 0.5f).add(weighted(ps.get(1), 0.5f)));
       opt.step();
       assertThat(opt.lastGradNorm()).isCloseTo(0.5, within(1e-7));
       assertThat(opt.state().tensors().get("m/heads.b.weight").values()).containsExactly(frozenM);
@@ -557,6 +558,11 @@ class LayerwiseLrOptimizerTest {
   }
 
   /** Runs one backward pass of a loss over the parameters (in map order), in its own manager. */
+  /** sum(c·x), with c made so that autograd may keep it (see {@link Scalars}). */
+  private static NDArray weighted(NDArray x, float c) {
+    return x.mul(Scalars.of(x, c)).sum();
+  }
+
   private void backward(Map<String, Parameter> params, Function<List<NDArray>, NDArray> loss) {
     try (NDManager batch = manager.newSubManager();
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
