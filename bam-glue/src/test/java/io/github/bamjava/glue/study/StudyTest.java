@@ -1,14 +1,15 @@
 package io.github.bamjava.glue.study;
 
-import io.github.bamjava.model.HeadOptions;
-import io.github.bamjava.glue.Preset;
-import io.github.bamjava.glue.TrainBudget;
-import io.github.bamjava.glue.TrainCap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.github.bamjava.glue.GlueFixtures;
+import io.github.bamjava.glue.Preset;
+import io.github.bamjava.glue.TrainBudget;
+import io.github.bamjava.glue.TrainCap;
+import io.github.bamjava.model.HeadOptions;
+import io.github.bamjava.train.GracefulStop;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,6 +62,25 @@ class StudyTest {
         Files.readString(out.resolve("bam-bucketed/seed-1/run/run-config.json")), JsonObject.class);
     assertThat(config.getAsJsonObject("resume_key").get("bucketByLength").getAsBoolean()).isTrue();
     assertThat(out.resolve("bam-bucketed/seed-1/dev/SST-2.tsv")).isRegularFile();
+  }
+
+  @Test
+  void aWorkerStopsOnRequestWithoutMarkingAJobFailedAndTheNextLaunchDoesTheWork() throws Exception {
+    Path out = tmp.resolve("stopped");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Study study = tinyStudy(out, log, EnumSet.of(StudyMethod.SINGLE));
+    GracefulStop.request();
+    try {
+      assertThat(study.runWorker("stopped-launch")).isZero();
+    } finally {
+      GracefulStop.clear();
+    }
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("study: stopped on request");
+    try (var claims = Files.list(out.resolve("claims"))) {
+      assertThat(claims).isEmpty();
+    }
+    assertThat(study.runWorker("next-launch")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(study.jobs()).allSatisfy(j -> assertThat(j.dir(out).resolve(StudyJob.DONE)).isRegularFile());
   }
 
   @Test
