@@ -22,9 +22,11 @@ rm -rf "$output/jars/lib" && cp -r "$root/bam-examples/target/lib" "$output/jars
 run_id=launch-$(date -u +%Y%m%dT%H%M%S)
 # One thread per worker: on small batches, separate processes scale better than threads inside one GEMM.
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_DYNAMIC=FALSE
-# And the launcher's malloc and MKL settings (a preloaded library outlives a rebuild).
+# The launcher's MKL setting (a preloaded library outlives a rebuild), but glibc's own malloc settings: with the
+# launcher's keep-freed-memory ones a worker's resident memory reached 13.8 GB over a multi-task run and its
+# predictions, and the kernel killed it (two workers on 24 GB, 2026-11-30); glibc's defaults hand memory back.
 source "$root/launcher-env.sh"
-bam_launcher_env "$root"
+bam_mkl_shim "$root"
 for k in $(seq 1 "$workers"); do
   nohup java -Xmx5g -XX:MaxDirectMemorySize=256m -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
     -jar "$output/jars/bam.jar" study run --glue-dir "$glue" --output "$output" --run-id "$run_id" "${args[@]}" \
