@@ -37,7 +37,7 @@ class PrecisionTest {
     NDArray x = manager.create(new float[] {0.5f, -2f, 3f});
     x.setRequiresGradient(true);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray half = Precision.cast(x.mul(2), DataType.FLOAT16);
+      NDArray half = Precision.cast(x.mul(Scalars.of(x, 2)), DataType.FLOAT16);
       assertThat(half.getDataType()).isEqualTo(DataType.FLOAT16);
       NDArray back = Precision.cast(half.mul(half), DataType.FLOAT32);
       assertThat(back.getDataType()).isEqualTo(DataType.FLOAT32);

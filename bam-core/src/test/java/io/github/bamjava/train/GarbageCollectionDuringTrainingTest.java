@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bamjava.task.Task;
 import io.github.bamjava.weights.HostTensor;
-import io.github.bamjava.weights.SafeTensors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +53,6 @@ class GarbageCollectionDuringTrainingTest {
   private static Map<String, HostTensor> train(Path out, List<Task> tasks) throws Exception {
     RunResult result = SyntheticTasks.tinyTrainer(out, tasks).optEpochs(2).build()
         .train();
-    return SafeTensors.read(result.modelDir().resolve("model.safetensors"));
+    return SyntheticTasks.savedWeights(result);
   }
 }

@@ -59,9 +59,9 @@ class MixedPrecisionTrainingTest {
     // The run key says mixed precision; the saved model is FP32 either way.
     assertThat(RunConfig.readKey(dir.resolve("fp16")).orElseThrow().get("mixedPrecision").getAsBoolean()).isTrue();
     assertThat(RunConfig.readKey(dir.resolve("fp32")).orElseThrow().has("mixedPrecision")).isFalse();
-    Map<String, HostTensor> saved16 = SafeTensors.read(fp16.modelDir().resolve("model.safetensors"));
+    Map<String, HostTensor> saved16 = SyntheticTasks.savedWeights(fp16);
     assertThat(saved16.keySet())
-        .isEqualTo(SafeTensors.read(fp32.modelDir().resolve("model.safetensors")).keySet());
+        .isEqualTo(SyntheticTasks.savedWeights(fp32).keySet());
     try (BamModel model = BamModel.load(fp16.modelDir(), NDManager.newBaseManager())) {
       model.network().namedParameters().values()
           .forEach(p -> assertThat(p.getArray().getDataType()).isEqualTo(DataType.FLOAT32));
@@ -92,8 +92,8 @@ class MixedPrecisionTrainingTest {
     RunResult resumed = fp16(out, tasks).initialLossScale(LossScale.of(1 << 24)).optEpochs(2)
         .optCheckpointEvery(3).build().train();
 
-    Map<String, HostTensor> a = SafeTensors.read(straight.modelDir().resolve("model.safetensors"));
-    Map<String, HostTensor> b = SafeTensors.read(resumed.modelDir().resolve("model.safetensors"));
+    Map<String, HostTensor> a = SyntheticTasks.savedWeights(straight);
+    Map<String, HostTensor> b = SyntheticTasks.savedWeights(resumed);
     assertThat(b).isEqualTo(a);
     assertThat(resumed.finalDev()).isEqualTo(straight.finalDev());
   }
@@ -118,7 +118,7 @@ class MixedPrecisionTrainingTest {
     }
     assertThat(skipped).isGreaterThan(5).isLessThan(steps.size() / 2);
     assertThat(result.finalDev().get("sentiment").get("accuracy")).isNotNaN();
-    SafeTensors.read(result.modelDir().resolve("model.safetensors")).values()
+    SyntheticTasks.savedWeights(result).values()
         .forEach(t -> {
           for (float v : t.values()) {
             assertThat(v).isFinite();

@@ -6,9 +6,13 @@ import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskMetrics;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.SafeTensors;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -54,6 +58,11 @@ public final class SyntheticTasks {
         .optBatchSize(16)
         .optMaxLength(32)
         .optSeed(11);
+  }
+
+  /** The final weights a run saved, to compare two runs. */
+  public static Map<String, HostTensor> savedWeights(RunResult run) throws IOException {
+    return SafeTensors.read(run.modelDir().resolve("model.safetensors"));
   }
 
   /** Single sentences; label "1" when the sentiment word is positive. */
