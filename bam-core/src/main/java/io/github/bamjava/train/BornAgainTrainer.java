@@ -237,7 +237,8 @@ public final class BornAgainTrainer {
       int epoch = (int) (step / stepsPerEpoch);
       List<List<ExampleRef>> plan = batcher.plan(epoch);
       for (int b = (int) (step % stepsPerEpoch); b < plan.size(); b++) {
-        double lambda = settings.annealing().lambdaAt(step, totalSteps);
+        // Without teachers the gold label carries all the weight: say so rather than report an unused schedule.
+        double lambda = settings.teachers().isEmpty() ? 1.0 : settings.annealing().lambdaAt(step, totalSteps);
         StepInfo done = stepper.step(plan.get(b), step, totalSteps, epoch, lambda, stepSeed(settings.seed(), step));
         step++;
         all.forEach(l -> l.onStep(done));

@@ -74,7 +74,7 @@ public final class ConsoleProgress implements RunListener {
       t.getValue().forEach((m, v) -> sb.append(String.format(Locale.ROOT, " %s=%.4f", m, v)));
       sb.append(';');
     }
-    out.printf(Locale.ROOT, "epoch %d dev:%s%n", e.epoch() + 1, sb);
+    out.printf(Locale.ROOT, "epoch %d %s%n", e.epoch() + 1, sb.isEmpty() ? "done (no dev set)" : "dev:" + sb);
   }
 
   static String duration(double seconds) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param epoch the epoch (0-based)
  * @param loss the minimised loss (weighted per-task sums over the batch size)
  * @param taskLoss each task's mean loss over its examples in this batch (tasks absent from the batch omitted)
- * @param lambda the teacher-annealing weight of the gold label
+ * @param lambda the teacher-annealing weight of the gold label (1 in a run without teachers)
  * @param learningRate the peak (top-layer) learning rate at this step
  * @param gradNorm the global gradient norm before clipping; not finite on a mixed-precision step skipped for an
  *     overflow

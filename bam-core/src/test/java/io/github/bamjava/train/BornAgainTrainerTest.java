@@ -9,6 +9,7 @@ import io.github.bamjava.task.Task;
 import io.github.bamjava.weights.HostTensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,19 @@ class BornAgainTrainerTest {
     assertThat(dir.resolve("student/run-config.json")).exists();
     List<String> log = Files.readAllLines(dir.resolve("student/metrics.jsonl"));
     assertThat(log).anyMatch(l -> l.contains("\"type\":\"epoch\"")).anyMatch(l -> l.contains("\"lambda\""));
+  }
+
+  /** A run without teachers trains on gold labels only: its steps report λ = 1, not the unused schedule. */
+  @Test
+  void aRunWithoutTeachersReportsLambdaOne() throws Exception {
+    List<Double> lambdas = new ArrayList<>();
+    tiny(dir.resolve("gold"), List.of(SyntheticTasks.sentiment(64, 10, 1))).optEpochs(1).addListener(new RunListener() {
+      @Override
+      public void onStep(StepInfo s) {
+        lambdas.add(s.lambda());
+      }
+    }).build().train();
+    assertThat(lambdas).hasSize(4).containsOnly(1.0);
   }
 
   @Test

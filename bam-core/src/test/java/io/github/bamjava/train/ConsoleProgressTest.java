@@ -37,4 +37,13 @@ class ConsoleProgressTest {
     assertThat(lines[4]).isEqualTo("epoch 2 dev: a accuracy=0.7500;");
     assertThat(lines[5]).isEmpty();
   }
+
+  /** A run without dev examples says its epoch is done instead of printing an empty "dev:". */
+  @Test
+  void anEpochWithoutDevExamplesSaysSo() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ConsoleProgress bar = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, 10);
+    bar.onEpochEnd(new EpochResult(0, 2, Map.of(), Map.of()));
+    assertThat(bytes.toString(StandardCharsets.UTF_8).strip()).isEqualTo("epoch 1 done (no dev set)");
+  }
 }
