@@ -15,6 +15,7 @@ import com.google.gson.JsonParser;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
+import io.github.bamjava.eval.MajorityClass;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -69,6 +71,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class GlueBam {
 
+  /**
+   * The column name of the majority-class baseline in results: always the most frequent training label of the
+   * task, scored on the same dev rows. A regression task has none and scores 0 there.
+   */
+  public static final String MAJORITY = "Majority class";
   /** The column name of the single-task teachers in results. */
   public static final String SINGLE = "Single";
   /** The column name of the multi-task student in results. */
@@ -150,6 +157,7 @@ public final class GlueBam {
 
     log.println("evaluating on dev");
     Map<String, GlueScore> scores = new LinkedHashMap<>();
+    scores.put(MAJORITY, majority(entries, reader));
     scores.put(SINGLE, evaluate(entries, reader, name -> teacherModelDir(name)));
     scores.put(BAM, evaluate(entries, reader, name -> studentModel));
     if (cfg.finetune) {
@@ -338,8 +346,7 @@ public final class GlueBam {
           Task task = e.task();
           List<Map.Entry<String, Map<String, Double>>> taskRows = new ArrayList<>();
           float[][] outputs = model.predict(task.name(), task.dev(), cfg.preset.maxLength());
-          String rowName = e.glue() == null ? task.name() : e.glue().primaryEvalSet().displayName();
-          taskRows.add(Map.entry(rowName, Evaluation.score(task, task.dev(), outputs)));
+          taskRows.add(Map.entry(rowName(e), Evaluation.score(task, task.dev(), outputs)));
           if (e.glue() == GlueTask.MNLI && reader.hasDev(GlueEvalSet.MNLI_MM)) {
             List<Example> mm = reader.readDev(GlueEvalSet.MNLI_MM);
             float[][] mmOutputs = model.predict(task.name(), mm, cfg.preset.maxLength());
@@ -352,10 +359,44 @@ public final class GlueBam {
     // Rows in task order, whatever order the models were loaded in.
     for (Entry e : entries) {
       for (Map.Entry<String, Map<String, Double>> row : rows.get(e.task().name())) {
-        score.add(row.getKey(), e.glue() == null ? e.task().name() : e.glue().dirName(), row.getValue());
+        score.add(row.getKey(), taskColumn(e), row.getValue());
       }
     }
     return score.build();
+  }
+
+  /** The dev scores of always predicting each task's majority class; see {@link #MAJORITY}. */
+  private static GlueScore majority(List<Entry> entries, GlueReader reader) throws IOException {
+    GlueScore.Builder score = GlueScore.builder();
+    for (Entry e : entries) {
+      Optional<MajorityClass> majority = MajorityClass.of(e.task());
+      score.add(rowName(e), taskColumn(e), baseline(e.task(), majority, e.task().dev()));
+      if (e.glue() == GlueTask.MNLI && reader.hasDev(GlueEvalSet.MNLI_MM)) {
+        score.add(GlueEvalSet.MNLI_MM.displayName(), taskColumn(e),
+            baseline(e.task(), majority, reader.readDev(GlueEvalSet.MNLI_MM)));
+      }
+    }
+    return score.build();
+  }
+
+  /** A constant prediction's correlation is undefined: a task without a majority class scores 0. */
+  private static Map<String, Double> baseline(Task task, Optional<MajorityClass> majority, List<Example> dev) {
+    if (majority.isPresent()) {
+      return majority.get().score(task, dev);
+    }
+    Map<String, Double> zero = new LinkedHashMap<>();
+    task.metrics().forEach(m -> zero.put(m.name(), 0.0));
+    return zero;
+  }
+
+  /** The results row of a task's main dev set: "MNLI-m" for MNLI, the task's own name for a user's task. */
+  private static String rowName(Entry e) {
+    return e.glue() == null ? e.task().name() : e.glue().primaryEvalSet().displayName();
+  }
+
+  /** The task a row counts for in the GLUE score. */
+  private static String taskColumn(Entry e) {
+    return e.glue() == null ? e.task().name() : e.glue().dirName();
   }
 
   /** Writes the submission file of every GLUE evaluation set whose test file is present. */
@@ -396,8 +437,8 @@ public final class GlueBam {
   /**
    * What a run produced.
    *
-   * @param scores dev scores by method, in column order: {@value #SINGLE} (the teachers), {@value #BAM} (the
-   *     student) and, with fine-tuning, {@value #BAM_FINETUNED}
+   * @param scores dev scores by method, in column order: {@value #MAJORITY} (the baseline), {@value #SINGLE}
+   *     (the teachers), {@value #BAM} (the student) and, with fine-tuning, {@value #BAM_FINETUNED}
    * @param outputDir the run's output directory
    * @param studentModel the multi-task student's saved model
    * @param finetunedModels the fine-tuned models by task; empty without fine-tuning
@@ -427,6 +468,10 @@ public final class GlueBam {
       md.append("| **GLUE score** |");
       methods.forEach(m -> md.append(" **").append(percent(scores.get(m).glueScore())).append("** |"));
       md.append('\n');
+      if (scores.containsKey(MAJORITY)) {
+        md.append("\n").append(MAJORITY).append(": always the most frequent label of the task's training examples,"
+            + " scored on the same dev rows; a regression task (STS-B) has none and counts 0.\n");
+      }
       for (String m : methods) {
         md.append("\n### ").append(m).append("\n\n").append(scores.get(m).toMarkdown());
       }

@@ -55,11 +55,14 @@ class GlueBamTest {
       assertThat(out.resolve("finetune/" + task + "/model/tasks.json")).isRegularFile();
     }
     assertThat(out.resolve("student/model/tasks.json")).isRegularFile();
-    assertThat(result.scores()).containsOnlyKeys(GlueBam.SINGLE, GlueBam.BAM, GlueBam.BAM_FINETUNED);
+    assertThat(result.scores().keySet())
+        .containsExactly(GlueBam.MAJORITY, GlueBam.SINGLE, GlueBam.BAM, GlueBam.BAM_FINETUNED);
+    // STS-B is a regression: no majority class, 0 in the baseline's GLUE score
+    assertThat(result.scores().get(GlueBam.MAJORITY).taskScores().get("STS-B")).isZero();
     assertThat(result.scores().get(GlueBam.BAM).rows()).extracting(GlueScore.Row::name)
         .containsExactly("SST-2", "STS-B");
     String md = Files.readString(out.resolve("results.md"));
-    assertThat(md).contains("| Task | Single | BAM | BAM+FT |", "| SST-2 |", "| STS-B |", "GLUE score");
+    assertThat(md).contains("| Task | Majority class | Single | BAM | BAM+FT |", "a regression task (STS-B) has none", "| SST-2 |", "| STS-B |", "GLUE score");
     assertThat(Files.readString(out.resolve("results.json"))).contains("\"preset\": \"tiny\"", "\"BAM\"",
         "\"glueScore\"");
     assertThat(result.submissionFiles()).containsExactly(out.resolve("submission/SST-2.tsv"),

@@ -11,6 +11,7 @@ import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
+import io.github.bamjava.eval.MajorityClass;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
@@ -23,7 +24,6 @@ import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
-import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ConsoleProgress;
@@ -37,7 +37,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -320,9 +319,7 @@ public final class Study {
       JsonObject size = new JsonObject();
       size.addProperty("train", t.train().size());
       size.addProperty("dev", t.dev().size());
-      if (t.kind() instanceof TaskKind.Classification c) {
-        size.add(MAJORITY, majority(t, c));
-      }
+      MajorityClass.of(t).ifPresent(m -> size.add(MAJORITY, majority(t, m)));
       sizes.add(t.name(), size);
     }
     json.add("tasks", sizes);
@@ -332,23 +329,14 @@ public final class Study {
   /** The key of a task's majority class in {@link #describe()}. */
   public static final String MAJORITY = "majority";
 
-  private static JsonObject majority(Task t, TaskKind.Classification kind) {
-    int[] counts = new int[kind.labels().size()];
-    t.train().forEach(e -> counts[(int) t.gold(e)]++);
-    int index = 0;
-    for (int k = 1; k < counts.length; k++) {
-      index = counts[k] > counts[index] ? k : index;
-    }
+  private static JsonObject majority(Task t, MajorityClass m) {
     JsonObject majority = new JsonObject();
-    majority.addProperty("label", kind.labels().get(index));
-    majority.addProperty("index", index);
-    majority.addProperty("train_share", counts[index] / (double) t.train().size());
+    majority.addProperty("label", m.label());
+    majority.addProperty("index", m.index());
+    majority.addProperty("train_share", m.trainShare());
     if (!t.dev().isEmpty()) {
-      double[] gold = t.dev().stream().mapToDouble(t::gold).toArray();
-      double[] constant = new double[gold.length];
-      Arrays.fill(constant, index);
       JsonObject dev = new JsonObject();
-      t.metrics().forEach(m -> dev.addProperty(m.name(), m.compute(gold, constant)));
+      m.score(t, t.dev()).forEach(dev::addProperty);
       majority.add("dev", dev);
     }
     return majority;
