@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
@@ -289,5 +290,6 @@ public final class BamModel implements AutoCloseable {
   public void close() {
     pretrained.tokenizer().close();
     manager.close();
+    NativeMemory.releaseFreed();
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.task.Example;
@@ -95,6 +96,9 @@ public final class BatchPredictor {
         }
         predictBatch(manager, store, head, kind, probabilities, encodings, order, start, out);
       }
+    } finally {
+      // Batches grow with length, each a new size to malloc: what they leave must not pile up (NativeMemory).
+      NativeMemory.releaseFreed();
     }
     return out;
   }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
+import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.distill.DistillationLoss;
 import io.github.bamjava.distill.LossFunction;
 import io.github.bamjava.distill.TeacherAnnealingSchedule;
@@ -131,6 +132,8 @@ public final class BornAgainTrainer {
       try (NDManager manager = settings.device() == null ? NDManager.newBaseManager()
           : NDManager.newBaseManager(settings.device())) {
         return run(manager, checkpoints, resume);
+      } finally {
+        NativeMemory.releaseFreed(); // the run's weights, moments and activations: see NativeMemory
       }
     }
   }
