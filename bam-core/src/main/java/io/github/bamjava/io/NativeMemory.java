@@ -9,12 +9,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Hands memory that libtorch has freed back to the operating system, where the C library allows it (glibc).
  *
- * <p>Why: the {@code ./bam} launcher tells glibc's malloc to keep freed memory in the process, so that each
- * training step reuses the last one's activations instead of page-faulting them in again (a tenth of a CPU step,
- * docs/benchmarks.md). But a pipeline that trains and predicts many models on inputs of varying length leaves that
- * memory scattered over many malloc arenas: a learning-preset {@code bam glue} run reached 15.5 GB resident. A
- * {@code malloc_trim} between phases (after a prediction pass, when a model is closed) returns what is free then,
- * and the next step faults in only what it uses. On other C libraries and systems this does nothing.
+ * <p>Why: a pipeline that trains and predicts many models on inputs of varying length leaves freed memory
+ * scattered over malloc's arenas, where glibc keeps it: a learning-preset {@code bam glue} run reached 15.5 GB
+ * resident, and a small one peaked at 11.5 GB with the launcher's malloc settings and 11.1 GB with glibc's own
+ * (docs/benchmarks.md). A {@code malloc_trim} between phases (after a prediction pass, a training run, when a
+ * model is closed) returns what is free then; the next step faults in only what it uses. On other C libraries
+ * and systems this does nothing.
  */
 public final class NativeMemory {
   private NativeMemory() {}
