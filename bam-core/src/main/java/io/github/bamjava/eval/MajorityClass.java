@@ -34,7 +34,8 @@ public record MajorityClass(int index, String label, double trainShare) {
     for (int k = 1; k < counts.length; k++) {
       index = counts[k] > counts[index] ? k : index;
     }
-    return Optional.of(new MajorityClass(index, c.labels().get(index), counts[index] / (double) task.train().size()));
+    double share = counts[index] / (double) task.train().size();
+    return Optional.of(new MajorityClass(index, c.labels().get(index), share));
   }
 
   /** Every metric of the task for always predicting this class on {@code examples}, in the task's order. */

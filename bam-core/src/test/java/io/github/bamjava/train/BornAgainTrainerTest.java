@@ -59,12 +59,14 @@ class BornAgainTrainerTest {
   @Test
   void aRunWithoutTeachersReportsLambdaOne() throws Exception {
     List<Double> lambdas = new ArrayList<>();
-    tiny(dir.resolve("gold"), List.of(SyntheticTasks.sentiment(64, 10, 1))).optEpochs(1).addListener(new RunListener() {
+    RunListener record = new RunListener() {
       @Override
       public void onStep(StepInfo s) {
         lambdas.add(s.lambda());
       }
-    }).build().train();
+    };
+    tiny(dir.resolve("gold"), List.of(SyntheticTasks.sentiment(64, 10, 1))).optEpochs(1).addListener(record)
+        .build().train();
     assertThat(lambdas).hasSize(4).containsOnly(1.0);
   }
 

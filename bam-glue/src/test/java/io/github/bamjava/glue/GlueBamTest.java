@@ -62,7 +62,8 @@ class GlueBamTest {
     assertThat(result.scores().get(GlueBam.BAM).rows()).extracting(GlueScore.Row::name)
         .containsExactly("SST-2", "STS-B");
     String md = Files.readString(out.resolve("results.md"));
-    assertThat(md).contains("| Task | Majority class | Single | BAM | BAM+FT |", "a regression task (STS-B) has none", "| SST-2 |", "| STS-B |", "GLUE score");
+    assertThat(md).contains("| Task | Majority class | Single | BAM | BAM+FT |", "a regression task (STS-B) has none",
+        "| SST-2 |", "| STS-B |", "GLUE score");
     assertThat(Files.readString(out.resolve("results.json"))).contains("\"preset\": \"tiny\"", "\"BAM\"",
         "\"glueScore\"");
     assertThat(result.submissionFiles()).containsExactly(out.resolve("submission/SST-2.tsv"),
