@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -109,7 +110,20 @@ public final class BertEncoder extends BertModule {
         // The mask bias and, for a packed batch, the packing arrays go to every layer unchanged.
         NDList layerInputs = new NDList(hidden);
         layerInputs.addAll(inputs.subNDList(1));
-        hidden = layer.forward(store, layerInputs, training).singletonOrThrow();
+        if (training) {
+          hidden = layer.forward(store, layerInputs, true).singletonOrThrow();
+          continue;
+        }
+        // Inference keeps nothing for a backward pass, so each layer's intermediates (attention scores,
+        // feed-forward activations) are freed as soon as its output exists rather than when the batch ends: for
+        // 128 inputs of 128 tokens that was several GB held at once (docs/benchmarks.md).
+        NDManager owner = hidden.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+          hidden.tempAttach(scope); // what is computed from hidden now belongs to scope
+          NDArray output = layer.forward(store, layerInputs, false).singletonOrThrow();
+          output.attach(owner);
+          hidden = output;
+        }
       }
       return new NDList(hidden);
     }

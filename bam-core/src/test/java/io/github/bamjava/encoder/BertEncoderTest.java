@@ -65,6 +65,30 @@ class BertEncoderTest {
     assertThat(out.get(1).getShape().getShape()).containsExactly(2, 32);
   }
 
+  /**
+   * Inference frees each layer's intermediates once the layer's output exists: a batch's manager keeps the
+   * layers' outputs, not every attention score and activation until the batch ends (docs/benchmarks.md).
+   */
+  @Test
+  void inferenceKeepsNoIntermediatesOfTheLayers() {
+    BertEncoder encoder = TinyBert.create(manager, TinyBert.CONFIG, 1);
+    ParameterStore store = new ParameterStore(manager, false);
+    int[][] rows = {{2, 5, 7, 3}, {2, 9, 3}};
+    int inference;
+    int training;
+    try (NDManager batch = manager.newSubManager()) {
+      encoder.forward(store, TinyBert.batch(batch, rows, null), false);
+      inference = batch.getManagedArrays().size();
+    }
+    try (NDManager batch = manager.newSubManager()) {
+      encoder.forward(store, TinyBert.batch(batch, rows, null), true);
+      training = batch.getManagedArrays().size();
+    }
+    int layers = TinyBert.CONFIG.numHiddenLayers();
+    // a training forward keeps dozens of arrays per layer for its backward pass; inference about one
+    assertThat(training - inference).isGreaterThan(10 * layers);
+  }
+
   @Test
   void paddingDoesNotChangeRealTokens() {
     BertEncoder encoder = TinyBert.create(manager, TinyBert.CONFIG, 2);
