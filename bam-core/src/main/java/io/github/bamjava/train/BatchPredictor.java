@@ -97,8 +97,11 @@ public final class BatchPredictor {
         predictBatch(manager, store, head, kind, probabilities, encodings, order, start, out);
       }
     } finally {
-      // Batches grow with length, each a new size to malloc: what they leave must not pile up (NativeMemory).
-      NativeMemory.releaseFreed();
+      // A standalone pass returns what its batches freed (NativeMemory); a dev evaluation inside training does
+      // not, since the next training step would only fault that memory back in.
+      if (stoppable) {
+        NativeMemory.releaseFreed();
+      }
     }
     return out;
   }
