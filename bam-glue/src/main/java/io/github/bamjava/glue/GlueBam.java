@@ -157,11 +157,11 @@ public final class GlueBam {
 
     log.println("evaluating on dev");
     Map<String, GlueScore> scores = new LinkedHashMap<>();
-    scores.put(MAJORITY, majority(entries, reader));
-    scores.put(SINGLE, evaluate(entries, reader, name -> teacherModelDir(name)));
-    scores.put(BAM, evaluate(entries, reader, name -> studentModel));
+    scores.put(MAJORITY, majority(entries));
+    scores.put(SINGLE, evaluate(entries, name -> teacherModelDir(name)));
+    scores.put(BAM, evaluate(entries, name -> studentModel));
     if (cfg.finetune) {
-      scores.put(BAM_FINETUNED, evaluate(entries, reader, finetuned::get));
+      scores.put(BAM_FINETUNED, evaluate(entries, finetuned::get));
     }
     Function<String, Path> finalModel = cfg.finetune ? finetuned::get : name -> studentModel;
     List<Path> submissions = writeSubmissions(entries, reader, finalModel, out.resolve("submission"));
@@ -175,8 +175,11 @@ public final class GlueBam {
     return result;
   }
 
-  /** A task to train: a GLUE task read from the directory, or a user's own task ({@code glue} null). */
-  private record Entry(@Nullable GlueTask glue, Task task) {}
+  /**
+   * A task to train: a GLUE task read from the directory, or a user's own task ({@code glue} null), with the
+   * task's other dev sets (MNLI-mm's), read once and scored by every method.
+   */
+  private record Entry(@Nullable GlueTask glue, Task task, Map<GlueEvalSet, List<Example>> otherDev) {}
 
   private List<Entry> readTasks(GlueReader reader) throws IOException {
     List<GlueTask> glueTasks = new ArrayList<>(cfg.tasks);
@@ -188,38 +191,41 @@ public final class GlueBam {
     List<Entry> entries = new ArrayList<>();
     for (GlueTask g : glueTasks) {
       Task task = reader.read(g);
-      checkOtherEvalSets(reader, g);
+      Map<GlueEvalSet, List<Example>> otherDev = readOtherEvalSets(reader, g);
       if (cfg.symmetric && g.symmetricPair()) {
         task = withSwappedPairs(task);
       }
-      entries.add(new Entry(g, task));
+      entries.add(new Entry(g, task, otherDev));
     }
     for (Task custom : cfg.customTasks) {
       checkArgument(entries.stream().noneMatch(e -> e.task().name().equals(custom.name())),
           "custom task %s has the name of a GLUE task in this run", custom.name());
       checkArgument(!custom.dev().isEmpty(), "custom task %s has no dev examples to evaluate on", custom.name());
-      entries.add(new Entry(null, custom));
+      entries.add(new Entry(null, custom, Map.of()));
     }
     return entries;
   }
 
   /**
-   * Reads the evaluation files that {@link GlueReader#read} leaves out (MNLI-mm's dev and test, AX) and drops
-   * them: they are scored and predicted only after training, and a malformed, empty or non-UTF-8 one must stop
-   * the run before hours of training, not after.
+   * Reads the evaluation files that {@link GlueReader#read} leaves out (MNLI-mm's dev and test, AX) before
+   * training, because a malformed, empty or non-UTF-8 one must stop the run before hours of training, not
+   * after. Returns the dev sets (scored after training); test sets are read again when predicted.
    */
-  private static void checkOtherEvalSets(GlueReader reader, GlueTask task) throws IOException {
+  private static Map<GlueEvalSet, List<Example>> readOtherEvalSets(GlueReader reader, GlueTask task)
+      throws IOException {
+    Map<GlueEvalSet, List<Example>> dev = new LinkedHashMap<>();
     for (GlueEvalSet set : task.evalSets()) {
       if (set == task.primaryEvalSet()) {
         continue;
       }
       if (reader.hasDev(set)) {
-        reader.readDev(set);
+        dev.put(set, reader.readDev(set));
       }
       if (reader.hasTest(set)) {
         reader.readTest(set);
       }
     }
+    return dev;
   }
 
   /**
@@ -335,8 +341,7 @@ public final class GlueBam {
   }
 
   /** Dev scores of every task (and MNLI-mm when its dev file is there), each by the model {@code modelOf} names. */
-  private GlueScore evaluate(List<Entry> entries, GlueReader reader, Function<String, Path> modelOf)
-      throws IOException {
+  private GlueScore evaluate(List<Entry> entries, Function<String, Path> modelOf) throws IOException {
     GlueScore.Builder score = GlueScore.builder();
     Map<Path, List<Entry>> byModel = groupByModel(entries, modelOf);
     Map<String, List<Map.Entry<String, Map<String, Double>>>> rows = new LinkedHashMap<>();
@@ -347,10 +352,10 @@ public final class GlueBam {
           List<Map.Entry<String, Map<String, Double>>> taskRows = new ArrayList<>();
           float[][] outputs = model.predict(task.name(), task.dev(), cfg.preset.maxLength());
           taskRows.add(Map.entry(rowName(e), Evaluation.score(task, task.dev(), outputs)));
-          if (e.glue() == GlueTask.MNLI && reader.hasDev(GlueEvalSet.MNLI_MM)) {
-            List<Example> mm = reader.readDev(GlueEvalSet.MNLI_MM);
-            float[][] mmOutputs = model.predict(task.name(), mm, cfg.preset.maxLength());
-            taskRows.add(Map.entry(GlueEvalSet.MNLI_MM.displayName(), Evaluation.score(task, mm, mmOutputs)));
+          for (Map.Entry<GlueEvalSet, List<Example>> other : e.otherDev().entrySet()) {
+            float[][] otherOutputs = model.predict(task.name(), other.getValue(), cfg.preset.maxLength());
+            taskRows.add(Map.entry(other.getKey().displayName(),
+                Evaluation.score(task, other.getValue(), otherOutputs)));
           }
           rows.put(task.name(), taskRows);
         }
@@ -366,15 +371,13 @@ public final class GlueBam {
   }
 
   /** The dev scores of always predicting each task's majority class; see {@link #MAJORITY}. */
-  private static GlueScore majority(List<Entry> entries, GlueReader reader) throws IOException {
+  private static GlueScore majority(List<Entry> entries) {
     GlueScore.Builder score = GlueScore.builder();
     for (Entry e : entries) {
       Optional<MajorityClass> majority = MajorityClass.of(e.task());
       score.add(rowName(e), taskColumn(e), baseline(e.task(), majority, e.task().dev()));
-      if (e.glue() == GlueTask.MNLI && reader.hasDev(GlueEvalSet.MNLI_MM)) {
-        score.add(GlueEvalSet.MNLI_MM.displayName(), taskColumn(e),
-            baseline(e.task(), majority, reader.readDev(GlueEvalSet.MNLI_MM)));
-      }
+      e.otherDev().forEach((set, dev) ->
+          score.add(set.displayName(), taskColumn(e), baseline(e.task(), majority, dev)));
     }
     return score.build();
   }

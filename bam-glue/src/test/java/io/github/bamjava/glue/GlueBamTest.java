@@ -168,6 +168,22 @@ class GlueBamTest {
   }
 
   @Test
+  void everyMethodIsScoredOnMnliMismatchedToo() throws IOException {
+    Path glue = tmp.resolve("glue");
+    GlueFixtures.writeAll(glue);
+    GlueBam.Result result = GlueBam.builder().setGlueDir(glue).setOutputDir(tmp.resolve("out"))
+        .optTasks(List.of(GlueTask.MNLI)).optEncoder(SyntheticTasks.tinyEncoder(7)).optPreset(TINY)
+        .optProgress(null).build().run();
+
+    for (String method : List.of(GlueBam.MAJORITY, GlueBam.SINGLE, GlueBam.BAM)) {
+      assertThat(result.scores().get(method).rows()).as(method).extracting(GlueScore.Row::name)
+          .containsExactly("MNLI-m", "MNLI-mm");
+    }
+    // Both mismatched dev pairs are contradictions, which the training data (neutral, entailment) never has.
+    assertThat(result.scores().get(GlueBam.MAJORITY).rows().get(1).metrics()).containsEntry("accuracy", 0.0);
+  }
+
+  @Test
   void aBadEvaluationFileReadOnlyAfterTrainingFailsBeforeAnyTraining() throws IOException {
     Path glue = tmp.resolve("glue");
     GlueFixtures.writeAll(glue);
