@@ -116,10 +116,12 @@ public final class BertEncoder extends BertModule {
         }
         // Inference keeps nothing for a backward pass, so each layer's intermediates (attention scores,
         // feed-forward activations) are freed as soon as its output exists rather than when the batch ends: for
-        // 128 inputs of 128 tokens that was several GB held at once (docs/benchmarks.md).
+        // 128 inputs of 128 tokens that was several GB held at once (docs/benchmarks.md). An array computed
+        // by an operation belongs to the manager of one of its operands (a gather's: the index array), so every
+        // input, the mask bias and packing included, moves to the scope for the layer and back after it.
         NDManager owner = hidden.getManager();
         try (NDManager scope = owner.newSubManager()) {
-          hidden.tempAttach(scope); // what is computed from hidden now belongs to scope
+          layerInputs.forEach(input -> input.tempAttach(scope));
           NDArray output = layer.forward(store, layerInputs, false).singletonOrThrow();
           output.attach(owner);
           hidden = output;
