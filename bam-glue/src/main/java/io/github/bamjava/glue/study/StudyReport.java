@@ -406,7 +406,8 @@ public final class StudyReport {
   /** The report as Markdown: the tables, the significance of every test of each, the run time per method. */
   String markdown() {
     StringBuilder md = new StringBuilder();
-    md.append("Scores are dev scores × 100, mean ± standard deviation over seeds; n = number of seeds, the unit of")
+    md.append("Scores are dev scores × 100, mean ± standard deviation over seeds (the score alone for one seed);")
+        .append(" n = number of seeds, the unit of")
         .append(" replication. `*`: differs from the method in the `vs` column over seeds — paired t-test over")
         .append(" the seeds both have, Holm-adjusted p < 0.05 (see Significance).")
         .append(" Majority class: always predicting the most frequent label of the task's training examples,")
@@ -497,7 +498,9 @@ public final class StudyReport {
         double[] s = seedScores(m, task);
         Test test = compared ? marks.get(Arrays.asList(m, ref, task)) : null;
         String mark = test != null && test.holmT() < ALPHA ? "*" : "";
-        String cell = String.format(Locale.ROOT, "%.1f ± %.1f%s", 100 * mean(s), 100 * std(s), mark);
+        // One seed has no spread: "± 0.0" would claim one.
+        String cell = s.length < 2 ? String.format(Locale.ROOT, "%.1f%s", 100 * mean(s), mark)
+            : String.format(Locale.ROOT, "%.1f ± %.1f%s", 100 * mean(s), 100 * std(s), mark);
         md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
       }
       md.append('\n');

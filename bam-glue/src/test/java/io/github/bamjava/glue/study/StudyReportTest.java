@@ -134,6 +134,17 @@ class StudyReportTest {
   }
 
   @Test
+  void aMethodWithOneSeedShowsItsScoreWithoutASpread() throws IOException {
+    writeStudy(true);
+    multiTask("bam", 1, 30);
+
+    String text = Files.readString(StudyReport.write(study, 99));
+
+    assertThat(text).contains("| Single→Multi (BAM) | 1 | Multi | 75.0 | 75.0 | **75.0** |")
+        .contains("| Multi | 3 | Single | 100.0 ± 0.0* |");
+  }
+
+  @Test
   void theBucketingTableAppearsOnlyWithBucketedRuns() throws IOException {
     writeStudy(true);
     assertThat(Files.readString(StudyReport.write(study, 99))).doesNotContain("Length-bucketed");
@@ -192,7 +203,7 @@ class StudyReportTest {
     String text = Files.readString(StudyReport.write(study, 10));
 
     assertThat(text).contains("STS-B is a regression: it has no majority class",
-        "| Majority class | – |  | 70.0 | – | **35.0** |", "| Single | 1 |  | 100.0 ± 0.0 | 100.0 ± 0.0 |");
+        "| Majority class | – |  | 70.0 | – | **35.0** |", "| Single | 1 |  | 100.0 | 100.0 |");
   }
 
   @Test
