@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,8 +179,14 @@ public final class BornAgainTrainer {
           step = restore(resume.get(), model, optimizer, history);
           LOG.info("resuming {} from step {} of {}", settings.outputDir(), step, totalSteps);
         }
+        // Training time counts every process that worked on the run; checkpoints of older versions lack it.
+        JsonObject resumedState = resume.map(Checkpoints.Checkpoint::state).orElse(new JsonObject());
+        double earlier = resumedState.has(CheckpointWriter.TRAIN_SECONDS)
+            ? resumedState.get(CheckpointWriter.TRAIN_SECONDS).getAsDouble() : 0;
+        long started = System.nanoTime();
+        DoubleSupplier trainSeconds = () -> earlier + (System.nanoTime() - started) / 1e9;
         CheckpointWriter writer = settings.keepCheckpoints() == 0 ? null
-            : new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery());
+            : new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery(), trainSeconds);
         try (MetricsLog log = new MetricsLog(settings.outputDir().resolve("metrics.jsonl"), step > 0)) {
           List<RunListener> all = listeners(log, writer);
           RunInfo info = new RunInfo(names, batcher.probabilities(), totalSteps, batcher.batchesPerEpoch(), step,
@@ -188,7 +195,7 @@ public final class BornAgainTrainer {
           Stepper stepper = new Stepper(model, tokenizer, data, newLoss(tasks), optimizer, names, all, manager);
           DevEvaluation evaluation = new DevEvaluation(model, tasks, settings.maxLength(), manager);
           trainFrom(step, totalSteps, batcher, stepper, evaluation, history, all, writer);
-          return finish(model, checkpoints, history, stepper.seconds(), all);
+          return finish(model, checkpoints, history, trainSeconds.getAsDouble(), all);
         }
       }
     }

@@ -6,6 +6,7 @@ import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 /**
  * Writes a checkpoint every {@code every} steps and at the end of every epoch (after its evaluation, so that the
@@ -14,26 +15,32 @@ import java.util.List;
 final class CheckpointWriter implements RunListener {
 
   private static final Gson GSON = new Gson();
+  /** The key of the training time so far in a checkpoint's state.json. */
+  static final String TRAIN_SECONDS = "train_seconds";
 
   private final Checkpoints checkpoints;
   private final BamModel model;
   private final LayerwiseLrOptimizer optimizer;
   private final List<EpochResult> history;
   private final int every;
+  private final DoubleSupplier trainSeconds;
   private long stepsPerEpoch;
   private long lastWritten = -1;
 
   /**
    * @param history the run's epoch results so far, read when a checkpoint is written
    * @param every steps between checkpoints; 0 writes them only at epoch ends
+   * @param trainSeconds the run's training time so far, earlier processes included: a resumed run reports all of
+   *     it, not only its own part
    */
   CheckpointWriter(Checkpoints checkpoints, BamModel model, LayerwiseLrOptimizer optimizer,
-      List<EpochResult> history, int every) {
+      List<EpochResult> history, int every, DoubleSupplier trainSeconds) {
     this.checkpoints = checkpoints;
     this.model = model;
     this.optimizer = optimizer;
     this.history = history;
     this.every = every;
+    this.trainSeconds = trainSeconds;
   }
 
   @Override
@@ -65,6 +72,7 @@ final class CheckpointWriter implements RunListener {
     JsonObject state = new JsonObject();
     state.addProperty("step", step);
     state.add("epochs", GSON.toJsonTree(history));
+    state.addProperty(TRAIN_SECONDS, trainSeconds.getAsDouble());
     try {
       checkpoints.write(step, model.weights(), optimizer.state(), state);
       lastWritten = step;

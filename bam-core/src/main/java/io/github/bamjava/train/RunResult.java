@@ -10,7 +10,8 @@ import java.util.Map;
  * @param epochs the evaluation after every epoch
  * @param modelDir the saved final model ({@link BamModel#load})
  * @param outputDir the run's directory (configuration, metrics log, checkpoints)
- * @param trainSeconds wall time spent in this process's training steps
+ * @param trainSeconds wall time of the training steps and dev evaluations, over every process that worked on the
+ *     run: a resumed run counts the time before its interruption too (as far as its last checkpoint)
  */
 public record RunResult(List<EpochResult> epochs, Path modelDir, Path outputDir, double trainSeconds) {
 

@@ -97,8 +97,8 @@ final class Stepper {
         optimizer.lastGradNorm(), lossScale, batch.taskOf().length, batch.tokens(), rate, left);
   }
 
-  /** Wall time since this stepper was made: the run's (or resume's) training time. */
-  double seconds() {
+  /** Wall time since this stepper was made (this process's part of the run): what the rate is measured over. */
+  private double seconds() {
     return (System.nanoTime() - started) / 1e9;
   }
 }

@@ -1,5 +1,6 @@
 package io.github.bamjava.train;
 
+import static com.google.common.util.concurrent.Uninterruptibles.sleepUninterruptibly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,6 +64,29 @@ class GracefulStopTest {
     assertThat(SyntheticTasks.savedWeights(resumed))
         .isEqualTo(SyntheticTasks.savedWeights(straight));
     assertThat(resumed.epochs()).hasSize(2);
+  }
+
+  @Test
+  void aResumedRunReportsTheTrainingTimeBeforeItsStopToo() throws Exception {
+    Path out = dir.resolve("stopped");
+    RunListener slowFirstStep = new RunListener() {
+      @Override
+      public void onStep(StepInfo step) {
+        if (step.step() == 1) {
+          sleepUninterruptibly(Duration.ofSeconds(2));
+        }
+      }
+    };
+    assertThatThrownBy(() -> tiny(out).addListener(slowFirstStep).addListener(stopAfter(4)).build().train())
+        .isInstanceOf(RunStoppedException.class);
+    double beforeStop = new Checkpoints(out.resolve("checkpoints"), 1).latest().orElseThrow().state()
+        .get(CheckpointWriter.TRAIN_SECONDS).getAsDouble();
+    assertThat(beforeStop).isGreaterThanOrEqualTo(2.0);
+
+    GracefulStop.clear();
+    RunResult resumed = tiny(out).build().train();
+
+    assertThat(resumed.trainSeconds()).isGreaterThan(beforeStop);
   }
 
   @Test
