@@ -439,6 +439,7 @@ public final class StudyReport {
       }
       md.append('\n');
     }
+    md.append(perSeed());
     md.append(significance());
     // job_seconds is measured by the process that finished the job: a resumed job's earlier part is not in it.
     md.append("\n### Time per method\n\nWall time of each job in the process that finished it: a job resumed after")
@@ -509,6 +510,29 @@ public final class StudyReport {
       md.append('\n');
     }
     return md.toString();
+  }
+
+  /**
+   * Every method's score on every seed: with a handful of seeds, whether a difference holds seed by seed says
+   * more than a mean and a spread.
+   */
+  private String perSeed() {
+    StringBuilder md = new StringBuilder("### Per seed\n\n| Method | seed |");
+    tasks.forEach(t -> md.append(' ').append(t).append(" |"));
+    md.append(" **").append(shortAverageLabel()).append("** |\n|---|---:|")
+        .append("---:|".repeat(tasks.size() + 1)).append('\n');
+    runs.forEach((m, seeds) -> {
+      List<Long> seedList = List.copyOf(seeds.keySet());
+      for (int i = 0; i < seedList.size(); i++) {
+        md.append("| ").append(m.label()).append(" | ").append(seedList.get(i)).append(" |");
+        for (String task : taskColumns()) {
+          String cell = String.format(Locale.ROOT, "%.1f", 100 * seedScores(m, task)[i]);
+          md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
+        }
+        md.append('\n');
+      }
+    });
+    return md.append('\n').toString();
   }
 
   private String significance() {

@@ -142,6 +142,9 @@ class StudyReportTest {
 
     assertThat(text).contains("| Single→Multi (BAM) | 1 | Multi | 75.0 | 75.0 | **75.0** |")
         .contains("| Multi | 3 | Single | 100.0 ± 0.0* |");
+    // Per seed: Single gets 20, 21, 22 of 40 right on seeds 1, 2, 3.
+    assertThat(text).contains("### Per seed", "| Single | 2 | 52.5 | 52.5 | **52.5** |",
+        "| Single | 3 | 55.0 | 55.0 | **55.0** |", "| Single→Multi (BAM) | 1 | 75.0 | 75.0 | **75.0** |");
   }
 
   @Test
