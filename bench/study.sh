@@ -15,8 +15,20 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 workers=${WORKERS:-$(nproc)}
-[[ -f $root/bam-examples/target/bam.jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
 mkdir -p "$output/logs" "$output/jars"
+# A second launch on a running study would double the workers on the same cores and replace their jars.
+study=$(cd "$output" && pwd -P)
+for pid in $(pgrep -f "bam.jar study run" || true); do
+  [[ -r /proc/$pid/cmdline ]] || continue
+  out=$(tr '\0' '\n' < "/proc/$pid/cmdline" | grep -A1 -x -- --output | tail -n 1) || continue
+  [[ $out == /* ]] || out=$(readlink "/proc/$pid/cwd")/$out
+  if [[ $(realpath -m "$out") == "$study" ]]; then
+    echo "study.sh: a worker of $study is already running (pid $pid; all: pgrep -af 'study run')." >&2
+    echo "Stop the workers first (kill PID: each stops after its current step, with a checkpoint), then launch again." >&2
+    exit 1
+  fi
+done
+[[ -f $root/bam-examples/target/bam.jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
 cp "$root/bam-examples/target/bam.jar" "$output/jars/"
 rm -rf "$output/jars/lib" && cp -r "$root/bam-examples/target/lib" "$output/jars/lib"
 run_id=launch-$(date -u +%Y%m%dT%H%M%S)
