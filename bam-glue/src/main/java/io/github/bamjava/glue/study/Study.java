@@ -254,7 +254,11 @@ public final class Study {
           String.join("\n  ", changes));
       AtomicFiles.deleteRecursively(dir.resolve("run"));
     }
+    long trainStarted = System.nanoTime();
     RunResult result = built.train();
+    // Training done by earlier processes (a resumed run, or a finished one whose job was killed before it was
+    // marked done) counts in the job's time; otherwise a job killed and resumed looks as cheap as its last part.
+    double earlier = Math.max(0, result.trainSeconds() - (System.nanoTime() - trainStarted) / 1e9);
 
     JsonObject dev = new JsonObject();
     try (BamModel model = BamModel.load(result.modelDir(), NDManager.newBaseManager())) {
@@ -287,13 +291,14 @@ public final class Study {
     done.addProperty("seed", job.seed());
     done.addProperty("task", job.task());
     done.addProperty("train_seconds", result.trainSeconds());
-    done.addProperty("job_seconds", (System.nanoTime() - started) / 1e9);
+    double jobSeconds = earlier + (System.nanoTime() - started) / 1e9;
+    done.addProperty("job_seconds", jobSeconds);
     done.addProperty("train_examples", jobTasks.stream().mapToLong(t -> t.train().size()).sum()
         * stage.epochs());
     done.add("dev", dev);
     AtomicFiles.writeString(dir.resolve(StudyJob.DONE),
         new GsonBuilder().setPrettyPrinting().create().toJson(done) + "\n");
-    log.printf(Locale.ROOT, "study: %s done in %.0f s: %s%n", job, (System.nanoTime() - started) / 1e9, dev);
+    log.printf(Locale.ROOT, "study: %s done in %.0f s: %s%n", job, jobSeconds, dev);
   }
 
   private Path modelDir(StudyJob job) {

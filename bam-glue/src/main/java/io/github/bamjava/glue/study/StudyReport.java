@@ -441,10 +441,9 @@ public final class StudyReport {
     }
     md.append(perSeed());
     md.append(significance());
-    // job_seconds is measured by the process that finished the job: a resumed job's earlier part is not in it.
-    md.append("\n### Time per method\n\nWall time of each job in the process that finished it: a job resumed after")
-        .append(" an interruption counts only its last part.\n\n| method | wall time of its jobs, all seeds (s) |\n")
-        .append("|---|---:|\n");
+    md.append("\n### Time per method\n\nWall time of each job; a job resumed after an interruption counts the")
+        .append(" training before it as far as its last checkpoint, not the rest of the lost work.\n\n")
+        .append("| method | wall time of its jobs, all seeds (s) |\n|---|---:|\n");
     seconds.forEach((m, s) -> md.append(String.format(Locale.ROOT, "| %s | %.0f |%n", m.label(), s)));
     return md.toString();
   }

@@ -84,6 +84,30 @@ class StudyTest {
   }
 
   @Test
+  void aJobKilledAfterTrainingCountsTheTrainingInItsTime() throws Exception {
+    Path out = tmp.resolve("killed");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Path glue = tmp.resolve("glue");
+    GlueFixtures.writeSentimentAndSimilarity(glue);
+    Study study = Study.builder().setGlueDir(glue).setOutputDir(out).optSettings(TINY).optSeeds(List.of(1L))
+        .optEncoder(SyntheticTasks.tinyEncoder(5)).optMethods(EnumSet.of(StudyMethod.SINGLE)).optKeepModels(true)
+        .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8)).build();
+    assertThat(study.runWorker("first")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
+    // As if the worker had been killed after training SST-2's teacher for 1000 s and before marking it done.
+    Path job = out.resolve("single/seed-1/SST-2");
+    Files.delete(job.resolve(StudyJob.DONE));
+    Path result = job.resolve("run/result.json");
+    JsonObject json = new Gson().fromJson(Files.readString(result), JsonObject.class);
+    json.addProperty("train_seconds", 1000.0);
+    Files.writeString(result, json.toString());
+
+    assertThat(study.runWorker("second")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
+
+    JsonObject done = new Gson().fromJson(Files.readString(job.resolve(StudyJob.DONE)), JsonObject.class);
+    assertThat(done.get("job_seconds").getAsDouble()).isGreaterThanOrEqualTo(1000.0);
+  }
+
+  @Test
   void theHeadVariantTrainsWithMeanPoolingAndALinearRegressionOutput() throws Exception {
     Path out = tmp.resolve("heads");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
