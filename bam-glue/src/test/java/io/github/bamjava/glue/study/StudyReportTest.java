@@ -81,8 +81,8 @@ class StudyReportTest {
         "| Majority class | – |  | 50.0 | 50.0 | **50.0** |",
         "| Single | 3 |  | 52.5 ± 2.5 | 52.5 ± 2.5 | **52.5 ± 2.5** |",
         "| Multi | 3 | Single | 100.0 ± 0.0* | 100.0 ± 0.0* | **100.0 ± 0.0*** |",
-        "#### Methods (the paper's Table 1): 1 comparison; Holm family of 1 average (primary), of 2 tasks per"
-            + " comparison (secondary)",
+        "#### Methods (the paper's Table 1: Single, Multi, BAM): 1 comparison; Holm family of 1 average (primary),"
+            + " of 2 tasks per comparison (secondary)",
         // Differences 20, 19, 18 (of 40): t = 19√3, p = 1 − √(1083/1085) = 0.0009; the only average: Holm
         // leaves it. Three seeds against three, separated: the exact MWU p is 0.10. Every resample favours
         // Multi: p_boot = 2 / 200.
@@ -131,6 +131,27 @@ class StudyReportTest {
         "| Single→Multi (BAM) | Multi | **Avg (2 tasks)** | 3 | -24.2 | 0.001 | 0.003* | 0.100 | 0.300 |",
         "| Single→Multi (BAM) | Single | RTE | 3 | +23.3 | 0.001 | 0.003* | 0.100 | 0.200 |",
         "3 comparisons; Holm family of 3 averages (primary), of 2 tasks per comparison (secondary)");
+  }
+
+  @Test
+  void bornAgainModelsAreTestedInTheirOwnFamilyNotInTheMainComparisons() throws IOException {
+    writeStudy(true);
+    for (int seed = 1; seed <= 3; seed++) {
+      multiTask("bam", seed, 30);
+      multiTask("multi-multi", seed, 35);
+    }
+
+    StudyReport report = StudyReport.read(study, 99);
+
+    // The main comparison's averages stay a family of three, whatever else of Table 1 has run.
+    assertThat(report.tests(StudyReport.MAIN)).extracting(t -> t.pair().a().dirName() + " vs " + t.pair().b()
+        .dirName()).containsOnly("multi vs single", "bam vs multi", "bam vs single");
+    assertThat(report.tests(StudyReport.BORN_AGAIN)).filteredOn(t -> t.task() == null)
+        .singleElement().satisfies(t -> {
+          assertThat(t.pair().a()).isEqualTo(StudyMethod.MULTI_MULTI);
+          // Alone in its family: Holm leaves its p as it is.
+          assertThat(t.holmT()).isEqualTo(t.comparison().pairedT().pValue());
+        });
   }
 
   @Test
