@@ -36,6 +36,11 @@ class StudyTest {
 
   /** One seed of these methods on SST-2 and STS-B fixtures, a tiny encoder, progress into {@code log}. */
   private Study tinyStudy(Path out, ByteArrayOutputStream log, EnumSet<StudyMethod> methods) throws IOException {
+    return tinyStudyBuilder(out, log, methods).build();
+  }
+
+  private Study.Builder tinyStudyBuilder(Path out, ByteArrayOutputStream log, EnumSet<StudyMethod> methods)
+      throws IOException {
     Path glue = tmp.resolve("glue");
     GlueFixtures.writeSentimentAndSimilarity(glue);
     return Study.builder()
@@ -45,8 +50,7 @@ class StudyTest {
         .optSeeds(List.of(1L))
         .optEncoder(SyntheticTasks.tinyEncoder(5))
         .optMethods(methods)
-        .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8))
-        .build();
+        .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -87,11 +91,7 @@ class StudyTest {
   void aJobKilledAfterTrainingCountsTheTrainingInItsTime() throws Exception {
     Path out = tmp.resolve("killed");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Path glue = tmp.resolve("glue");
-    GlueFixtures.writeSentimentAndSimilarity(glue);
-    Study study = Study.builder().setGlueDir(glue).setOutputDir(out).optSettings(TINY).optSeeds(List.of(1L))
-        .optEncoder(SyntheticTasks.tinyEncoder(5)).optMethods(EnumSet.of(StudyMethod.SINGLE)).optKeepModels(true)
-        .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8)).build();
+    Study study = tinyStudyBuilder(out, log, EnumSet.of(StudyMethod.SINGLE)).optKeepModels(true).build();
     assertThat(study.runWorker("first")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
     // As if the worker had been killed after training SST-2's teacher for 1000 s and before marking it done.
     Path job = out.resolve("single/seed-1/SST-2");
