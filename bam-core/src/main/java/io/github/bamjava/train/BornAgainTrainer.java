@@ -179,10 +179,8 @@ public final class BornAgainTrainer {
           step = restore(resume.get(), model, optimizer, history);
           LOG.info("resuming {} from step {} of {}", settings.outputDir(), step, totalSteps);
         }
-        // Training time counts every process that worked on the run; checkpoints of older versions lack it.
-        JsonObject resumedState = resume.map(Checkpoints.Checkpoint::state).orElse(new JsonObject());
-        double earlier = resumedState.has(CheckpointWriter.TRAIN_SECONDS)
-            ? resumedState.get(CheckpointWriter.TRAIN_SECONDS).getAsDouble() : 0;
+        // Training time counts every process that worked on the run.
+        double earlier = resume.map(c -> CheckpointWriter.trainSecondsIn(c.state())).orElse(0.0);
         long started = System.nanoTime();
         DoubleSupplier trainSeconds = () -> earlier + (System.nanoTime() - started) / 1e9;
         CheckpointWriter writer = settings.keepCheckpoints() == 0 ? null

@@ -18,6 +18,11 @@ final class CheckpointWriter implements RunListener {
   /** The key of the training time so far in a checkpoint's state.json. */
   static final String TRAIN_SECONDS = "train_seconds";
 
+  /** The training time a checkpoint's state records; 0 for checkpoints written before it was recorded. */
+  static double trainSecondsIn(JsonObject state) {
+    return state.has(TRAIN_SECONDS) ? state.get(TRAIN_SECONDS).getAsDouble() : 0;
+  }
+
   private final Checkpoints checkpoints;
   private final BamModel model;
   private final LayerwiseLrOptimizer optimizer;

@@ -529,13 +529,16 @@ public final class StudyReport {
     tasks.forEach(t -> md.append(' ').append(t).append(" |"));
     md.append(" **").append(shortAverageLabel()).append("** |\n|---|---:|")
         .append("---:|".repeat(tasks.size() + 1)).append('\n');
+    List<String> columns = taskColumns();
     runs.forEach((m, seeds) -> {
+      // Each column's scores once for all seeds: the average rescores every task.
+      List<double[]> byColumn = columns.stream().map(task -> seedScores(m, task)).toList();
       List<Long> seedList = List.copyOf(seeds.keySet());
       for (int i = 0; i < seedList.size(); i++) {
         md.append("| ").append(m.label()).append(" | ").append(seedList.get(i)).append(" |");
-        for (String task : taskColumns()) {
-          String cell = String.format(Locale.ROOT, "%.1f", 100 * seedScores(m, task)[i]);
-          md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
+        for (int c = 0; c < columns.size(); c++) {
+          String cell = String.format(Locale.ROOT, "%.1f", 100 * byColumn.get(c)[i]);
+          md.append(' ').append(columns.get(c) == null ? "**" + cell + "**" : cell).append(" |");
         }
         md.append('\n');
       }
