@@ -75,12 +75,22 @@ final class Checkpoints {
     Map<String, HostTensor> model = SafeTensors.read(step.resolve("model.safetensors"));
     Map<String, HostTensor> moments = SafeTensors.read(step.resolve("optimizer.safetensors"));
     Map<String, String> metadata = SafeTensors.readMetadata(step.resolve("optimizer.safetensors"));
-    int optimizerSteps = Integer.parseInt(metadata.get(STEP_COUNT));
+    Path optimizerFile = step.resolve("optimizer.safetensors");
+    int optimizerSteps = Integer.parseInt(required(metadata, STEP_COUNT, optimizerFile));
     LossScale lossScale = metadata.containsKey(LOSS_SCALE) ? new LossScale(
-        Double.parseDouble(metadata.get(LOSS_SCALE)), Integer.parseInt(metadata.get(LOSS_SCALE_STABLE_STEPS)))
+        Double.parseDouble(metadata.get(LOSS_SCALE)),
+        Integer.parseInt(required(metadata, LOSS_SCALE_STABLE_STEPS, optimizerFile)))
         : null;
+    checkArgument(state.has("step"), "%s has no \"step\": not a checkpoint of this library",
+        step.resolve("state.json"));
     return Optional.of(new Checkpoint(state.get("step").getAsLong(), model,
         new OptimizerState(optimizerSteps, moments, lossScale), state));
+  }
+
+  private static String required(Map<String, String> metadata, String key, Path file) {
+    checkArgument(metadata.containsKey(key), "%s has no \"%s\" in its metadata: not a checkpoint of this library",
+        file, key);
+    return metadata.get(key);
   }
 
   void write(long step, Map<String, HostTensor> model, OptimizerState optimizer, JsonObject state)
@@ -123,12 +133,16 @@ final class Checkpoints {
         }
       }
     }
-    deleteAllButNewest();
+    deleteAllBut(step);
   }
 
   /** Deletes every checkpoint: what a finished run does unless asked to keep its last one. */
   void deleteAll() throws IOException {
     AtomicFiles.deleteRecursively(dir);
+  }
+
+  private static long stepOf(Path checkpoint) {
+    return Long.parseLong(checkpoint.getFileName().toString().substring("step-".length()));
   }
 
   private static void deleteQuietly(Path path) {
@@ -139,19 +153,26 @@ final class Checkpoints {
     }
   }
 
-  /** Removes all but the newest {@code keep} checkpoints, and leftovers of interrupted writes. */
-  private void deleteAllButNewest() throws IOException {
+  /**
+   * Removes all but the newest {@code keep} checkpoints up to {@code latest}, the one {@code LATEST} now names;
+   * checkpoints after it, and leftovers of interrupted writes. A checkpoint numbered after the latest was never
+   * named by {@code LATEST}: an earlier process was killed between writing it and naming it, and this one
+   * resumed from the one before. Keeping it as "the newest" would delete the one {@code LATEST} names.
+   */
+  private void deleteAllBut(long latest) throws IOException {
     List<Path> complete = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "step-*")) {
       for (Path p : entries) {
-        if (p.getFileName().toString().matches("step-\\d+")) {
-          complete.add(p);
-        } else {
+        if (!p.getFileName().toString().matches("step-\\d+")) {
           AtomicFiles.deleteRecursively(p); // a step-N.tmp-* folder of a write that was killed
+        } else if (stepOf(p) > latest) {
+          AtomicFiles.deleteRecursively(p);
+        } else {
+          complete.add(p);
         }
       }
     }
-    complete.sort(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))));
+    complete.sort(Comparator.comparingLong(Checkpoints::stepOf));
     for (Path p : complete.subList(0, Math.max(0, complete.size() - keep))) {
       AtomicFiles.deleteRecursively(p);
     }

@@ -51,6 +51,34 @@ class CheckpointsTest {
     assertThat(checkpoints.latest()).get().extracting(Checkpoints.Checkpoint::step).isEqualTo(12L);
   }
 
+  @Test
+  void aCheckpointThatLatestNeverNamedDoesNotOutliveTheOneItNames() throws Exception {
+    Checkpoints checkpoints = new Checkpoints(dir, 1);
+    write(checkpoints, 500);
+    write(checkpoints, 1000);
+    // A kill after step-1000 was moved into place but before LATEST named it: LATEST still names step-500.
+    Files.writeString(dir.resolve(Checkpoints.LATEST), "step-500\n");
+    write(checkpoints, 500);
+    assertThat(checkpoints.latest()).get().extracting(Checkpoints.Checkpoint::step).isEqualTo(500L);
+
+    // The resumed run stops gracefully at step 750, before the step-1000 of the killed process.
+    write(checkpoints, 750);
+    assertThat(entries()).containsExactlyInAnyOrder("LATEST", "step-750");
+    assertThat(checkpoints.latest()).get().extracting(Checkpoints.Checkpoint::step).isEqualTo(750L);
+  }
+
+  @Test
+  void aCheckpointOfAnotherProgramIsRefusedNamingTheFile() throws Exception {
+    Checkpoints checkpoints = new Checkpoints(dir, 1);
+    write(checkpoints, 3);
+    Path state = dir.resolve("step-3").resolve("state.json");
+    Files.writeString(state, "{\"epoch\": 1}");
+    assertThatThrownBy(checkpoints::latest)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(state.toString())
+        .hasMessageContaining("\"step\"");
+  }
+
   private static void write(Checkpoints checkpoints, long step) throws IOException {
     HostTensor w = new HostTensor(new long[] {2}, new float[] {1, step});
     JsonObject state = new JsonObject();
