@@ -1,6 +1,7 @@
 package io.github.bamjava.train;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import java.io.IOException;
@@ -14,7 +15,8 @@ import java.util.function.DoubleSupplier;
  */
 final class CheckpointWriter implements RunListener {
 
-  private static final Gson GSON = new Gson();
+  // A custom metric may score NaN (a correlation of constant predictions): it is logged, and must not stop the run.
+  private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
   /** The key of the training time so far in a checkpoint's state.json. */
   static final String TRAIN_SECONDS = "train_seconds";
 

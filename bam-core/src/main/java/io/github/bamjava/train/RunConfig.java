@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,6 +27,16 @@ public final class RunConfig {
 
   /** The file's name in a run's output directory. */
   public static final String FILE = "run-config.json";
+
+  /** A task's dev set in the run key (since 2026-11-30). */
+  static final String DEV_DATA = "dev_data";
+  /** A task's metric names in the run key (since 2026-11-30). */
+  static final String METRICS = "metrics";
+  /**
+   * Fields added to the run key after runs were saved without them: a saved key without them is not checked on
+   * them (it resumes as it did before), rather than refused or restarted from scratch.
+   */
+  private static final Set<String> ADDED_LATER = Set.of(DEV_DATA, METRICS);
 
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
       .create();
@@ -90,6 +101,9 @@ public final class RunConfig {
     TreeMap<String, String> all = new TreeMap<>(before);
     after.forEach(all::putIfAbsent);
     for (String path : all.keySet()) {
+      if (!before.containsKey(path) && addedLater(path)) {
+        continue;
+      }
       String a = before.getOrDefault(path, "(absent)");
       String b = after.getOrDefault(path, "(absent)");
       if (!a.equals(b)) {
@@ -97,6 +111,11 @@ public final class RunConfig {
       }
     }
     return out;
+  }
+
+  private static boolean addedLater(String path) {
+    String field = path.replaceAll("(\\[\\d+])?(\\.size)?$", "");
+    return ADDED_LATER.contains(field.substring(field.lastIndexOf('.') + 1));
   }
 
   private static void flatten(String path, JsonElement e, Map<String, String> out) {

@@ -8,6 +8,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -169,6 +170,12 @@ public record TrainingSettings(
     json.addProperty("dev", task.dev().size());
     // Text and labels: a relabelled example is other training data.
     json.addProperty("train_data", ExampleFingerprint.withLabels(task.train()));
+    // The dev set and its metrics make the scores a finished run returns: a corrected dev set of the same size
+    // must not return the old run's scores.
+    json.addProperty(RunConfig.DEV_DATA, ExampleFingerprint.withLabels(task.dev()));
+    JsonArray metrics = new JsonArray();
+    task.metrics().forEach(m -> metrics.add(m.name()));
+    json.add(RunConfig.METRICS, metrics);
     return json;
   }
 

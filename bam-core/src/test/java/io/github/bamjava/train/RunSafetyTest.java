@@ -3,8 +3,13 @@ package io.github.bamjava.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.bamjava.distill.ExampleFingerprint;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
+import io.github.bamjava.task.TaskMetric;
+import io.github.bamjava.task.TaskMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +45,66 @@ class RunSafetyTest {
     assertThatThrownBy(() -> tiny(dir, relabelled(task)).build().train())
         .hasMessageContaining("holds a run with other settings")
         .hasMessageContaining("tasks[0].train_data: ");
+  }
+
+  @Test
+  void theRunKeyCoversTheDevSetAndItsMetricsSoAFinishedRunReturnsNoStaleScores() throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    tiny(dir, task).build().train();
+
+    // The same number of dev examples, one relabelled: a finished run must not return its old scores.
+    List<Example> dev = new ArrayList<>(task.dev());
+    Example first = dev.get(0);
+    dev.set(0, new Example(first.id(), first.textA(), first.textB(), "1".equals(first.label()) ? "0" : "1"));
+    Task corrected = Task.builder(task.name(), task.kind()).setTrain(task.train()).optDev(dev).build();
+    assertThatThrownBy(() -> tiny(dir, corrected).build().train())
+        .hasMessageContaining("holds a run with other settings")
+        .hasMessageContaining("tasks[0].dev_data: ");
+
+    Task otherMetric = Task.builder(task.name(), task.kind()).setTrain(task.train()).optDev(task.dev())
+        .optMetrics(TaskMetrics.MATTHEWS).build();
+    assertThat(RunConfig.changesFrom(tiny(dir, otherMetric).build().settings()))
+        .anyMatch(line -> line.startsWith("tasks[0].metrics[0]: "));
+  }
+
+  @Test
+  void aRunSavedBeforeTheDevSetWasInItsKeyResumesUncheckedOnIt() throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    tiny(dir, task).build().train();
+    Path config = dir.resolve(RunConfig.FILE);
+    JsonObject saved = JsonParser.parseString(Files.readString(config, StandardCharsets.UTF_8)).getAsJsonObject();
+    JsonObject savedTask = saved.getAsJsonObject("resume_key").getAsJsonArray("tasks").get(0).getAsJsonObject();
+    savedTask.remove(RunConfig.DEV_DATA);
+    savedTask.remove(RunConfig.METRICS);
+    Files.writeString(config, saved.toString(), StandardCharsets.UTF_8);
+
+    assertThat(RunConfig.changesFrom(tiny(dir, task).build().settings())).isEmpty();
+    // Any other field still counts when it is missing.
+    savedTask.remove("train_data");
+    Files.writeString(config, saved.toString(), StandardCharsets.UTF_8);
+    assertThat(RunConfig.changesFrom(tiny(dir, task).build().settings()))
+        .containsExactly("tasks[0].train_data: (absent) → \"" + ExampleFingerprint.withLabels(task.train()) + "\"");
+  }
+
+  @Test
+  void aMetricThatScoresNaNIsLoggedAndTheRunEnds() throws Exception {
+    TaskMetric undefined = new TaskMetric() {
+      @Override
+      public String name() {
+        return "undefined";
+      }
+
+      @Override
+      public double compute(double[] gold, double[] predicted) {
+        return Double.NaN;
+      }
+    };
+    Task base = SyntheticTasks.sentiment(32, 8, 1);
+    Task task = Task.builder(base.name(), base.kind()).setTrain(base.train()).optDev(base.dev())
+        .optMetrics(undefined).build();
+    // Epoch ends write checkpoints that carry the epoch's dev scores.
+    RunResult run = tiny(dir, task).optEpochs(2).optKeepFinalCheckpoint(true).build().train();
+    assertThat(run.finalDev().get(task.name()).get("undefined")).isNaN();
   }
 
   @Test
