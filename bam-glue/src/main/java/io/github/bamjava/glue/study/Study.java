@@ -33,7 +33,6 @@ import io.github.bamjava.train.RunResult;
 import io.github.bamjava.train.RunStoppedException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,9 +47,10 @@ import java.util.Map;
  *
  * <p>The study is a list of {@link StudyJob}s, in an order where teachers come before their students. Several
  * worker processes may run one study together (processes, not threads: a JVM trains one model at a time, as
- * DJL collects gradients for the whole process): each claims the next job whose dependencies are done by creating
- * a claim file named after the job and the run id that all workers of one launch share. Running again (with a
- * new run id) skips finished jobs, and a job that was stopped part-way resumes from its last checkpoint.
+ * DJL collects gradients for the whole process): each claims the next job whose dependencies are done with a
+ * claim file named after the job and the run id that all workers of one launch share, locked while it works
+ * ({@link JobClaims}: the job of a worker that dies is taken by another). Running again (with a new run id) skips
+ * finished jobs, and a job that was stopped part-way resumes from its last checkpoint.
  *
  * <p>Each job writes, under {@link StudyJob#dir}: {@code run/} (the trainer's output: run-config.json,
  * metrics.jsonl; the model only where another job starts from it), {@code dev/<task>.tsv}
@@ -141,8 +141,7 @@ public final class Study {
   public int runWorker(String runId) throws IOException, InterruptedException {
     checkArgument(runId.matches("[A-Za-z0-9_.-]+"), "run id '%s' must be letters, digits, '.', '_' or '-'", runId);
     List<StudyJob> jobs = jobs();
-    Path claims = cfg.outputDir.resolve("claims");
-    Files.createDirectories(claims);
+    JobClaims claims = new JobClaims(cfg.outputDir.resolve("claims"), runId);
     int failures = 0;
     while (!GracefulStop.requested()) {
       List<StudyJob> pending = jobs.stream().filter(j -> !isDone(j)).toList();
@@ -150,27 +149,35 @@ public final class Study {
         log.printf(Locale.ROOT, "study: all %d jobs are done%n", jobs.size());
         return failures;
       }
-      StudyJob next = null;
+      boolean ran = false;
       for (StudyJob j : pending) {
-        if (j.dependencies(taskNames()).stream().allMatch(this::isDone) && claim(claims, j, runId)) {
-          next = j;
-          break;
+        if (!j.dependencies(taskNames()).stream().allMatch(this::isDone)) {
+          continue;
         }
+        try (JobClaims.Claim claim = claims.claim(j)) {
+          if (claim == null) {
+            continue;
+          }
+          ran = true;
+          try {
+            run(j);
+          } catch (RunStoppedException e) {
+            throw e; // not a failure: the job resumes from its checkpoint when the study runs again
+          } catch (RuntimeException | IOException e) {
+            failures++;
+            claims.markFailed(j, String.valueOf(e));
+            log.printf(Locale.ROOT, "study: %s FAILED: %s%n", j, e);
+          }
+        }
+        break;
       }
-      if (next != null) {
-        try {
-          run(next);
-        } catch (RunStoppedException e) {
-          throw e; // not a failure: the job resumes from its checkpoint when the study runs again
-        } catch (RuntimeException | IOException e) {
-          failures++;
-          AtomicFiles.writeString(claimFile(claims, next, runId + ".failed"), String.valueOf(e));
-          log.printf(Locale.ROOT, "study: %s FAILED: %s%n", next, e);
-        }
+      if (ran) {
         continue;
       }
-      boolean running = pending.stream().anyMatch(j -> Files.exists(claimFile(claims, j, runId))
-          && !Files.exists(claimFile(claims, j, runId + ".failed")));
+      boolean running = false;
+      for (StudyJob j : pending) {
+        running |= claims.taken(j);
+      }
       if (!running) {
         log.printf(Locale.ROOT, "study: %d job(s) left wait on failed jobs; stopping%n", pending.size());
         return failures;
@@ -183,19 +190,6 @@ public final class Study {
 
   private boolean isDone(StudyJob job) {
     return Files.isRegularFile(job.dir(cfg.outputDir).resolve(StudyJob.DONE));
-  }
-
-  private static Path claimFile(Path claims, StudyJob job, String suffix) {
-    return claims.resolve(job.name().replace('/', '_') + "." + suffix);
-  }
-
-  private static boolean claim(Path claims, StudyJob job, String runId) throws IOException {
-    try {
-      Files.createFile(claimFile(claims, job, runId));
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return false;
-    }
   }
 
   /** Trains one job (resuming it when it was stopped), writes its predictions and marks it done. */
@@ -281,11 +275,7 @@ public final class Study {
         }
       }
     }
-    Path run = dir.resolve("run");
-    AtomicFiles.deleteRecursively(run.resolve("checkpoints"));
-    if (!method.modelKept() && !cfg.keepModels) {
-      AtomicFiles.deleteRecursively(result.modelDir());
-    }
+    AtomicFiles.deleteRecursively(dir.resolve("run").resolve("checkpoints"));
     JsonObject done = new JsonObject();
     done.addProperty("method", method.dirName());
     done.addProperty("seed", job.seed());
@@ -298,6 +288,11 @@ public final class Study {
     done.add("dev", dev);
     AtomicFiles.writeString(dir.resolve(StudyJob.DONE),
         new GsonBuilder().setPrettyPrinting().create().toJson(done) + "\n");
+    // After done.json: a job killed between the two would otherwise have neither its model nor its mark, and
+    // train again from the start.
+    if (!method.modelKept() && !cfg.keepModels) {
+      AtomicFiles.deleteRecursively(result.modelDir());
+    }
     log.printf(Locale.ROOT, "study: %s done in %.0f s: %s%n", job, jobSeconds, dev);
   }
 

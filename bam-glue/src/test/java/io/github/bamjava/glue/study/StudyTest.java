@@ -20,7 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A whole small study on a tiny random encoder: the wiring of jobs, workers, files and the report. */
@@ -186,6 +188,37 @@ class StudyTest {
     assertThat(sst.get("train_share").getAsDouble()).isEqualTo(0.75);
     assertThat(sst.getAsJsonObject("dev").get("accuracy").getAsDouble()).isEqualTo(1.0 / 3);
     assertThat(tasks.getAsJsonObject("STS-B").has(Study.MAJORITY)).isFalse();
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void theJobOfAWorkerThatDiedIsTakenByAnotherWorkerOfItsLaunch() throws Exception {
+    Path out = tmp.resolve("died");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Study study = tinyStudy(out, log, EnumSet.of(StudyMethod.SINGLE));
+    // A worker of this launch claimed Single on SST-2 and was killed: its claim is left, its lock went with it.
+    Files.createDirectories(out.resolve("claims"));
+    Files.writeString(out.resolve("claims/single_seed-1_SST-2.launch"), "");
+
+    assertThat(study.runWorker("launch")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(study.jobs()).allSatisfy(j -> assertThat(j.dir(out).resolve(StudyJob.DONE)).isRegularFile());
+  }
+
+  @Test
+  void aClaimIsTakenWhileItsWorkerHoldsItAndFreeOnceItLetsGo() throws Exception {
+    Path out = tmp.resolve("claims");
+    StudyJob job = new StudyJob(StudyMethod.SINGLE, 1, "SST-2");
+    JobClaims claims = new JobClaims(out, "launch");
+    try (JobClaims.Claim held = claims.claim(job)) {
+      assertThat(held).isNotNull();
+      assertThat(claims.claim(job)).isNull();
+      assertThat(claims.taken(job)).isTrue();
+    }
+    assertThat(claims.taken(job)).isFalse();
+    assertThat(new JobClaims(out, "other-launch").taken(job)).isFalse();
+    claims.markFailed(job, "diverged");
+    assertThat(claims.claim(job)).isNull();
+    assertThat(claims.taken(job)).isFalse();
   }
 
   @Test
