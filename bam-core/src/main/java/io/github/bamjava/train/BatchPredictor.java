@@ -103,7 +103,25 @@ public final class BatchPredictor {
         NativeMemory.releaseFreed();
       }
     }
+    checkFinite(task, examples, out);
     return out;
+  }
+
+  /**
+   * Refuses outputs that are not finite: a NaN never wins an arg-max, so it would silently become label 0 in
+   * scores and submission files. Training cannot save such weights (it stops on a non-finite loss), but a damaged
+   * or foreign checkpoint can hold them.
+   */
+  private static void checkFinite(String task, List<Example> examples, float[][] out) {
+    for (int i = 0; i < out.length; i++) {
+      for (float v : out[i]) {
+        if (!Float.isFinite(v)) {
+          throw new IllegalStateException(String.format("the model's output for %s example %s (id %s) is %s:"
+              + " its weights or inputs are not finite numbers; no prediction is made from it", task, i,
+              examples.get(i).id(), v));
+        }
+      }
+    }
   }
 
   private void predictBatch(NDManager manager, ParameterStore store, int head, TaskKind kind,

@@ -147,6 +147,22 @@ class BamModelTest {
   }
 
   @Test
+  void aModelWhoseOutputsAreNotFiniteMakesNoPrediction() throws Exception {
+    Path m = savedModel();
+    // A damaged checkpoint: one NaN in a head's bias. A NaN never wins an arg-max: it would read as label 0.
+    editWeights(m, w -> w.put("heads.sentiment.dense.bias",
+        new HostTensor(new long[] {2}, new float[] {0, Float.NaN})));
+    Task sentiment = SyntheticTasks.sentiment(8, 4, 1);
+    try (BamModel loaded = BamModel.load(m, NDManager.newBaseManager())) {
+      assertThatThrownBy(() -> loaded.predict("sentiment", sentiment.dev(), 32))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("sentiment example 0 (id " + sentiment.dev().get(0).id() + ") is NaN");
+      // The other head is unaffected.
+      assertThat(loaded.predict("stars", SyntheticTasks.stars(8, 4, 2).dev(), 32)).hasDimensions(4, 1);
+    }
+  }
+
+  @Test
   void savedModelWithoutItsPoolerIsAnError() throws Exception {
     Path m = savedModel();
     editWeights(m, w -> w.keySet().removeIf(name -> name.startsWith("bert.pooler.")));
