@@ -152,6 +152,7 @@ public final class GlueReader {
     try (TsvLines lines = new TsvLines(file)) {
       String line = lines.next();
       if (columns.header() && line != null) {
+        checkIsHeader(task, columns, line, file);
         line = lines.next();
       }
       int row = 0;
@@ -170,6 +171,34 @@ public final class GlueReader {
           columns.header() ? " after its header line" : ""));
     }
     return examples;
+  }
+
+  /**
+   * Refuses a first line that reads as an example where the layout has a header: a file exported without its
+   * header would otherwise lose its first example without a word (one row short in a submission). A header's
+   * label column holds a column name, never a label; an unlabelled file's index column holds "index" or "id".
+   */
+  private static void checkIsHeader(GlueTask task, Columns columns, String line, Path file)
+      throws GlueFormatException {
+    String[] f = line.split("\t", -1);
+    if (f.length != columns.width()) {
+      return; // not a well-formed example either: the header check has nothing to say
+    }
+    boolean example;
+    if (columns.labelled()) {
+      try {
+        checkLabel(task, f[columns.label()].trim(), file, 1);
+        example = true;
+      } catch (GlueFormatException e) {
+        example = false;
+      }
+    } else {
+      example = columns.id() != Columns.NONE && f[columns.id()].trim().matches("\\d+");
+    }
+    if (example) {
+      throw new GlueFormatException(file, 1, String.format("the %s file's first line should be its header, but it"
+          + " reads as an example; was the file saved without its header line?", task.dirName()));
+    }
   }
 
   private static Example parse(GlueTask task, Columns columns, String line, int row, Path file, int lineNumber)

@@ -239,6 +239,23 @@ class GlueReaderTest {
   }
 
   @Test
+  void aFileSavedWithoutItsHeaderIsAnErrorNotOneExampleShort() throws IOException {
+    GlueFixtures.writeAll(dir);
+    Path train = write(dir, "SST-2/train.tsv", row("a fine film", "1"), row("a dull film", "0"));
+    assertThatThrownBy(() -> GlueReader.of(dir).read(GlueTask.SST2))
+        .isInstanceOf(GlueFormatException.class)
+        .hasMessageStartingWith(train + ":1: ")
+        .hasMessageContaining("should be its header");
+    GlueFixtures.writeAll(dir);
+    Path test = write(dir, "SST-2/test.tsv", row("0", "a fine film"), row("1", "a dull film"));
+    assertThatThrownBy(() -> GlueReader.of(dir).readTest(GlueEvalSet.SST2))
+        .hasMessageStartingWith(test + ":1: ").hasMessageContaining("should be its header");
+    // With their headers, the same rows read in full.
+    write(dir, "SST-2/test.tsv", row("index", "sentence"), row("0", "a fine film"), row("1", "a dull film"));
+    assertThat(GlueReader.of(dir).readTest(GlueEvalSet.SST2)).hasSize(2);
+  }
+
+  @Test
   void duplicateIdNamesFileAndLine() throws IOException {
     GlueFixtures.writeAll(dir);
     Path file = write(dir, "QNLI/dev.tsv", row("index", "question", "sentence", "label"),
