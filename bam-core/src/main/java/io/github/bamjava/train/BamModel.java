@@ -25,6 +25,7 @@ import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -269,6 +270,24 @@ public final class BamModel implements AutoCloseable {
       replaceDirectory(tmp, dir);
     } finally {
       AtomicFiles.deleteRecursively(tmp);
+    }
+    deleteLeftovers(dir);
+  }
+
+  /**
+   * Deletes the model-sized copies that saves killed part-way left beside {@code dir}: a {@code .tmp-} folder
+   * being written, or an {@code .old-} one moved aside. Only once the new copy is in place: until then an
+   * {@code .old-} folder may be the only copy.
+   */
+  private static void deleteLeftovers(Path dir) throws IOException {
+    Path parent = dir.toAbsolutePath().getParent();
+    String name = dir.getFileName().toString();
+    try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent,
+        p -> p.getFileName().toString().startsWith(name + ".tmp-")
+            || p.getFileName().toString().startsWith(name + ".old-"))) {
+      for (Path p : siblings) {
+        AtomicFiles.deleteRecursively(p);
+      }
     }
   }
 

@@ -75,6 +75,21 @@ class BamModelTest {
   }
 
   @Test
+  void aSaveCleansUpTheCopiesThatKilledSavesLeftBeside() throws Exception {
+    Path m = savedModel();
+    // A save killed while writing, and one killed after moving the old copy aside and the new one in.
+    Files.createDirectories(dir.resolve("m.tmp-123").resolve("x"));
+    Files.createDirectories(dir.resolve("m.old-456"));
+    Files.createDirectories(dir.resolve("m2.tmp-789"));
+    try (BamModel loaded = BamModel.load(m, NDManager.newBaseManager())) {
+      loaded.save(m);
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("m", "m2.tmp-789");
+    }
+  }
+
+  @Test
   void loadingSomethingElseIsAClearError() {
     assertThatThrownBy(() -> BamModel.load(dir, NDManager.newBaseManager()))
         .hasMessageContaining("is not a saved BAM model").hasMessageContaining("tasks.json");
