@@ -63,11 +63,10 @@ import org.jspecify.annotations.Nullable;
  * submission/                            GLUE test predictions of the final model(s), AX by the MNLI head
  * </pre>
  *
- * <p>Running again into the same directory continues where the last run stopped: a teacher whose
- * {@code model/tasks.json} exists is reused as it is, valid prediction files are reused, and interrupted
- * trainings resume from their last checkpoint. Changing the settings of an interrupted run is refused by the
- * trainer; teachers that finished are reused whatever the new settings are, so delete {@code teachers/} to
- * retrain them.
+ * <p>Running again into the same directory continues where the last run stopped: a finished teacher whose
+ * settings and data are unchanged is reused, valid prediction files are reused, and interrupted trainings resume
+ * from their last checkpoint. A teacher, student or fine-tuning run whose settings or data changed (its
+ * {@code run-config.json} says) is trained again from the start, and the log says what changed.
  */
 public final class GlueBam {
 
