@@ -6,6 +6,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +25,9 @@ import java.util.TreeMap;
  *
  * <p>A resumed run appends to the same file and repeats the steps (and possibly epochs) after its checkpoint,
  * so the last record of a step or epoch wins: it is the one the final model descends from. Records of an
- * unknown {@code type} are skipped so that newer logs stay readable; blank lines are skipped. Anything else
- * that is not a well-formed record fails with the file and line number, rather than plotting a silently
- * wrong curve.
+ * unknown {@code type} are skipped so that newer logs stay readable; blank lines are skipped, and so is the
+ * record a killed run was writing (the last, where the file ends without a newline). Anything else that is not a
+ * well-formed record fails with the file and line number, rather than plotting a silently wrong curve.
  */
 public final class MetricsLogReader {
   private MetricsLogReader() {}
@@ -39,7 +41,8 @@ public final class MetricsLogReader {
     Map<Integer, RunMetrics.Epoch> epochs = new TreeMap<>();
     Set<String> otherTasks = new LinkedHashSet<>();
     // A run killed mid-write leaves a torn line; it is tolerated when the start record of the resumed run
-    // follows it, and an error anywhere else.
+    // follows it, or at the very end of a file that ends without a newline (the run was killed writing it and
+    // has not been resumed), and is an error anywhere else.
     MetricsLogFormatException torn = null;
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       long lineNumber = 0;
@@ -108,13 +111,25 @@ public final class MetricsLogReader {
         }
       }
     }
-    if (torn != null) {
+    if (torn != null && !endsMidLine(file)) {
       throw torn;
     }
     Set<String> tasks = new LinkedHashSet<>(startTasks);
     tasks.addAll(otherTasks);
     return new RunMetrics(new ArrayList<>(tasks), probabilities, totalSteps, new ArrayList<>(steps.values()),
         new ArrayList<>(epochs.values()));
+  }
+
+  /** Whether the file's last record was cut off while being written: every complete one ends with a newline. */
+  private static boolean endsMidLine(Path file) throws IOException {
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      if (channel.size() == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      channel.position(channel.size() - 1).read(last);
+      return last.get(0) != '\n';
+    }
   }
 
   private static JsonObject parseObject(String line) {

@@ -89,6 +89,14 @@ class MetricsLogReaderTest {
   }
 
   @Test
+  void theRecordAKilledRunWasWritingIsSkippedBeforeItResumes() throws IOException {
+    // Killed mid-record: the file ends without its newline. Reading it to see how far the run got works.
+    Path file = Files.writeString(dir.resolve("metrics.jsonl"),
+        START + "\n" + step(1, 0.9, "{}") + "\n{\"type\":\"step\",\"step\":2,\"epo");
+    assertThat(MetricsLogReader.read(file).steps()).extracting(RunMetrics.Step::step).containsExactly(1L);
+  }
+
+  @Test
   void recordsWithMissingOrMistypedFieldsAreMalformed() throws IOException {
     Path missing = log(START, "{\"type\":\"step\",\"step\":1}");
     assertThatThrownBy(() -> MetricsLogReader.read(missing)).hasMessage(missing + ":2: missing field \"epoch\"");
