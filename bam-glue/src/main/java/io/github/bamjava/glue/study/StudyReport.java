@@ -157,6 +157,7 @@ public final class StudyReport {
     }
     Map<StudyMethod, TreeMap<Long, Map<String, DevPredictions>>> runs = new EnumMap<>(StudyMethod.class);
     Map<StudyMethod, Double> seconds = new EnumMap<>(StudyMethod.class);
+    Map<String, Map.Entry<Path, DevPredictions>> firstRead = new HashMap<>();
     for (StudyMethod m : StudyMethod.values()) {
       Path methodDir = dir.resolve(m.dirName());
       if (!Files.isDirectory(methodDir)) {
@@ -176,7 +177,10 @@ public final class StudyReport {
           if (!Files.isRegularFile(done)) {
             break;
           }
-          byTask.put(task, DevPredictions.read(jobDir.resolve("dev").resolve(task + ".tsv")));
+          Path file = jobDir.resolve("dev").resolve(task + ".tsv");
+          DevPredictions predictions = DevPredictions.read(file);
+          checkSameRows(file, predictions, firstRead.putIfAbsent(task, Map.entry(file, predictions)));
+          byTask.put(task, predictions);
           if (!m.multiTask() || task.equals(tasks.get(0))) {
             double s = JsonParser.parseString(Files.readString(done)).getAsJsonObject().get("job_seconds")
                 .getAsDouble();
@@ -192,6 +196,24 @@ public final class StudyReport {
       }
     }
     return new StudyReport(tasks, runs, seconds, majority, resamples);
+  }
+
+  /**
+   * Refuses dev predictions of a task whose rows are not those of the first file read for it: comparisons pair
+   * methods and seeds row by row, and the bootstrap resamples rows, so other rows would compare other examples.
+   */
+  private static void checkSameRows(Path file, DevPredictions p, Map.Entry<Path, DevPredictions> first) {
+    if (first == null || first.getValue().ids().equals(p.ids())) {
+      return;
+    }
+    List<String> ids = first.getValue().ids();
+    int row = 0;
+    while (row < Math.min(ids.size(), p.ids().size()) && ids.get(row).equals(p.ids().get(row))) {
+      row++;
+    }
+    throw new IllegalArgumentException(String.format("%s has other dev rows than %s (%d rows against %d; first"
+        + " difference at row %d): was the study's dev set changed between its runs?", file, first.getKey(),
+        p.ids().size(), ids.size(), row + 1));
   }
 
   // ------------------------------------------------------------------------------------------------ scores

@@ -244,6 +244,21 @@ class StudyReportTest {
   }
 
   @Test
+  void devPredictionsOfOtherRowsAreRefusedNotComparedRowByRow() throws IOException {
+    writeStudy(false);
+    Path multi = study.resolve("multi/seed-2/dev/RTE.tsv");
+    DevPredictions p = DevPredictions.read(multi);
+    List<String> ids = new ArrayList<>(p.ids());
+    ids.set(5, "other");
+    new DevPredictions(ids, p.gold(), p.predicted()).write(multi);
+
+    assertThatThrownBy(() -> StudyReport.write(study, 10))
+        .hasMessageContaining(multi.toString())
+        .hasMessageContaining("other dev rows than " + study.resolve("single/seed-1/RTE/dev/RTE.tsv"))
+        .hasMessageContaining("first difference at row 6");
+  }
+
+  @Test
   void refusesADirectoryThatIsNoStudy() {
     assertThatThrownBy(() -> StudyReport.write(study.resolve("nothing"), 10))
         .hasMessageContaining("is not a study directory").hasMessageContaining("study.json");
