@@ -19,8 +19,17 @@ public final class GracefulStop {
 
   private static final Object LOCK = new Object();
   private static volatile boolean requested;
-  /** Trainings and predictions under way. */
-  private static int active;
+  /** Trainings and predictions under way: they stop at their next safe point. */
+  private static int work;
+  /** Commands under way (a tool's whole command): they report how their work stopped. */
+  private static int commands;
+
+  /**
+   * How long the shutdown hook waits for a command when no training or prediction is under way: long enough
+   * for a model being loaded to reach its training's first check, short enough that a command waiting on
+   * something else (a download, its standard input) does not hold the exit for minutes.
+   */
+  static final Duration COMMAND_GRACE = Duration.ofSeconds(10);
 
   /** Asks every run and prediction under way, and any started later until {@link #clear()}, to stop. */
   public static void request() {
@@ -38,26 +47,33 @@ public final class GracefulStop {
   }
 
   /**
-   * Installs a JVM shutdown hook that requests a stop and waits, at most {@code grace}, until the trainings and
-   * predictions under way have stopped. Writes one line to {@code log} when it has something to wait for.
+   * Installs a JVM shutdown hook that requests a stop. When a training or prediction is under way it writes one
+   * line to {@code log} and waits, at most {@code grace}, until that work has stopped and the commands around it
+   * ({@link #enterCommand()}) have reported it; otherwise it waits for the commands at most
+   * {@link #COMMAND_GRACE}.
    */
   public static void installShutdownHook(Duration grace, PrintStream log) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       request();
-      if (!awaitIdle(Duration.ZERO)) {
+      if (!awaitIdle(Duration.ZERO, true)) {
         log.println("stopping after the current step (at most " + grace.toSeconds() + " s; kill -9 stops at once"
             + " and loses the steps since the last checkpoint)");
-        awaitIdle(grace);
+        awaitIdle(grace, false);
+      } else {
+        awaitIdle(COMMAND_GRACE, false);
       }
     }, "bam-graceful-stop"));
   }
 
-  /** Waits at most {@code timeout} until no training or prediction is under way; whether none is. */
-  static boolean awaitIdle(Duration timeout) {
+  /**
+   * Waits at most {@code timeout} until no training or prediction is under way, and unless {@code workOnly} no
+   * command either; whether none is.
+   */
+  static boolean awaitIdle(Duration timeout, boolean workOnly) {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (LOCK) {
       try {
-        while (active > 0) {
+        while (work > 0 || (!workOnly && commands > 0)) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             return false;
@@ -73,15 +89,26 @@ public final class GracefulStop {
   }
 
   /**
-   * Marks work under way until the returned scope is closed: the shutdown hook waits for it. Training and
-   * prediction mark themselves; a command-line tool marks its whole command, so that it can still report how
-   * the work stopped before the JVM exits.
+   * Marks a training or prediction under way until the returned scope is closed: the shutdown hook waits for it
+   * (up to its grace), and it stops at its next safe point.
    */
   public static Scope enter() {
     synchronized (LOCK) {
-      active++;
+      work++;
     }
-    return new Scope();
+    return new Scope(true);
+  }
+
+  /**
+   * Marks a command of a tool under way (its whole command), so that it can still report how its work stopped
+   * before the JVM exits. Waited for up to the hook's grace when it was stopped amid training or prediction,
+   * and up to {@link #COMMAND_GRACE} otherwise.
+   */
+  public static Scope enterCommand() {
+    synchronized (LOCK) {
+      commands++;
+    }
+    return new Scope(false);
   }
 
   /** Throws {@link RunStoppedException} with {@code message} when a stop was requested. */
@@ -91,16 +118,25 @@ public final class GracefulStop {
     }
   }
 
-  /** Work under way; closing it ends it (once). */
+  /** Work or a command under way; closing it ends it (once). */
   public static final class Scope implements AutoCloseable {
+    private final boolean isWork;
     private boolean closed;
+
+    private Scope(boolean isWork) {
+      this.isWork = isWork;
+    }
 
     @Override
     public void close() {
       synchronized (LOCK) {
         if (!closed) {
           closed = true;
-          active--;
+          if (isWork) {
+            work--;
+          } else {
+            commands--;
+          }
           LOCK.notifyAll();
         }
       }

@@ -126,9 +126,9 @@ class GracefulStopTest {
 
   @Test
   void theShutdownHookWaitsForWorkUnderWayToEnd() throws Exception {
-    assertThat(GracefulStop.awaitIdle(Duration.ZERO)).isTrue();
+    assertThat(GracefulStop.awaitIdle(Duration.ZERO, false)).isTrue();
     GracefulStop.Scope work = GracefulStop.enter();
-    assertThat(GracefulStop.awaitIdle(Duration.ofMillis(50))).isFalse();
+    assertThat(GracefulStop.awaitIdle(Duration.ofMillis(50), false)).isFalse();
     Thread finisher = new Thread(() -> {
       try {
         Thread.sleep(200);
@@ -139,10 +139,23 @@ class GracefulStopTest {
     });
     long start = System.nanoTime();
     finisher.start();
-    assertThat(GracefulStop.awaitIdle(Duration.ofSeconds(30))).isTrue();
+    assertThat(GracefulStop.awaitIdle(Duration.ofSeconds(30), false)).isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
     finisher.join();
     work.close(); // a second close changes nothing
-    assertThat(GracefulStop.awaitIdle(Duration.ZERO)).isTrue();
+    assertThat(GracefulStop.awaitIdle(Duration.ZERO, false)).isTrue();
+  }
+
+  @Test
+  void aCommandIsNoWorkToStopButIsWaitedForToReportIt() {
+    try (GracefulStop.Scope command = GracefulStop.enterCommand()) {
+      // No training or prediction under way: the hook does not announce a wait for a step.
+      assertThat(GracefulStop.awaitIdle(Duration.ZERO, true)).isTrue();
+      assertThat(GracefulStop.awaitIdle(Duration.ofMillis(20), false)).isFalse();
+      try (GracefulStop.Scope work = GracefulStop.enter()) {
+        assertThat(GracefulStop.awaitIdle(Duration.ZERO, true)).isFalse();
+      }
+    }
+    assertThat(GracefulStop.awaitIdle(Duration.ZERO, false)).isTrue();
   }
 }

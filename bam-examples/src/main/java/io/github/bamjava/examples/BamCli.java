@@ -70,8 +70,9 @@ public final class BamCli implements Runnable {
    * through: it gets one line saying what failed and what to change, and exit code 1, as any failure does.
    */
   static int run(CommandLine cli, String... args) {
-    // The shutdown hook waits for the command, not only for its training: the stop is reported before the exit.
-    try (GracefulStop.Scope command = GracefulStop.enter()) {
+    // The shutdown hook waits for the command, not only for its training: the stop is reported before the exit
+    // (a command stopped outside training or prediction, on a download or its input, exits within seconds).
+    try (GracefulStop.Scope command = GracefulStop.enterCommand()) {
       return cli.execute(args);
     } catch (Error e) {
       PrintWriter err = cli.getErr();
