@@ -2,13 +2,15 @@ package io.github.bamjava.examples;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BamModel;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,16 +74,30 @@ final class PredictCommand implements Callable<Integer> {
     if (maxLength < 3) {
       throw new ParameterException(spec.commandLine(), "--max-length must be >= 3, got " + maxLength);
     }
+    if (input != null && Files.isDirectory(input)) {
+      throw new ParameterException(spec.commandLine(), "--input " + input + " is a directory, not a file");
+    }
     List<String> lines = input == null ? sentences : readLines(input);
     List<Example> examples = new ArrayList<>();
-    for (String line : lines) {
-      examples.add(parse(Integer.toString(examples.size()), line));
+    for (int i = 0; i < lines.size(); i++) {
+      String where = input == null ? "sentence " + (i + 1) : "input " + (i + 1) + " of " + input;
+      examples.add(parse(Integer.toString(examples.size()), lines.get(i), where));
     }
     PrintWriter out = spec.commandLine().getOut();
     NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
     try (BamModel m = BamModel.load(model, manager)) {
       TaskKind kind = m.kind(task);
-      float[][] outputs = m.predict(task, examples, maxLength);
+      int positions = m.network().encoder().config().maxPositionEmbeddings();
+      int length = maxLength;
+      if (length > positions) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--max-length")) {
+          throw new ParameterException(spec.commandLine(), String.format("--max-length %d is longer than the"
+              + " model's %d positions (max_position_embeddings in %s)", maxLength, positions,
+              model.resolve("config.json")));
+        }
+        length = positions; // the default suits BERT's 512 positions, not a model with fewer
+      }
+      float[][] outputs = m.predict(task, examples, length);
       for (int i = 0; i < examples.size(); i++) {
         out.println(format(kind, outputs[i]) + "\t" + lines.get(i).strip());
       }
@@ -90,29 +106,52 @@ final class PredictCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The non-blank lines of {@code file} ('-': standard input), without a leading byte-order mark. */
   private static List<String> readLines(Path file) throws IOException {
+    byte[] bytes = file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
     List<String> lines = new ArrayList<>();
-    try (BufferedReader in = file.toString().equals("-")
-        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-        : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (!line.isBlank()) {
-          lines.add(line);
-        }
+    int number = 0;
+    for (int start = 0; start < bytes.length; ) {
+      int end = start;
+      while (end < bytes.length && bytes[end] != '\n') {
+        end++;
       }
+      number++;
+      String line;
+      try {
+        line = utf8.decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+      } catch (CharacterCodingException e) {
+        throw new IOException(String.format("%s: line %d is not valid UTF-8", file, number), e);
+      }
+      if (number == 1 && line.startsWith("\uFEFF")) {
+        line = line.substring(1);
+      }
+      if (!line.isBlank()) {
+        lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+      }
+      start = end + 1;
     }
     return lines;
   }
 
-  /** One input: a single sentence, or a pair split at the first tab (or {@value #PAIR_SEPARATOR}). */
-  static Example parse(String id, String line) {
-    int tab = line.indexOf('\t');
-    if (tab >= 0) {
-      return Example.pair(id, line.substring(0, tab), line.substring(tab + 1), null);
-    }
-    int sep = line.indexOf(PAIR_SEPARATOR);
-    if (sep >= 0) {
-      return Example.pair(id, line.substring(0, sep), line.substring(sep + PAIR_SEPARATOR.length()), null);
+  /**
+   * One input: a single sentence, or a pair split at its tab (or {@value #PAIR_SEPARATOR}). More than one
+   * separator is an error: split at the first, the rest would join the second sentence unseen.
+   *
+   * @param where the input's place for an error message ("input 3 of in.tsv")
+   */
+  static Example parse(String id, String line, String where) {
+    for (String separator : List.of("\t", PAIR_SEPARATOR)) {
+      int at = line.indexOf(separator);
+      if (at < 0) {
+        continue;
+      }
+      if (line.indexOf(separator, at + separator.length()) >= 0) {
+        throw new IllegalArgumentException(String.format("%s has more than one '%s': an input is a sentence or"
+            + " a pair 'first%ssecond'", where, separator.equals("\t") ? "\\t" : separator.strip(), separator));
+      }
+      return Example.pair(id, line.substring(0, at), line.substring(at + separator.length()), null);
     }
     return Example.of(id, line, null);
   }
@@ -123,12 +162,7 @@ final class PredictCommand implements Callable<Integer> {
       return String.format(Locale.ROOT, "%.3f", r.unscale(output[0]));
     }
     TaskKind.Classification c = (TaskKind.Classification) kind;
-    int best = 0;
-    for (int j = 1; j < output.length; j++) {
-      if (output[j] > output[best]) {
-        best = j;
-      }
-    }
+    int best = (int) Evaluation.prediction(kind, output);
     return String.format(Locale.ROOT, "%s\t%.4f", c.labels().get(best), output[best]);
   }
 }

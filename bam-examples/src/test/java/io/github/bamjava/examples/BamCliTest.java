@@ -159,6 +159,26 @@ class BamCliTest {
     Run unknownTask = bam("predict", "--model", model.toString(), "--task", "SST-2", "good");
     assertThat(unknownTask.exitCode()).isEqualTo(1);
     assertThat(unknownTask.err()).contains("SST-2", "sentiment");
+
+    // A byte-order mark is not text; invalid UTF-8 and a directory are errors naming the file.
+    Path bom = Files.writeString(tmp.resolve("bom.txt"), "\uFEFFgreat wad\n");
+    assertThat(bam("predict", "--model", model.toString(), "--task", "sentiment", "--input", bom.toString())
+        .out()).matches("[01]\t[01]\\.\\d{4}\tgreat wad\\R");
+    Path bad = tmp.resolve("bad.txt");
+    Files.write(bad, new byte[] {'o', 'k', '\n', 'a', (byte) 0xff, 'b', '\n'});
+    Run invalid = bam("predict", "--model", model.toString(), "--task", "sentiment", "--input", bad.toString());
+    assertThat(invalid.exitCode()).isEqualTo(1);
+    assertThat(invalid.err()).contains(bad + ": line 2 is not valid UTF-8");
+    Run directory = bam("predict", "--model", model.toString(), "--task", "sentiment", "--input", tmp.toString());
+    assertThat(directory.exitCode()).isEqualTo(2);
+    assertThat(directory.err()).contains("--input " + tmp + " is a directory");
+
+    // The tiny model has 64 positions: the default length adapts, an explicit longer one is refused.
+    String longInput = "good " + "waa ".repeat(100);
+    assertThat(bam("predict", "--model", model.toString(), "--task", "sentiment", longInput).exitCode()).isZero();
+    Run tooLong = bam("predict", "--model", model.toString(), "--task", "sentiment", "--max-length", "100", "good");
+    assertThat(tooLong.exitCode()).isEqualTo(2);
+    assertThat(tooLong.err()).contains("--max-length 100 is longer than the model's 64 positions");
   }
 
   @Test
@@ -223,9 +243,14 @@ class BamCliTest {
 
   @Test
   void pairInputsSplitAtTabOrSeparator() {
-    assertThat(PredictCommand.parse("0", "a b\tc d").textB()).isEqualTo("c d");
-    assertThat(PredictCommand.parse("0", "a b ||| c d").textA()).isEqualTo("a b");
-    assertThat(PredictCommand.parse("0", "a b").isPair()).isFalse();
+    assertThat(PredictCommand.parse("0", "a b\tc d", "input 1").textB()).isEqualTo("c d");
+    assertThat(PredictCommand.parse("0", "a b ||| c d", "input 1").textA()).isEqualTo("a b");
+    assertThat(PredictCommand.parse("0", "a b", "input 1").isPair()).isFalse();
+    // A second separator would have joined the second sentence unseen.
+    assertThatThrownBy(() -> PredictCommand.parse("0", "a\tb\tc", "input 3 of in.tsv"))
+        .hasMessageContaining("input 3 of in.tsv has more than one '\\t'");
+    assertThatThrownBy(() -> PredictCommand.parse("0", "a ||| b ||| c", "sentence 2"))
+        .hasMessageContaining("sentence 2 has more than one '|||'");
   }
 
   @Test
