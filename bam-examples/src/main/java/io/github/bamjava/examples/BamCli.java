@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * model, the GLUE download, the paper's study and the charts of a run.
  *
  * <p>Exit codes a script can rely on: 0 success; 1 the command ran and failed (the message on stderr, the stack
- * trace only with {@code --verbose}); 2 a usage error (unknown option, missing argument, bad value).
+ * trace only with {@code --verbose}); 2 a usage error (unknown option, missing argument, bad value); 130 or 143
+ * (the JVM's, for SIGINT and SIGTERM) stopped by Ctrl-C or kill.
  */
 @Command(name = "bam", mixinStandardHelpOptions = true, versionProvider = BamCli.Version.class,
     description = {"Born-Again Multi-Task Networks (Clark et al., 2019) on BERT, in Java.",
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
         StudyCommand.class, PlotCommand.class,
         CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
-    footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.",
+    footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error,",
+        "130/143 stopped by Ctrl-C or kill (training resumes when the same command runs again).",
         "Start with: bam quickstart"})
 public final class BamCli implements Runnable {
 
@@ -107,6 +109,8 @@ public final class BamCli implements Runnable {
   public static CommandLine commandLine() {
     System.setProperty("ai.djl.offline", "true");
     CommandLine cli = new CommandLine(new BamCli());
+    // Option values are spelled in lower case in the help (--regression sigmoid|linear); any case is accepted.
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(BamCli::onFailure);
     return cli;
   }
@@ -124,7 +128,7 @@ public final class BamCli implements Runnable {
     if (verbose) {
       e.printStackTrace(err);
     } else {
-      err.println("bam " + cmd.getCommandName() + ": " + message(e));
+      err.println(cmd.getCommandSpec().qualifiedName() + ": " + message(e));
     }
     err.flush();
     return EXIT_FAILURE;
@@ -135,9 +139,18 @@ public final class BamCli implements Runnable {
     StringBuilder sb = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      // The file system's and the network's exceptions carry only a path or a host: say what is wrong with it.
       if (t instanceof java.nio.file.NoSuchFileException && t.getMessage() != null
           && !t.getMessage().contains("expected")) {
         m = "no such file: " + m;
+      } else if (t instanceof java.nio.file.FileAlreadyExistsException f && f.getReason() == null) {
+        m = f.getFile() + " is a file where a directory is needed";
+      } else if (t instanceof java.nio.file.NotDirectoryException f) {
+        m = "not a directory: " + f.getFile();
+      } else if (t instanceof java.nio.file.AccessDeniedException f && f.getReason() == null) {
+        m = "permission denied: " + f.getFile();
+      } else if (t instanceof java.net.UnknownHostException) {
+        m = "cannot resolve the host " + m + " (no network, or no DNS, on this machine?)";
       }
       if (sb.indexOf(m) < 0) {
         sb.append(sb.length() == 0 ? "" : ": ").append(m);

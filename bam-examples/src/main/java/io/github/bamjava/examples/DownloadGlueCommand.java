@@ -49,6 +49,14 @@ final class DownloadGlueCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (mrpcUrl != null && !mrpcUrl.isAbsolute()) {
+      throw new ParameterException(spec.commandLine(), "--mrpc-url must be an absolute URL (https://...), got '"
+          + mrpcUrl + "'");
+    }
+    if (tasks.contains(GlueTask.MRPC) && mrpcUrl == null) {
+      throw new ParameterException(spec.commandLine(), "MRPC has no public archive: add --mrpc-url with a zip in"
+          + " GLUE layout, or place MRPC/ by hand");
+    }
     GlueDownloader.Builder builder = GlueDownloader.builder();
     if (mrpcUrl != null) {
       builder.optUrl(GlueTask.MRPC, mrpcUrl);

@@ -23,6 +23,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -133,6 +134,9 @@ final class StudyCommand {
 
     @Override
     public Integer call() throws IOException {
+      if (resamples < 1) {
+        throw new ParameterException(spec.commandLine(), "--resamples must be >= 1, got " + resamples);
+      }
       if (glueDir != null) {
         Path file = output.resolve("study.json");
         if (!Files.isRegularFile(file)) {

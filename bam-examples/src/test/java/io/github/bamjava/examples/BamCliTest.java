@@ -120,6 +120,38 @@ class BamCliTest {
     assertThat(bam("glue", "--glue-dir", tmp.toString(), "--preset", "huge").exitCode()).isEqualTo(2);
     assertThat(bam("glue", "--glue-dir", tmp.toString(), "--train-cap", "-1").exitCode()).isEqualTo(2);
     assertThat(bam("predict", "--model", tmp.toString(), "--task", "x").exitCode()).isEqualTo(2);
+    Run resamples = bam("study", "report", "-o", tmp.toString(), "--resamples", "0");
+    assertThat(resamples.exitCode()).isEqualTo(2);
+    assertThat(resamples.err()).contains("--resamples must be >= 1, got 0");
+    Run mrpc = bam("download-glue", "-o", tmp.toString(), "--tasks", "MRPC");
+    assertThat(mrpc.exitCode()).isEqualTo(2);
+    assertThat(mrpc.err()).contains("MRPC has no public archive: add --mrpc-url");
+    Run relative = bam("download-glue", "-o", tmp.toString(), "--mrpc-url", "mrpc.zip");
+    assertThat(relative.exitCode()).isEqualTo(2);
+    assertThat(relative.err()).contains("--mrpc-url must be an absolute URL", "'mrpc.zip'");
+  }
+
+  @Test
+  void optionValuesAreAcceptedInTheCaseTheHelpShows() {
+    // Past parsing: the run fails on its missing GLUE directory, not on the value (exit 1, not 2).
+    Run lower = bam("glue", "--glue-dir", tmp.resolve("none").toString(), "--regression", "linear", "--pooling",
+        "mean", "--output", tmp.resolve("out").toString());
+    assertThat(lower.exitCode()).as(lower.err()).isEqualTo(1);
+    assertThat(lower.err()).startsWith("bam glue: ").doesNotContain("expected one of");
+  }
+
+  @Test
+  void aFailureOfANestedCommandNamesItAndAFileInTheWayOfADirectorySaysSo() throws IOException {
+    Path study = tmp.resolve("study");
+    Run nested = bam("study", "report", "-o", study.toString());
+    assertThat(nested.exitCode()).isEqualTo(1);
+    assertThat(nested.err()).startsWith("bam study report: ");
+
+    Path log = Files.writeString(tmp.resolve("metrics.jsonl"), "");
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    Run inTheWay = bam("plot", log.toString(), file.toString());
+    assertThat(inTheWay.exitCode()).isEqualTo(1);
+    assertThat(inTheWay.err()).contains(file + " is a file where a directory is needed");
   }
 
   @Test
