@@ -6,8 +6,10 @@ import com.google.gson.JsonParser;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.study.Study;
+import io.github.bamjava.glue.study.StudyJob;
 import io.github.bamjava.glue.study.StudyMethod;
 import io.github.bamjava.glue.study.StudyReport;
+import io.github.bamjava.train.GracefulStop;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +78,17 @@ final class StudyCommand {
           .optMethods(methods).optKeepModels(keepModels).optProgress(out).build();
       saveDescription(study, output);
       int failures = study.runWorker(runId);
-      return failures == 0 ? 0 : BamCli.EXIT_FAILURE;
+      if (failures > 0) {
+        return BamCli.EXIT_FAILURE;
+      }
+      // Another worker's failed job leaves its dependants undone: the study is not finished, whoever failed.
+      List<StudyJob> left = GracefulStop.requested() ? List.of() : study.unfinished();
+      if (!left.isEmpty()) {
+        out.printf("study: %d job(s) unfinished, waiting on failed jobs (%s: *.failed), e.g. %s%n", left.size(),
+            output.resolve("claims"), left.get(0));
+        return BamCli.EXIT_FAILURE;
+      }
+      return 0;
     }
   }
 

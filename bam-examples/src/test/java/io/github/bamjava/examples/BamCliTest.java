@@ -274,6 +274,23 @@ class BamCliTest {
   }
 
   @Test
+  void aStudyLeftUnfinishedByAnotherWorkersFailureIsAFailure() throws IOException {
+    Path glue = tmp.resolve("glue");
+    Files.createDirectories(glue.resolve("SST-2"));
+    Files.writeString(glue.resolve("SST-2/train.tsv"), "sentence\tlabel\na\t1\nb\t1\nc\t0\n");
+    Files.writeString(glue.resolve("SST-2/dev.tsv"), "sentence\tlabel\nd\t1\ne\t0\n");
+    Path out = tmp.resolve("study");
+    // The only job failed in another worker of this launch: nothing is left for this one to do.
+    Files.createDirectories(out.resolve("claims"));
+    Files.writeString(out.resolve("claims/single_seed-1_SST-2.launch.failed"), "diverged");
+
+    Run run = bam("study", "run", "--glue-dir", glue.toString(), "-o", out.toString(), "--seeds", "1",
+        "--methods", "single", "--run-id", "launch");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+  }
+
+  @Test
   void pairInputsSplitAtTabOrSeparator() {
     assertThat(PredictCommand.parse("0", "a b\tc d", "input 1").textB()).isEqualTo("c d");
     assertThat(PredictCommand.parse("0", "a b ||| c d", "input 1").textA()).isEqualTo("a b");

@@ -188,6 +188,11 @@ public final class Study {
     return failures;
   }
 
+  /** The study's jobs that are not done, in the study's order. */
+  public List<StudyJob> unfinished() throws IOException {
+    return jobs().stream().filter(j -> !isDone(j)).toList();
+  }
+
   private boolean isDone(StudyJob job) {
     return Files.isRegularFile(job.dir(cfg.outputDir).resolve(StudyJob.DONE));
   }
