@@ -157,6 +157,12 @@ public final class BornAgainTrainer {
     List<Task> tasks = settings.tasks();
     List<String> names = tasks.stream().map(Task::name).toList();
     PretrainedEncoder pretrained = settings.encoder().load(manager);
+    // Checked before any work: otherwise the first input longer than the position table fails the run when it is
+    // met, which may be after hours of training (a long test example, at submission time).
+    int positions = pretrained.encoder().config().maxPositionEmbeddings();
+    checkArgument(settings.maxLength() <= positions, "max length %s is longer than the %s positions of %s"
+        + " (max_position_embeddings); choose a max length of at most %s", settings.maxLength(), positions,
+        pretrained.description(), positions);
     // Report a partly initialised checkpoint (a missing pooler); a random-init encoder says so in its description.
     List<String> initialized = pretrained.report().initialized();
     if (!initialized.isEmpty() && initialized.size() < pretrained.encoder().namedParameters().size()) {

@@ -160,6 +160,16 @@ class RunSafetyTest {
   }
 
   @Test
+  void aMaxLengthBeyondTheEncodersPositionsIsRefusedBeforeTraining() {
+    // The tiny encoder has 64 positions; short examples would not meet the limit until a long one came.
+    assertThatThrownBy(() -> tiny(dir, SyntheticTasks.sentiment(32, 8, 1)).optMaxLength(65).build().train())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max length 65 is longer than the 64 positions of")
+        .hasMessageContaining("at most 64");
+    assertThat(dir.resolve("checkpoints")).doesNotExist();
+  }
+
+  @Test
   void anOutputPathThatIsAFileIsAClearError() throws Exception {
     Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
     assertThatThrownBy(() -> tiny(file, SyntheticTasks.sentiment(8, 0, 1)).build().train())

@@ -10,6 +10,7 @@ import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.RegressionOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -122,6 +123,11 @@ final class GlueCommand implements Callable<Integer> {
     }
     if (teachersPerTask < 1) {
       throw new ParameterException(spec.commandLine(), "--teachers must be >= 1, got " + teachersPerTask);
+    }
+    if (encoder != null && !Files.isDirectory(encoder)) {
+      // Found here, not after every GLUE file has been read and checked.
+      throw new ParameterException(spec.commandLine(), "--encoder " + encoder + " is not a directory (a"
+          + " HuggingFace checkpoint: config.json, model.safetensors, tokenizer.json or vocab.txt)");
     }
     if (maxLength != null && maxLength < 3) {
       throw new ParameterException(spec.commandLine(), "--max-length must be >= 3, got " + maxLength);

@@ -120,6 +120,9 @@ class BamCliTest {
     assertThat(bam("glue", "--glue-dir", tmp.toString(), "--preset", "huge").exitCode()).isEqualTo(2);
     assertThat(bam("glue", "--glue-dir", tmp.toString(), "--train-cap", "-1").exitCode()).isEqualTo(2);
     assertThat(bam("predict", "--model", tmp.toString(), "--task", "x").exitCode()).isEqualTo(2);
+    Run encoder = bam("glue", "--glue-dir", tmp.toString(), "--encoder", tmp.resolve("no-bert").toString());
+    assertThat(encoder.exitCode()).isEqualTo(2);
+    assertThat(encoder.err()).contains("--encoder " + tmp.resolve("no-bert") + " is not a directory");
     Run resamples = bam("study", "report", "-o", tmp.toString(), "--resamples", "0");
     assertThat(resamples.exitCode()).isEqualTo(2);
     assertThat(resamples.err()).contains("--resamples must be >= 1, got 0");
@@ -172,6 +175,7 @@ class BamCliTest {
         .setOutputDir(tmp.resolve("run"))
         .optEpochs(1)
         .optBatchSize(16)
+        .optMaxLength(32) // the tiny encoder has 64 positions
         .build()
         .train()
         .modelDir();

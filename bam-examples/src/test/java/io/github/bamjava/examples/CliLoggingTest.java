@@ -31,6 +31,7 @@ class CliLoggingTest {
         .setOutputDir(tmp.resolve("run"))
         .optEpochs(1)
         .optBatchSize(16)
+        .optMaxLength(32) // the tiny encoder has 64 positions
         .build()
         .train()
         .modelDir();
