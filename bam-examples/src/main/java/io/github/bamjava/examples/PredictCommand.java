@@ -148,8 +148,9 @@ final class PredictCommand implements Callable<Integer> {
         continue;
       }
       if (line.indexOf(separator, at + separator.length()) >= 0) {
-        throw new IllegalArgumentException(String.format("%s has more than one '%s': an input is a sentence or"
-            + " a pair 'first%ssecond'", where, separator.equals("\t") ? "\\t" : separator.strip(), separator));
+        String shown = separator.equals("\t") ? "<TAB>" : separator.strip();
+        throw new IllegalArgumentException(String.format("%s has more than one %s: an input is a sentence or a"
+            + " pair 'first%ssecond'", where, shown, separator.equals("\t") ? shown : separator));
       }
       return Example.pair(id, line.substring(0, at), line.substring(at + separator.length()), null);
     }

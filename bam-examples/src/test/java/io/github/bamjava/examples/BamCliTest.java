@@ -301,9 +301,10 @@ class BamCliTest {
     assertThat(PredictCommand.parse("0", "a b", "input 1").isPair()).isFalse();
     // A second separator would have joined the second sentence unseen.
     assertThatThrownBy(() -> PredictCommand.parse("0", "a\tb\tc", "input 3 of in.tsv"))
-        .hasMessageContaining("input 3 of in.tsv has more than one '\\t'");
+        .hasMessageContaining("input 3 of in.tsv has more than one <TAB>: an input is a sentence or a pair"
+            + " 'first<TAB>second'");
     assertThatThrownBy(() -> PredictCommand.parse("0", "a ||| b ||| c", "sentence 2"))
-        .hasMessageContaining("sentence 2 has more than one '|||'");
+        .hasMessageContaining("sentence 2 has more than one |||");
   }
 
   @Test
