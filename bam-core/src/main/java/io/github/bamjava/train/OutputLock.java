@@ -14,11 +14,13 @@ import java.nio.file.StandardOpenOption;
  * An exclusive lock on a run's output directory, held for the whole run, so that two runs into one directory
  * cannot interleave their metrics or delete each other's checkpoints. The lock file {@code .lock} holds the
  * holder's PID for the message a second run gets; the operating system releases the lock when the holder dies,
- * so a killed run never leaves a stale lock behind.
+ * so a killed run never leaves a stale lock behind. Pipelines of several runs (bam-glue's) hold one on their
+ * whole output directory, so that a second pipeline cannot restart a run under the first.
  */
-final class OutputLock implements AutoCloseable {
+public final class OutputLock implements AutoCloseable {
 
-  static final String FILE = ".lock";
+  /** The lock file's name in the directory. */
+  public static final String FILE = ".lock";
 
   private final FileChannel channel;
   private final FileLock lock;
@@ -33,7 +35,7 @@ final class OutputLock implements AutoCloseable {
    *
    * @throws IllegalStateException naming the directory and the PID of the run that holds it
    */
-  static OutputLock acquire(Path dir) throws IOException {
+  public static OutputLock acquire(Path dir) throws IOException {
     Path file = dir.resolve(FILE);
     FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);

@@ -22,6 +22,7 @@ import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ConsoleProgress;
+import io.github.bamjava.train.OutputLock;
 import io.github.bamjava.train.RunConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -103,9 +104,16 @@ public final class GlueBam {
    * @throws GlueFormatException naming file and line for a malformed row
    */
   public Result run() throws IOException {
+    Files.createDirectories(cfg.outputDir);
+    // A second pipeline into the same directory, with other settings, would restart runs under this one.
+    try (OutputLock lock = OutputLock.acquire(cfg.outputDir)) {
+      return runLocked();
+    }
+  }
+
+  private Result runLocked() throws IOException {
     long started = System.nanoTime();
     Path out = cfg.outputDir;
-    Files.createDirectories(out);
     GlueReader reader = GlueReader.builder(cfg.glueDir).optTrainBudget(cfg.preset.trainBudget()).build();
     List<Entry> entries = readTasks(reader);
     List<Task> tasks = entries.stream().map(Entry::task).toList();

@@ -9,6 +9,7 @@ import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.train.OutputLock;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -200,6 +201,21 @@ class GlueBamTest {
     Path ax = glue.resolve("diagnostic/diagnostic.tsv");
     Files.write(ax, new byte[] {'i', 'n', 'd', 'e', 'x', '\n', '0', '\t', (byte) 0xE9, '\t', 'B', '\n'});
     assertThatThrownBy(bam::run).hasMessageStartingWith(ax + ":2: ").hasMessageContaining("not valid UTF-8");
+    assertThat(out.resolve("teachers")).doesNotExist();
+  }
+
+  @Test
+  void aSecondPipelineIntoTheSameDirectoryFailsAtOnce() throws IOException {
+    Path glue = tmp.resolve("glue");
+    GlueFixtures.writeAll(glue);
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    GlueBam bam = GlueBam.builder().setGlueDir(glue).setOutputDir(out).optTasks(List.of(GlueTask.SST2))
+        .optEncoder(SyntheticTasks.tinyEncoder(7)).optPreset(TINY).optProgress(null).build();
+    // As if another pipeline, with other settings, were running there: it would restart runs under it.
+    try (OutputLock other = OutputLock.acquire(out)) {
+      assertThatThrownBy(bam::run).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(out + " is in use by another training run");
+    }
     assertThat(out.resolve("teachers")).doesNotExist();
   }
 
