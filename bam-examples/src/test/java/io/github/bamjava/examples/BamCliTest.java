@@ -247,12 +247,18 @@ class BamCliTest {
     assertThat(missing.err()).startsWith("bam plot: ").contains("none.jsonl");
   }
 
-  @Test
-  void studyReportWithTheGlueDirRecordsTheMajorityClassesAStudyJsonLacks() throws IOException {
+  /** A GLUE directory with SST-2 only: three training sentences (two labelled 1) and two dev sentences. */
+  private Path tinySst2() throws IOException {
     Path glue = tmp.resolve("glue");
     Files.createDirectories(glue.resolve("SST-2"));
     Files.writeString(glue.resolve("SST-2/train.tsv"), "sentence\tlabel\na\t1\nb\t1\nc\t0\n");
     Files.writeString(glue.resolve("SST-2/dev.tsv"), "sentence\tlabel\nd\t1\ne\t0\n");
+    return glue;
+  }
+
+  @Test
+  void studyReportWithTheGlueDirRecordsTheMajorityClassesAStudyJsonLacks() throws IOException {
+    Path glue = tinySst2();
     Path out = tmp.resolve("study");
     // What `bam study run` wrote before majority classes were recorded.
     JsonObject old = Study.builder().setGlueDir(glue).setOutputDir(out).build().describe();
@@ -279,10 +285,7 @@ class BamCliTest {
 
   @Test
   void aStudyLeftUnfinishedByAnotherWorkersFailureIsAFailure() throws IOException {
-    Path glue = tmp.resolve("glue");
-    Files.createDirectories(glue.resolve("SST-2"));
-    Files.writeString(glue.resolve("SST-2/train.tsv"), "sentence\tlabel\na\t1\nb\t1\nc\t0\n");
-    Files.writeString(glue.resolve("SST-2/dev.tsv"), "sentence\tlabel\nd\t1\ne\t0\n");
+    Path glue = tinySst2();
     Path out = tmp.resolve("study");
     // The only job failed in another worker of this launch: nothing is left for this one to do.
     Files.createDirectories(out.resolve("claims"));
