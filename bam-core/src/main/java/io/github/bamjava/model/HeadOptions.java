@@ -8,8 +8,9 @@ import com.google.gson.JsonObject;
 
 /**
  * How a task head reads the encoder and, for regression, how it ends. The defaults ({@link #DEFAULT}: [CLS]
- * through the pooler, sigmoid) are BERT's and the paper's; mean pooling with a linear output is what
- * sentence-transformer checkpoints and the original BAM code suggest instead.
+ * through the pooler, sigmoid) are BERT's and the paper's; {@link #MEAN_LINEAR} is what sentence-transformer
+ * checkpoints (trained on mean pooling, saved without a pooler) and the original BAM code (a linear regression
+ * output) suggest instead, and what the GLUE module's learning preset uses.
  *
  * @param pooling what the head reads from the encoder
  * @param regressionOutput the last step of a regression head; ignored by classification heads
@@ -18,6 +19,9 @@ public record HeadOptions(Pooling pooling, RegressionOutput regressionOutput) {
 
   /** [CLS] through BERT's pooler; a sigmoid on regression outputs. */
   public static final HeadOptions DEFAULT = new HeadOptions(Pooling.CLS_POOLER, RegressionOutput.SIGMOID);
+
+  /** The mean of the real tokens' vectors; a linear regression output. */
+  public static final HeadOptions MEAN_LINEAR = new HeadOptions(Pooling.MEAN, RegressionOutput.LINEAR);
 
   public HeadOptions {
     requireNonNull(pooling, "pooling");

@@ -3,6 +3,7 @@ package io.github.bamjava.glue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.optim.OptimizerSettings;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
@@ -16,13 +17,16 @@ class PresetTest {
 
   @TempDir Path dir;
 
-  private OptimizerSettings optimizerOf(Preset preset, Preset.Stage stage) {
-    Task task = Task.builder("t", TaskKind.Classification.of("0", "1"))
+  private static Task task() {
+    return Task.builder("t", TaskKind.Classification.of("0", "1"))
         .setTrain(List.of(Example.of("a", "x", "0"), Example.of("b", "y", "1")))
         .build();
+  }
+
+  private OptimizerSettings optimizerOf(Preset preset, Preset.Stage stage) {
     return preset.trainer(stage)
         .setEncoder(EncoderSource.miniLm())
-        .addTask(task)
+        .addTask(task())
         .setOutputDir(dir)
         .build()
         .settings()
@@ -42,6 +46,17 @@ class PresetTest {
       assertThat(o.biasCorrection()).isTrue();
       assertThat(o.learningRate()).isEqualTo(stage.learningRate());
       assertThat(o.layerDecay()).isEqualTo(0.9);
+    }
+  }
+
+  @Test
+  void theLearningPresetsHeadsMeanPoolAndEndRegressionLinearlyInEveryStage() {
+    assertThat(Preset.PAPER.heads()).isEqualTo(HeadOptions.DEFAULT);
+    assertThat(Preset.LEARNING.heads()).isEqualTo(HeadOptions.MEAN_LINEAR);
+    for (Preset.Stage stage
+        : List.of(Preset.LEARNING.teacher(), Preset.LEARNING.student(), Preset.LEARNING.finetune())) {
+      assertThat(Preset.LEARNING.trainer(stage).setEncoder(EncoderSource.miniLm()).addTask(task())
+          .setOutputDir(dir).build().settings().heads().options()).isEqualTo(HeadOptions.MEAN_LINEAR);
     }
   }
 

@@ -18,8 +18,6 @@ import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.ModelHeads;
-import io.github.bamjava.model.Pooling;
-import io.github.bamjava.model.RegressionOutput;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskMetric;
@@ -231,7 +229,7 @@ public final class Study {
     } else if (method == StudyMethod.BAM_BUCKETED) {
       trainer.optBucketByLength(true);
     } else if (method == StudyMethod.SINGLE_MEAN_LINEAR) {
-      trainer.optHeads(ModelHeads.defaults().withOptions(new HeadOptions(Pooling.MEAN, RegressionOutput.LINEAR)));
+      trainer.optHeads(ModelHeads.defaults().withOptions(HeadOptions.MEAN_LINEAR));
     }
     // Every other multi-task method keeps the trainer's default for several tasks: batches padded each to its
     // longest example, not bucketed.

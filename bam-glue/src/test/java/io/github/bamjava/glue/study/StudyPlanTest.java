@@ -3,10 +3,16 @@ package io.github.bamjava.glue.study;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.glue.TrainCap;
+import io.github.bamjava.model.HeadOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,6 +31,20 @@ class StudyPlanTest {
     assertThat(budget.capOf(GlueTask.SST2)).isEqualTo(TrainCap.random(7000, Preset.CAP_SEED));
     assertThat(budget.capOf(GlueTask.RTE)).isEqualTo(TrainCap.random(2000, Preset.CAP_SEED));
     assertThat(s.devSelection().limit()).isEqualTo(1000); // glue-lite's dev sets have at most 1000 rows
+  }
+
+  @Test
+  void theDocumentedStudyKeepsTheSettingsItsCommittedStudyJsonRecorded() throws IOException {
+    // Seeds of one study must be one experiment: a preset change (its heads changed after seed 3) must not
+    // reach the study, whose runs would otherwise start afresh or, worse, mix settings across seeds.
+    Path recorded = Path.of("..", "docs", "study", "learning", "study.json");
+    JsonObject json = JsonParser.parseString(Files.readString(recorded)).getAsJsonObject();
+
+    JsonObject now = new Gson().toJsonTree(StudySettings.LEARNING).getAsJsonObject();
+
+    assertThat(now.get("preset")).isEqualTo(json.get("preset"));
+    assertThat(now.get("devCap")).isEqualTo(json.get("devCap"));
+    assertThat(StudySettings.LEARNING.preset().heads()).isEqualTo(HeadOptions.DEFAULT);
   }
 
   @Test
