@@ -14,10 +14,14 @@ import java.util.Map;
 public final class Evaluation {
   private Evaluation() {}
 
-  /** The prediction of one output row: the arg-max label index, or the regression value on its own scale. */
+  /**
+   * The prediction of one output row: the arg-max label index, or the regression value on its own scale, clamped
+   * to the label range. A linear regression head can answer outside the range; GLUE's submission files clamp
+   * STS-B to [0, 5], and scoring the same values keeps the dev scores those of the answers a user gets.
+   */
   public static double prediction(TaskKind kind, float[] output) {
     if (kind instanceof TaskKind.Regression r) {
-      return r.unscale(output[0]);
+      return Math.max(r.min(), Math.min(r.max(), r.unscale(output[0])));
     }
     int best = 0;
     for (int j = 1; j < output.length; j++) {

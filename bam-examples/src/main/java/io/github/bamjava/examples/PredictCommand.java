@@ -157,10 +157,10 @@ final class PredictCommand implements Callable<Integer> {
     return Example.of(id, line, null);
   }
 
-  /** "label<TAB>probability" of the most likely class, or the regression value on the task's scale. */
+  /** "label<TAB>probability" of the most likely class, or the regression value on the task's scale (clamped). */
   static String format(TaskKind kind, float[] output) {
     if (kind instanceof TaskKind.Regression r) {
-      return String.format(Locale.ROOT, "%.3f", r.unscale(output[0]));
+      return String.format(Locale.ROOT, "%.3f", Evaluation.prediction(r, output));
     }
     TaskKind.Classification c = (TaskKind.Classification) kind;
     int best = (int) Evaluation.prediction(kind, output);
