@@ -56,7 +56,7 @@ public interface EncoderSource {
         StateDict.LoadReport report = StateDict.load(MiniLmWeights.RESOURCE_ONNX, encoder.namedParameters(),
             weights, CheckpointLayout::isPooler, name -> false);
         return new PretrainedEncoder(encoder, tokenizer, Map.of(Tokenizers.TOKENIZER_JSON, tokenizerJson),
-            Map.of(), report, describe());
+            Map.of(), report, describe(), null);
       }
 
       @Override
@@ -112,7 +112,7 @@ public interface EncoderSource {
             files.put(name, Files.readAllBytes(dir.resolve(name)));
           }
         }
-        return new PretrainedEncoder(encoder, tokenizer, files, split.heads(), report, describe());
+        return new PretrainedEncoder(encoder, tokenizer, files, split.heads(), report, describe(), dir);
       }
 
       @Override
@@ -137,7 +137,7 @@ public interface EncoderSource {
         byte[] vocab = (String.join("\n", vocabulary) + "\n").getBytes(StandardCharsets.UTF_8);
         PairTokenizer tokenizer = WordPieceTokenizer.fromTokens(vocabulary, true, "generated vocabulary");
         return new PretrainedEncoder(encoder, tokenizer, Map.of(Tokenizers.VOCAB_TXT, vocab), Map.of(),
-            new StateDict.LoadReport(List.copyOf(encoder.namedParameters().keySet()), List.of()), describe());
+            new StateDict.LoadReport(List.copyOf(encoder.namedParameters().keySet()), List.of()), describe(), null);
       }
 
       @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An initialised encoder with its tokenizer, as an {@link EncoderSource} produced it.
@@ -20,6 +21,8 @@ import java.util.Map;
  *     trained multi-task model; empty for plain BERT checkpoints
  * @param report what the load initialised or skipped instead of copying
  * @param description where the weights came from, for logs and run configurations
+ * @param directory the checkpoint directory the weights were read from, where a saved model also keeps the
+ *     description of its heads ({@code tasks.json}); null for embedded or generated weights
  */
 public record PretrainedEncoder(
     BertEncoder encoder,
@@ -27,7 +30,8 @@ public record PretrainedEncoder(
     Map<String, byte[]> tokenizerFiles,
     Map<String, HostTensor> headTensors,
     StateDict.LoadReport report,
-    String description) {
+    String description,
+    @Nullable Path directory) {
 
   public PretrainedEncoder {
     requireNonNull(encoder, "encoder");

@@ -25,6 +25,7 @@ import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,10 +73,12 @@ public final class BamModel implements AutoCloseable {
 
   /**
    * A model with one head per task on a loaded encoder. A task whose head was saved in the encoder's checkpoint
-   * (a saved multi-task model, for fine-tuning) starts from it when every tensor of it fits the new head; other
-   * heads are initialised.
+   * (a saved multi-task model, for fine-tuning) starts from it when it was saved for the same labels, in the same
+   * order (or the same range), with the same head type and options, and every tensor of it fits the new head;
+   * other heads are initialised, with a warning when a saved head was passed over.
    *
    * @param heads which head each task gets, and the heads' options
+   * @throws java.io.UncheckedIOException when the checkpoint's {@code tasks.json} cannot be read
    */
   public static BamModel create(NDManager manager, PretrainedEncoder encoder, Map<String, TaskKind> tasks,
       ModelHeads heads) {
@@ -84,10 +87,19 @@ public final class BamModel implements AutoCloseable {
     tasks.forEach((name, kind) -> entries.put(name, new SavedTasks.Entry(kind, heads.spec(name))));
     MultiTaskModel network = network(manager, encoder, entries, heads.registry());
     Map<String, Parameter> params = network.namedParameters();
+    Map<String, SavedTasks.Entry> savedEntries = savedEntries(encoder);
     for (String task : tasks.keySet()) {
       Map<String, Parameter> head = withPrefix(params, CheckpointLayout.headPrefix(task));
       Map<String, HostTensor> saved = withPrefix(encoder.headTensors(), CheckpointLayout.headPrefix(task));
       if (saved.isEmpty()) {
+        continue;
+      }
+      SavedTasks.Entry was = savedEntries.get(task);
+      if (was != null && !was.equals(entries.get(task))) {
+        // Same shapes are not the same head: labels in another order would start fine-tuning from a head that
+        // answers each label with another's logit, and a head read through other pooling from another input.
+        LOG.warn("{} starts with a new head: the saved one in {} was trained as {}, this run's is {}", task,
+            encoder.description(), SavedTasks.describe(was), SavedTasks.describe(entries.get(task)));
         continue;
       }
       try {
@@ -97,6 +109,19 @@ public final class BamModel implements AutoCloseable {
       }
     }
     return new BamModel(manager, network, encoder, entries);
+  }
+
+  /** The tasks a saved model's {@code tasks.json} lists beside its head tensors; none for other checkpoints. */
+  private static Map<String, SavedTasks.Entry> savedEntries(PretrainedEncoder encoder) {
+    if (encoder.headTensors().isEmpty() || encoder.directory() == null
+        || !Files.isRegularFile(encoder.directory().resolve(TASKS_JSON))) {
+      return Map.of();
+    }
+    try {
+      return SavedTasks.read(encoder.directory().resolve(TASKS_JSON));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** {@link #load(Path, NDManager, HeadRegistry)} for models whose heads are all standard ones. */

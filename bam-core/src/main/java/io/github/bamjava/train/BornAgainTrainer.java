@@ -18,6 +18,7 @@ import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.model.ModelHeads;
+import io.github.bamjava.model.Pooling;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import io.github.bamjava.optim.LossScale;
 import io.github.bamjava.optim.OptimizerSettings;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Single→Multi (BAM)</b>: several tasks, each with the predictions of its single-task teacher.
  *   <li><b>Single→Single</b>, <b>Multi→Multi</b>: the same, with the matching teachers.
  *   <li>Single-task fine-tuning of a multi-task model: one task, encoder from the saved multi-task model (its
- *       head for the task is reused).
+ *       head for the task is reused when it was saved for the same labels, in the same order, and head options).
  * </ul>
  *
  * <p>Each step draws a minibatch that mixes tasks ({@link MixedBatcher}), pads it to its longest sequence,
@@ -164,8 +165,13 @@ public final class BornAgainTrainer {
         + " (max_position_embeddings); choose a max length of at most %s", settings.maxLength(), positions,
         pretrained.description(), positions);
     // Report a partly initialised checkpoint (a missing pooler); a random-init encoder says so in its description.
+    // Heads that mean-pool never read the pooler, so its absence (as in sentence-transformer checkpoints) is no news.
     List<String> initialized = pretrained.report().initialized();
-    if (!initialized.isEmpty() && initialized.size() < pretrained.encoder().namedParameters().size()) {
+    boolean partly = initialized.size() < pretrained.encoder().namedParameters().size();
+    initialized = initialized.stream()
+        .filter(name -> settings.heads().options().pooling() != Pooling.MEAN || !name.startsWith("pooler."))
+        .toList();
+    if (partly && !initialized.isEmpty()) {
       LOG.info("initialised (absent from {}): {}", pretrained.description(), initialized);
     }
     Engine.getInstance().setRandomSeed((int) settings.seed());

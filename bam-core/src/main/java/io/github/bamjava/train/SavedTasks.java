@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code tasks.json} of a saved model: a JSON list with each task's name, kind and head, in head order. Files
@@ -30,13 +31,22 @@ final class SavedTasks {
 
   static String toJson(Map<String, Entry> entries) {
     JsonArray tasks = new JsonArray();
-    entries.forEach((name, entry) -> {
-      JsonObject t = TaskKinds.toJson(entry.kind());
-      t.addProperty("name", name);
-      t.add("head", entry.head().toJson());
-      tasks.add(t);
-    });
+    entries.forEach((name, entry) -> tasks.add(toJson(name, entry)));
     return new GsonBuilder().setPrettyPrinting().create().toJson(tasks);
+  }
+
+  /** One task as {@code tasks.json} writes it, without its name: for messages. */
+  static String describe(Entry entry) {
+    return toJson(null, entry).toString();
+  }
+
+  private static JsonObject toJson(@Nullable String name, Entry entry) {
+    JsonObject t = TaskKinds.toJson(entry.kind());
+    if (name != null) {
+      t.addProperty("name", name);
+    }
+    t.add("head", entry.head().toJson());
+    return t;
   }
 
   /**

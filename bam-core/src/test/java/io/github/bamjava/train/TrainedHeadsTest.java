@@ -6,15 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.RegressionOutput;
+import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
+import io.github.bamjava.task.TaskKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +69,35 @@ class TrainedHeadsTest {
     }
     // Other heads are other settings: the finished run is not resumed with them.
     assertThatThrownBy(() -> tiny(run).build().train()).hasMessageContaining("holds a run with other settings");
+  }
+
+  @Test
+  void fineTuningStartsFromTheSavedHeadOnlyWhenItWasSavedForTheSameLabelsAndOptions() throws Exception {
+    RunResult multi = tiny(dir.resolve("multi")).build().train();
+    List<Example> dev = SENTIMENT.dev();
+    TaskKind sameLabels = SENTIMENT.kind();
+    TaskKind swapped = TaskKind.Classification.of("1", "0");
+
+    try (NDManager manager = NDManager.newBaseManager();
+        BamModel saved = BamModel.load(multi.modelDir(), manager)) {
+      float[][] expected = saved.predict("sentiment", dev, 32);
+      assertThat(predictFromSaved(multi, sameLabels, ModelHeads.defaults(), dev)).isDeepEqualTo(expected);
+      // Same shapes, other meaning: each label would start from the other's logit, or from another pooled input.
+      assertThat(Arrays.deepEquals(predictFromSaved(multi, swapped, ModelHeads.defaults(), dev), expected))
+          .isFalse();
+      assertThat(Arrays.deepEquals(predictFromSaved(multi, sameLabels,
+          ModelHeads.defaults().withOptions(HeadOptions.MEAN_LINEAR), dev), expected)).isFalse();
+    }
+  }
+
+  /** The outputs, before any training, of a sentiment model made on the saved model's encoder. */
+  private static float[][] predictFromSaved(RunResult run, TaskKind kind, ModelHeads heads, List<Example> dev)
+      throws Exception {
+    NDManager manager = NDManager.newBaseManager();
+    PretrainedEncoder encoder = EncoderSource.huggingFace(run.modelDir()).load(manager);
+    try (BamModel model = BamModel.create(manager, encoder, Map.of("sentiment", kind), heads)) {
+      return model.predict("sentiment", dev, 32);
+    }
   }
 
   @Test
