@@ -14,6 +14,7 @@ import io.github.bamjava.distill.DistillationLoss;
 import io.github.bamjava.distill.LossFunction;
 import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.io.NativeMemory;
@@ -168,9 +169,9 @@ public final class BornAgainTrainer {
     // Heads that mean-pool never read the pooler, so its absence (as in sentence-transformer checkpoints) is no news.
     List<String> initialized = pretrained.report().initialized();
     boolean partly = initialized.size() < pretrained.encoder().namedParameters().size();
-    initialized = initialized.stream()
-        .filter(name -> settings.heads().options().pooling() != Pooling.MEAN || !name.startsWith("pooler."))
-        .toList();
+    if (settings.heads().options().pooling() == Pooling.MEAN) {
+      initialized = initialized.stream().filter(name -> !CheckpointLayout.isPooler(name)).toList();
+    }
     if (partly && !initialized.isEmpty()) {
       LOG.info("initialised (absent from {}): {}", pretrained.description(), initialized);
     }
