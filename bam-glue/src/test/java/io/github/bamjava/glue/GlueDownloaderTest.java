@@ -279,10 +279,12 @@ class GlueDownloaderTest {
     } else {
       ex.sendResponseHeaders(200, body.length);
     }
+    // Recorded before the body goes out: once it has, the client may finish and the test read the list before
+    // this server thread got to add to it (a race that failed one CI run in many).
+    bytesServed.add(body.length - from);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(body, from, body.length - from);
     }
-    bytesServed.add(body.length - from);
   }
 
   private byte[] zip(String... names) throws IOException {
