@@ -24,6 +24,7 @@ public final class Task {
   private final ImmutableList<Example> dev;
   private final ImmutableList<Example> test;
   private final ImmutableList<TaskMetric> metrics;
+  private final Inputs inputs;
 
   private Task(Builder b) {
     this.name = b.name;
@@ -32,6 +33,7 @@ public final class Task {
     this.dev = ImmutableList.copyOf(b.dev);
     this.test = ImmutableList.copyOf(b.test);
     this.metrics = ImmutableList.copyOf(b.metrics);
+    this.inputs = Inputs.of(train);
   }
 
   public static Builder builder(String name, TaskKind kind) {
@@ -61,6 +63,11 @@ public final class Task {
 
   public List<TaskMetric> metrics() {
     return metrics;
+  }
+
+  /** Whether the training examples are single sentences or pairs: what a head trained on them can read. */
+  public Inputs inputs() {
+    return inputs;
   }
 
   /**

@@ -19,6 +19,7 @@ import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.TaskHead;
 import io.github.bamjava.task.Example;
+import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.text.PairTokenizer;
@@ -72,19 +73,38 @@ public final class BamModel implements AutoCloseable {
   }
 
   /**
-   * A model with one head per task on a loaded encoder. A task whose head was saved in the encoder's checkpoint
-   * (a saved multi-task model, for fine-tuning) starts from it when it was saved for the same labels, in the same
-   * order (or the same range), with the same head type and options, and every tensor of it fits the new head;
-   * other heads are initialised, with a warning when a saved head was passed over.
+   * A model with one head per task on a loaded encoder; its tasks read {@link Inputs#EITHER} (see
+   * {@link #create(NDManager, PretrainedEncoder, List, ModelHeads)}). A task whose head was saved in the encoder's
+   * checkpoint (a saved multi-task model, for fine-tuning) starts from it when it was saved for the same labels,
+   * in the same order (or the same range), with the same head type and options, and every tensor of it fits the
+   * new head; other heads are initialised, with a warning when a saved head was passed over.
    *
    * @param heads which head each task gets, and the heads' options
    * @throws java.io.UncheckedIOException when the checkpoint's {@code tasks.json} cannot be read
    */
   public static BamModel create(NDManager manager, PretrainedEncoder encoder, Map<String, TaskKind> tasks,
       ModelHeads heads) {
+    Map<String, Inputs> inputs = new LinkedHashMap<>();
+    tasks.keySet().forEach(name -> inputs.put(name, Inputs.EITHER));
+    return create(manager, encoder, tasks, inputs, heads);
+  }
+
+  /**
+   * {@link #create(NDManager, PretrainedEncoder, Map, ModelHeads)} for these tasks, recording what each one's
+   * training examples are ({@link Task#inputs()}): {@link #predict} then refuses a single sentence for a task
+   * trained on pairs, and a pair for one trained on single sentences, and so does the saved model.
+   */
+  public static BamModel create(NDManager manager, PretrainedEncoder encoder, List<Task> tasks, ModelHeads heads) {
+    Map<String, Inputs> inputs = new LinkedHashMap<>();
+    tasks.forEach(t -> inputs.put(t.name(), t.inputs()));
+    return create(manager, encoder, kindsOf(tasks), inputs, heads);
+  }
+
+  private static BamModel create(NDManager manager, PretrainedEncoder encoder, Map<String, TaskKind> tasks,
+      Map<String, Inputs> inputs, ModelHeads heads) {
     heads.checkTasks(tasks.keySet());
     Map<String, SavedTasks.Entry> entries = new LinkedHashMap<>();
-    tasks.forEach((name, kind) -> entries.put(name, new SavedTasks.Entry(kind, heads.spec(name))));
+    tasks.forEach((name, kind) -> entries.put(name, new SavedTasks.Entry(kind, heads.spec(name), inputs.get(name))));
     MultiTaskModel network = network(manager, encoder, entries, heads.registry());
     Map<String, Parameter> params = network.namedParameters();
     Map<String, SavedTasks.Entry> savedEntries = savedEntries(encoder);
@@ -95,7 +115,7 @@ public final class BamModel implements AutoCloseable {
         continue;
       }
       SavedTasks.Entry was = savedEntries.get(task);
-      if (was != null && !was.equals(entries.get(task))) {
+      if (was != null && !entries.get(task).sameHeadAs(was)) {
         // Same shapes are not the same head: labels in another order would start fine-tuning from a head that
         // answers each label with another's logit, and a head read through other pooling from another input.
         LOG.warn("{} starts with a new head: the saved one in {} was trained as {}, this run's is {}", task,
@@ -235,6 +255,11 @@ public final class BamModel implements AutoCloseable {
     return entry(task).head();
   }
 
+  /** What a task's head was trained on; {@link Inputs#EITHER} where that was not recorded. */
+  public Inputs inputs(String task) {
+    return entry(task).inputs();
+  }
+
   private SavedTasks.Entry entry(String task) {
     SavedTasks.Entry entry = tasks.get(task);
     checkArgument(entry != null, "the model has no task %s; it has %s", task, tasks());
@@ -246,6 +271,11 @@ public final class BamModel implements AutoCloseable {
    * regression (with a linear regression output it may fall outside [0, 1]).
    */
   public float[][] predict(String task, List<Example> examples, int maxLength) {
+    Inputs inputs = inputs(task);
+    for (Example e : examples) {
+      checkArgument(inputs.accepts(e), "task %s was trained on %s, but example %s is %s", task,
+          inputs.description(), e.id(), Inputs.describe(e));
+    }
     return new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE)
         .predict(manager, task, kind(task), examples);
   }

@@ -176,7 +176,7 @@ public final class BornAgainTrainer {
       LOG.info("initialised (absent from {}): {}", pretrained.description(), initialized);
     }
     Engine.getInstance().setRandomSeed((int) settings.seed());
-    BamModel model = BamModel.create(manager, pretrained, BamModel.kindsOf(tasks), settings.heads());
+    BamModel model = BamModel.create(manager, pretrained, tasks, settings.heads());
     try (PairTokenizer tokenizer = pretrained.tokenizer()) {
       TrainingData data = new TrainingData(tasks, settings.teachers(), settings.temperature(), tokenizer,
           settings.maxLength());

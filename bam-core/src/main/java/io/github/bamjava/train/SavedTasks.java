@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.bamjava.model.HeadSpec;
+import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskKinds;
 import java.io.IOException;
@@ -20,14 +21,21 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code tasks.json} of a saved model: a JSON list with each task's name, kind and head, in head order. Files
- * written before heads were recorded have no {@code head}: their tasks get {@link HeadSpec#STANDARD}.
+ * {@code tasks.json} of a saved model: a JSON list with each task's name, kind, head and inputs, in head order.
+ * Files written before heads were recorded have no {@code head}: their tasks get {@link HeadSpec#STANDARD}; files
+ * written before inputs were recorded have no {@code inputs}: their tasks read {@link Inputs#EITHER}.
  */
 final class SavedTasks {
   private SavedTasks() {}
 
   /** One task of a saved model. */
-  record Entry(TaskKind kind, HeadSpec head) {}
+  record Entry(TaskKind kind, HeadSpec head, Inputs inputs) {
+
+    /** Whether a head saved as {@code saved} was trained for this one's labels, type and options. */
+    boolean sameHeadAs(Entry saved) {
+      return kind.equals(saved.kind) && head.equals(saved.head);
+    }
+  }
 
   static String toJson(Map<String, Entry> entries) {
     JsonArray tasks = new JsonArray();
@@ -35,9 +43,11 @@ final class SavedTasks {
     return new GsonBuilder().setPrettyPrinting().create().toJson(tasks);
   }
 
-  /** One task as {@code tasks.json} writes it, without its name: for messages. */
+  /** A task's labels and head as {@code tasks.json} writes them: what decides whether a saved head is reused. */
   static String describe(Entry entry) {
-    return toJson(null, entry).toString();
+    JsonObject t = toJson(null, entry);
+    t.remove("inputs");
+    return t.toString();
   }
 
   private static JsonObject toJson(@Nullable String name, Entry entry) {
@@ -46,6 +56,7 @@ final class SavedTasks {
       t.addProperty("name", name);
     }
     t.add("head", entry.head().toJson());
+    t.addProperty("inputs", entry.inputs().jsonName());
     return t;
   }
 
@@ -77,13 +88,23 @@ final class SavedTasks {
         checkArgument(name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString(),
             "'name' must be a string, got %s", name);
         where = file + ": task " + name.getAsString();
-        Entry entry = new Entry(TaskKinds.fromJson(task), HeadSpec.fromJson(task.get("head")));
+        Entry entry = new Entry(TaskKinds.fromJson(task), HeadSpec.fromJson(task.get("head")),
+            inputs(task.get("inputs")));
         checkArgument(kinds.put(name.getAsString(), entry) == null, "listed twice");
       } catch (IllegalArgumentException | IllegalStateException ex) {
         throw new IOException(where + ": " + ex.getMessage(), ex);
       }
     }
     return kinds;
+  }
+
+  private static Inputs inputs(@Nullable JsonElement inputs) {
+    if (inputs == null) {
+      return Inputs.EITHER;
+    }
+    checkArgument(inputs.isJsonPrimitive() && inputs.getAsJsonPrimitive().isString(),
+        "'inputs' must be a string, got %s", inputs);
+    return Inputs.fromJsonName(inputs.getAsString());
   }
 
   private static String abbreviate(JsonElement json) {

@@ -170,4 +170,21 @@ class TaskTest {
     assertThat(Example.pair("a", "x", "y", null).isPair()).isTrue();
     assertThat(Example.of("a", "x", null).isLabelled()).isFalse();
   }
+
+  @Test
+  void aTaskReadsWhatItsTrainingExamplesAre() {
+    Example pair = Example.pair("a", "x", "y", "entailment");
+    Example single = Example.of("b", "x", "neutral");
+    assertThat(nli(pair).inputs()).isEqualTo(Inputs.PAIR);
+    assertThat(nli(single).inputs()).isEqualTo(Inputs.SENTENCE);
+    assertThat(nli(pair, single).inputs()).isEqualTo(Inputs.EITHER);
+    assertThat(Inputs.PAIR.accepts(pair)).isTrue();
+    assertThat(Inputs.PAIR.accepts(single)).isFalse();
+    assertThat(Inputs.SENTENCE.accepts(pair)).isFalse();
+    assertThat(Inputs.EITHER.accepts(pair) && Inputs.EITHER.accepts(single)).isTrue();
+    for (Inputs i : Inputs.values()) {
+      assertThat(Inputs.fromJsonName(i.jsonName())).isEqualTo(i);
+    }
+    assertThatThrownBy(() -> Inputs.fromJsonName("PAIR")).hasMessageContaining("got \"PAIR\"");
+  }
 }

@@ -18,6 +18,8 @@ import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.RegressionOutput;
 import io.github.bamjava.model.TaskHead;
+import io.github.bamjava.task.Example;
+import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.weights.HostTensor;
@@ -203,6 +205,51 @@ class BamModelTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining(file.toString());
     }
+  }
+
+  @Test
+  void aModelRefusesTheOtherFormOfInputThanItsTaskWasTrainedOnAndSoDoesItsSavedCopy() throws Exception {
+    List<Task> tasks = List.of(SyntheticTasks.sentiment(8, 4, 1), SyntheticTasks.answer(8, 4, 2));
+    Example single = Example.of("s1", "a plain sentence", null);
+    Example pair = Example.pair("p1", "a question", "yes it is", null);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      BamModel model = BamModel.create(manager, SyntheticTasks.tinyEncoder(3).load(manager), tasks,
+          ModelHeads.defaults());
+      assertThat(model.inputs("sentiment")).isEqualTo(Inputs.SENTENCE);
+      assertThat(model.inputs("answer")).isEqualTo(Inputs.PAIR);
+      model.save(dir.resolve("m"));
+    }
+    assertThat(Files.readString(dir.resolve("m/tasks.json"))).contains("\"inputs\": \"pair\"")
+        .contains("\"inputs\": \"sentence\"");
+    try (NDManager manager = NDManager.newBaseManager(); BamModel loaded = BamModel.load(dir.resolve("m"), manager)) {
+      assertThatThrownBy(() -> loaded.predict("answer", List.of(pair, single), 32))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("task answer was trained on sentence pairs, but example s1 is a single sentence");
+      assertThatThrownBy(() -> loaded.predict("sentiment", List.of(pair), 32))
+          .hasMessage("task sentiment was trained on single sentences, but example p1 is a sentence pair");
+      assertThat(loaded.predict("answer", List.of(pair), 32)[0]).hasSize(2);
+      assertThat(loaded.predict("sentiment", List.of(single), 32)[0]).hasSize(2);
+    }
+  }
+
+  @Test
+  void aModelSavedBeforeInputsWereRecordedReadsEither() throws Exception {
+    saveAndPredict(ModelHeads.defaults(), dir.resolve("m"));
+    Path file = dir.resolve("m/tasks.json");
+    com.google.gson.JsonArray tasks = com.google.gson.JsonParser.parseString(Files.readString(file))
+        .getAsJsonArray();
+    tasks.forEach(t -> t.getAsJsonObject().remove("inputs"));
+    Files.writeString(file, tasks.toString());
+    try (NDManager manager = NDManager.newBaseManager(); BamModel loaded = BamModel.load(dir.resolve("m"), manager)) {
+      assertThat(loaded.inputs("stars")).isEqualTo(Inputs.EITHER);
+      assertThat(loaded.predict("stars", List.of(Example.of("s", "one", null), Example.pair("p", "one", "two",
+          null)), 32)).hasNumberOfRows(2);
+    }
+    tasks.get(0).getAsJsonObject().addProperty("inputs", "triple");
+    Files.writeString(file, tasks.toString());
+    assertLoadFails(dir.resolve("m")).isInstanceOf(IOException.class)
+        .hasMessageContaining(file + ": task sentiment: 'inputs' must be \"sentence\", \"pair\" or \"either\","
+            + " got \"triple\"");
   }
 
   /** Dropout, a hidden layer of 16 with ReLU, and the output layer: a head that is not the standard one. */

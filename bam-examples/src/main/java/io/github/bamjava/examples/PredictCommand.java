@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.task.Example;
+import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BamModel;
 import java.io.IOException;
@@ -79,14 +80,16 @@ final class PredictCommand implements Callable<Integer> {
     }
     List<String> lines = input == null ? sentences : readLines(input);
     List<Example> examples = new ArrayList<>();
+    List<String> places = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
-      String where = input == null ? "sentence " + (i + 1) : "input " + (i + 1) + " of " + input;
-      examples.add(parse(Integer.toString(examples.size()), lines.get(i), where));
+      places.add(input == null ? "sentence " + (i + 1) : "input " + (i + 1) + " of " + input);
+      examples.add(parse(Integer.toString(examples.size()), lines.get(i), places.get(i)));
     }
     PrintWriter out = spec.commandLine().getOut();
     NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
     try (BamModel m = BamModel.load(model, manager)) {
       TaskKind kind = m.kind(task);
+      checkInputs(m.inputs(task), examples, places);
       int positions = m.network().encoder().config().maxPositionEmbeddings();
       int length = maxLength;
       if (length > positions) {
@@ -104,6 +107,20 @@ final class PredictCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** Refuses, naming the first, inputs of the other form than the task's head was trained on. */
+  private void checkInputs(Inputs inputs, List<Example> examples, List<String> places) {
+    for (int i = 0; i < examples.size(); i++) {
+      if (!inputs.accepts(examples.get(i))) {
+        String hint = inputs == Inputs.PAIR
+            ? "give each input as 'first<TAB>second' (on the command line also 'first" + PAIR_SEPARATOR + "second')"
+            : "give each input as one sentence, without a tab or '" + PAIR_SEPARATOR.strip() + "'";
+        throw new ParameterException(spec.commandLine(), String.format("%s is %s, but the head of %s in %s was"
+            + " trained on %s: %s", places.get(i), Inputs.describe(examples.get(i)), task, model,
+            inputs.description(), hint));
+      }
+    }
   }
 
   /** The non-blank lines of {@code file} ('-': standard input), without a leading byte-order mark. */

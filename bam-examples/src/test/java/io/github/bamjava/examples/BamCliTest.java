@@ -215,6 +215,14 @@ class BamCliTest {
     Run tooLong = bam("predict", "--model", model.toString(), "--task", "sentiment", "--max-length", "100", "good");
     assertThat(tooLong.exitCode()).isEqualTo(2);
     assertThat(tooLong.err()).contains("--max-length 100 is longer than the model's 64 positions");
+
+    // The head read single sentences: a pair would get an answer as confident as it is meaningless.
+    Path pairs = Files.writeString(tmp.resolve("pairs.tsv"), "great wad\nsad wae\tgood waf\n");
+    Run pair = bam("predict", "--model", model.toString(), "--task", "sentiment", "--input", pairs.toString());
+    assertThat(pair.exitCode()).isEqualTo(2);
+    assertThat(pair.out()).isEmpty();
+    assertThat(pair.err()).contains("input 2 of " + pairs + " is a sentence pair, but the head of sentiment in "
+        + model + " was trained on single sentences: give each input as one sentence, without a tab or '|||'");
   }
 
   @Test
