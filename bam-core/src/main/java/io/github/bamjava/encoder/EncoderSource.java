@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -35,6 +36,17 @@ public interface EncoderSource {
 
   /** A short description for logs and run configurations. */
   String describe();
+
+  /**
+   * A digest of what the encoder is read from, for run keys: a run on a checkpoint directory that now holds other
+   * weights is another run, though {@link #describe()} names the same directory. Empty where the description
+   * says it all (the embedded MiniLM, a seeded random encoder) and by default.
+   *
+   * @throws IOException when the files cannot be read
+   */
+  default Optional<String> contentDigest() throws IOException {
+    return Optional.empty();
+  }
 
   /**
    * The embedded default: all-MiniLM-L6-v2 (6 layers, hidden 384), read from the ONNX file shipped in the Maven
@@ -76,6 +88,7 @@ public interface EncoderSource {
    * heads come back in {@link PretrainedEncoder#headTensors()}.
    */
   static EncoderSource huggingFace(Path dir) {
+    CheckpointDigest digest = new CheckpointDigest(dir);
     return new EncoderSource() {
       @Override
       public PretrainedEncoder load(NDManager manager) throws IOException {
@@ -118,6 +131,11 @@ public interface EncoderSource {
       @Override
       public String describe() {
         return "checkpoint " + dir;
+      }
+
+      @Override
+      public Optional<String> contentDigest() throws IOException {
+        return digest.get();
       }
     };
   }

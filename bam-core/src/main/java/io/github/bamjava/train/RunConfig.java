@@ -32,11 +32,13 @@ public final class RunConfig {
   static final String DEV_DATA = "dev_data";
   /** A task's metric names in the run key (since 2026-11-30). */
   static final String METRICS = "metrics";
+  /** The digest of a checkpoint directory's encoder files in the run key (since 2026-11-30). */
+  static final String ENCODER_DATA = "encoder_data";
   /**
    * Fields added to the run key after runs were saved without them: a saved key without them is not checked on
    * them (it resumes as it did before), rather than refused or restarted from scratch.
    */
-  private static final Set<String> ADDED_LATER = Set.of(DEV_DATA, METRICS);
+  private static final Set<String> ADDED_LATER = Set.of(DEV_DATA, METRICS, ENCODER_DATA);
 
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
       .create();

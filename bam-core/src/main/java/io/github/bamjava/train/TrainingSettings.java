@@ -24,6 +24,8 @@ import io.github.bamjava.optim.RunSchedule;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKinds;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * fill one), read by the trainer.
  *
  * <p>{@link #runKey()} is these settings as JSON, each task's data as a fingerprint of its examples' text
- * <em>and</em> labels, each teacher as a hash of its predictions ({@link TeacherPredictions#contentHash()}). A
+ * <em>and</em> labels, each teacher as a hash of its predictions ({@link TeacherPredictions#contentHash()}), a
+ * checkpoint directory's encoder by its path and a digest of its files ({@link EncoderSource#contentDigest()}). A
  * run resumes only under the same key, and a refusal lists the fields that differ ({@link RunConfig#differences}).
  *
  * @param encoder where the pretrained encoder and tokenizer come from
@@ -159,6 +162,12 @@ public record TrainingSettings(
     if (!mixedPrecision) {
       // Absent rather than false: a run saved before the setting existed resumes under the same key.
       key.remove("mixedPrecision");
+    }
+    try {
+      // The path alone would take a directory retrained in place for the encoder a finished run was trained on.
+      encoder.contentDigest().ifPresent(d -> key.addProperty(RunConfig.ENCODER_DATA, d));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the encoder's files (" + encoder.describe() + ")", e);
     }
     return key;
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.bamjava.distill.ExampleFingerprint;
+import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskMetric;
@@ -13,6 +14,8 @@ import io.github.bamjava.task.TaskMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,43 @@ class RunSafetyTest {
     Files.writeString(config, saved.toString(), StandardCharsets.UTF_8);
     assertThat(RunConfig.changesFrom(tiny(dir, task).build().settings()))
         .containsExactly("tasks[0].train_data: (absent) → \"" + ExampleFingerprint.withLabels(task.train()) + "\"");
+  }
+
+  @Test
+  void aCheckpointDirectoryRetrainedInPlaceIsAnotherEncoderInTheRunKey() throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    Path base = tiny(dir.resolve("base"), task).build().train().modelDir();
+    Path other = tiny(dir.resolve("other"), task).optSeed(12).build().train().modelDir();
+    EncoderSource fromBase = EncoderSource.huggingFace(base);
+    tiny(dir.resolve("fine"), task).setEncoder(fromBase).build().train();
+    assertThat(RunConfig.changesFrom(tiny(dir.resolve("fine"), task).setEncoder(fromBase).build().settings()))
+        .isEmpty();
+
+    // The same bytes elsewhere, or touched, have the same digest; the path stays in the key beside it.
+    Path copy = Files.createDirectories(dir.resolve("copy"));
+    try (var files = Files.list(base)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    Files.setLastModifiedTime(copy.resolve("model.safetensors"), FileTime.fromMillis(0));
+    assertThat(EncoderSource.huggingFace(copy).contentDigest()).isEqualTo(fromBase.contentDigest()).isPresent();
+
+    // Retrained in place: the directory's name is the same, its weights are not.
+    Files.copy(other.resolve("model.safetensors"), base.resolve("model.safetensors"),
+        StandardCopyOption.REPLACE_EXISTING);
+    assertThat(RunConfig.changesFrom(tiny(dir.resolve("fine"), task).setEncoder(fromBase).build().settings()))
+        .singleElement().asString().startsWith(RunConfig.ENCODER_DATA + ": ");
+    assertThatThrownBy(() -> tiny(dir.resolve("fine"), task).setEncoder(EncoderSource.huggingFace(base)).build()
+        .train()).hasMessageContaining("holds a run with other settings");
+
+    // A run saved before the digest was in its key resumes unchecked on it.
+    Path config = dir.resolve("fine").resolve(RunConfig.FILE);
+    JsonObject saved = JsonParser.parseString(Files.readString(config, StandardCharsets.UTF_8)).getAsJsonObject();
+    saved.getAsJsonObject("resume_key").remove(RunConfig.ENCODER_DATA);
+    Files.writeString(config, saved.toString(), StandardCharsets.UTF_8);
+    assertThat(RunConfig.changesFrom(tiny(dir.resolve("fine"), task).setEncoder(fromBase).build().settings()))
+        .isEmpty();
   }
 
   @Test
