@@ -1,6 +1,7 @@
 package io.github.bamjava.examples;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.bamjava.io.AtomicFiles;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
@@ -94,8 +96,10 @@ final class StudyCommand {
 
   /**
    * Writes the study's study.json, or refuses when the directory holds a study with other settings. More (or
-   * other) seeds extend a study; each task's majority class is derived from its data, so a study.json written
-   * before majority classes were recorded gains them rather than counting as another study.
+   * other) seeds extend a study: study.json lists every seed any launch asked for, so a later launch of fewer
+   * seeds (the rest of the protocol on seeds 1-3 after a main comparison on 1-5) does not hide the others. Each
+   * task's majority class is derived from its data, so a study.json written before majority classes were
+   * recorded gains them rather than counting as another study.
    */
   static void saveDescription(Study study, Path output) throws IOException {
     Path file = output.resolve("study.json");
@@ -107,11 +111,24 @@ final class StudyCommand {
         throw new IllegalArgumentException(output + " holds a study with other settings; choose another"
             + " --output.\n  was: " + was + "\n  now: " + now);
       }
+      now.add("seeds", seedsOfBoth(was, now));
       if (was.equals(now)) {
         return;
       }
     }
     AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(now) + "\n");
+  }
+
+  private static JsonArray seedsOfBoth(JsonObject was, JsonObject now) {
+    TreeSet<Long> seeds = new TreeSet<>();
+    for (JsonObject d : List.of(was, now)) {
+      if (d.get("seeds") instanceof JsonArray list) {
+        list.forEach(seed -> seeds.add(seed.getAsLong()));
+      }
+    }
+    JsonArray out = new JsonArray();
+    seeds.forEach(out::add);
+    return out;
   }
 
   /** A study description without what may change within one study: its seeds and derived majority classes. */

@@ -265,6 +265,21 @@ class BamCliTest {
   }
 
   @Test
+  void aLaunchOfFewerSeedsKeepsTheOthersInStudyJson() throws IOException {
+    Path glue = tinySst2();
+    Path out = tmp.resolve("study");
+    Files.createDirectories(out);
+    StudyCommand.saveDescription(Study.builder().setGlueDir(glue).setOutputDir(out)
+        .optSeeds(List.of(1L, 2L, 3L, 4L, 5L)).build(), out);
+    StudyCommand.saveDescription(Study.builder().setGlueDir(glue).setOutputDir(out)
+        .optSeeds(List.of(1L, 2L, 3L, 7L)).build(), out);
+
+    JsonObject saved = JsonParser.parseString(Files.readString(out.resolve("study.json"))).getAsJsonObject();
+    assertThat(saved.getAsJsonArray("seeds").asList().stream().map(e -> e.getAsLong()))
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 7L);
+  }
+
+  @Test
   void studyReportWithTheGlueDirRecordsTheMajorityClassesAStudyJsonLacks() throws IOException {
     Path glue = tinySst2();
     Path out = tmp.resolve("study");
