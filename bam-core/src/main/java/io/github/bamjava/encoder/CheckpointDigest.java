@@ -34,29 +34,25 @@ final class CheckpointDigest {
    * missing).
    */
   synchronized Optional<String> get() throws IOException {
+    List<String> present = FILES.stream().filter(name -> Files.isRegularFile(dir.resolve(name))).toList();
     StringBuilder now = new StringBuilder();
-    for (String name : FILES) {
+    for (String name : present) {
       Path file = dir.resolve(name);
-      if (Files.isRegularFile(file)) {
-        now.append(name).append(' ').append(Files.size(file)).append(' ')
-            .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
-      }
+      now.append(name).append(' ').append(Files.size(file)).append(' ')
+          .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
     }
     if (!now.toString().equals(stamp)) {
-      digest = now.isEmpty() ? Optional.empty() : Optional.of(hash());
+      digest = present.isEmpty() ? Optional.empty() : Optional.of(hash(present));
       stamp = now.toString();
     }
     return digest;
   }
 
-  private String hash() throws IOException {
+  private String hash(List<String> present) throws IOException {
     Hasher hasher = Hashing.sha256().newHasher();
     byte[] buffer = new byte[1 << 20];
-    for (String name : FILES) {
+    for (String name : present) {
       Path file = dir.resolve(name);
-      if (!Files.isRegularFile(file)) {
-        continue;
-      }
       // Name and length first, so that no two sets of files hash alike by shifting bytes between them.
       byte[] n = name.getBytes(StandardCharsets.UTF_8);
       hasher.putInt(n.length).putBytes(n).putLong(Files.size(file));
