@@ -78,18 +78,16 @@ final class PredictCommand implements Callable<Integer> {
     if (input != null && Files.isDirectory(input)) {
       throw new ParameterException(spec.commandLine(), "--input " + input + " is a directory, not a file");
     }
-    List<String> lines = input == null ? sentences : readLines(input);
+    List<Input> inputs = input == null ? arguments(sentences) : readLines(input);
     List<Example> examples = new ArrayList<>();
-    List<String> places = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      places.add(input == null ? "sentence " + (i + 1) : "input " + (i + 1) + " of " + input);
-      examples.add(parse(Integer.toString(examples.size()), lines.get(i), places.get(i)));
+    for (Input in : inputs) {
+      examples.add(parse(Integer.toString(examples.size()), in.text(), in.place()));
     }
     PrintWriter out = spec.commandLine().getOut();
     NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
     try (BamModel m = BamModel.load(model, manager)) {
       TaskKind kind = m.kind(task);
-      checkInputs(m.inputs(task), examples, places);
+      checkInputs(m.inputs(task), examples, inputs);
       int positions = m.network().encoder().config().maxPositionEmbeddings();
       int length = maxLength;
       if (length > positions) {
@@ -102,7 +100,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       float[][] outputs = m.predict(task, examples, length);
       for (int i = 0; i < examples.size(); i++) {
-        out.println(format(kind, outputs[i]) + "\t" + lines.get(i).strip());
+        out.println(format(kind, outputs[i]) + "\t" + inputs.get(i).text().strip());
       }
     }
     out.flush();
@@ -110,24 +108,38 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /** Refuses, naming the first, inputs of the other form than the task's head was trained on. */
-  private void checkInputs(Inputs inputs, List<Example> examples, List<String> places) {
+  private void checkInputs(Inputs inputs, List<Example> examples, List<Input> places) {
     for (int i = 0; i < examples.size(); i++) {
       if (!inputs.accepts(examples.get(i))) {
         String hint = inputs == Inputs.PAIR
             ? "give each input as 'first<TAB>second' (on the command line also 'first" + PAIR_SEPARATOR + "second')"
             : "give each input as one sentence, without a tab or '" + PAIR_SEPARATOR.strip() + "'";
         throw new ParameterException(spec.commandLine(), String.format("%s is %s, but the head of %s in %s was"
-            + " trained on %s: %s", places.get(i), Inputs.describe(examples.get(i)), task, model,
+            + " trained on %s: %s", places.get(i).place(), Inputs.describe(examples.get(i)), task, model,
             inputs.description(), hint));
       }
     }
   }
 
+  /**
+   * One input and where it came from, as messages name it: "sentence 2" on the command line, "line 5 of in.tsv"
+   * in a file, counting the blank lines that are skipped, so that the number is the one an editor shows.
+   */
+  private record Input(String text, String place) {}
+
+  private static List<Input> arguments(List<String> sentences) {
+    List<Input> inputs = new ArrayList<>();
+    for (int i = 0; i < sentences.size(); i++) {
+      inputs.add(new Input(sentences.get(i), "sentence " + (i + 1)));
+    }
+    return inputs;
+  }
+
   /** The non-blank lines of {@code file} ('-': standard input), without a leading byte-order mark. */
-  private static List<String> readLines(Path file) throws IOException {
+  private static List<Input> readLines(Path file) throws IOException {
     byte[] bytes = file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
-    List<String> lines = new ArrayList<>();
+    List<Input> lines = new ArrayList<>();
     int number = 0;
     for (int start = 0; start < bytes.length; ) {
       int end = start;
@@ -145,7 +157,8 @@ final class PredictCommand implements Callable<Integer> {
         line = line.substring(1);
       }
       if (!line.isBlank()) {
-        lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+        lines.add(new Input(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line,
+            "line " + number + " of " + file));
       }
       start = end + 1;
     }
@@ -156,7 +169,7 @@ final class PredictCommand implements Callable<Integer> {
    * One input: a single sentence, or a pair split at its tab (or {@value #PAIR_SEPARATOR}). More than one
    * separator is an error: split at the first, the rest would join the second sentence unseen.
    *
-   * @param where the input's place for an error message ("input 3 of in.tsv")
+   * @param where the input's place for an error message ("line 3 of in.tsv")
    */
   static Example parse(String id, String line, String where) {
     for (String separator : List.of("\t", PAIR_SEPARATOR)) {

@@ -221,7 +221,7 @@ class BamCliTest {
     Run pair = bam("predict", "--model", model.toString(), "--task", "sentiment", "--input", pairs.toString());
     assertThat(pair.exitCode()).isEqualTo(2);
     assertThat(pair.out()).isEmpty();
-    assertThat(pair.err()).contains("input 2 of " + pairs + " is a sentence pair, but the head of sentiment in "
+    assertThat(pair.err()).contains("line 2 of " + pairs + " is a sentence pair, but the head of sentiment in "
         + model + " was trained on single sentences: give each input as one sentence, without a tab or '|||'");
   }
 
@@ -326,11 +326,23 @@ class BamCliTest {
     assertThat(PredictCommand.parse("0", "a b ||| c d", "input 1").textA()).isEqualTo("a b");
     assertThat(PredictCommand.parse("0", "a b", "input 1").isPair()).isFalse();
     // A second separator would have joined the second sentence unseen.
-    assertThatThrownBy(() -> PredictCommand.parse("0", "a\tb\tc", "input 3 of in.tsv"))
-        .hasMessageContaining("input 3 of in.tsv has more than one <TAB>: an input is a sentence or a pair"
+    assertThatThrownBy(() -> PredictCommand.parse("0", "a\tb\tc", "line 3 of in.tsv"))
+        .hasMessageContaining("line 3 of in.tsv has more than one <TAB>: an input is a sentence or a pair"
             + " 'first<TAB>second'");
     assertThatThrownBy(() -> PredictCommand.parse("0", "a ||| b ||| c", "sentence 2"))
         .hasMessageContaining("sentence 2 has more than one |||");
+  }
+
+  @Test
+  void aBadInputLineIsNamedByItsLineNumberThoughBlankLinesAreSkipped() throws IOException {
+    // Line 4 is the bad one; counting only the non-blank lines would name line 2, a good one.
+    Path in = Files.writeString(tmp.resolve("in.tsv"), "good wad\n\n  \nsad wae\tgood waf\tbad wag\n");
+
+    Run r = bam("predict", "--model", tmp.resolve("no-model").toString(), "--task", "sentiment", "--input",
+        in.toString());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("line 4 of " + in + " has more than one <TAB>");
   }
 
   @Test
