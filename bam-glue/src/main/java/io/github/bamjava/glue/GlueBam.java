@@ -61,7 +61,8 @@ import org.jspecify.annotations.Nullable;
  * student/                              the multi-task student's run; its model in model/
  * finetune/&lt;task&gt;/                     the student fine-tuned on one task (when fine-tuning is on)
  * results.md, results.json               dev scores: one column per method
- * submission/                            GLUE test predictions of the final model(s), AX by the MNLI head
+ * submission/                            GLUE test predictions of the final model(s), AX by the MNLI head; only
+ *                                        this run's files (an earlier run's others are deleted)
  * </pre>
  *
  * <p>Running again into the same directory continues where the last run stopped: a finished teacher whose
@@ -409,7 +410,10 @@ public final class GlueBam {
     return e.glue() == null ? e.task().name() : e.glue().dirName();
   }
 
-  /** Writes the submission file of every GLUE evaluation set whose test file is present. */
+  /**
+   * Writes the submission file of every GLUE evaluation set whose test file is present, and deletes the other sets'
+   * files there, so that {@code dir} holds this run's submission and nothing else.
+   */
   private List<Path> writeSubmissions(List<Entry> entries, GlueReader reader, Function<String, Path> modelOf,
       Path dir) throws IOException {
     List<Path> files = new ArrayList<>();
@@ -430,6 +434,14 @@ public final class GlueBam {
             files.add(SubmissionWriter.write(dir, set, test, predictions));
           }
         }
+      }
+    }
+    // A file left by an earlier run on other tasks (or test files) comes from another model: uploaded with this
+    // run's files, it would score a model that is no longer there.
+    for (GlueEvalSet set : GlueEvalSet.values()) {
+      Path file = dir.resolve(set.submissionFile());
+      if (!files.contains(file)) {
+        Files.deleteIfExists(file);
       }
     }
     return files;

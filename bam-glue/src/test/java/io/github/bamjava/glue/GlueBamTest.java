@@ -155,6 +155,25 @@ class GlueBamTest {
   }
 
   @Test
+  void theSubmissionFolderHoldsOnlyThisRunsFiles() throws IOException {
+    Path glue = tmp.resolve("glue");
+    GlueFixtures.writeSentimentAndSimilarity(glue);
+    Path out = tmp.resolve("out");
+    GlueBam.Builder bam = GlueBam.builder().setGlueDir(glue).setOutputDir(out)
+        .optEncoder(SyntheticTasks.tinyEncoder(7)).optPreset(TINY).optProgress(null);
+    bam.optTasks(List.of(GlueTask.SST2, GlueTask.STSB)).build().run();
+    assertThat(out.resolve("submission/STS-B.tsv")).isRegularFile();
+
+    // Again on SST-2 alone: a new student, whose submission must not sit beside the old student's STS-B file.
+    GlueBam.Result again = bam.optTasks(List.of(GlueTask.SST2)).build().run();
+
+    assertThat(again.submissionFiles()).containsExactly(out.resolve("submission/SST-2.tsv"));
+    try (var files = Files.list(out.resolve("submission"))) {
+      assertThat(files).containsExactly(out.resolve("submission/SST-2.tsv"));
+    }
+  }
+
+  @Test
   void swappedPairsDoubleTheTrainingSetAndKeepDevAndTest() {
     Task task = Task.builder("MRPC", TaskKind.Classification.of("0", "1"))
         .setTrain(List.of(Example.pair("a", "one", "two", "1")))
