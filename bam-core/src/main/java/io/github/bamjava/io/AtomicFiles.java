@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,8 +50,7 @@ public final class AtomicFiles {
     Path dir = absolute.getParent();
     checkArgument(dir != null, "cannot write to %s: it has no parent directory", target);
     Files.createDirectories(dir);
-    Path temp = dir.resolve("." + absolute.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path temp = dir.resolve("." + absolute.getFileName() + "." + randomSuffix() + ".tmp");
     boolean moved = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -62,6 +62,22 @@ public final class AtomicFiles {
     } finally {
       if (!moved) {
         Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  /**
+   * Creates a new, empty directory in {@code parent} named {@code prefix} and a random suffix, for a directory
+   * tree written in full and then renamed into place with {@link #move}. Unlike {@code createTempDirectory},
+   * whose 0700 would go with the directory into place and hide it from other users, it gets the permissions of
+   * an ordinary {@code createDirectory} (the umask's).
+   */
+  public static Path createTempDirectory(Path parent, String prefix) throws IOException {
+    while (true) {
+      try {
+        return Files.createDirectory(parent.resolve(prefix + randomSuffix()));
+      } catch (FileAlreadyExistsException e) {
+        // Another writer's, against odds of 2^-64: draw again.
       }
     }
   }
@@ -82,6 +98,10 @@ public final class AtomicFiles {
       // ALLOW_INSECURE: some file systems lack the secure directory stream; the trees deleted are our own output.
       MoreFiles.deleteRecursively(path, RecursiveDeleteOption.ALLOW_INSECURE);
     }
+  }
+
+  private static String randomSuffix() {
+    return Long.toHexString(ThreadLocalRandom.current().nextLong());
   }
 
   /** Forces a directory's entries to disk where the platform allows it (Linux does, Windows does not). */

@@ -314,7 +314,7 @@ public final class BamModel implements AutoCloseable {
   public void save(Path dir) throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
+    Path tmp = AtomicFiles.createTempDirectory(parent, dir.getFileName() + ".tmp-");
     try {
       AtomicFiles.writeString(tmp.resolve("config.json"), network.encoder().config().toJson());
       SafeTensors.write(tmp.resolve(WEIGHTS_FILE), weights(), Map.of("format", "pt"));

@@ -99,7 +99,7 @@ final class Checkpoints {
     String name = "step-" + step;
     Path target = dir.resolve(name);
     AtomicFiles.deleteRecursively(target);
-    Path tmp = Files.createTempDirectory(dir, name + ".tmp-");
+    Path tmp = AtomicFiles.createTempDirectory(dir, name + ".tmp-");
     boolean moved = false;
     boolean complete = false;
     try {

@@ -92,6 +92,12 @@ class BamModelTest {
   }
 
   @Test
+  void aSavedModelIsAsReadableAsAPlainDirectory() throws Exception {
+    // Another user, or a server process, must be able to read a saved model (umask permitting).
+    PlainPermissions.assertLikeAPlainDirectory(savedModel());
+  }
+
+  @Test
   void loadingSomethingElseIsAClearError() {
     assertThatThrownBy(() -> BamModel.load(dir, NDManager.newBaseManager()))
         .hasMessageContaining("is not a saved BAM model").hasMessageContaining("tasks.json");

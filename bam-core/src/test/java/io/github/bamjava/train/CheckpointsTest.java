@@ -68,6 +68,12 @@ class CheckpointsTest {
   }
 
   @Test
+  void aCheckpointIsAsReadableAsAPlainDirectory() throws Exception {
+    write(new Checkpoints(dir, 1), 3);
+    PlainPermissions.assertLikeAPlainDirectory(dir.resolve("step-3"));
+  }
+
+  @Test
   void aCheckpointOfAnotherProgramIsRefusedNamingTheFile() throws Exception {
     Checkpoints checkpoints = new Checkpoints(dir, 1);
     write(checkpoints, 3);

@@ -149,7 +149,7 @@ public final class GlueDownloader {
     Path archive = downloads.resolve(task.dirName() + ".zip");
     fetch(url, archive, expectedSha256(url, sha256.get(task), "optSha256(" + task + ", ...)",
         "--sha256 " + task.dirName()));
-    Path unpacked = Files.createTempDirectory(downloads, task.dirName() + ".unzip");
+    Path unpacked = AtomicFiles.createTempDirectory(downloads, task.dirName() + ".unzip");
     try {
       Path folder;
       try {

@@ -2,6 +2,7 @@ package io.github.bamjava.glue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.common.hash.Hashing;
 import com.sun.net.httpserver.HttpExchange;
@@ -121,6 +122,11 @@ class GlueDownloaderTest {
     downloader().optUrl(GlueTask.RTE, url("/flat.zip")).build().download(GlueTask.RTE, glueDir);
     assertThat(glueDir.resolve("RTE/train.tsv")).exists();
     assertThat(GlueReader.of(glueDir).read(GlueTask.RTE).test()).hasSize(2);
+    // The unpacking folder itself became RTE: readable by others as an ordinary mkdir would make it.
+    assumeTrue(glueDir.getFileSystem().supportedFileAttributeViews().contains("posix"), "no POSIX permissions");
+    Path plain = Files.createDirectory(glueDir.resolve("plain"));
+    assertThat(Files.getPosixFilePermissions(glueDir.resolve("RTE")))
+        .isEqualTo(Files.getPosixFilePermissions(plain));
   }
 
   @Test
