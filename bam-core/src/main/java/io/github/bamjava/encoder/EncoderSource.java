@@ -118,6 +118,14 @@ public interface EncoderSource {
         StateDict.LoadReport report = StateDict.load(weightsFile.toString(), encoder.namedParameters(),
             split.encoder(), mayInitialize, CheckpointLayout::isSkippable);
         PairTokenizer tokenizer = Tokenizers.fromDirectory(dir);
+        // Checked here rather than at the first batch, where an id without a row names neither file. A smaller
+        // vocabulary is fine: some checkpoints pad vocab_size beyond the ids their tokenizer emits.
+        if (tokenizer.vocabSize() > config.vocabSize()) {
+          tokenizer.close();
+          throw new IllegalArgumentException(String.format("the tokenizer %s has %s tokens but %s has vocab_size"
+              + " %s: ids from %s on have no row in word_embeddings; the tokenizer is not this checkpoint's",
+              Tokenizers.fileIn(dir), tokenizer.vocabSize(), configFile, config.vocabSize(), config.vocabSize()));
+        }
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String name : List.of(Tokenizers.TOKENIZER_JSON, Tokenizers.VOCAB_TXT,
             Tokenizers.TOKENIZER_CONFIG_JSON)) {

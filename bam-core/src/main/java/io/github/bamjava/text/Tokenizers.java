@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Finds the tokenizer of a HuggingFace checkpoint directory. */
 public final class Tokenizers {
@@ -37,15 +38,26 @@ public final class Tokenizers {
    * @throws IllegalArgumentException if {@code dir} is not a directory or holds neither file
    */
   public static PairTokenizer fromDirectory(Path dir) throws IOException {
+    Path file = fileIn(dir);
+    if (file.getFileName().toString().equals(TOKENIZER_JSON)) {
+      return HfPairTokenizer.fromFile(file);
+    }
+    return WordPieceTokenizer.fromVocabFile(file, doLowerCase(dir.resolve(TOKENIZER_CONFIG_JSON)));
+  }
+
+  /**
+   * The file {@link #fromDirectory} reads the vocabulary from: {@code tokenizer.json} when present, else
+   * {@code vocab.txt}.
+   *
+   * @throws IllegalArgumentException if {@code dir} is not a directory or holds neither file
+   */
+  public static Path fileIn(Path dir) {
     requireNonNull(dir, "dir");
     checkArgument(Files.isDirectory(dir), "not a directory: %s", dir);
-    Path json = dir.resolve(TOKENIZER_JSON);
-    if (Files.isRegularFile(json)) {
-      return HfPairTokenizer.fromFile(json);
-    }
-    Path vocab = dir.resolve(VOCAB_TXT);
-    if (Files.isRegularFile(vocab)) {
-      return WordPieceTokenizer.fromVocabFile(vocab, doLowerCase(dir.resolve(TOKENIZER_CONFIG_JSON)));
+    for (String name : List.of(TOKENIZER_JSON, VOCAB_TXT)) {
+      if (Files.isRegularFile(dir.resolve(name))) {
+        return dir.resolve(name);
+      }
     }
     throw new IllegalArgumentException(
         "no tokenizer in " + dir + ": looked for " + TOKENIZER_JSON + " and " + VOCAB_TXT);

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -167,6 +169,27 @@ class HuggingFaceSourceTest {
         .hasMessageContaining(dir.resolve("model.safetensors").toString())
         .hasMessageContaining("pytorch_model.bin")
         .hasMessageContaining("convert");
+  }
+
+  @Test
+  void aTokenizerLargerThanTheVocabularyIsAnErrorAtLoadNamingBothFiles() throws IOException {
+    writeWeights(weights);
+    List<String> vocabulary = SyntheticTasks.vocabulary();
+    List<String> larger = new ArrayList<>(vocabulary);
+    larger.addAll(List.of("extra", "tokens"));
+    Files.writeString(dir.resolve("vocab.txt"), String.join("\n", larger) + "\n");
+    assertThatThrownBy(() -> EncoderSource.huggingFace(dir).load(manager))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(dir.resolve("vocab.txt").toString())
+        .hasMessageContaining(dir.resolve("config.json").toString())
+        .hasMessageContaining((vocabulary.size() + 2) + " tokens")
+        .hasMessageContaining("vocab_size " + vocabulary.size());
+
+    // A vocabulary smaller than vocab_size (rows no id reaches, as some checkpoints pad it) is fine.
+    Files.writeString(dir.resolve("vocab.txt"),
+        String.join("\n", vocabulary.subList(0, vocabulary.size() - 2)) + "\n");
+    assertThat(EncoderSource.huggingFace(dir).load(manager).tokenizer().vocabSize())
+        .isEqualTo(vocabulary.size() - 2);
   }
 
   @Test
