@@ -2,9 +2,10 @@ package io.github.bamjava.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.io.JsonFiles;
 import io.github.bamjava.optim.LossScale;
 import io.github.bamjava.optim.OptimizerState;
 import io.github.bamjava.weights.HostTensor;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Periodic checkpoints of a run: model weights, optimizer moments and the trainer's position, so a killed run
@@ -70,27 +72,36 @@ final class Checkpoints {
     String name = Files.readString(latest, StandardCharsets.UTF_8).trim();
     Path step = dir.resolve(name);
     checkArgument(Files.isDirectory(step), "%s names %s, which does not exist", latest, step);
-    JsonObject state = JsonParser.parseString(
-        Files.readString(step.resolve("state.json"), StandardCharsets.UTF_8)).getAsJsonObject();
+    Path stateFile = step.resolve("state.json");
+    JsonObject state = JsonFiles.readObject(stateFile);
     Map<String, HostTensor> model = SafeTensors.read(step.resolve("model.safetensors"));
     Map<String, HostTensor> moments = SafeTensors.read(step.resolve("optimizer.safetensors"));
     Map<String, String> metadata = SafeTensors.readMetadata(step.resolve("optimizer.safetensors"));
     Path optimizerFile = step.resolve("optimizer.safetensors");
-    int optimizerSteps = Integer.parseInt(required(metadata, STEP_COUNT, optimizerFile));
+    int optimizerSteps = number(metadata, STEP_COUNT, optimizerFile, Integer::parseInt);
     LossScale lossScale = metadata.containsKey(LOSS_SCALE) ? new LossScale(
-        Double.parseDouble(metadata.get(LOSS_SCALE)),
-        Integer.parseInt(required(metadata, LOSS_SCALE_STABLE_STEPS, optimizerFile)))
+        number(metadata, LOSS_SCALE, optimizerFile, Double::parseDouble),
+        number(metadata, LOSS_SCALE_STABLE_STEPS, optimizerFile, Integer::parseInt))
         : null;
-    checkArgument(state.has("step"), "%s has no \"step\": not a checkpoint of this library",
-        step.resolve("state.json"));
-    return Optional.of(new Checkpoint(state.get("step").getAsLong(), model,
+    checkArgument(state.has("step"), "%s has no \"step\": not a checkpoint of this library", stateFile);
+    JsonElement stepValue = state.get("step");
+    checkArgument(stepValue.isJsonPrimitive() && stepValue.getAsJsonPrimitive().isNumber(),
+        "%s has \"step\": %s, which is not a number: the checkpoint is damaged", stateFile, stepValue);
+    return Optional.of(new Checkpoint(stepValue.getAsLong(), model,
         new OptimizerState(optimizerSteps, moments, lossScale), state));
   }
 
-  private static String required(Map<String, String> metadata, String key, Path file) {
+  /** A number in a checkpoint file's metadata, which holds strings; a missing or malformed one names the file. */
+  private static <T> T number(Map<String, String> metadata, String key, Path file, Function<String, T> parse) {
     checkArgument(metadata.containsKey(key), "%s has no \"%s\" in its metadata: not a checkpoint of this library",
         file, key);
-    return metadata.get(key);
+    String value = metadata.get(key);
+    try {
+      return parse.apply(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(String.format("%s has \"%s\": \"%s\" in its metadata, which is not a"
+          + " number: the checkpoint is damaged", file, key, value), e);
+    }
   }
 
   void write(long step, Map<String, HostTensor> model, OptimizerState optimizer, JsonObject state)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import io.github.bamjava.optim.OptimizerState;
 import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -83,6 +84,38 @@ class CheckpointsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(state.toString())
         .hasMessageContaining("\"step\"");
+  }
+
+  @Test
+  void aDamagedStateJsonIsAnErrorNamingTheFileAndWhatIsWrong() throws Exception {
+    Checkpoints checkpoints = new Checkpoints(dir, 1);
+    write(checkpoints, 3);
+    Path state = dir.resolve("step-3").resolve("state.json");
+    for (String text : List.of("{\"step\": 3, \"epo", "", "[3]", "{\"step\": \"three\"}", "{\"step\": [3]}")) {
+      Files.writeString(state, text);
+      assertThatThrownBy(checkpoints::latest).as(text)
+          .hasMessageContaining(state.toString())
+          .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("not valid JSON", "no JSON object", "three",
+              "[3]"));
+    }
+  }
+
+  @Test
+  void aNonNumericOptimizerMetadataValueIsAnErrorNamingTheFileAndTheValue() throws Exception {
+    Checkpoints checkpoints = new Checkpoints(dir, 1);
+    write(checkpoints, 3);
+    Path optimizer = dir.resolve("step-3").resolve("optimizer.safetensors");
+    Map<String, HostTensor> tensors = SafeTensors.read(optimizer);
+    for (Map<String, String> metadata : List.of(Map.of("step_count", "3x"),
+        Map.of("step_count", "3", "loss_scale", "big", "loss_scale_stable_steps", "0"),
+        Map.of("step_count", "3", "loss_scale", "1024.0", "loss_scale_stable_steps", "many"))) {
+      SafeTensors.write(optimizer, tensors, metadata);
+      String bad = metadata.values().stream().filter(v -> !v.matches("[0-9.]+")).findFirst().orElseThrow();
+      assertThatThrownBy(checkpoints::latest).as(metadata.toString())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(optimizer.toString())
+          .hasMessageContaining("\"" + bad + "\"");
+    }
   }
 
   private static void write(Checkpoints checkpoints, long step) throws IOException {
