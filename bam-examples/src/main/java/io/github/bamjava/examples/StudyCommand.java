@@ -3,7 +3,6 @@ package io.github.bamjava.examples;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.study.Study;
@@ -105,7 +104,7 @@ final class StudyCommand {
     Path file = output.resolve("study.json");
     JsonObject now = study.describe();
     if (Files.isRegularFile(file)) {
-      JsonObject was = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+      JsonObject was = Study.readDescription(file);
       // Any change but the seeds would mix incomparable runs.
       if (!settingsOf(was).equals(settingsOf(now))) {
         throw new IllegalArgumentException(output + " holds a study with other settings; choose another"
@@ -171,8 +170,11 @@ final class StudyCommand {
         if (!Files.isRegularFile(file)) {
           throw new IllegalArgumentException(output + " is not a study directory: " + file + " is missing");
         }
-        JsonObject saved = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        JsonObject saved = Study.readDescription(file);
         List<GlueTask> tasks = saved.getAsJsonObject("tasks").keySet().stream().map(GlueTask::byName).toList();
+        if (!saved.has("seeds")) {
+          throw new IllegalArgumentException(file + " lists no \"seeds\": it was not written by bam study run");
+        }
         List<Long> seeds = new ArrayList<>();
         saved.getAsJsonArray("seeds").forEach(seed -> seeds.add(seed.getAsLong()));
         saveDescription(Study.builder().setGlueDir(glueDir).setOutputDir(output).optTasks(tasks).optSeeds(seeds)

@@ -307,6 +307,27 @@ class BamCliTest {
   }
 
   @Test
+  void aMalformedStudyJsonIsAnErrorNamingTheFile() throws IOException {
+    Path glue = tinySst2();
+    Path out = tmp.resolve("study");
+    Path file = out.resolve("study.json");
+    Files.createDirectories(out);
+    for (String text : List.of("{\"tasks\": {", "", "[]", "{\"tasks\": 3, \"seeds\": [1]}",
+        "{\"tasks\": {\"SST-2\": {}}, \"seeds\": [\"one\"]}")) {
+      Files.writeString(file, text);
+      for (Run r : List.of(
+          bam("study", "run", "--glue-dir", glue.toString(), "-o", out.toString(), "--seeds", "1", "--methods",
+              "single", "--run-id", "launch"),
+          bam("study", "report", "-o", out.toString(), "--glue-dir", glue.toString()),
+          bam("study", "report", "-o", out.toString()))) {
+        assertThat(r.exitCode()).as(text).isEqualTo(1);
+        assertThat(r.err()).as(text).contains(file.toString());
+      }
+      assertThat(Files.readString(file)).isEqualTo(text);
+    }
+  }
+
+  @Test
   void aStudyLeftUnfinishedByAnotherWorkersFailureIsAFailure() throws IOException {
     Path glue = tinySst2();
     Path out = tmp.resolve("study");

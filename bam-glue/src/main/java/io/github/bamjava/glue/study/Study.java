@@ -6,6 +6,8 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
@@ -13,6 +15,7 @@ import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.eval.MajorityClass;
 import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.io.JsonFiles;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
@@ -331,6 +334,32 @@ public final class Study {
 
   /** The key of a task's majority class in {@link #describe()}. */
   public static final String MAJORITY = "majority";
+
+  /**
+   * A {@link #describe() description} saved in {@code file} ({@code study.json}), its tasks and seeds checked:
+   * those are what a study directory is read by.
+   *
+   * @throws IOException naming the file when it is not JSON, its {@code tasks} are not an object of one object
+   *     per task or its {@code seeds}, when present, not a list of integers
+   */
+  public static JsonObject readDescription(Path file) throws IOException {
+    JsonObject description = JsonFiles.readObject(file);
+    JsonElement tasks = description.get("tasks");
+    if (!(tasks instanceof JsonObject byName
+        && byName.entrySet().stream().allMatch(e -> e.getValue().isJsonObject()))) {
+      throw new IOException(file + ": \"tasks\" is not an object of one object per task: " + tasks);
+    }
+    JsonElement seeds = description.get("seeds");
+    // The report needs no seeds (it finds them on disk): hand-made descriptions may leave them out.
+    if (seeds != null && !(seeds instanceof JsonArray list && list.asList().stream().allMatch(Study::isInteger))) {
+      throw new IOException(file + ": \"seeds\" is not a list of integers: " + seeds);
+    }
+    return description;
+  }
+
+  private static boolean isInteger(JsonElement e) {
+    return e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsString().matches("-?\\d+");
+  }
 
   private static JsonObject majority(Task t, MajorityClass m) {
     JsonObject majority = new JsonObject();

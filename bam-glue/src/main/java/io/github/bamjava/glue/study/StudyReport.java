@@ -146,7 +146,7 @@ public final class StudyReport {
   static StudyReport read(Path dir, int resamples) throws IOException {
     Path studyJson = dir.resolve("study.json");
     checkArgument(Files.isRegularFile(studyJson), "%s is not a study directory: %s is missing", dir, studyJson);
-    JsonObject study = JsonParser.parseString(Files.readString(studyJson)).getAsJsonObject();
+    JsonObject study = Study.readDescription(studyJson);
     List<String> tasks = List.copyOf(study.getAsJsonObject("tasks").keySet());
     Map<String, Integer> majority = new HashMap<>();
     for (String task : tasks) {
