@@ -1,8 +1,10 @@
 package io.github.bamjava.glue.study;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,10 +19,33 @@ public record StudyJob(StudyMethod method, long seed, @Nullable String task) {
   /** The file whose presence marks a finished job; written last, atomically. */
   public static final String DONE = "done.json";
 
+  /** How a seed's directory is named: {@code seed-<seed>}. */
+  private static final String SEED_PREFIX = "seed-";
+
   /** The job's directory: {@code <study>/<method>/seed-<seed>[/<task>]}. */
   public Path dir(Path study) {
-    Path dir = study.resolve(method.dirName()).resolve("seed-" + seed);
+    Path dir = study.resolve(method.dirName()).resolve(SEED_PREFIX + seed);
     return task == null ? dir : dir.resolve(task);
+  }
+
+  /**
+   * The seed of an entry of a method's directory when it is a seed's directory, named as {@link #dir} names it;
+   * empty for anything else. A user's backup copy ({@code seed-1.bak}), a note or {@code seed-01} is none of the
+   * study's and must not break its report.
+   */
+  static OptionalLong seedOf(Path entry) {
+    String name = entry.getFileName().toString();
+    if (!name.startsWith(SEED_PREFIX) || !Files.isDirectory(entry)) {
+      return OptionalLong.empty();
+    }
+    long seed;
+    try {
+      seed = Long.parseLong(name.substring(SEED_PREFIX.length()));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+    // parseLong also takes "01" and "+1", which dir never writes.
+    return name.equals(SEED_PREFIX + seed) ? OptionalLong.of(seed) : OptionalLong.empty();
   }
 
   /** A short name for logs, e.g. {@code bam/seed-1} or {@code single/seed-1/RTE}. */

@@ -166,10 +166,11 @@ public final class StudyReport {
       TreeMap<Long, Map<String, DevPredictions>> seeds = new TreeMap<>();
       List<Path> seedDirs;
       try (Stream<Path> list = Files.list(methodDir)) {
-        seedDirs = list.filter(p -> p.getFileName().toString().startsWith("seed-")).sorted().toList();
+        // Only the study's seed-<n> directories: other entries (a backup copy, a note) are the user's.
+        seedDirs = list.filter(p -> StudyJob.seedOf(p).isPresent()).sorted().toList();
       }
       for (Path seedDir : seedDirs) {
-        long seed = Long.parseLong(seedDir.getFileName().toString().substring("seed-".length()));
+        long seed = StudyJob.seedOf(seedDir).getAsLong();
         Map<String, DevPredictions> byTask = new TreeMap<>();
         for (String task : tasks) {
           Path jobDir = m.multiTask() ? seedDir : seedDir.resolve(task);

@@ -205,6 +205,22 @@ class StudyReportTest {
   }
 
   @Test
+  void entriesThatAreNotSeedDirectoriesAreIgnored() throws IOException {
+    writeStudy(true);
+    // A user's backup copy of a seed, a note, and a seed directory's name written another way.
+    Path backup = Files.createDirectories(study.resolve("multi/seed-1.bak"));
+    Files.writeString(backup.resolve(StudyJob.DONE), "{\"job_seconds\": 30}");
+    Files.writeString(study.resolve("single/seed-notes.txt"), "rerun seed 3");
+    Files.createDirectories(study.resolve("multi/seed-01"));
+    Files.writeString(study.resolve("multi/seed-4"), "a file, not a seed directory");
+
+    StudyReport report = StudyReport.read(study, 99);
+
+    assertThat(report.seedScores(StudyMethod.MULTI, null)).containsExactly(1.0, 1.0, 1.0);
+    assertThat(report.seedScores(StudyMethod.SINGLE, "RTE")).containsExactly(0.5, 0.525, 0.55);
+  }
+
+  @Test
   void aRegressionTaskHasNoMajorityClassAndCountsZeroInTheAverage() throws IOException {
     // SST-2: 7 of 10 dev labels are 1, the training majority; STS-B is a regression.
     Files.writeString(study.resolve("study.json"), "{\"tasks\": {"
