@@ -269,18 +269,24 @@ public final class BornAgainTrainer {
           all.forEach(l -> l.onEpochEnd(result));
         }
         if (step < totalSteps && GracefulStop.requested()) {
-          stop(step, totalSteps, writer);
+          stop(step, totalSteps, first, writer);
         }
       }
     }
   }
 
-  private void stop(long step, long totalSteps, @Nullable CheckpointWriter writer) {
+  /** @param first the step this process started from: above 0 when it resumed from a checkpoint */
+  private void stop(long step, long totalSteps, long first, @Nullable CheckpointWriter writer) {
     String where;
     if (writer != null) {
       writer.writeIfNew(step);
       where = "its checkpoint is in " + settings.outputDir().resolve(CHECKPOINTS) + ": run the same command (or"
           + " train()) again to resume";
+    } else if (first > 0) {
+      // Without checkpoints of its own this process deleted none: the one it resumed from is still the latest.
+      where = String.format("no checkpoints are kept (optKeepCheckpoints(0)), so a rerun resumes from the"
+          + " checkpoint of step %d in %s and does steps %d to %d again", first,
+          settings.outputDir().resolve(CHECKPOINTS), first + 1, step);
     } else {
       where = "no checkpoints are kept (optKeepCheckpoints(0)), so a rerun starts afresh";
     }
@@ -521,7 +527,7 @@ public final class BornAgainTrainer {
 
     /**
      * How many of the newest checkpoints to keep while training; default 1. 0 trains without checkpoints (nothing
-     * written, nothing to resume from after a crash).
+     * written: after a crash a rerun starts afresh, or resumes from the checkpoint an earlier run left there).
      */
     public Builder optKeepCheckpoints(int n) {
       this.keepCheckpoints = n;

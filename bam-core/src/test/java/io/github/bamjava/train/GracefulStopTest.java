@@ -101,6 +101,28 @@ class GracefulStopTest {
   }
 
   @Test
+  void aStoppedRunWithoutCheckpointsSaysWhereARerunStarts() throws Exception {
+    Path fresh = dir.resolve("fresh");
+    assertThatThrownBy(() -> tiny(fresh).optKeepCheckpoints(0).addListener(stopAfter(3)).build().train())
+        .isInstanceOf(RunStoppedException.class)
+        .hasMessageContaining("a rerun starts afresh");
+    assertThat(new Checkpoints(fresh.resolve("checkpoints"), 1).latest()).isEmpty();
+
+    // Resumed from an earlier process's checkpoint, without checkpoints of its own: that one is still there.
+    GracefulStop.clear();
+    Path out = dir.resolve("resumed");
+    assertThatThrownBy(() -> tiny(out).addListener(stopAfter(4)).build().train())
+        .isInstanceOf(RunStoppedException.class);
+    GracefulStop.clear();
+    assertThatThrownBy(() -> tiny(out).optKeepCheckpoints(0).addListener(stopAfter(7)).build().train())
+        .isInstanceOf(RunStoppedException.class)
+        .hasMessageContaining("after step 7 of 20")
+        .hasMessageContaining("a rerun resumes from the checkpoint of step 4 in " + out.resolve("checkpoints"))
+        .hasMessageNotContaining("afresh");
+    assertThat(new Checkpoints(out.resolve("checkpoints"), 1).latest().orElseThrow().step()).isEqualTo(4);
+  }
+
+  @Test
   void aRunDoesNotStartOnceAStopIsRequested() {
     GracefulStop.request();
     Path out = dir.resolve("never");
