@@ -6,12 +6,12 @@ import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.glue.TrainCap;
+import io.github.bamjava.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -77,18 +77,21 @@ final class QuickstartCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Copies the sample's GLUE-layout files out of the jar into {@code dir}; returns {@code dir}. */
+  /**
+   * Copies the sample's GLUE-layout files out of the jar into {@code dir}; returns {@code dir}. Each file is
+   * replaced atomically: a second quickstart into the same output rewrites the sample before it meets the first
+   * one's output lock, and the first reads test.tsv again at the end of its run, so a copy made in place could
+   * hand it a missing or truncated file (one left truncated for good if the second was killed mid-copy).
+   */
   static Path extractSample(Path dir) throws IOException {
     for (GlueTask task : TASKS) {
       for (String split : List.of("train.tsv", "dev.tsv", "test.tsv")) {
         String name = task.dirName() + "/" + split;
-        Path target = dir.resolve(name);
-        Files.createDirectories(target.getParent());
         try (InputStream in = QuickstartCommand.class.getResourceAsStream(RESOURCES + name)) {
           if (in == null) {
             throw new IOException("the quickstart sample is missing from the jar: " + RESOURCES + name);
           }
-          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+          AtomicFiles.write(dir.resolve(name), channel -> in.transferTo(Channels.newOutputStream(channel)));
         }
       }
     }

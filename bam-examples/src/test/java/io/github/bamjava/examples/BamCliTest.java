@@ -12,11 +12,14 @@ import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -376,6 +379,41 @@ class BamCliTest {
       assertThat(t.train()).hasSize(240);
       assertThat(t.dev()).hasSize(60);
       assertThat(t.test()).hasSize(20);
+    }
+  }
+
+  @Test
+  void aRunReadingTheSampleNeverSeesItHalfRewrittenByASecondQuickstart() throws Exception {
+    // A second `bam quickstart` into the same output rewrites the sample before it meets the first one's lock;
+    // the first reads test.tsv again at the end of its run, for the submission files.
+    Path data = QuickstartCommand.extractSample(tmp.resolve("data"));
+    Path test = data.resolve("RTE/test.tsv");
+    byte[] complete = Files.readAllBytes(test);
+    AtomicBoolean done = new AtomicBoolean();
+    Thread second = new Thread(() -> {
+      try {
+        while (!done.get()) {
+          QuickstartCommand.extractSample(data);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    second.start();
+    try {
+      long end = System.nanoTime() + 2_000_000_000L;
+      while (System.nanoTime() < end) {
+        byte[] read;
+        try {
+          read = Files.readAllBytes(test);
+        } catch (NoSuchFileException e) {
+          read = new byte[0];
+        }
+        assertThat(read).as("test.tsv as a running quickstart reads it").isEqualTo(complete);
+      }
+    } finally {
+      done.set(true);
+      second.join();
     }
   }
 
