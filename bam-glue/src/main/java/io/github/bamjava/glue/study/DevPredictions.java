@@ -46,6 +46,20 @@ public record DevPredictions(List<String> ids, double[] gold, double[] predicted
     return metric.compute(g, p);
   }
 
+  /**
+   * How many examples {@code other} predicts otherwise than this.
+   *
+   * @throws IllegalArgumentException if {@code other} holds other examples
+   */
+  public int differencesFrom(DevPredictions other) {
+    checkArgument(other.ids.equals(ids), "the predictions are for other examples");
+    int n = 0;
+    for (int i = 0; i < predicted.length; i++) {
+      n += Double.compare(predicted[i], other.predicted[i]) == 0 ? 0 : 1;
+    }
+    return n;
+  }
+
   /** Writes the file atomically. */
   public void write(Path file) throws IOException {
     StringBuilder tsv = new StringBuilder(HEADER).append('\n');

@@ -41,6 +41,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs the BAM paper's methods over several seeds on a GLUE directory and keeps every model's dev predictions
@@ -57,8 +58,18 @@ import java.util.Map;
  * metrics.jsonl; the model only where another job starts from it), {@code dev/<task>.tsv}
  * ({@link DevPredictions}), {@code train-predictions/<task>.safetensors} for teachers, and {@code done.json}
  * last.
+ *
+ * <p>A study copied to another machine (its published results: the predictions, not the models) continues
+ * there, but a fine-tuning job starts from a model the copy lacks. Its base job is then trained again, with the
+ * same seed, to make that model: the base's own files stay as they were, and its new dev predictions go to
+ * {@code regenerated/}, with a {@code done.json} that counts the predictions that differ from the stored ones (0
+ * where training is deterministic), so that a fine-tuning run never starts unnoticed from another model than the
+ * one the study scored.
  */
 public final class Study {
+
+  /** Where a job trained again for its model keeps its predictions and done.json (see the class comment). */
+  static final String REGENERATED = "regenerated";
 
   /** Seconds a worker waits before looking again for a job whose dependencies are done. */
   private static final int POLL_SECONDS = 10;
@@ -151,10 +162,11 @@ public final class Study {
         return failures;
       }
       boolean ran = false;
-      for (StudyJob j : pending) {
-        if (!j.dependencies(taskNames()).stream().allMatch(this::isDone)) {
+      for (StudyJob pendingJob : pending) {
+        if (!pendingJob.dependencies(taskNames()).stream().allMatch(this::isDone)) {
           continue;
         }
+        StudyJob j = baseWithoutModel(pendingJob).orElse(pendingJob);
         try (JobClaims.Claim claim = claims.claim(j)) {
           if (claim == null) {
             continue;
@@ -177,7 +189,8 @@ public final class Study {
       }
       boolean running = false;
       for (StudyJob j : pending) {
-        running |= claims.taken(j);
+        Optional<StudyJob> base = baseWithoutModel(j);
+        running |= claims.taken(j) || base.isPresent() && claims.taken(base.get());
       }
       if (!running) {
         log.printf(Locale.ROOT, "study: %d job(s) left wait on failed jobs; stopping%n", pending.size());
@@ -198,19 +211,33 @@ public final class Study {
     return Files.isRegularFile(job.dir(cfg.outputDir).resolve(StudyJob.DONE));
   }
 
-  /** Trains one job (resuming it when it was stopped), writes its predictions and marks it done. */
+  /** The done job a fine-tuning job starts from, when its model is not here (see the class comment). */
+  private Optional<StudyJob> baseWithoutModel(StudyJob job) {
+    if (job.method().startsFrom() == null) {
+      return Optional.empty();
+    }
+    StudyJob base = new StudyJob(job.method().startsFrom(), job.seed(), null);
+    return Files.isDirectory(modelDir(base)) ? Optional.empty() : Optional.of(base);
+  }
+
+  /**
+   * Trains one job (resuming it when it was stopped), writes its predictions and marks it done. A job that is
+   * done already is trained again for its model, its predictions written to {@code regenerated/}.
+   */
   void run(StudyJob job) throws IOException {
     long started = System.nanoTime();
     StudyMethod method = job.method();
     Path dir = job.dir(cfg.outputDir);
+    boolean regenerate = isDone(job);
+    Path out = regenerate ? dir.resolve(REGENERATED) : dir;
     List<Task> jobTasks = job.task() == null ? tasks()
         : tasks().stream().filter(t -> t.name().equals(job.task())).toList();
     checkState(!jobTasks.isEmpty(), "job %s names a task that is not in the study", job);
     boolean finetune = method.startsFrom() != null;
     Preset p = cfg.settings.preset();
     Preset.Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
-    log.printf(Locale.ROOT, "study: %s (%d training examples) -> %s%n", job,
-        jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
+    log.printf(Locale.ROOT, "study: %s%s (%d training examples) -> %s%n", job,
+        regenerate ? " again, for its model" : "", jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
 
     EncoderSource encoder = cfg.encoder;
     if (finetune) {
@@ -261,6 +288,7 @@ public final class Study {
     double earlier = Math.max(0, result.trainSeconds() - (System.nanoTime() - trainStarted) / 1e9);
 
     JsonObject dev = new JsonObject();
+    JsonObject differing = new JsonObject();
     try (BamModel model = BamModel.load(result.modelDir(), NDManager.newBaseManager())) {
       for (Task t : jobTasks) {
         float[][] outputs = model.predict(t.name(), t.dev(), p.maxLength());
@@ -271,12 +299,16 @@ public final class Study {
           predicted[i] = Evaluation.prediction(t.kind(), outputs[i]);
         }
         List<String> ids = t.dev().stream().map(Example::id).toList();
-        new DevPredictions(ids, gold, predicted).write(dir.resolve("dev").resolve(t.name() + ".tsv"));
+        DevPredictions predictions = new DevPredictions(ids, gold, predicted);
+        predictions.write(out.resolve("dev").resolve(t.name() + ".tsv"));
         Map<String, Double> scores = Evaluation.score(t, t.dev(), outputs);
         JsonObject task = new JsonObject();
         scores.forEach(task::addProperty);
         dev.add(t.name(), task);
-        if (method.teaches()) {
+        if (regenerate) {
+          differing.addProperty(t.name(),
+              predictions.differencesFrom(DevPredictions.read(dir.resolve("dev").resolve(t.name() + ".tsv"))));
+        } else if (method.teaches()) {
           model.teacherPredictions(t, p.maxLength()).write(trainPredictions(job, t.name()));
         }
       }
@@ -292,7 +324,10 @@ public final class Study {
     done.addProperty("train_examples", jobTasks.stream().mapToLong(t -> t.train().size()).sum()
         * stage.epochs());
     done.add("dev", dev);
-    AtomicFiles.writeString(dir.resolve(StudyJob.DONE),
+    if (regenerate) {
+      done.add("predictions_differing_from_stored", differing);
+    }
+    AtomicFiles.writeString(out.resolve(StudyJob.DONE),
         new GsonBuilder().setPrettyPrinting().create().toJson(done) + "\n");
     // After done.json: a job killed between the two would otherwise have neither its model nor its mark, and
     // train again from the start.
@@ -300,6 +335,10 @@ public final class Study {
       AtomicFiles.deleteRecursively(result.modelDir());
     }
     log.printf(Locale.ROOT, "study: %s done in %.0f s: %s%n", job, jobSeconds, dev);
+    if (regenerate) {
+      log.printf(Locale.ROOT, "study: %s's model made again; dev predictions that differ from the stored ones: %s"
+          + "%n", job, differing);
+    }
   }
 
   private Path modelDir(StudyJob job) {

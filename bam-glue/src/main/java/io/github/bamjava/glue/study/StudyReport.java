@@ -172,6 +172,7 @@ public final class StudyReport {
       for (Path seedDir : seedDirs) {
         long seed = StudyJob.seedOf(seedDir).getAsLong();
         Map<String, DevPredictions> byTask = new TreeMap<>();
+        double seedSeconds = 0;
         for (String task : tasks) {
           Path jobDir = m.multiTask() ? seedDir : seedDir.resolve(task);
           Path done = jobDir.resolve(StudyJob.DONE);
@@ -183,13 +184,14 @@ public final class StudyReport {
           checkSameRows(file, predictions, firstRead.putIfAbsent(task, Map.entry(file, predictions)));
           byTask.put(task, predictions);
           if (!m.multiTask() || task.equals(tasks.get(0))) {
-            double s = JsonParser.parseString(Files.readString(done)).getAsJsonObject().get("job_seconds")
+            seedSeconds += JsonParser.parseString(Files.readString(done)).getAsJsonObject().get("job_seconds")
                 .getAsDouble();
-            seconds.merge(m, s, Double::sum);
           }
         }
+        // A seed counts, in scores and in time, once all its tasks are done.
         if (byTask.size() == tasks.size()) {
           seeds.put(seed, byTask);
+          seconds.merge(m, seedSeconds, Double::sum);
         }
       }
       if (!seeds.isEmpty()) {

@@ -32,6 +32,17 @@ class DevPredictionsTest {
   }
 
   @Test
+  void countsTheExamplesPredictedOtherwiseAndRefusesOtherExamples() {
+    DevPredictions p = new DevPredictions(List.of("a", "b", "c"), new double[] {1, 0, 1}, new double[] {1, 1, 0});
+    DevPredictions q = new DevPredictions(List.of("a", "b", "c"), new double[] {1, 0, 1}, new double[] {1, 0, 1});
+
+    assertThat(p.differencesFrom(p)).isZero();
+    assertThat(p.differencesFrom(q)).isEqualTo(2);
+    assertThatThrownBy(() -> p.differencesFrom(new DevPredictions(List.of("a", "c", "b"), new double[3],
+        new double[3]))).hasMessageContaining("other examples");
+  }
+
+  @Test
   void scoresAResampleWithRepeats() {
     DevPredictions p = new DevPredictions(List.of("a", "b"), new double[] {1, 0}, new double[] {1, 1});
 

@@ -205,6 +205,17 @@ class StudyReportTest {
   }
 
   @Test
+  void theTimeOfAMethodCountsOnlyItsFinishedSeeds() throws IOException {
+    writeStudy(true);
+    // Seed 3 of Single has finished SST-2 but not RTE: its 10 s belong to no seed of the tables.
+    Files.delete(study.resolve("single/seed-3/RTE").resolve(StudyJob.DONE));
+
+    String md = StudyReport.read(study, 99).markdown();
+
+    assertThat(md).contains("| Single | 40 |", "| Multi | 90 |");
+  }
+
+  @Test
   void entriesThatAreNotSeedDirectoriesAreIgnored() throws IOException {
     writeStudy(true);
     // A user's backup copy of a seed, a note, and a seed directory's name written another way.

@@ -8,6 +8,7 @@ import io.github.bamjava.glue.GlueFixtures;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.glue.TrainCap;
+import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.train.GracefulStop;
 import io.github.bamjava.train.SyntheticTasks;
@@ -163,6 +164,35 @@ class StudyTest {
         "| Single→Multi (BAM) | 1 | Multi |",
         "| BAM + fine-tuning | 1 | Single→Multi (BAM) |", "| Multi→Multi | Multi | **Avg (2 tasks)** | 1 |")
         .doesNotContain("no majority class for");
+  }
+
+  @Test
+  void aCopiedStudyTrainsAFineTuningJobsBaseAgainForItsModelAndKeepsItsStoredResults() throws Exception {
+    Path out = tmp.resolve("copied");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    assertThat(tinyStudy(out, log, EnumSet.of(StudyMethod.MULTI)).runWorker("trained-elsewhere")).isZero();
+    // What a published copy of the study holds of Multi: its predictions and done.json, not its run and model.
+    Path multi = out.resolve("multi/seed-1");
+    AtomicFiles.deleteRecursively(multi.resolve("run"));
+    String done = Files.readString(multi.resolve(StudyJob.DONE));
+    String dev = Files.readString(multi.resolve("dev/STS-B.tsv"));
+    log.reset();
+
+    Study study = tinyStudy(out, log, EnumSet.of(StudyMethod.MULTI_FINETUNED));
+    assertThat(study.runWorker("continued")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
+
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("study: multi/seed-1 again, for its model");
+    assertThat(study.unfinished()).isEmpty();
+    assertThat(multi.resolve("run/model/tasks.json")).isRegularFile();
+    assertThat(Files.readString(multi.resolve(StudyJob.DONE))).isEqualTo(done);
+    assertThat(Files.readString(multi.resolve("dev/STS-B.tsv"))).isEqualTo(dev);
+    // Training on the CPU is deterministic: the same seed makes the same model, which predicts the same.
+    JsonObject again = new Gson().fromJson(
+        Files.readString(multi.resolve(Study.REGENERATED).resolve(StudyJob.DONE)), JsonObject.class);
+    assertThat(again.getAsJsonObject("predictions_differing_from_stored").toString())
+        .isEqualTo("{\"SST-2\":0,\"STS-B\":0}");
+    assertThat(multi.resolve(Study.REGENERATED).resolve("dev/SST-2.tsv")).isRegularFile();
+    assertThat(multi.resolve(Study.REGENERATED).resolve("train-predictions")).doesNotExist();
   }
 
   @Test
