@@ -2,10 +2,11 @@ package io.github.bamjava.encoder;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.weights.HostTensor;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -42,11 +43,13 @@ public record PretrainedEncoder(
     requireNonNull(description, "description");
   }
 
-  /** Writes the tokenizer files into {@code dir}, so that a saved model is self-contained. */
+  /**
+   * Writes the tokenizer files into {@code dir}, so that a saved model is self-contained. Each file is replaced
+   * atomically: a reader of a directory that is written again sees the old file or the new one, never a part.
+   */
   public void writeTokenizerFiles(Path dir) throws IOException {
-    Files.createDirectories(dir);
     for (Map.Entry<String, byte[]> e : tokenizerFiles.entrySet()) {
-      Files.write(dir.resolve(e.getKey()), e.getValue());
+      AtomicFiles.write(dir.resolve(e.getKey()), channel -> Channels.newOutputStream(channel).write(e.getValue()));
     }
   }
 }

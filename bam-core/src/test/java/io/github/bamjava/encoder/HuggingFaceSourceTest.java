@@ -57,6 +57,22 @@ class HuggingFaceSourceTest {
   }
 
   @Test
+  void theTokenizerFilesAreWrittenOverAnOldCopyWholeAndLeaveNoTemporaryFile() throws IOException {
+    writeWeights(weights);
+    PretrainedEncoder loaded = EncoderSource.huggingFace(dir).load(manager);
+    Path copy = dir.resolve("copy");
+    Files.createDirectories(copy);
+    Files.writeString(copy.resolve("vocab.txt"), "an older, longer vocabulary: none of it may survive\n".repeat(99));
+
+    loaded.writeTokenizerFiles(copy);
+
+    assertThat(copy.resolve("vocab.txt")).hasSameBinaryContentAs(dir.resolve("vocab.txt"));
+    try (var files = Files.list(copy)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("vocab.txt");
+    }
+  }
+
+  @Test
   void checkpointLoadsBitIdentical() throws IOException {
     writeWeights(weights);
     PretrainedEncoder loaded = EncoderSource.huggingFace(dir).load(manager);
