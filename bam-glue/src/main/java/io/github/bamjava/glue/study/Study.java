@@ -300,14 +300,18 @@ public final class Study {
         }
         List<String> ids = t.dev().stream().map(Example::id).toList();
         DevPredictions predictions = new DevPredictions(ids, gold, predicted);
-        predictions.write(out.resolve("dev").resolve(t.name() + ".tsv"));
+        predictions.write(devFile(out, t.name()));
         Map<String, Double> scores = Evaluation.score(t, t.dev(), outputs);
         JsonObject task = new JsonObject();
         scores.forEach(task::addProperty);
         dev.add(t.name(), task);
         if (regenerate) {
-          differing.addProperty(t.name(),
-              predictions.differencesFrom(DevPredictions.read(dir.resolve("dev").resolve(t.name() + ".tsv"))));
+          Path stored = devFile(dir, t.name());
+          try {
+            differing.addProperty(t.name(), predictions.differencesFrom(DevPredictions.read(stored)));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(stored + ": " + e.getMessage(), e);
+          }
         } else if (method.teaches()) {
           model.teacherPredictions(t, p.maxLength()).write(trainPredictions(job, t.name()));
         }
@@ -339,6 +343,11 @@ public final class Study {
       log.printf(Locale.ROOT, "study: %s's model made again; dev predictions that differ from the stored ones: %s"
           + "%n", job, differing);
     }
+  }
+
+  /** A job's dev predictions of one task, under {@code jobDir} (or its {@link #REGENERATED} folder). */
+  private static Path devFile(Path jobDir, String task) {
+    return jobDir.resolve("dev").resolve(task + ".tsv");
   }
 
   private Path modelDir(StudyJob job) {
