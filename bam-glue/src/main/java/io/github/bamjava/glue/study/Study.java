@@ -307,8 +307,9 @@ public final class Study {
         dev.add(t.name(), task);
         if (regenerate) {
           Path stored = devFile(dir, t.name());
+          DevPredictions before = DevPredictions.read(stored);  // names the file itself on a bad line
           try {
-            differing.addProperty(t.name(), predictions.differencesFrom(DevPredictions.read(stored)));
+            differing.addProperty(t.name(), predictions.differencesFrom(before));
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(stored + ": " + e.getMessage(), e);
           }
