@@ -72,11 +72,16 @@ final class StudyCommand {
         + " jobs start from).")
     boolean keepModels;
 
+    @Option(names = "--draw-per-seed", description = "Each seed also draws each task's training examples (the"
+        + " preset's budgets, drawn with the seed), so that seeds replicate the data as well as the training;"
+        + " by default every seed trains on the preset's one draw. Fixed for a study directory.")
+    boolean drawPerSeed;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       Study study = Study.builder().setGlueDir(glueDir).setOutputDir(output).optSeeds(seeds).optTasks(tasks)
-          .optMethods(methods).optKeepModels(keepModels).optProgress(out).build();
+          .optMethods(methods).optKeepModels(keepModels).optDrawPerSeed(drawPerSeed).optProgress(out).build();
       saveDescription(study, output);
       int failures = study.runWorker(runId);
       if (failures > 0) {
@@ -111,6 +116,7 @@ final class StudyCommand {
             + " --output.\n  was: " + was + "\n  now: " + now);
       }
       now.add("seeds", seedsOfBoth(was, now));
+      keepMajoritiesOfOtherSeeds(was, now);
       if (was.equals(now)) {
         return;
       }
@@ -130,6 +136,22 @@ final class StudyCommand {
     return out;
   }
 
+  /** Copies into {@code now} the seeds' majority classes that only {@code was} has: a launch names its own seeds. */
+  private static void keepMajoritiesOfOtherSeeds(JsonObject was, JsonObject now) {
+    JsonObject nowTasks = now.getAsJsonObject("tasks");
+    was.getAsJsonObject("tasks").entrySet().forEach(task -> {
+      if (task.getValue().getAsJsonObject().get(Study.MAJORITY_BY_SEED) instanceof JsonObject before
+          && nowTasks.get(task.getKey()) instanceof JsonObject nowTask
+          && nowTask.get(Study.MAJORITY_BY_SEED) instanceof JsonObject after) {
+        before.entrySet().forEach(seed -> {
+          if (!after.has(seed.getKey())) {
+            after.add(seed.getKey(), seed.getValue());
+          }
+        });
+      }
+    });
+  }
+
   /** A study description without what may change within one study: its seeds and derived majority classes. */
   private static JsonObject settingsOf(JsonObject description) {
     JsonObject settings = description.deepCopy();
@@ -137,7 +159,10 @@ final class StudyCommand {
     JsonObject tasks = settings.getAsJsonObject("tasks");
     if (tasks != null) {
       tasks.entrySet().stream().filter(e -> e.getValue().isJsonObject())
-          .forEach(e -> e.getValue().getAsJsonObject().remove(Study.MAJORITY));
+          .forEach(e -> {
+            e.getValue().getAsJsonObject().remove(Study.MAJORITY);
+            e.getValue().getAsJsonObject().remove(Study.MAJORITY_BY_SEED);
+          });
     }
     return settings;
   }
@@ -177,8 +202,10 @@ final class StudyCommand {
         }
         List<Long> seeds = new ArrayList<>();
         saved.getAsJsonArray("seeds").forEach(seed -> seeds.add(seed.getAsLong()));
+        boolean perSeed = saved.has(Study.TRAIN_DRAW)
+            && Study.PER_SEED.equals(saved.get(Study.TRAIN_DRAW).getAsString());
         saveDescription(Study.builder().setGlueDir(glueDir).setOutputDir(output).optTasks(tasks).optSeeds(seeds)
-            .build(), output);
+            .optDrawPerSeed(perSeed).build(), output);
       }
       Path written = StudyReport.write(output, resamples);
       spec.commandLine().getOut().println("report -> " + written);

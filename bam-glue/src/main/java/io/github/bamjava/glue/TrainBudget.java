@@ -39,6 +39,16 @@ public record TrainBudget(Map<GlueTask, TrainCap> perTask, TrainCap otherwise) {
     return new TrainBudget(caps, otherwise);
   }
 
+  /**
+   * This budget with every random choice drawn with {@code seed}: the same number of examples a task, another
+   * draw of them. Caps that keep all or the first N stay as they are.
+   */
+  public TrainBudget withSeed(long seed) {
+    EnumMap<GlueTask, TrainCap> caps = new EnumMap<>(GlueTask.class);
+    perTask.forEach((task, cap) -> caps.put(task, cap.withSeed(seed)));
+    return new TrainBudget(caps, otherwise.withSeed(seed));
+  }
+
   /** The cap of one task. */
   public TrainCap capOf(GlueTask task) {
     return perTask.getOrDefault(task, otherwise);

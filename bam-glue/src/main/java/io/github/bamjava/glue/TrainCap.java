@@ -41,6 +41,11 @@ public record TrainCap(int limit, boolean random, long seed) {
     return new TrainCap(n, true, seed);
   }
 
+  /** This cap with another seed for its random choice; a cap that is not random stays as it is. */
+  public TrainCap withSeed(long newSeed) {
+    return random ? new TrainCap(limit, true, newSeed) : this;
+  }
+
   /** The kept examples, in their original order. */
   public <T> List<T> apply(List<T> examples) {
     if (examples.size() <= limit) {

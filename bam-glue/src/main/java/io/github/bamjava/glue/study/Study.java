@@ -19,6 +19,7 @@ import io.github.bamjava.io.JsonFiles;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
+import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.sampling.TaskSampler;
@@ -38,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,6 +79,7 @@ public final class Study {
   private final Builder cfg;
   private final PrintStream log;
   private List<Task> tasks;
+  private final Map<Long, List<Task>> drawnTasks = new HashMap<>();
 
   private Study(Builder cfg) {
     this.cfg = cfg;
@@ -108,23 +111,45 @@ public final class Study {
     return jobs;
   }
 
-  /** The tasks of the study with their kept training and dev examples; read once. */
+  /**
+   * The tasks of the study with their kept training and dev examples, as the preset draws them; read once. With
+   * {@link Builder#optDrawPerSeed draws per seed} a job trains on {@link #tasks(long)} instead.
+   */
   public List<Task> tasks() throws IOException {
     if (tasks == null) {
-      GlueReader reader = GlueReader.builder(cfg.glueDir)
-          .optTrainBudget(cfg.settings.preset().trainBudget()).build();
-      List<Task> read = new ArrayList<>();
-      for (GlueTask g : cfg.glueTasks.isEmpty() ? defaultTasks() : cfg.glueTasks) {
-        Task t = reader.read(g);
-        read.add(Task.builder(t.name(), t.kind())
-            .setTrain(t.train())
-            .optDev(cfg.settings.devSelection().apply(t.dev()))
-            .optMetrics(t.metrics().toArray(new TaskMetric[0]))
-            .build());
-      }
-      tasks = List.copyOf(read);
+      tasks = readTasks(cfg.settings.preset().trainBudget());
     }
     return tasks;
+  }
+
+  /**
+   * The tasks a job of {@code seed} trains and is scored on: {@link #tasks()}, or, when the study draws per seed,
+   * the same budgets drawn with the seed (the dev examples do not change).
+   */
+  public List<Task> tasks(long seed) throws IOException {
+    if (!cfg.drawPerSeed) {
+      return tasks();
+    }
+    List<Task> drawn = drawnTasks.get(seed);
+    if (drawn == null) {
+      drawn = readTasks(cfg.settings.preset().trainBudget().withSeed(seed));
+      drawnTasks.put(seed, drawn);
+    }
+    return drawn;
+  }
+
+  private List<Task> readTasks(TrainBudget budget) throws IOException {
+    GlueReader reader = GlueReader.builder(cfg.glueDir).optTrainBudget(budget).build();
+    List<Task> read = new ArrayList<>();
+    for (GlueTask g : cfg.glueTasks.isEmpty() ? defaultTasks() : cfg.glueTasks) {
+      Task t = reader.read(g);
+      read.add(Task.builder(t.name(), t.kind())
+          .setTrain(t.train())
+          .optDev(cfg.settings.devSelection().apply(t.dev()))
+          .optMetrics(t.metrics().toArray(new TaskMetric[0]))
+          .build());
+    }
+    return List.copyOf(read);
   }
 
   private List<String> taskNames() throws IOException {
@@ -230,8 +255,8 @@ public final class Study {
     Path dir = job.dir(cfg.outputDir);
     boolean regenerate = isDone(job);
     Path out = regenerate ? dir.resolve(REGENERATED) : dir;
-    List<Task> jobTasks = job.task() == null ? tasks()
-        : tasks().stream().filter(t -> t.name().equals(job.task())).toList();
+    List<Task> jobTasks = job.task() == null ? tasks(job.seed())
+        : tasks(job.seed()).stream().filter(t -> t.name().equals(job.task())).toList();
     checkState(!jobTasks.isEmpty(), "job %s names a task that is not in the study", job);
     boolean finetune = method.startsFrom() != null;
     Preset p = cfg.settings.preset();
@@ -258,6 +283,8 @@ public final class Study {
       trainer.optAnnealing(TeacherAnnealingSchedule.constant(0.5));
     } else if (method == StudyMethod.BAM_BUCKETED) {
       trainer.optBucketByLength(true);
+    } else if (method == StudyMethod.BAM_GOLD_EPOCH) {
+      trainer.optSampler(TaskSampler.proportional());  // every example once, as the seven fine-tunings see them
     } else if (method == StudyMethod.SINGLE_MEAN_LINEAR) {
       trainer.optHeads(ModelHeads.defaults().withOptions(HeadOptions.MEAN_LINEAR));
     }
@@ -369,17 +396,41 @@ public final class Study {
     JsonObject json = new GsonBuilder().create().toJsonTree(cfg.settings).getAsJsonObject();
     json.add("seeds", new GsonBuilder().create().toJsonTree(cfg.seeds));
     json.addProperty("encoder", cfg.encoder.describe());
+    if (cfg.drawPerSeed) {
+      // Absent in a study whose seeds share one draw: the key is new, and older studies must read the same.
+      json.addProperty(TRAIN_DRAW, PER_SEED);
+    }
     JsonObject sizes = new JsonObject();
     for (Task t : tasks()) {
       JsonObject size = new JsonObject();
       size.addProperty("train", t.train().size());
       size.addProperty("dev", t.dev().size());
-      MajorityClass.of(t).ifPresent(m -> size.add(MAJORITY, majority(t, m)));
+      if (cfg.drawPerSeed) {
+        JsonObject bySeed = new JsonObject();
+        for (long seed : cfg.seeds) {
+          Task drawn = tasks(seed).stream().filter(d -> d.name().equals(t.name())).findFirst().orElseThrow();
+          MajorityClass.of(drawn).ifPresent(m -> bySeed.add(String.valueOf(seed), majority(drawn, m)));
+        }
+        if (bySeed.size() > 0) {
+          size.add(MAJORITY_BY_SEED, bySeed);
+        }
+      } else {
+        MajorityClass.of(t).ifPresent(m -> size.add(MAJORITY, majority(t, m)));
+      }
       sizes.add(t.name(), size);
     }
     json.add("tasks", sizes);
     return json;
   }
+
+  /** The key in {@link #describe()} that says how the seeds draw the training examples, when not all alike. */
+  public static final String TRAIN_DRAW = "train_draw";
+
+  /** The value of {@link #TRAIN_DRAW} when each seed draws its own training examples. */
+  public static final String PER_SEED = "per-seed";
+
+  /** The key in {@link #describe()} of each seed's training majority class, when the seeds draw their own. */
+  public static final String MAJORITY_BY_SEED = "majority_by_seed";
 
   /** The key of a task's majority class in {@link #describe()}. */
   public static final String MAJORITY = "majority";
@@ -433,6 +484,7 @@ public final class Study {
     private EnumSet<StudyMethod> methods = EnumSet.allOf(StudyMethod.class);
     private EncoderSource encoder = EncoderSource.miniLm();
     private boolean keepModels;
+    private boolean drawPerSeed;
     private PrintStream progress = System.out;
 
     private Builder() {}
@@ -492,6 +544,17 @@ public final class Study {
     /** Whether to keep every job's model; default false (only models that other jobs start from are kept). */
     public Builder optKeepModels(boolean keep) {
       this.keepModels = keep;
+      return this;
+    }
+
+    /**
+     * Whether each seed also draws each task's training examples (the preset's budgets, drawn with the seed
+     * instead of the preset's own seed), so that seeds replicate the data as well as the optimisation; default
+     * false: every seed trains on the preset's one draw. Tasks that keep all their examples are the same for
+     * every seed either way.
+     */
+    public Builder optDrawPerSeed(boolean perSeed) {
+      this.drawPerSeed = perSeed;
       return this;
     }
 
