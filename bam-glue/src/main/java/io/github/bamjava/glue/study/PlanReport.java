@@ -151,6 +151,53 @@ final class PlanReport {
     return md.append('\n').toString();
   }
 
+  /**
+   * Which tasks carry each planned comparison: every task's share of Δ (its own difference over the number of
+   * tasks, so the shares add up to Δ), and Δ with its 95 % interval when the task that contributes most is left
+   * out.
+   */
+  static String decomposition(List<Row> rows, List<Source> studies) {
+    StringBuilder md = new StringBuilder();
+    for (Source study : studies) {
+      List<Row> own = rows.stream().filter(r -> r.study().equals(study.name())).toList();
+      if (own.isEmpty()) {
+        continue;
+      }
+      List<String> tasks = study.report().taskNames();
+      md.append("**Which tasks carry each comparison** (").append(study.name()).append("): each task's share")
+          .append(" of Δ (its difference / ").append(tasks.size()).append("; the shares add up to Δ), × 100, and")
+          .append(" Δ with its 95 % interval over seeds without the task that contributes most.\n\n| A − B |");
+      tasks.forEach(t -> md.append(' ').append(t).append(" |"));
+      md.append(" Δ | without the largest share |\n|---|").append("---:|".repeat(tasks.size() + 1))
+          .append("---|\n");
+      for (Row r : own) {
+        md.append("| ").append(r.planned().a().label()).append(" − ").append(r.planned().b().label()).append(" |");
+        int largest = 0;
+        double[][] byTask = new double[tasks.size()][];
+        for (int t = 0; t < tasks.size(); t++) {
+          byTask[t] = minus(study.report().seedScores(r.planned().a(), r.seeds(), tasks.get(t)),
+              study.report().seedScores(r.planned().b(), r.seeds(), tasks.get(t)));
+          double share = mean(byTask[t]) / tasks.size();
+          md.append(String.format(Locale.ROOT, " %+.2f |", 100 * share));
+          largest = Math.abs(share) > Math.abs(mean(byTask[largest]) / tasks.size()) ? t : largest;
+        }
+        double[] without = new double[r.seeds().size()];
+        for (int i = 0; i < without.length; i++) {
+          double sum = 0;
+          for (int t = 0; t < tasks.size(); t++) {
+            sum += t == largest ? 0 : byTask[t][i];
+          }
+          without[i] = sum / (tasks.size() - 1);
+        }
+        double[] ci = interval(without);
+        md.append(String.format(Locale.ROOT, " %+.2f | %s: %+.1f [%+.1f, %+.1f] |%n", 100 * r.difference(),
+            tasks.get(largest), 100 * mean(without), 100 * ci[0], 100 * ci[1]));
+      }
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
   /** The rows as JSON, for results.json. */
   static JsonArray json(List<Row> rows) {
     JsonArray out = new JsonArray();

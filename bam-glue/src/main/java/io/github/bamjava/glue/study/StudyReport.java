@@ -167,8 +167,8 @@ public final class StudyReport {
     }
     List<PlanReport.Row> plan = PlanReport.rows(sources);
     Path out = dir.resolve("report");
-    AtomicFiles.writeString(out.resolve("results.md"), PlanReport.markdown(plan) + report.floorsMarkdown()
-        + report.markdown());
+    AtomicFiles.writeString(out.resolve("results.md"), PlanReport.markdown(plan)
+        + PlanReport.decomposition(plan, sources) + report.floorsMarkdown() + report.markdown());
     JsonObject json = report.json();
     json.add("plan", PlanReport.json(plan));
     AtomicFiles.writeString(out.resolve("results.json"),
