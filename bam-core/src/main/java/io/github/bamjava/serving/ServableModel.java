@@ -14,6 +14,7 @@ import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.text.PairTokenizer;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,14 +57,17 @@ public final class ServableModel extends AbstractBlock {
     this.tokenizer = requireNonNull(tokenizer, "tokenizer");
     checkArgument(tasks.keySet().equals(new HashSet<>(network.taskNames())),
         "tasks %s do not match the network's heads %s", tasks.keySet(), network.taskNames());
-    this.tasks = new LinkedHashMap<>();
-    network.taskNames().forEach(name -> this.tasks.put(name, tasks.get(name)));
+    Map<String, ServedTask> ordered = new LinkedHashMap<>();
+    network.taskNames().forEach(name -> ordered.put(name, tasks.get(name)));
+    this.tasks = Collections.unmodifiableMap(ordered);
   }
 
+  /** The network whose weights every predictor of the model reads. */
   public MultiTaskModel network() {
     return network;
   }
 
+  /** The tokenizer the network was trained with; thread-safe, shared by every translator of the model. */
   public PairTokenizer tokenizer() {
     return tokenizer;
   }

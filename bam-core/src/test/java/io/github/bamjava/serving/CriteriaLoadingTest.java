@@ -219,6 +219,10 @@ class CriteriaLoadingTest {
         .hasMessageContaining("cannot read input of type java.lang.Integer");
     assertThatThrownBy(() -> Criteria.builder().setTypes(String.class, Classifications.class)
         .optModelPath(modelDir).optEngine("PyTorch").optTranslatorFactory(new BamTranslatorFactory())
+        .optArgument("task", "sentiment").optArgument("maxLength", "512").build().loadModel())
+        .hasMessageContaining("maxLength must be between 3 and the encoder's 64 positions, got 512");
+    assertThatThrownBy(() -> Criteria.builder().setTypes(String.class, Classifications.class)
+        .optModelPath(modelDir).optEngine("PyTorch").optTranslatorFactory(new BamTranslatorFactory())
         .build().loadModel())
         .hasMessageContaining("several tasks [sentiment, answer, stars]").hasMessageContaining("'task'");
     try (ZooModel<String, Classifications> model = load(String.class, Classifications.class, "answer");
