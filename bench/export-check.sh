@@ -16,7 +16,6 @@ model=$1
 shift
 venv=${BAM_EXPORT_VENV:-$HOME/.cache/bam/export-check-venv}
 # The versions the check was run with (docs/api.md). torch==2.13.0 also matches the CPU build 2.13.0+cpu.
-# transformers 4.57.6 would do as well, where a huggingface-hub below 1.0 can be installed beside it.
 packages=${BAM_EXPORT_PIP:-torch==2.13.0 transformers==5.18.0 safetensors}
 if ! "$venv/bin/python" -c 'import torch, transformers, safetensors' 2>/dev/null; then
   python3 -m venv "$venv"
