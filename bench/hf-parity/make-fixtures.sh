@@ -2,8 +2,8 @@
 # Builds the HuggingFace parity fixtures of bam-core's tests: tiny random-weight BERT, RoBERTa, DistilBERT and
 # ELECTRA checkpoints saved by transformers, their tokenizers, and what transformers computes from them (token ids
 # of hard strings, hidden states and pooled outputs of a padded batch). The Maven tests read the committed files
-# and need no Python; run this only to regenerate them (the output is deterministic for a given transformers,
-# tokenizers and torch).
+# and need no Python; run this only to regenerate them (the weights are seeded; the trained WordPiece vocabulary
+# may order tokens of equal frequency differently from one run to the next, so regenerate all files together).
 #   Usage: bench/hf-parity/make-fixtures.sh [OUT]   (default: bam-core/src/test/resources/hf-parity)
 # Needs python3 with venv and a package index that serves torch (CPU), transformers, tokenizers and safetensors.
 set -euo pipefail

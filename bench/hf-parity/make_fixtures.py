@@ -3,6 +3,7 @@ import json
 import os
 import sys
 
+import tokenizers
 import torch
 import transformers
 from tokenizers import Tokenizer, processors
@@ -39,9 +40,16 @@ CORPUS = HARD + [" ".join(TASK_WORDS)] * 20 + [
 ] * 5
 
 SINGLES = [(s, None) for s in HARD]
-PAIRS = [(HARD[i], HARD[(i + 1) % len(HARD)]) for i in range(len(HARD))]
-# Short limits make longest-first truncation cut one side or both.
-TRUNCATED = [(a, b, n) for (a, b) in PAIRS[:6] for n in (7, 12)] + [(a, None, 5) for (a, _) in SINGLES[:6]]
+# No empty second text: transformers' __call__ takes text_pair="" for no pair at all, where tokenizers' encode
+# (and this library) keep a pair with an empty second segment.
+PAIRS = [(HARD[i], HARD[(i + 1) % len(HARD)]) for i in range(len(HARD)) if HARD[(i + 1) % len(HARD)]]
+# Short limits make longest-first truncation cut one side or both. The budgets left after the special tokens
+# (3 for a WordPiece pair, 4 for RoBERTa's) are even: when both sides are cut by an odd budget, tokenizers 0.23
+# (transformers 5) gives the odd token to the shorter side, where tokenizers 0.22 and earlier (transformers 4,
+# DJL's native library, this library) give it to the longer; an even budget is the same under both.
+TRUNCATED = {"wordpiece": [(a, b, n) for (a, b) in PAIRS[:6] for n in (7, 13)],
+             "bpe": [(a, b, n) for (a, b) in PAIRS[:6] for n in (8, 14)]}
+TRUNCATED_SINGLES = [(a, None, n) for (a, _) in SINGLES[:6] for n in (5, 6)]
 
 # The batch whose hidden states are compared: single texts and pairs of different lengths, padded together.
 BATCH = [("the quick brown fox", None), ("good star", "yes it is"), ("Café naïve 日本", None),
@@ -169,17 +177,18 @@ def main():
         write_json(os.path.join(dir_, "expected.json"), expected(base, fast, names))
 
     cases = []
-    for a, b, n in [(a, b, 128) for a, b in SINGLES + PAIRS] + TRUNCATED:
-        case = {"a": a, "b": b, "max_length": n}
-        for key, fast in (("wordpiece", wp_fast), ("bpe", bp_fast)):
+    common_cases = [(a, b, 128) for a, b in SINGLES + PAIRS] + TRUNCATED_SINGLES
+    for key, fast in (("wordpiece", wp_fast), ("bpe", bp_fast)):
+        for a, b, n in common_cases + TRUNCATED[key]:
             # RoBERTa's models take no token types (one type), so its tokenizer's are not compared.
             enc = fast(a, b, truncation=True, max_length=n, return_token_type_ids=key == "wordpiece")
-            case[key] = enc["input_ids"]
+            case = {"tokenizer": key, "a": a, "b": b, "max_length": n, "ids": enc["input_ids"]}
             if key == "wordpiece":
-                case["wordpiece_types"] = enc["token_type_ids"]
-        cases.append(case)
+                case["types"] = enc["token_type_ids"]
+            cases.append(case)
     write_json(os.path.join(OUT, "tokenizer-cases.json"), {
-        "transformers": transformers.__version__, "torch": torch.__version__, "cases": cases})
+        "transformers": transformers.__version__, "tokenizers": tokenizers.__version__, "torch": torch.__version__,
+        "cases": cases})
 
 
 if __name__ == "__main__":
