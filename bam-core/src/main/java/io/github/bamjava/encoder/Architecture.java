@@ -24,9 +24,13 @@ import java.util.Optional;
  * checkpoint), so every task head works unchanged; heads that mean-pool never read it.
  */
 public enum Architecture {
+  /** BERT ({@code model_type} "bert"), and MiniLM and other models published in BERT's layout. */
   BERT("bert"),
+  /** RoBERTa ({@code model_type} "roberta"). */
   ROBERTA("roberta"),
+  /** DistilBERT ({@code model_type} "distilbert"). */
   DISTILBERT("distilbert"),
+  /** The ELECTRA discriminator, or a generator read as an encoder ({@code model_type} "electra"). */
   ELECTRA("electra");
 
   private final String modelType;

@@ -205,6 +205,12 @@ public record BertConfig(
     return " (" + (rows == null ? width : rows + " × " + width) + " in config.json)";
   }
 
+  /** The architecture and size in words, for logs: "RoBERTa, 12 layers, hidden 768, 12 heads". */
+  public String summary() {
+    return String.format("%s, %d layers, hidden %d, %d heads%s", architecture.displayName(), numHiddenLayers,
+        hiddenSize, numAttentionHeads, embeddingSize == hiddenSize ? "" : ", embeddings " + embeddingSize);
+  }
+
   /** Width of one attention head. */
   public int headSize() {
     return hiddenSize / numAttentionHeads;

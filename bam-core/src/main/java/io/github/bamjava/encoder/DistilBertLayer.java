@@ -19,6 +19,7 @@ public final class DistilBertLayer extends BertModule {
   private final Ffn ffn;
   private final BertLayerNorm outputLayerNorm;
 
+  /** A layer of {@code config}'s sizes, activation and dropout, its parameters not yet initialised. */
   public DistilBertLayer(BertConfig config) {
     int h = config.hiddenSize();
     attention = addChildBlock("attention", new Attention(config));

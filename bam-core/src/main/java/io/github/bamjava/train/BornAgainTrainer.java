@@ -159,6 +159,7 @@ public final class BornAgainTrainer {
     List<Task> tasks = settings.tasks();
     List<String> names = tasks.stream().map(Task::name).toList();
     PretrainedEncoder pretrained = settings.encoder().load(manager);
+    LOG.info("encoder: {} ({})", pretrained.description(), pretrained.encoder().config().summary());
     // Checked before any work: otherwise the first input longer than the position table fails the run when it is
     // met, which may be after hours of training (a long test example, at submission time).
     int positions = pretrained.encoder().config().maxSequenceLength();
