@@ -337,7 +337,10 @@ public record BertConfig(
       json.addProperty("attention_probs_dropout_prob", attentionProbsDropoutProb);
       json.addProperty("hidden_act", hiddenAct);
     }
-    json.addProperty("pad_token_id", padTokenId);
+    if (architecture != Architecture.BERT || padTokenId != 0) {
+      // BERT's usual files stay as they were before other architectures came (run keys hash saved configs).
+      json.addProperty("pad_token_id", padTokenId);
+    }
     Gson gson = new GsonBuilder().setPrettyPrinting().create();
     return gson.toJson(json);
   }
