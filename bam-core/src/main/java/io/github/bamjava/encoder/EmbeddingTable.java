@@ -39,11 +39,6 @@ public final class EmbeddingTable extends BertModule {
     return lookUp(store, ids, training);
   }
 
-  /** The number of vectors. */
-  int rows() {
-    return rows;
-  }
-
   /** Looks up the vectors of ids known to be in [0, rows), without checking them. */
   public NDArray lookUp(ParameterStore store, NDArray ids, boolean training) {
     return Embedding.embedding(ids, store.getValue(weight, ids.getDevice(), training), SparseFormat.DENSE)

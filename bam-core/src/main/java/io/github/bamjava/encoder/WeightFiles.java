@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The weight files of a HuggingFace checkpoint directory: {@code model.safetensors}, or the shards that
@@ -155,7 +156,7 @@ final class WeightFiles {
     }
   }
 
-  private void checkPlacement(java.util.Set<String> found) throws IOException {
+  private void checkPlacement(Set<String> found) throws IOException {
     for (Map.Entry<String, Path> e : placement.entrySet()) {
       if (!found.contains(e.getKey())) {
         throw new IOException(e.getValue() + " lacks " + e.getKey() + ", which " + description + " places in it");
