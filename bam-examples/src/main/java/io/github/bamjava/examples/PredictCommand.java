@@ -96,7 +96,7 @@ final class PredictCommand implements Callable<Integer> {
     try (BamModel m = BamModel.load(model, manager)) {
       TaskKind kind = m.kind(task);
       checkInputs(m.inputs(task), examples, inputs);
-      int positions = m.network().encoder().config().maxPositionEmbeddings();
+      int positions = m.network().encoder().config().maxSequenceLength();
       int length = maxLength;
       if (length > positions) {
         if (spec.commandLine().getParseResult().hasMatchedOption("--max-length")) {
