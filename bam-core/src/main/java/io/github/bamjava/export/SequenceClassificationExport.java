@@ -6,6 +6,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.bamjava.encoder.Architecture;
 import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.model.HeadRegistry;
@@ -56,6 +57,13 @@ public final class SequenceClassificationExport {
   /** Why {@code task}'s head has no exact HuggingFace counterpart; empty when it maps onto {@link #ARCHITECTURE}. */
   public static Optional<String> refusal(BamModel model, String task) {
     HeadSpec head = model.head(task);
+    Architecture encoder = model.network().encoder().config().architecture();
+    if (encoder != Architecture.BERT) {
+      // RoBERTa's and ELECTRA's classification heads are not BERT's pooler + linear, and DistilBERT's
+      // pre-classifier has another name and activation: writing BERT names over them would load as another model.
+      return Optional.of(String.format("its encoder is %s, and %s holds a BERT encoder; the %s classes' own heads"
+          + " are not this head", encoder.modelType(), ARCHITECTURE, encoder.modelType()));
+    }
     if (!head.type().equals(HeadRegistry.STANDARD)) {
       return Optional.of(String.format("its head is the custom head '%s', which no HuggingFace class computes",
           head.type()));

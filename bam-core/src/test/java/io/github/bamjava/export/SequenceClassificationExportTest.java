@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.bamjava.encoder.Architecture;
+import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.encoder.HfFixtures;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.RegressionOutput;
@@ -129,6 +132,14 @@ class SequenceClassificationExportTest {
       assertThat(SequenceClassificationExport.exportAll(mean, List.of(), dir.resolve("c")))
           .allSatisfy(e -> assertThat(e.refusal()).contains("reads the mean pooling"));
       assertThat(dir.resolve("c")).doesNotExist();
+
+      // The HuggingFace class holds a BERT encoder: another architecture's weights under BERT's names would load
+      // as a model that answers otherwise.
+      BamModel roberta = BamModel.create(manager,
+          EncoderSource.huggingFace(HfFixtures.checkpoint(Architecture.ROBERTA)).load(manager), TASKS, LINEAR);
+      assertThat(SequenceClassificationExport.exportAll(roberta, List.of(), dir.resolve("d")))
+          .allSatisfy(e -> assertThat(e.refusal()).contains("its encoder is roberta"));
+      assertThat(dir.resolve("d")).doesNotExist();
     }
   }
 
