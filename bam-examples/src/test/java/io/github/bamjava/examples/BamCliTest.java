@@ -77,6 +77,16 @@ class BamCliTest {
   }
 
   @Test
+  void aMaxLengthBeyondTheEncodersPositionsIsRefusedBeforeAnyDataIsReadOrDirectoryMade() {
+    Run run = bam("glue", "--glue-dir", tmp.resolve("no-glue-here").toString(), "--output",
+        tmp.resolve("out").toString(), "--max-length", "100000");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--max-length 100000 is longer than the 512 positions of the encoder,"
+        + " all-MiniLM-L6-v2 (embedded) (max_position_embeddings); choose at most 512");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
   void anErrorIsOneClearLineAndExitOneUnlessVerbose() {
     Explode.error = new OutOfMemoryError("Cannot reserve 4194304 bytes of direct buffer memory");
     Run oom = bam(BamCli.commandLine().addSubcommand(new Explode()), "explode");
