@@ -17,6 +17,7 @@ import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
+import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.Pooling;
@@ -117,6 +118,11 @@ public final class BornAgainTrainer {
         "output directory %s is a file; choose a directory (it is created when missing)", out);
     Files.createDirectories(out);
     try (OutputLock lock = OutputLock.acquire(out); GracefulStop.Scope running = GracefulStop.enter()) {
+      // Under the lock no other writer is at work here: a temporary file is a killed write's, never a live one's.
+      List<String> leftovers = AtomicFiles.deleteLeftovers(out);
+      if (!leftovers.isEmpty()) {
+        LOG.info("{}: deleted the temporary files of writes that were interrupted: {}", out, leftovers);
+      }
       Optional<RunResult> finished = FinishedRun.read(out);
       if (finished.isPresent()) {
         checkSameRun(out);
