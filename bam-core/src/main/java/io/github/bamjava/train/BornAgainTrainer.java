@@ -149,7 +149,13 @@ public final class BornAgainTrainer {
 
   /** Refuses to resume a run whose saved settings differ from ours, listing what differs. */
   private void checkSameRun(Path out) throws IOException {
-    JsonObject was = RunConfig.readKey(out).orElse(null);
+    JsonObject was;
+    try {
+      was = RunConfig.readKey(out).orElse(null);
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + "; delete it (or the whole output directory) to start the run afresh",
+          e);
+    }
     if (was == null) {
       return; // a checkpoint without its configuration: nothing to compare; the checkpoint's shapes are checked
     }
