@@ -23,8 +23,8 @@ import java.util.Map;
  *       (the weights do not change the time a prediction takes), the model the script predicts with;
  *   <li>{@code loop DIR FILE}: what an application writes without the streaming API: reads
  *       {@link BatchPredictor#DEFAULT_WINDOW} lines of {@code first<TAB>second} pairs at a time and calls
- *       {@link BamModel#predict(String, List, int)} on each; prints {@code RESULT} with lines/s. Outputs are
- *       summed, not written, so that only the model's work is timed.
+ *       {@link BamModel#predict(String, List, int)} on each; prints {@code RESULT} with lines/s from the model
+ *       loaded on, and the mean length in tokens. Outputs are summed, not written.
  * </ul>
  *
  * <pre>
@@ -37,6 +37,8 @@ public final class PredictBenchmark {
 
   /** The task of the saved model. */
   static final String TASK = "pairs";
+  /** bam predict's default max length. */
+  private static final int MAX_LENGTH = 128;
 
   public static void main(String[] args) throws IOException {
     System.setProperty("ai.djl.offline", "true");
@@ -56,12 +58,14 @@ public final class PredictBenchmark {
   }
 
   private static void loop(Path modelDir, Path file) throws IOException {
-    long start = System.nanoTime();
+    long start = 0;
     long lines = 0;
+    long tokens = 0;
     double sum = 0;
     try (NDManager manager = NDManager.newBaseManager();
         BamModel model = BamModel.load(modelDir, manager);
         Utf8Lines in = new Utf8Lines(Files.newInputStream(file))) {
+      start = System.nanoTime(); // from the model loaded, as bam predict's own count
       List<Example> chunk = new ArrayList<>();
       for (String line = in.next(); ; line = in.next()) {
         if (line != null) {
@@ -71,7 +75,10 @@ public final class PredictBenchmark {
           lines++;
         }
         if (chunk.size() == BatchPredictor.DEFAULT_WINDOW || (line == null && !chunk.isEmpty())) {
-          for (float[] out : model.predict(TASK, chunk, 128)) {
+          for (Example e : chunk) {
+            tokens += model.tokenizer().encode(e.textA(), e.textB(), MAX_LENGTH).length();
+          }
+          for (float[] out : model.predict(TASK, chunk, MAX_LENGTH)) {
             sum += out[0];
           }
           chunk.clear();
@@ -82,7 +89,8 @@ public final class PredictBenchmark {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf(Locale.ROOT, "RESULT loop lines %d seconds %.1f lines/s %.1f (checksum %.3f)%n", lines,
-        seconds, lines / seconds, sum);
+    // The mean length in tokens is the sequence length the script gives the peer, for the same shapes.
+    System.out.printf(Locale.ROOT, "RESULT loop lines %d seconds %.1f lines/s %.1f mean_tokens %.1f (checksum"
+        + " %.3f)%n", lines, seconds, lines / seconds, (double) tokens / Math.max(1, lines), sum);
   }
 }
