@@ -114,9 +114,8 @@ final class PredictCommand implements Callable<Integer> {
   private void predict(BamModel m, InputLines.Line first, InputLines lines) throws IOException {
     TaskKind kind = m.kind(task);
     int length = maxLength(m);
-    PredictionRows rows = new PredictionRows(first, lines, m.inputs(task), kind, onBadLine, output(),
-        spec.commandLine().getErr(), Duration.ofSeconds(progressSeconds), message -> new ParameterException(spec.commandLine(),
-            message.replace("the head was", "the head of " + task + " in " + model + " was")));
+    PredictionRows rows = new PredictionRows(first, lines, m.inputs(task), "the head of " + task + " in " + model,
+        kind, onBadLine, output(), spec.commandLine().getErr(), Duration.ofSeconds(progressSeconds));
     try {
       m.predict(task, rows, length, rows);
       rows.finish();
@@ -126,8 +125,8 @@ final class PredictCommand implements Callable<Integer> {
           lines.unit(), rows.written() + 1));
     } catch (UncheckedIOException e) {
       throw e.getCause();
-    } catch (ParameterException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage() + "; " + written(rows, lines));
+    } catch (PredictionRows.WrongFormException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage() + "; " + written(rows, lines), e);
     } catch (PredictionRows.BadLineException e) {
       throw new IllegalArgumentException(e.getMessage() + "; " + written(rows, lines) + "; "
           + PredictionRows.BadLineException.HINT, e);

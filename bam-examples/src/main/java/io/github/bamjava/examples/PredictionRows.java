@@ -15,7 +15,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,6 +51,15 @@ final class PredictionRows implements Iterator<Example>, PredictionSink {
     }
   }
 
+  /** An input of the other form than the head was trained on: a usage error, whatever {@link BadLine} says. */
+  static final class WrongFormException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    WrongFormException(String message) {
+      super(message);
+    }
+  }
+
   /** The first column of the row of a bad line under {@link BadLine#ERROR}. */
   static final String ERROR_ROW = "ERROR";
 
@@ -73,12 +81,12 @@ final class PredictionRows implements Iterator<Example>, PredictionSink {
 
   private final InputLines lines;
   private final Inputs inputs;
+  private final String head;
   private final TaskKind kind;
   private final BadLine onBadLine;
   private final Writer out;
   private final PrintWriter log;
   private final Duration progressEvery;
-  private final Function<String, RuntimeException> wrongForm;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private @Nullable Line first;
   private @Nullable Example lookahead;
@@ -90,21 +98,21 @@ final class PredictionRows implements Iterator<Example>, PredictionSink {
   /**
    * @param first the first line, already read (an empty input was refused before the model was loaded)
    * @param inputs what the task's head was trained on: an input of the other form is refused
+   * @param head the head, for that message ("the head of SST-2 in model/")
    * @param out where the rows go; flushed after each window, and checked for errors
    * @param log where progress lines go (standard error), once a prediction has run {@code progressEvery}
-   * @param wrongForm the exception for an input of the other form than the head's, from its message
    */
-  PredictionRows(Line first, InputLines lines, Inputs inputs, TaskKind kind, BadLine onBadLine, Writer out,
-      PrintWriter log, Duration progressEvery, Function<String, RuntimeException> wrongForm) {
+  PredictionRows(Line first, InputLines lines, Inputs inputs, String head, TaskKind kind, BadLine onBadLine,
+      Writer out, PrintWriter log, Duration progressEvery) {
     this.first = first;
     this.lines = lines;
     this.inputs = inputs;
+    this.head = head;
     this.kind = kind;
     this.onBadLine = onBadLine;
     this.out = out;
     this.log = log;
     this.progressEvery = progressEvery;
-    this.wrongForm = wrongForm;
   }
 
   /** How many rows are written (and flushed): the output answers the first this many lines. */
@@ -130,8 +138,8 @@ final class PredictionRows implements Iterator<Example>, PredictionSink {
             ? "give each input as 'first<TAB>second' (on the command line also 'first" + PredictCommand.PAIR_SEPARATOR
                 + "second')"
             : "give each input as one sentence, without a tab or '" + PredictCommand.PAIR_SEPARATOR.strip() + "'";
-        throw wrongForm.apply(String.format("%s is %s, but the head was trained on %s: %s", line.place(),
-            Inputs.describe(e), inputs.description(), hint));
+        throw new WrongFormException(String.format("%s is %s, but %s was trained on %s: %s", line.place(),
+            Inputs.describe(e), head, inputs.description(), hint));
       }
       pending.add(new Good(line.text()));
       lookahead = e;
