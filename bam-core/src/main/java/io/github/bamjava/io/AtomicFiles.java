@@ -9,12 +9,19 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one way this library writes and deletes files, so that a reader sees either the old content or the complete
@@ -23,10 +30,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>One policy for every write: the bytes go to a temporary file in the target's own directory (same file system,
  * so the rename is atomic), created with {@code CREATE_NEW} so it gets the usual permissions rather than
  * {@code createTempFile}'s 0600; the file is forced to disk, renamed over the target, and the directory is
- * forced so that the rename survives a power cut. On failure the temporary file is deleted.
+ * forced so that the rename survives a power cut. On failure the temporary file is deleted; one that a killed
+ * process could not delete is deleted by the next write of the same file, or by {@link #deleteLeftovers}.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
+
+  /** The name of a temporary file of {@link #write}: {@code .<target name>.<random hex>.tmp}. */
+  private static final Pattern TEMP_FILE = Pattern.compile("\\.(.+)\\.[0-9a-f]{1,16}\\.tmp");
+  /** The name of a temporary directory made with a {@code .tmp-} prefix: {@code <name>.tmp-<random hex>}. */
+  private static final Pattern TEMP_DIRECTORY = Pattern.compile(".+\\.tmp-[0-9a-f]{1,16}");
 
   /** Writes the bytes of a file. */
   @FunctionalInterface
@@ -50,7 +63,10 @@ public final class AtomicFiles {
     Path dir = absolute.getParent();
     checkArgument(dir != null, "cannot write to %s: it has no parent directory", target);
     Files.createDirectories(dir);
-    Path temp = dir.resolve("." + absolute.getFileName() + "." + randomSuffix() + ".tmp");
+    String name = absolute.getFileName().toString();
+    // A write of this file that was killed (power cut, kill -9, a crash amid fsync) left its temporary copy.
+    deleteTemporaryFiles(dir, name::equals);
+    Path temp = dir.resolve("." + name + "." + randomSuffix() + ".tmp");
     boolean moved = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -98,6 +114,49 @@ public final class AtomicFiles {
       // ALLOW_INSECURE: some file systems lack the secure directory stream; the trees deleted are our own output.
       MoreFiles.deleteRecursively(path, RecursiveDeleteOption.ALLOW_INSECURE);
     }
+  }
+
+  /**
+   * Deletes what interrupted writes left in {@code dir}: the temporary files of {@link #write} (named
+   * {@code .<name>.<hex>.tmp}) and the temporary directories of {@link #createTempDirectory} whose prefix ends in
+   * {@code .tmp-} (named {@code <name>.tmp-<hex>}). Nothing else is touched, nor anything in subdirectories.
+   *
+   * <p>Call it only where no other writer is at work in {@code dir} (a run holding its output folder's lock): a
+   * temporary file of a write under way looks the same as one of a write that was killed.
+   *
+   * @return the names deleted, for a log line
+   */
+  public static List<String> deleteLeftovers(Path dir) throws IOException {
+    List<String> deleted = new ArrayList<>(deleteTemporaryFiles(dir, name -> true));
+    if (Files.isDirectory(dir)) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+          p -> TEMP_DIRECTORY.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))) {
+        for (Path p : entries) {
+          deleteRecursively(p);
+          deleted.add(p.getFileName().toString());
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /** Deletes the temporary files in {@code dir} of the targets whose names {@code target} accepts. */
+  private static List<String> deleteTemporaryFiles(Path dir, Predicate<String> target) throws IOException {
+    List<String> deleted = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return deleted;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> {
+      Matcher m = TEMP_FILE.matcher(p.getFileName().toString());
+      return m.matches() && target.test(m.group(1));
+    })) {
+      for (Path p : entries) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
+          deleted.add(p.getFileName().toString());
+        }
+      }
+    }
+    return deleted;
   }
 
   private static String randomSuffix() {

@@ -82,7 +82,7 @@ public final class BamTranslatorFactory implements TranslatorFactory {
     } else {
       task = named.toString();
     }
-    int positions = served.network().encoder().config().maxPositionEmbeddings();
+    int positions = served.network().encoder().config().maxSequenceLength();
     int maxLength = arguments.containsKey(MAX_LENGTH) ? ArgumentsUtil.intValue(arguments, MAX_LENGTH)
         : Math.min(DEFAULT_MAX_LENGTH, positions);
     return TaskTranslator.of(served, task, input, output, maxLength);

@@ -84,7 +84,7 @@ public final class TaskTranslator<I, O> implements Translator<I, O> {
   public static <I, O> TaskTranslator<I, O> of(ServableModel model, String task, Class<I> input, Class<O> output,
       int maxLength) {
     TaskKind kind = model.task(task).kind();
-    int positions = model.network().encoder().config().maxPositionEmbeddings();
+    int positions = model.network().encoder().config().maxSequenceLength();
     checkArgument(maxLength >= PairTokenizer.MIN_MAX_LENGTH && maxLength <= positions,
         "maxLength must be between %s and the encoder's %s positions, got %s", PairTokenizer.MIN_MAX_LENGTH,
         positions, maxLength);

@@ -32,6 +32,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -284,6 +285,56 @@ public final class BamModel implements AutoCloseable {
     }
     return new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE)
         .predict(manager, task, kind(task), examples);
+  }
+
+  /**
+   * {@link #predict(String, List, int)} for an input of any size: examples are read from {@code examples}, and
+   * their outputs handed to {@code sink} in input order, a window of {@link BatchPredictor#DEFAULT_WINDOW} at a
+   * time, so that memory stays flat however long the input is and a caller can write (and flush) each window as
+   * it comes. Each example must be of the form the task was trained on, as for a list.
+   *
+   * <p>An example the iterator refuses by throwing, or one of the wrong form, ends the prediction with that
+   * exception after the examples before it were predicted and handed over. A stop on request ({@link
+   * GracefulStop}) ends it with a {@link RunStoppedException} that says how many outputs were handed over.
+   *
+   * @return how many examples were predicted (and handed over)
+   * @throws IOException what {@code sink} throws (a write error); the prediction stops there
+   */
+  public long predict(String task, Iterator<Example> examples, int maxLength, PredictionSink sink)
+      throws IOException {
+    return stream(task, examples, maxLength, sink, true);
+  }
+
+  /**
+   * As {@link #predict(String, Iterator, int, PredictionSink)}, handing over the head's raw outputs: logits for
+   * classification (no softmax), the value for regression before it is clamped to the task's range.
+   */
+  public long predictLogits(String task, Iterator<Example> examples, int maxLength, PredictionSink sink)
+      throws IOException {
+    return stream(task, examples, maxLength, sink, false);
+  }
+
+  private long stream(String task, Iterator<Example> examples, int maxLength, PredictionSink sink,
+      boolean probabilities) throws IOException {
+    Inputs inputs = inputs(task);
+    Iterator<Example> checked = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return examples.hasNext();
+      }
+
+      @Override
+      public Example next() {
+        Example e = examples.next();
+        checkArgument(inputs.accepts(e), "task %s was trained on %s, but example %s is %s", task,
+            inputs.description(), e.id(), Inputs.describe(e));
+        return e;
+      }
+    };
+    BatchPredictor predictor = new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE);
+    return probabilities
+        ? predictor.predict(manager, task, kind(task), checked, BatchPredictor.DEFAULT_WINDOW, sink)
+        : predictor.predictLogits(manager, task, kind(task), checked, BatchPredictor.DEFAULT_WINDOW, sink);
   }
 
   /**

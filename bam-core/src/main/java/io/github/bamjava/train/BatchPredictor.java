@@ -1,5 +1,7 @@
 package io.github.bamjava.train;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,9 +13,13 @@ import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.text.EncodedPair;
 import io.github.bamjava.text.PairTokenizer;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Runs a model over examples without gradients, in large batches of similar length (sorted by token count, so
@@ -24,6 +30,11 @@ public final class BatchPredictor {
 
   /** Examples per inference batch; no activations are kept for backward, so this can be large. */
   public static final int DEFAULT_BATCH_SIZE = 128;
+  /**
+   * Examples a streaming prediction reads, predicts and hands over together: eight batches, enough for sorting
+   * by length to keep padding small, few enough that memory stays small and a stop loses seconds of work.
+   */
+  public static final int DEFAULT_WINDOW = 8 * DEFAULT_BATCH_SIZE;
 
   private final MultiTaskModel model;
   private final PairTokenizer tokenizer;
@@ -70,13 +81,110 @@ public final class BatchPredictor {
     return run(manager, task, kind, examples, false);
   }
 
-  private float[][] run(NDManager manager, String task, TaskKind kind, List<Example> examples,
-      boolean probabilities) {
+  /**
+   * The outputs of the head of {@code task} on {@code examples}, read and predicted a window at a time and handed
+   * to {@code sink} in input order as soon as each window is done: memory holds one window, whatever the input's
+   * size. Within a window, examples are sorted by length into batches, as for a list.
+   *
+   * <p>When {@code examples} throws (a malformed input its iterator refuses), the examples before it are still
+   * predicted and handed over, then the exception is rethrown: nothing that was read in good order is lost. A
+   * stop on request ({@link GracefulStop}) between two batches throws {@link RunStoppedException} saying how many
+   * outputs were handed over.
+   *
+   * @param manager the parent of the per-batch managers (closed after each batch)
+   * @param window how many examples to read, predict and hand over together (at least 1)
+   * @return how many examples were predicted
+   * @throws IOException what {@code sink} throws; the prediction stops there
+   */
+  public long predict(NDManager manager, String task, TaskKind kind, Iterator<Example> examples, int window,
+      PredictionSink sink) throws IOException {
+    return stream(manager, task, kind, examples, window, sink, true);
+  }
+
+  /**
+   * As {@link #predict(NDManager, String, TaskKind, Iterator, int, PredictionSink)}, with the raw outputs of
+   * {@link #predictLogits(NDManager, String, TaskKind, List)}: what an exported model gives as its logits.
+   */
+  public long predictLogits(NDManager manager, String task, TaskKind kind, Iterator<Example> examples, int window,
+      PredictionSink sink) throws IOException {
+    return stream(manager, task, kind, examples, window, sink, false);
+  }
+
+  private long stream(NDManager manager, String task, TaskKind kind, Iterator<Example> examples, int window,
+      PredictionSink sink, boolean probabilities) throws IOException {
+    checkArgument(window >= 1, "a prediction window holds at least one example, got %s", window);
+    int head = headIndex(task);
+    ParameterStore store = new ParameterStore(manager, false);
+    long done = 0;
+    try (GracefulStop.Scope running = GracefulStop.enterPrediction()) {
+      while (true) {
+        List<Example> next = new ArrayList<>(Math.min(window, DEFAULT_WINDOW));
+        RuntimeException refused = null;
+        try {
+          while (next.size() < window && examples.hasNext()) {
+            next.add(examples.next());
+          }
+        } catch (RuntimeException e) {
+          refused = e;
+        }
+        if (!next.isEmpty()) {
+          long before = done;
+          float[][] out = predictWindow(manager, store, task, head, kind, probabilities, next,
+              batchStart -> String.format(
+              "prediction of %s stopped on request after %d inputs: their outputs were handed over, input %d"
+                  + " onwards was not predicted", task, before, before + 1));
+          checkFinite(task, next, out, before);
+          sink.accept(next, out);
+          done += next.size();
+        }
+        if (refused != null) {
+          throw refused;
+        }
+        if (next.size() < window) {
+          return done;
+        }
+        // Each window's batches leave freed memory in malloc's arenas; returned now, it does not pile up.
+        NativeMemory.releaseFreed();
+      }
+    } finally {
+      NativeMemory.releaseFreed();
+    }
+  }
+
+  private int headIndex(String task) {
     int head = model.taskNames().indexOf(task);
     if (head < 0) {
       throw new IllegalArgumentException("the model has no head for task " + task + "; it has "
           + model.taskNames());
     }
+    return head;
+  }
+
+  private float[][] run(NDManager manager, String task, TaskKind kind, List<Example> examples,
+      boolean probabilities) {
+    int head = headIndex(task);
+    ParameterStore store = new ParameterStore(manager, false);
+    float[][] out;
+    try (GracefulStop.Scope running = stoppable ? GracefulStop.enterPrediction() : null) {
+      out = predictWindow(manager, store, task, head, kind, probabilities, examples, start -> "prediction of "
+          + task + " stopped on request after " + start + " of " + examples.size() + " examples");
+    } finally {
+      // A standalone pass returns what its batches freed (NativeMemory); a dev evaluation inside training does
+      // not, since the next training step would only fault that memory back in.
+      if (stoppable) {
+        NativeMemory.releaseFreed();
+      }
+    }
+    checkFinite(task, examples, out, 0);
+    return out;
+  }
+
+  /**
+   * The outputs on {@code examples}, in their order; batches of similar length. Checks for a stop before each
+   * batch when this predictor is stoppable, with the message {@code stopped} makes of the examples done so far.
+   */
+  private float[][] predictWindow(NDManager manager, ParameterStore store, String task, int head, TaskKind kind,
+      boolean probabilities, List<Example> examples, IntFunction<String> stopped) {
     List<EncodedPair> encodings = new ArrayList<>(examples.size());
     for (Example e : examples) {
       encodings.add(tokenizer.encode(e.textA(), e.textB(), maxLength));
@@ -85,25 +193,14 @@ public final class BatchPredictor {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
+    Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
     float[][] out = new float[examples.size()][];
-    ParameterStore store = new ParameterStore(manager, false);
-    try (GracefulStop.Scope running = stoppable ? GracefulStop.enter() : null) {
-      for (int start = 0; start < order.length; start += batchSize) {
-        if (stoppable) {
-          GracefulStop.check("prediction of " + task + " stopped on request after " + start + " of "
-              + order.length + " examples");
-        }
-        predictBatch(manager, store, head, kind, probabilities, encodings, order, start, out);
-      }
-    } finally {
-      // A standalone pass returns what its batches freed (NativeMemory); a dev evaluation inside training does
-      // not, since the next training step would only fault that memory back in.
+    for (int start = 0; start < order.length; start += batchSize) {
       if (stoppable) {
-        NativeMemory.releaseFreed();
+        GracefulStop.check(stopped.apply(start));
       }
+      predictBatch(manager, store, head, kind, probabilities, encodings, order, start, out);
     }
-    checkFinite(task, examples, out);
     return out;
   }
 
@@ -111,13 +208,15 @@ public final class BatchPredictor {
    * Refuses outputs that are not finite: a NaN never wins an arg-max, so it would silently become label 0 in
    * scores and submission files. Training cannot save such weights (it stops on a non-finite loss), but a damaged
    * or foreign checkpoint can hold them.
+   *
+   * @param offset the number of examples before {@code examples} in the input, for the message
    */
-  private static void checkFinite(String task, List<Example> examples, float[][] out) {
+  private static void checkFinite(String task, List<Example> examples, float[][] out, long offset) {
     for (int i = 0; i < out.length; i++) {
       for (float v : out[i]) {
         if (!Float.isFinite(v)) {
           throw new IllegalStateException(String.format("the model's output for %s example %s (id %s) is %s:"
-              + " its weights or inputs are not finite numbers; no prediction is made from it", task, i,
+              + " its weights or inputs are not finite numbers; no prediction is made from it", task, offset + i,
               examples.get(i).id(), v));
         }
       }

@@ -17,6 +17,7 @@ import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
+import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.Pooling;
@@ -117,6 +118,11 @@ public final class BornAgainTrainer {
         "output directory %s is a file; choose a directory (it is created when missing)", out);
     Files.createDirectories(out);
     try (OutputLock lock = OutputLock.acquire(out); GracefulStop.Scope running = GracefulStop.enter()) {
+      // Under the lock no other writer is at work here: a temporary file is a killed write's, never a live one's.
+      List<String> leftovers = AtomicFiles.deleteLeftovers(out);
+      if (!leftovers.isEmpty()) {
+        LOG.info("{}: deleted the temporary files of writes that were interrupted: {}", out, leftovers);
+      }
       Optional<RunResult> finished = FinishedRun.read(out);
       if (finished.isPresent()) {
         checkSameRun(out);
@@ -143,7 +149,13 @@ public final class BornAgainTrainer {
 
   /** Refuses to resume a run whose saved settings differ from ours, listing what differs. */
   private void checkSameRun(Path out) throws IOException {
-    JsonObject was = RunConfig.readKey(out).orElse(null);
+    JsonObject was;
+    try {
+      was = RunConfig.readKey(out).orElse(null);
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + "; delete it (or the whole output directory) to start the run afresh",
+          e);
+    }
     if (was == null) {
       return; // a checkpoint without its configuration: nothing to compare; the checkpoint's shapes are checked
     }

@@ -21,6 +21,8 @@ public final class GracefulStop {
   private static volatile boolean requested;
   /** Trainings and predictions under way: they stop at their next safe point. */
   private static int work;
+  /** The trainings among them: the hook's line then speaks of steps and checkpoints. */
+  private static int trainings;
   /** Commands under way (a tool's whole command): they report how their work stopped. */
   private static int commands;
 
@@ -56,13 +58,29 @@ public final class GracefulStop {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       request();
       if (!awaitIdle(Duration.ZERO, true)) {
-        log.println("stopping after the current step (at most " + grace.toSeconds() + " s; kill -9 stops at once"
-            + " and loses the steps since the last checkpoint)");
+        log.println(stopNotice(grace));
         awaitIdle(grace, false);
       } else {
         awaitIdle(COMMAND_GRACE, false);
       }
     }, "bam-graceful-stop"));
+  }
+
+  /**
+   * The line the shutdown hook prints when it waits for work: what stops where, and what {@code kill -9} would
+   * lose. A prediction keeps what it has written, and has no checkpoints to speak of.
+   */
+  static String stopNotice(Duration grace) {
+    boolean training;
+    synchronized (LOCK) {
+      training = trainings > 0;
+    }
+    if (training) {
+      return "stopping after the current step (at most " + grace.toSeconds() + " s; kill -9 stops at once and"
+          + " loses the steps since the last checkpoint)";
+    }
+    return "stopping the prediction after the current batch (at most " + grace.toSeconds() + " s; the"
+        + " predictions written so far are kept)";
   }
 
   /**
@@ -89,14 +107,29 @@ public final class GracefulStop {
   }
 
   /**
-   * Marks a training or prediction under way until the returned scope is closed: the shutdown hook waits for it
-   * (up to its grace), and it stops at its next safe point.
+   * Marks a training under way until the returned scope is closed: the shutdown hook waits for it (up to its
+   * grace), and it stops at its next safe point, after a step and its checkpoint.
    */
   public static Scope enter() {
+    return enterWork(true);
+  }
+
+  /**
+   * Marks a prediction under way until the returned scope is closed: the shutdown hook waits for it (up to its
+   * grace), and it stops between two batches.
+   */
+  public static Scope enterPrediction() {
+    return enterWork(false);
+  }
+
+  private static Scope enterWork(boolean training) {
     synchronized (LOCK) {
       work++;
+      if (training) {
+        trainings++;
+      }
     }
-    return new Scope(true);
+    return new Scope(true, training);
   }
 
   /**
@@ -108,7 +141,7 @@ public final class GracefulStop {
     synchronized (LOCK) {
       commands++;
     }
-    return new Scope(false);
+    return new Scope(false, false);
   }
 
   /** Throws {@link RunStoppedException} with {@code message} when a stop was requested. */
@@ -121,10 +154,12 @@ public final class GracefulStop {
   /** Work or a command under way; closing it ends it (once). */
   public static final class Scope implements AutoCloseable {
     private final boolean isWork;
+    private final boolean isTraining;
     private boolean closed;
 
-    private Scope(boolean isWork) {
+    private Scope(boolean isWork, boolean isTraining) {
       this.isWork = isWork;
+      this.isTraining = isTraining;
     }
 
     @Override
@@ -134,6 +169,9 @@ public final class GracefulStop {
           closed = true;
           if (isWork) {
             work--;
+            if (isTraining) {
+              trainings--;
+            }
           } else {
             commands--;
           }

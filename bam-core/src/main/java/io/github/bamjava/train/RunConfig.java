@@ -57,7 +57,9 @@ public final class RunConfig {
   /**
    * The run key saved in a run's output directory, or empty when there is no run-config.json.
    *
-   * @throws IOException naming the file when it is not a run configuration (torn, edited, another program's)
+   * @throws IOException naming the file when it is not a run configuration (torn, edited, another program's);
+   *     the message says what is wrong, not what to do, since callers differ: a pipeline starts such a run
+   *     afresh by itself ({@link #changesFrom}), a trainer asked to resume it says how to start afresh
    */
   public static Optional<JsonObject> readKey(Path outputDir) throws IOException {
     Path file = outputDir.resolve(FILE);
@@ -69,11 +71,9 @@ public final class RunConfig {
       if (root.isJsonObject() && root.getAsJsonObject().get("resume_key") instanceof JsonObject key) {
         return Optional.of(key);
       }
-      throw new IOException(file + " is not a run configuration: it has no \"resume_key\" object; delete it (or"
-          + " the whole output directory) to start the run afresh");
+      throw new IOException(file + " is not a run configuration: it has no \"resume_key\" object");
     } catch (JsonParseException | IllegalStateException e) {
-      throw new IOException(file + " is not valid JSON (" + e.getMessage() + "); delete it (or the whole output"
-          + " directory) to start the run afresh", e);
+      throw new IOException(file + " is not valid JSON (" + e.getMessage() + ")", e);
     }
   }
 

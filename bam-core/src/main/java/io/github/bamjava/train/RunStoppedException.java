@@ -1,8 +1,9 @@
 package io.github.bamjava.train;
 
 /**
- * Training or prediction stopped at a safe point because a stop was requested ({@link GracefulStop}): the run's
- * folder holds a checkpoint of its last step, and running the same command or code again resumes from it.
+ * Training or prediction stopped at a safe point because a stop was requested ({@link GracefulStop}). A stopped
+ * training's folder holds a checkpoint of its last step, and running the same command or code again resumes from
+ * it; a stopped streaming prediction has handed over the outputs of the inputs its message counts, and no others.
  */
 public final class RunStoppedException extends IllegalStateException {
   private static final long serialVersionUID = 1L;

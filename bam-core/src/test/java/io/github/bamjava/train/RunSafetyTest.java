@@ -51,6 +51,21 @@ class RunSafetyTest {
   }
 
   @Test
+  void aTornRunConfigIsReportedAsWhatIsWrongAndOnlyTheTrainerThatRefusesItSaysHowToStartAfresh()
+      throws Exception {
+    Task task = SyntheticTasks.sentiment(32, 8, 1);
+    tiny(dir, task).build().train();
+    Files.writeString(dir.resolve(RunConfig.FILE), "{\"resume_key\": {\"tas");
+
+    // A pipeline restarts a changed run by itself: the line it prints says what is wrong, not what to do.
+    assertThat(RunConfig.changesFrom(tiny(dir, task).build().settings())).singleElement().asString()
+        .startsWith(dir.resolve(RunConfig.FILE) + " is not valid JSON").doesNotContain("delete");
+    // The trainer itself refuses to reuse or resume the run, and says how to start afresh.
+    assertThatThrownBy(() -> tiny(dir, task).build().train())
+        .hasMessageContaining("is not valid JSON").hasMessageEndingWith("to start the run afresh");
+  }
+
+  @Test
   void theRunKeyCoversTheDevSetAndItsMetricsSoAFinishedRunReturnsNoStaleScores() throws Exception {
     Task task = SyntheticTasks.sentiment(32, 8, 1);
     tiny(dir, task).build().train();

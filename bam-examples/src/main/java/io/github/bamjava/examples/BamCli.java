@@ -59,7 +59,20 @@ public final class BamCli implements Runnable {
     // Ctrl-C or kill: training stops after its current step, with a checkpoint, instead of libtorch being torn
     // down under it (a native crash).
     GracefulStop.installShutdownHook(STOP_GRACE, System.err);
-    System.exit(run(args));
+    CommandLine cli = commandLine();
+    cli.setOut(new StandardOutput(cli.getOut()));
+    System.exit(run(cli, args));
+  }
+
+  /**
+   * The command line's writer when it is the process's standard output (set by {@link #main}, never by a test or
+   * an application that gives the command line its own writer): {@code bam predict} then writes its rows through
+   * a stream that reports write errors, which {@code System.out} swallows. Prints as the writer it wraps.
+   */
+  static final class StandardOutput extends PrintWriter {
+    StandardOutput(PrintWriter picocliDefault) {
+      super(picocliDefault, true);
+    }
   }
 
   /** Runs the command line and returns its exit code; {@link #main} without the exit, for tests. */

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -157,6 +158,8 @@ final class GlueCommand implements Callable<Integer> {
     if (regression != null) {
       p = p.withHeads(p.heads().withRegressionOutput(regression));
     }
+    EncoderSource source = encoder == null ? EncoderSource.miniLm() : EncoderSource.huggingFace(encoder);
+    checkMaxLength(p.maxLength(), source);
     GlueBam.Builder builder = GlueBam.builder()
         .setGlueDir(glueDir)
         .setOutputDir(output)
@@ -167,7 +170,7 @@ final class GlueCommand implements Callable<Integer> {
         .optFinetune(finetune)
         .optSeed(seed);
     if (encoder != null) {
-      builder.optEncoder(EncoderSource.huggingFace(encoder));
+      builder.optEncoder(source);
     }
     if (device != null) {
       builder.optDevice(device);
@@ -179,5 +182,20 @@ final class GlueCommand implements Callable<Integer> {
     out.print(result.markdown());
     out.flush();
     return 0;
+  }
+
+  /**
+   * Refuses a max length beyond the encoder's positions before any GLUE file is read or any directory made: the
+   * trainer would refuse it too, but only after every file was read and checked.
+   */
+  private void checkMaxLength(int length, EncoderSource source) throws IOException {
+    Optional<BertConfig> config = source.config();
+    // maxSequenceLength, not max_position_embeddings: RoBERTa's first positions are taken by its padding offset.
+    if (config.isPresent() && length > config.get().maxSequenceLength()) {
+      throw new ParameterException(spec.commandLine(), String.format("%s %d is longer than the %d positions of"
+          + " the encoder, %s (max_position_embeddings %d); choose at most %d", maxLength != null ? "--max-length"
+          : "the preset's max length", length, config.get().maxSequenceLength(), source.describe(),
+          config.get().maxPositionEmbeddings(), config.get().maxSequenceLength()));
+    }
   }
 }

@@ -4,22 +4,25 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BamModel;
-import io.github.bamjava.train.BatchPredictor;
+import io.github.bamjava.train.RunStoppedException;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,23 +31,32 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bam predict}: a saved model's head for one task on new sentences, one output line per input.
+ * {@code bam predict}: a saved model's head for one task on new sentences, one output line per input line.
  *
  * <p>Output lines are tab-separated so that scripts can cut them: {@code label<TAB>probability<TAB>text} for
  * classification, {@code value<TAB>text} for regression (on the task's own scale, e.g. 0-5 for STS-B); with
- * {@code --logits}, the head's raw outputs instead ({@link #formatLogits}).
+ * {@code --logits}, the head's raw outputs instead ({@link #formatLogits}). Inputs are read, predicted and
+ * written a window at a time ({@link BamModel#predict(String, java.util.Iterator, int,
+ * io.github.bamjava.train.PredictionSink)}), so memory stays flat in the input's size, and each window is
+ * flushed: a stop keeps every row written, and the message says how far it got.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     header = "Predict with a saved model on new sentences.",
     description = {"Predict with a saved model (a model/ directory written by training).",
-        "Each input is a sentence, or a pair written as 'first<TAB>second' (on the command line also",
-        "'first ||| second'). Prints label<TAB>probability<TAB>text, or value<TAB>text for regression.", ""})
+        "Each input is a sentence, or a pair written as 'first<TAB>second'",
+        "(on the command line also 'first ||| second'). Prints",
+        "label<TAB>probability<TAB>text, or value<TAB>text for regression: one output",
+        "line per input line, in UTF-8, written as it goes.", ""})
 final class PredictCommand implements Callable<Integer> {
 
   /** Separates the two sentences of a pair given as a command-line argument, where a tab is awkward. */
   static final String PAIR_SEPARATOR = " ||| ";
 
   @Spec CommandSpec spec;
+
+  /** How long a prediction runs before it reports progress on standard error, and then how often. */
+  @Option(names = "--progress-seconds", defaultValue = "10", hidden = true, paramLabel = "S")
+  int progressSeconds;
 
   @Option(names = "--model", required = true, paramLabel = "DIR",
       description = "A saved model directory (with tasks.json), e.g. runs/quickstart/student/model.")
@@ -54,8 +66,14 @@ final class PredictCommand implements Callable<Integer> {
   String task;
 
   @Option(names = "--input", paramLabel = "FILE",
-      description = "A file with one input per line ('-' for standard input); empty lines are skipped.")
+      description = "A UTF-8 file with one input per line ('-' for standard input), read as it is predicted.")
   Path input;
+
+  @Option(names = "--on-bad-line", defaultValue = "fail", paramLabel = "fail|empty|error",
+      description = {"A line that is not an input (blank, more than one separator, an empty side of a pair,"
+          + " not UTF-8): fail stops with an error naming it (default); empty writes an empty line in its place;"
+          + " error writes ERROR<TAB>what is wrong. Either way output line N answers input line N."})
+  PredictionRows.BadLine onBadLine;
 
   @Option(names = "--device", paramLabel = "DEVICE", converter = DeviceConverter.class,
       description = "cpu, gpu or gpu:N (default: DJL's default device: the first GPU where the engine has CUDA).")
@@ -86,117 +104,141 @@ final class PredictCommand implements Callable<Integer> {
     if (input != null && Files.isDirectory(input)) {
       throw new ParameterException(spec.commandLine(), "--input " + input + " is a directory, not a file");
     }
-    List<Input> inputs = input == null ? arguments(sentences) : readLines(input);
-    List<Example> examples = new ArrayList<>();
-    for (Input in : inputs) {
-      examples.add(parse(Integer.toString(examples.size()), in.text(), in.place()));
-    }
-    PrintWriter out = spec.commandLine().getOut();
-    NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
-    try (BamModel m = BamModel.load(model, manager)) {
-      TaskKind kind = m.kind(task);
-      checkInputs(m.inputs(task), examples, inputs);
-      int positions = m.network().encoder().config().maxSequenceLength();
-      int length = maxLength;
-      if (length > positions) {
-        if (spec.commandLine().getParseResult().hasMatchedOption("--max-length")) {
-          throw new ParameterException(spec.commandLine(), String.format("--max-length %d is longer than the"
-              + " model's %d positions (max_position_embeddings in %s)", maxLength, positions,
-              model.resolve("config.json")));
-        }
-        length = positions; // the default suits BERT's 512 positions, not a model with fewer
+    try (InputLines lines = input == null ? InputLines.of(sentences) : InputLines.of(input)) {
+      // Read before the model loads: an empty input is a mistake to report at once, not after a minute's load.
+      InputLines.Line first = lines.next();
+      if (first == null) {
+        throw new IOException(lines.source() + " is empty: there are no lines to predict");
       }
-      float[][] outputs = logits
-          ? new BatchPredictor(m.network(), m.tokenizer(), length, BatchPredictor.DEFAULT_BATCH_SIZE)
-              .predictLogits(manager, task, kind, examples)
-          : m.predict(task, examples, length);
-      for (int i = 0; i < examples.size(); i++) {
-        String answer = logits ? formatLogits(kind, outputs[i]) : format(kind, outputs[i]);
-        out.println(answer + "\t" + inputs.get(i).text().strip());
+      NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
+      try (BamModel m = BamModel.load(model, manager)) {
+        predict(m, first, lines);
       }
     }
-    out.flush();
     return 0;
   }
 
-  /** Refuses, naming the first, inputs of the other form than the task's head was trained on. */
-  private void checkInputs(Inputs inputs, List<Example> examples, List<Input> places) {
-    for (int i = 0; i < examples.size(); i++) {
-      if (!inputs.accepts(examples.get(i))) {
-        String hint = inputs == Inputs.PAIR
-            ? "give each input as 'first<TAB>second' (on the command line also 'first" + PAIR_SEPARATOR + "second')"
-            : "give each input as one sentence, without a tab or '" + PAIR_SEPARATOR.strip() + "'";
-        throw new ParameterException(spec.commandLine(), String.format("%s is %s, but the head of %s in %s was"
-            + " trained on %s: %s", places.get(i).place(), Inputs.describe(examples.get(i)), task, model,
-            inputs.description(), hint));
+  private void predict(BamModel m, InputLines.Line first, InputLines lines) throws IOException {
+    TaskKind kind = m.kind(task);
+    int length = maxLength(m);
+    PredictionRows rows = new PredictionRows(first, lines, m.inputs(task), "the head of " + task + " in " + model,
+        kind, logits, onBadLine, output(), spec.commandLine().getErr(), Duration.ofSeconds(progressSeconds));
+    try {
+      if (logits) {
+        m.predictLogits(task, rows, length, rows);
+      } else {
+        m.predict(task, rows, length, rows);
       }
+      rows.finish();
+    } catch (RunStoppedException e) {
+      throw new RunStoppedException(String.format("stopped on request: the output has the rows of the first %,d"
+          + " %ss of %s, %s %d onwards was not predicted", rows.written(), lines.unit(), lines.source(),
+          lines.unit(), rows.written() + 1));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (PredictionRows.WrongFormException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage() + "; " + written(rows, lines), e);
+    } catch (PredictionRows.BadLineException e) {
+      throw new IllegalArgumentException(e.getMessage() + "; " + written(rows, lines) + "; "
+          + PredictionRows.BadLineException.HINT, e);
     }
+  }
+
+  /** Says how far the output got before an input stopped the prediction. */
+  private static String written(PredictionRows rows, InputLines lines) {
+    if (rows.written() == 0) {
+      return "nothing was written";
+    }
+    return rows.written() == 1 ? "the output has the row of the " + lines.unit() + " before it"
+        : String.format("the output has the rows of the %,d %ss before it", rows.written(), lines.unit());
+  }
+
+  /** The model's longest input: {@code --max-length}, or the model's positions when it has fewer than the default. */
+  private int maxLength(BamModel m) {
+    int positions = m.network().encoder().config().maxSequenceLength();
+    if (maxLength <= positions) {
+      return maxLength;
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--max-length")) {
+      throw new ParameterException(spec.commandLine(), String.format("--max-length %d is longer than the"
+          + " model's %d positions (max_position_embeddings in %s)", maxLength, positions,
+          model.resolve("config.json")));
+    }
+    return positions; // the default suits BERT's 512 positions, not a model with fewer
   }
 
   /**
-   * One input and where it came from, as messages name it: "sentence 2" on the command line, "line 5 of in.tsv"
-   * in a file, counting the blank lines that are skipped, so that the number is the one an editor shows.
+   * Where the rows go: the process's standard output as UTF-8, through a stream that reports write errors
+   * ({@code System.out} swallows them, so a full disk or a closed pipe would end in exit code 0), or the writer
+   * a caller (a test) gave the command line.
    */
-  private record Input(String text, String place) {}
-
-  private static List<Input> arguments(List<String> sentences) {
-    List<Input> inputs = new ArrayList<>();
-    for (int i = 0; i < sentences.size(); i++) {
-      inputs.add(new Input(sentences.get(i), "sentence " + (i + 1)));
+  private Writer output() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (out instanceof BamCli.StandardOutput) {
+      out.flush();
+      return new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+          StandardCharsets.UTF_8), 1 << 16);
     }
-    return inputs;
-  }
-
-  /** The non-blank lines of {@code file} ('-': standard input), without a leading byte-order mark. */
-  private static List<Input> readLines(Path file) throws IOException {
-    byte[] bytes = file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
-    List<Input> lines = new ArrayList<>();
-    int number = 0;
-    for (int start = 0; start < bytes.length; ) {
-      int end = start;
-      while (end < bytes.length && bytes[end] != '\n') {
-        end++;
-      }
-      number++;
-      String line;
-      try {
-        line = utf8.decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
-      } catch (CharacterCodingException e) {
-        throw new IOException(String.format("%s: line %d is not valid UTF-8", file, number), e);
-      }
-      if (number == 1 && line.startsWith("\uFEFF")) {
-        line = line.substring(1);
-      }
-      if (!line.isBlank()) {
-        lines.add(new Input(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line,
-            "line " + number + " of " + file));
-      }
-      start = end + 1;
-    }
-    return lines;
+    return out;
   }
 
   /**
-   * One input: a single sentence, or a pair split at its tab (or {@value #PAIR_SEPARATOR}). More than one
-   * separator is an error: split at the first, the rest would join the second sentence unseen.
-   *
-   * @param where the input's place for an error message ("line 3 of in.tsv")
+   * What keeps {@code line} from being an input, or null when it is one: blank, more than one separator, or an
+   * empty side of a pair. Said after the line's place ("line 3 of in.tsv is blank").
    */
-  static Example parse(String id, String line, String where) {
+  static @Nullable String problem(String line) {
+    if (line.isBlank()) {
+      return "is blank";
+    }
     for (String separator : List.of("\t", PAIR_SEPARATOR)) {
       int at = line.indexOf(separator);
       if (at < 0) {
         continue;
       }
+      String shown = separator.equals("\t") ? "<TAB>" : separator.strip();
       if (line.indexOf(separator, at + separator.length()) >= 0) {
-        String shown = separator.equals("\t") ? "<TAB>" : separator.strip();
-        throw new IllegalArgumentException(String.format("%s has more than one %s: an input is a sentence or a"
-            + " pair 'first%ssecond'", where, shown, separator.equals("\t") ? shown : separator));
+        return String.format("has more than one %s: an input is a sentence or a pair 'first%ssecond'", shown,
+            separator.equals("\t") ? shown : separator);
       }
-      return Example.pair(id, line.substring(0, at), line.substring(at + separator.length()), null);
+      boolean firstEmpty = line.substring(0, at).isBlank();
+      if (firstEmpty || line.substring(at + separator.length()).isBlank()) {
+        return String.format("has an empty %s sentence: a pair needs text on both sides of %s",
+            firstEmpty ? "first" : "second", shown);
+      }
+      return null;
+    }
+    return null;
+  }
+
+  /**
+   * One input: a single sentence, or a pair split at its tab (or {@value #PAIR_SEPARATOR}). A blank line, more
+   * than one separator (split at the first, the rest would join the second sentence unseen) or an empty side of
+   * a pair is an error ({@link #problem}).
+   *
+   * @param where the input's place for an error message ("line 3 of in.tsv")
+   */
+  static Example parse(String id, String line, String where) {
+    String problem = problem(line);
+    if (problem != null) {
+      throw new IllegalArgumentException(where + " " + problem);
+    }
+    for (String separator : List.of("\t", PAIR_SEPARATOR)) {
+      int at = line.indexOf(separator);
+      if (at >= 0) {
+        return Example.pair(id, line.substring(0, at), line.substring(at + separator.length()), null);
+      }
     }
     return Example.of(id, line, null);
+  }
+
+  /** "label<TAB>probability" of the most likely class, or the regression value on the task's scale (clamped). */
+  static String format(TaskKind kind, float[] output) {
+    if (kind instanceof TaskKind.Regression r) {
+      return String.format(Locale.ROOT, "%.3f", Evaluation.prediction(r, output));
+    }
+    TaskKind.Classification c = (TaskKind.Classification) kind;
+    int best = (int) Evaluation.prediction(kind, output);
+    return String.format(Locale.ROOT, "%s\t%.4f", c.labels().get(best), output[best]);
   }
 
   /**
@@ -212,15 +254,5 @@ final class PredictCommand implements Callable<Integer> {
       sb.append(k == 0 ? "" : "\t").append(Float.toString(output[k]));
     }
     return sb.toString();
-  }
-
-  /** "label<TAB>probability" of the most likely class, or the regression value on the task's scale (clamped). */
-  static String format(TaskKind kind, float[] output) {
-    if (kind instanceof TaskKind.Regression r) {
-      return String.format(Locale.ROOT, "%.3f", Evaluation.prediction(r, output));
-    }
-    TaskKind.Classification c = (TaskKind.Classification) kind;
-    int best = (int) Evaluation.prediction(kind, output);
-    return String.format(Locale.ROOT, "%s\t%.4f", c.labels().get(best), output[best]);
   }
 }

@@ -145,32 +145,36 @@ public final class GlueDownloader {
     checkArgument(url != null, "no download URL for %s: GLUE builds MRPC from Microsoft's msr_paraphrase "
         + "files, not a zip; set the URL of a zip in GLUE layout with optUrl(%s, ...) or place %s by hand",
         task.dirName(), task, taskDir);
-    Path downloads = Files.createDirectories(glueDir.resolve(DOWNLOADS));
-    Path archive = downloads.resolve(task.dirName() + ".zip");
-    fetch(url, archive, expectedSha256(url, sha256.get(task), "optSha256(" + task + ", ...)",
-        "--sha256 " + task.dirName()));
-    Path unpacked = AtomicFiles.createTempDirectory(downloads, task.dirName() + ".unzip");
+    Path downloads = glueDir.resolve(DOWNLOADS);
+    List<Path> made = createDirectories(downloads);
     try {
-      Path folder;
+      Path archive = downloads.resolve(task.dirName() + ".zip");
+      fetch(url, archive, expectedSha256(url, sha256.get(task), "optSha256(" + task + ", ...)",
+          "--sha256 " + task.dirName()));
+      Path unpacked = AtomicFiles.createTempDirectory(downloads, task.dirName() + ".unzip");
       try {
-        unzip(archive, unpacked);
-        folder = taskFolderIn(unpacked, task.dirName());
-        List<String> missing = missingFiles(task, folder);
-        if (!missing.isEmpty()) {
-          throw new IOException(String.format("%s from %s lacks %s, which %s needs in its folder", archive, url,
-              String.join(", ", missing), task.dirName()));
+        Path folder;
+        try {
+          unzip(archive, unpacked);
+          folder = taskFolderIn(unpacked, task.dirName());
+          List<String> missing = missingFiles(task, folder);
+          if (!missing.isEmpty()) {
+            throw new IOException(String.format("%s from %s lacks %s, which %s needs in its folder", archive, url,
+                String.join(", ", missing), task.dirName()));
+          }
+        } catch (IOException e) {
+          // A bad archive is never worth keeping: the next run should fetch it again, not unpack it again.
+          Files.deleteIfExists(archive);
+          throw new IOException(e.getMessage() + "; deleted the archive, so the next run downloads it afresh", e);
         }
-      } catch (IOException e) {
-        // A bad archive is never worth keeping: the next run should fetch it again, not unpack it again.
-        Files.deleteIfExists(archive);
-        throw new IOException(e.getMessage() + "; deleted the archive, so the next run downloads it afresh", e);
+        AtomicFiles.move(folder, taskDir);
+      } finally {
+        deleteTree(unpacked);
       }
-      AtomicFiles.move(folder, taskDir);
+      Files.delete(archive);
     } finally {
-      deleteTree(unpacked);
+      deleteIfEmpty(made);
     }
-    Files.delete(archive);
-    deleteIfEmpty(downloads);
     return taskDir;
   }
 
@@ -230,13 +234,17 @@ public final class GlueDownloader {
     if (Files.isRegularFile(target)) {
       return target;
     }
-    Path downloads = Files.createDirectories(glueDir.resolve(DOWNLOADS));
-    Path file = downloads.resolve("AX.tsv");
-    fetch(diagnosticUrl, file, expectedSha256(diagnosticUrl, diagnosticSha256, "optDiagnosticSha256(...)",
-        "--sha256 AX"));
-    Files.createDirectories(target.getParent());
-    AtomicFiles.move(file, target);
-    deleteIfEmpty(downloads);
+    Path downloads = glueDir.resolve(DOWNLOADS);
+    List<Path> made = createDirectories(downloads);
+    try {
+      Path file = downloads.resolve("AX.tsv");
+      fetch(diagnosticUrl, file, expectedSha256(diagnosticUrl, diagnosticSha256, "optDiagnosticSha256(...)",
+          "--sha256 AX"));
+      Files.createDirectories(target.getParent());
+      AtomicFiles.move(file, target);
+    } finally {
+      deleteIfEmpty(made);
+    }
     return target;
   }
 
@@ -244,13 +252,21 @@ public final class GlueDownloader {
   private void fetch(URI url, Path target, @Nullable String expectedSha256) throws IOException {
     Path part = target.resolveSibling(target.getFileName() + ".part");
     boolean retried = false;
-    while (!transfer(url, part)) {
-      // The server could not continue the partial file: start over once, then give up.
-      Files.deleteIfExists(part);
-      if (retried) {
-        throw new IOException("could not resume or restart the download of " + url);
+    try {
+      while (!transfer(url, part)) {
+        // The server could not continue the partial file: start over once, then give up.
+        Files.deleteIfExists(part);
+        if (retried) {
+          throw new IOException("could not resume or restart the download of " + url);
+        }
+        retried = true;
       }
-      retried = true;
+    } catch (IOException | RuntimeException e) {
+      // A part with bytes is kept for the next run to resume; an empty one has nothing to resume.
+      if (Files.isRegularFile(part) && Files.size(part) == 0) {
+        Files.delete(part);
+      }
+      throw e;
     }
     if (expectedSha256 != null) {
       String actual = sha256(part);
@@ -423,11 +439,31 @@ public final class GlueDownloader {
     }
   }
 
-  private static void deleteIfEmpty(Path dir) throws IOException {
-    try (Stream<Path> children = Files.list(dir)) {
-      if (children.findAny().isEmpty()) {
-        Files.delete(dir);
+  /**
+   * Creates {@code dir} and its missing parents; returns {@code dir} and the parents it created, deepest first:
+   * what a download removes again when nothing is left in them (a partial download that can resume stays).
+   */
+  private static List<Path> createDirectories(Path dir) throws IOException {
+    List<Path> made = new ArrayList<>(List.of(dir.toAbsolutePath()));
+    for (Path p = dir.toAbsolutePath().getParent(); p != null && !Files.exists(p); p = p.getParent()) {
+      made.add(p);
+    }
+    Files.createDirectories(dir);
+    return made;
+  }
+
+  /** Deletes the folders that are empty, in order (deepest first), and stops at the first that is not. */
+  private static void deleteIfEmpty(List<Path> dirs) throws IOException {
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) {
+        continue;
       }
+      try (Stream<Path> children = Files.list(dir)) {
+        if (children.findAny().isPresent()) {
+          return;
+        }
+      }
+      Files.delete(dir);
     }
   }
 

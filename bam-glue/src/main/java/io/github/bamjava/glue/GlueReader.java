@@ -89,12 +89,12 @@ public final class GlueReader {
    */
   public Task read(GlueTask task) throws IOException {
     GlueEvalSet primary = task.primaryEvalSet();
-    List<Example> train = readFile(task, dir.resolve(task.trainFile()), task.trainColumns());
+    List<Example> train = readTrain(task, caps.getOrDefault(task, defaultCap));
     List<Example> dev = readDev(primary);
     List<Example> test = hasTest(primary) ? readTest(primary) : List.of();
     List<TaskMetric> metrics = task.metrics();
     return Task.builder(task.dirName(), task.kind())
-        .setTrain(caps.getOrDefault(task, defaultCap).apply(train))
+        .setTrain(train)
         .optDev(dev)
         .optTest(test)
         .optMetrics(metrics.toArray(new TaskMetric[0]))
@@ -141,36 +141,110 @@ public final class GlueReader {
     return readFile(set.task(), set.testPath(dir), set.testColumns());
   }
 
+  /**
+   * A task's training examples under its cap, with memory bounded by the cap, not the file: every row is read
+   * and checked as it streams past, and only the kept ones are held. The first pass keeps the first
+   * {@code limit} rows, which is all a file no longer than the cap or a first-N cap needs; a random cap over a
+   * longer file chooses its rows from the count ({@link TrainCap#choose}, the same rows as ever) and a second
+   * pass keeps them.
+   */
+  private List<Example> readTrain(GlueTask task, TrainCap cap) throws IOException {
+    Path file = dir.resolve(task.trainFile());
+    List<Example> first = new ArrayList<>();
+    int rows = scan(task, file, task.trainColumns(), true, (row, e) -> {
+      if (row < cap.limit()) {
+        first.add(e);
+      }
+    });
+    if (rows <= cap.limit() || !cap.random()) {
+      return first;
+    }
+    first.clear();
+    int[] chosen = cap.choose(rows);
+    List<Example> kept = new ArrayList<>(chosen.length);
+    int[] next = {0};
+    scan(task, file, task.trainColumns(), false, (row, e) -> {
+      if (next[0] < chosen.length && chosen[next[0]] == row) {
+        kept.add(e);
+        next[0]++;
+      }
+    });
+    return kept;
+  }
+
   private static List<Example> readFile(GlueTask task, Path file, Columns columns) throws IOException {
+    List<Example> examples = new ArrayList<>();
+    scan(task, file, columns, true, (row, e) -> examples.add(e));
+    return examples;
+  }
+
+  /** Takes the rows of a file as {@link #scan} reads them. */
+  @FunctionalInterface
+  private interface RowConsumer {
+    void accept(int row, Example example);
+  }
+
+  /**
+   * Reads every row of {@code file}, checks it and hands it to {@code rows} with its 0-based data row number;
+   * returns the number of rows.
+   *
+   * @param checkIds whether to check that ids are unique (a second pass over a checked file need not)
+   */
+  private static int scan(GlueTask task, Path file, Columns columns, boolean checkIds, RowConsumer rows)
+      throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, String.format(
           "GLUE %s: expected the file %s (standard GLUE layout: <glue dir>/%s/...)",
           task.dirName(), file.toAbsolutePath(), task.dirName()));
     }
-    List<Example> examples = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
+    // Row numbers are unique ids by construction; the file's own ids are checked.
+    UniqueIds ids = checkIds && columns.id() != Columns.NONE ? new UniqueIds() : null;
+    int row = 0;
     try (TsvLines lines = new TsvLines(file)) {
       String line = lines.next();
       if (columns.header() && line != null) {
         checkIsHeader(task, columns, line, file);
         line = lines.next();
       }
-      int row = 0;
       for (; line != null; line = lines.next(), row++) {
         Example e = parse(task, columns, line, row, file, lines.lineNumber());
-        if (!ids.add(e.id())) {
-          throw new GlueFormatException(file, lines.lineNumber(), "duplicate example id '" + e.id() + "'");
+        if (ids != null) {
+          ids.add(e.id());
         }
-        examples.add(e);
+        rows.accept(row, e);
       }
     }
     // An empty split is never meant: it is a truncated or mis-copied file. Caught here, when the data is read,
     // an empty dev set stops a run before training instead of when it is scored.
-    if (examples.isEmpty()) {
+    if (row == 0) {
       throw new GlueFormatException(file, String.format("no examples: the %s file has no rows%s", task.dirName(),
           columns.header() ? " after its header line" : ""));
     }
-    return examples;
+    if (ids != null && ids.maybeRepeated()) {
+      findRepeatedId(task, file, columns, ids);
+    }
+    return row;
+  }
+
+  /**
+   * Throws, naming the line, for the first id that repeats an earlier one, where {@link UniqueIds} found ids
+   * that may repeat (their hashes do); returns when none does (ids whose hashes merely collide).
+   */
+  private static void findRepeatedId(GlueTask task, Path file, Columns columns, UniqueIds ids)
+      throws IOException {
+    Set<String> seen = new HashSet<>();
+    try (TsvLines lines = new TsvLines(file)) {
+      String line = lines.next();
+      if (columns.header() && line != null) {
+        line = lines.next();
+      }
+      for (int row = 0; line != null; line = lines.next(), row++) {
+        String id = parse(task, columns, line, row, file, lines.lineNumber()).id();
+        if (ids.isSuspect(id) && !seen.add(id)) {
+          throw new GlueFormatException(file, lines.lineNumber(), "duplicate example id '" + id + "'");
+        }
+      }
+    }
   }
 
   /**

@@ -3,8 +3,7 @@ package io.github.bamjava.glue;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.collect.ImmutableList;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -51,20 +50,40 @@ public record TrainCap(int limit, boolean random, long seed) {
     if (examples.size() <= limit) {
       return examples;
     }
-    if (!random) {
-      return ImmutableList.copyOf(examples.subList(0, limit));
-    }
-    List<Integer> indices = new ArrayList<>(examples.size());
-    for (int i = 0; i < examples.size(); i++) {
-      indices.add(i);
-    }
-    Collections.shuffle(indices, new Random(seed));
-    List<Integer> kept = new ArrayList<>(indices.subList(0, limit));
-    Collections.sort(kept);
     ImmutableList.Builder<T> out = ImmutableList.builderWithExpectedSize(limit);
-    for (int i : kept) {
+    for (int i : choose(examples.size())) {
       out.add(examples.get(i));
     }
     return out.build();
+  }
+
+  /**
+   * The 0-based positions of the kept examples among {@code size}, ascending: what {@link #apply} keeps, for a
+   * reader that streams a file and keeps only these rows (memory: the cap's examples and this array, not the
+   * file).
+   *
+   * <p>A random cap shuffles the positions 0..size-1 as {@code Collections.shuffle(list, new Random(seed))} does
+   * (for i from size down to 2, swap i-1 with {@code nextInt(i)}) and keeps the first {@code limit}: the same
+   * rows this cap has always chosen, so runs and their keys from before streaming stay valid.
+   */
+  public int[] choose(int size) {
+    checkArgument(size >= 0, "a negative number of examples: %s", size);
+    if (size <= limit || !random) {
+      int[] first = new int[Math.min(size, limit)];
+      Arrays.setAll(first, i -> i);
+      return first;
+    }
+    int[] positions = new int[size];
+    Arrays.setAll(positions, i -> i);
+    Random r = new Random(seed);
+    for (int i = size; i > 1; i--) {
+      int j = r.nextInt(i);
+      int swap = positions[i - 1];
+      positions[i - 1] = positions[j];
+      positions[j] = swap;
+    }
+    int[] kept = Arrays.copyOf(positions, limit);
+    Arrays.sort(kept);
+    return kept;
   }
 }

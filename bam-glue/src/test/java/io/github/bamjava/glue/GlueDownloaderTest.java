@@ -114,7 +114,7 @@ class GlueDownloaderTest {
         .hasMessageContaining("expected " + wrong)
         .hasMessageContaining("but the download has " + sha256(colaZip));
     assertThat(glueDir.resolve("CoLA")).doesNotExist();
-    assertThat(glueDir.resolve(".downloads/CoLA.zip.part")).doesNotExist(); // the next run starts afresh
+    assertThat(glueDir.resolve(".downloads")).doesNotExist(); // the next run starts afresh, from nothing
   }
 
   @Test
@@ -150,6 +150,13 @@ class GlueDownloaderTest {
     GlueDownloader d = downloader().optUrl(GlueTask.SST2, url("/missing.zip")).build();
     assertThatThrownBy(() -> d.download(GlueTask.SST2, glueDir))
         .hasMessageContaining("HTTP 404").hasMessageContaining(url("/missing.zip").toString());
+    assertThat(glueDir).isEmptyDirectory(); // no empty .downloads/ left behind
+    Path fresh = glueDir.resolve("new/glue");
+    assertThatThrownBy(() -> d.download(GlueTask.SST2, fresh)).hasMessageContaining("HTTP 404");
+    assertThat(glueDir.resolve("new")).doesNotExist(); // nor the folders it made for the download
+    assertThatThrownBy(() -> downloader().optDiagnosticUrl(url("/missing.tsv")).build().downloadDiagnostic(glueDir))
+        .hasMessageContaining("HTTP 404");
+    assertThat(glueDir).isEmptyDirectory();
     assertThatThrownBy(() -> GlueDownloader.builder().build().download(GlueTask.MRPC, glueDir))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no download URL for MRPC");

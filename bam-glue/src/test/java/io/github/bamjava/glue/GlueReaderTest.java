@@ -356,6 +356,41 @@ class GlueReaderTest {
     assertThatThrownBy(() -> TrainCap.first(0)).hasMessageContaining("got 0");
   }
 
+  @Test
+  void aCappedReadKeepsTheRowsCappingTheWholeFileKeepsAndStillChecksEveryRow() throws IOException {
+    GlueFixtures.writeAll(dir);
+    List<String> rows = new ArrayList<>(List.of(row("sentence", "label")));
+    for (int i = 0; i < 500; i++) {
+      rows.add(row("sentence " + i, Integer.toString(i % 2)));
+    }
+    write(dir, "SST-2/train.tsv", rows.toArray(new String[0]));
+    List<Example> whole = GlueReader.of(dir).read(GlueTask.SST2).train();
+    for (TrainCap cap : List.of(TrainCap.random(37, 13), TrainCap.random(499, 5), TrainCap.random(500, 1),
+        TrainCap.random(1000, 1), TrainCap.first(20))) {
+      assertThat(GlueReader.builder(dir).optTrainCap(cap).build().read(GlueTask.SST2).train()).as("%s", cap)
+          .isEqualTo(cap.apply(whole));
+    }
+
+    // A bad row after every kept one is still found: the whole file is checked, only the kept rows are held.
+    rows.add("a row without its label");
+    Path train = write(dir, "SST-2/train.tsv", rows.toArray(new String[0]));
+    assertThatThrownBy(() -> GlueReader.builder(dir).optTrainCap(TrainCap.first(5)).build().read(GlueTask.SST2))
+        .isInstanceOf(GlueFormatException.class).hasMessageStartingWith(train + ":502: ");
+  }
+
+  @Test
+  void aCappedReadFindsARepeatedIdAmongTheRowsItDoesNotKeep() throws IOException {
+    GlueFixtures.writeAll(dir);
+    List<String> rows = new ArrayList<>(List.of(row("index", "question", "sentence", "label")));
+    for (int i = 0; i < 300; i++) {
+      rows.add(row(Integer.toString(i == 250 ? 200 : i), "Q" + i + "?", "S" + i + ".", "entailment"));
+    }
+    Path train = write(dir, "QNLI/train.tsv", rows.toArray(new String[0]));
+    assertThatThrownBy(() -> GlueReader.builder(dir).optTrainCap(TrainCap.random(3, 1)).build()
+        .read(GlueTask.QNLI))
+        .hasMessageStartingWith(train + ":252: ").hasMessageContaining("duplicate example id '200'");
+  }
+
   private static void writeBytes(Path file, byte[] head, byte[] tail) throws IOException {
     byte[] all = Arrays.copyOf(head, head.length + tail.length);
     System.arraycopy(tail, 0, all, head.length, tail.length);
