@@ -82,7 +82,7 @@ class BamCliTest {
         tmp.resolve("out").toString(), "--max-length", "100000");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--max-length 100000 is longer than the 512 positions of the encoder,"
-        + " all-MiniLM-L6-v2 (embedded) (max_position_embeddings); choose at most 512");
+        + " all-MiniLM-L6-v2 (embedded) (max_position_embeddings 512); choose at most 512");
     assertThat(tmp.resolve("out")).doesNotExist();
   }
 
