@@ -22,6 +22,8 @@ import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.ModelHeads;
+import io.github.bamjava.pipeline.Recipe;
+import io.github.bamjava.pipeline.Stage;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskMetric;
@@ -259,8 +261,8 @@ public final class Study {
         : tasks(job.seed()).stream().filter(t -> t.name().equals(job.task())).toList();
     checkState(!jobTasks.isEmpty(), "job %s names a task that is not in the study", job);
     boolean finetune = method.startsFrom() != null;
-    Preset p = cfg.settings.preset();
-    Preset.Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
+    Recipe p = cfg.settings.preset().recipe();
+    Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
     log.printf(Locale.ROOT, "study: %s%s (%d training examples) -> %s%n", job,
         regenerate ? " again, for its model" : "", jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
 
@@ -393,7 +395,7 @@ public final class Study {
    * predicting it — the baseline {@link StudyReport} shows. Regression tasks have none.
    */
   public JsonObject describe() throws IOException {
-    JsonObject json = new GsonBuilder().create().toJsonTree(cfg.settings).getAsJsonObject();
+    JsonObject json = cfg.settings.toJson();
     json.add("seeds", new GsonBuilder().create().toJsonTree(cfg.seeds));
     json.addProperty("encoder", cfg.encoder.describe());
     if (cfg.drawPerSeed) {
