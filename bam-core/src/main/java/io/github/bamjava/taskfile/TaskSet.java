@@ -2,13 +2,19 @@ package io.github.bamjava.taskfile;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.bamjava.pipeline.BamPipeline;
+import io.github.bamjava.pipeline.PipelineResult;
 import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.pipeline.PipelineTask;
+import io.github.bamjava.pipeline.ResultsStyle;
+import io.github.bamjava.pipeline.TestPredictions;
 import io.github.bamjava.task.Task;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task file read: the tasks it declares and the pipeline settings it asks for. {@link #read(Path)} checks the
@@ -16,8 +22,8 @@ import java.util.List;
  * naming the file, the line and the field, so that a bad file or row stops the run before anything trains.
  *
  * <pre>{@code
- * TaskSet set = TaskSet.read(Path.of("tasks.json"));
- * PipelineResult result = new BamPipeline(Path.of("runs/mine"), set.settings(), System.out).run(set.load());
+ * PipelineResult result = TaskSet.read(Path.of("tasks.json")).train(Path.of("runs/mine"), System.out);
+ * System.out.println(result.markdown());
  * }</pre>
  *
  * <p>The file's schema is in docs/api.md ("Task files") and, for editors, docs/task-set.schema.json.
@@ -49,6 +55,26 @@ public record TaskSet(Path file, List<TaskSpec> tasks, PipelineSettings settings
   public TaskSet withSettings(PipelineSettings other) {
     return new TaskSet(file, tasks, other);
   }
+
+  /**
+   * Reads and checks every data file, then runs the whole {@link BamPipeline} on the tasks into {@code outputDir}
+   * with this set's settings: teachers, student, optional fine-tuning, dev results (results.md, results.json) and,
+   * for tasks with a test file, the final model's predictions in {@code predictions/<task>.tsv}. Running again
+   * continues where the last run stopped (see {@link BamPipeline}).
+   *
+   * @param progress where progress lines and bars go, or null for none
+   * @throws TaskFileException for the first bad data file, row or field, before anything trains
+   */
+  public PipelineResult train(Path outputDir, @Nullable PrintStream progress) throws IOException {
+    List<PipelineTask> loaded = load();
+    BamPipeline pipeline = new BamPipeline(outputDir, settings, progress);
+    TestPredictions predictions = new TestPredictions(loaded.stream().map(PipelineTask::task).toList(),
+        outputDir.resolve(PREDICTIONS), settings.recipe().maxLength());
+    return pipeline.run(loaded, ResultsStyle.DEFAULT, predictions);
+  }
+
+  /** The folder of a run's test predictions, under its output directory. */
+  public static final String PREDICTIONS = "predictions";
 
   /**
    * Reads every task's train, dev and test files, checks each row and builds the tasks, in the file's order.
