@@ -32,14 +32,14 @@ final class TaskFileParser {
   /** The seed of a training cap's random draw when the file names none: the GLUE presets' seed. */
   static final long CAP_SEED = 13;
 
-  private static final Set<String> ROOT = Set.of("$schema", "description", "tasks", "settings");
-  private static final Set<String> TASK = Set.of("name", "description", "kind", "labels", "range", "format",
+  static final Set<String> ROOT = Set.of("$schema", "description", "tasks", "settings");
+  static final Set<String> TASK = Set.of("name", "description", "kind", "labels", "range", "format",
       "train", "dev", "test", "text", "text_pair", "label", "id", "metrics", "train_cap");
-  private static final Set<String> CAP = Set.of("limit", "random", "seed");
-  private static final Set<String> SETTINGS = Set.of("preset", "encoder", "max_length", "layer_decay",
+  static final Set<String> CAP = Set.of("limit", "random", "seed");
+  static final Set<String> SETTINGS = Set.of("preset", "encoder", "max_length", "layer_decay",
       "task_exponent", "bias_correction", "pooling", "regression_output", "teacher", "student", "finetune_stage",
       "teachers", "finetune", "seed");
-  private static final Set<String> STAGE = Set.of("learning_rate", "batch_size", "epochs");
+  static final Set<String> STAGE = Set.of("learning_rate", "batch_size", "epochs");
 
   private TaskFileParser() {}
 
