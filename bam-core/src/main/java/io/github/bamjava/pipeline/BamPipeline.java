@@ -261,7 +261,7 @@ public final class BamPipeline {
       }
     }
     TeacherPredictions predictions;
-    try (BamModel model = BamModel.load(teacherModel, models(name -> teacherModel).newManager())) {
+    try (BamModel model = BamModel.load(teacherModel, FinalModels.newManager(settings.device()))) {
       predictions = model.teacherPredictions(task, settings.recipe().maxLength());
     }
     predictions.write(file);

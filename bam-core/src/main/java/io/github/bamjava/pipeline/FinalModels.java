@@ -51,14 +51,14 @@ public final class FinalModels {
       byModel.computeIfAbsent(modelOf(task), p -> new ArrayList<>()).add(task);
     }
     for (Map.Entry<Path, List<String>> group : byModel.entrySet()) {
-      try (BamModel model = BamModel.load(group.getKey(), newManager())) {
+      try (BamModel model = BamModel.load(group.getKey(), newManager(device))) {
         work.accept(model, group.getValue());
       }
     }
   }
 
-  /** A manager on the run's device, for a loaded model. */
-  NDManager newManager() {
+  /** A manager on {@code device} (null: DJL's default), for a loaded model. */
+  static NDManager newManager(@Nullable Device device) {
     return device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
   }
 }
