@@ -4,8 +4,11 @@
 # and a SUMMARY per mode with the Java/peer ratio of each round.
 #   Java runs twice per round: with the process's defaults, and with the settings the `bam` launcher uses
 #   (launcher-env.sh: malloc, MKL; see docs/benchmarks.md). The peer runs as shipped.
-# Usage: bench/encoder.sh [--config minilm|base] [--batch 32] [--seq 128] [--mode train|infer|both]
-#        [--steps 10] [--rounds 1] [--memory-steps 0]
+# Usage: bench/encoder.sh [--config minilm|base|roberta-base|electra-base|distilbert-base|electra-small]
+#        [--batch 32] [--seq 128] [--mode train|infer|both] [--steps 10] [--rounds 1] [--memory-steps 0]
+#   The peer has BERT's structure only: electra-base is BERT-Base exactly and runs against the peer's base;
+#   roberta-base runs against it too, its only difference being the vocabulary (50265 rows, the peer's 30522);
+#   distilbert-base and electra-small have no peer and run Java alone.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peer=${PEER:-$root/../shared/peer/run.sh}
@@ -18,6 +21,11 @@ while [[ $# -gt 0 ]]; do
   esac
   shift 2
 done
+case $config in
+  minilm|base) peer_config=$config ;;
+  electra-base|roberta-base) peer_config=base ;;
+  *) peer_config= ;;
+esac
 jar=$root/bam-examples/target/bam.jar
 [[ -f $jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
 tmp=$(mktemp -d)
@@ -29,8 +37,13 @@ java_run() {
 rate() { grep "^RESULT $config $1 " "$2" | sed -E 's/.* ([0-9.]+) seq\/s.*/\1/'; }
 echo "== $(date -u '+%F %H:%M') UTC, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
 for r in $(seq 1 "$rounds"); do
-  "$peer" --config "$config" --batch "$batch" --infer-batch "$batch" --seq "$seq" --mode "$mode" \
-    --steps "$steps" > "$tmp/peer" 2>&1 || { cat "$tmp/peer"; exit 1; }
+  if [[ -n $peer_config ]]; then
+    "$peer" --config "$peer_config" --batch "$batch" --infer-batch "$batch" --seq "$seq" --mode "$mode" \
+      --steps "$steps" 2>&1 | sed -E "s/^RESULT $peer_config /RESULT $config /" > "$tmp/peer" \
+      || { cat "$tmp/peer"; exit 1; }
+  else
+    : > "$tmp/peer"
+  fi
   java_run > "$tmp/java"
   (source "$root/launcher-env.sh" && bam_launcher_env "$root" && java_run) > "$tmp/tuned"
   echo "-- round $r"

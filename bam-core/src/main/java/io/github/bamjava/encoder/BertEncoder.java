@@ -9,17 +9,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A BERT encoder as DJL blocks, with HuggingFace's module tree and parameter names
+ * A BERT-family encoder ({@link Architecture}) as DJL blocks, with HuggingFace's module tree and parameter names
  * ({@code embeddings.word_embeddings.weight}, {@code encoder.layer.0.attention.self.query.weight},
- * {@code pooler.dense.weight}, ...) so that checkpoints map one to one.
+ * {@code pooler.dense.weight}, ...) so that checkpoints map one to one: {@code embeddings}, ELECTRA's
+ * {@code embeddings_project} where its embeddings are narrower than its layers, the layers ({@code encoder} of
+ * {@link BertLayer}s, or DistilBERT's {@code transformer} of {@link DistilBertLayer}s), and the {@code pooler}
+ * (added for the architectures that have none; see {@link Architecture}).
  *
  * <p>Inputs: token ids [B, S], token type ids [B, S] and attention mask [B, S] (1 for tokens, 0 for padding),
  * all INT64 or INT32, any S up to {@code max_position_embeddings}; or the five arrays of {@link EncoderInputs},
@@ -33,13 +38,16 @@ public final class BertEncoder extends BertModule {
 
   private final BertConfig config;
   private final BertEmbeddings embeddings;
+  private final @Nullable Dense embeddingsProject;
   private final LayerStack encoder;
   private final Pooler pooler;
 
   public BertEncoder(BertConfig config) {
     this.config = requireNonNull(config, "config");
     embeddings = addChildBlock("embeddings", new BertEmbeddings(config));
-    encoder = addChildBlock("encoder", new LayerStack(config));
+    embeddingsProject = config.embeddingSize() == config.hiddenSize() ? null
+        : addChildBlock("embeddings_project", new Dense(config.embeddingSize(), config.hiddenSize()));
+    encoder = addChildBlock(CheckpointLayout.layersOf(config.architecture()), new LayerStack(config));
     pooler = addChildBlock("pooler", new Pooler(config));
   }
 
@@ -67,6 +75,10 @@ public final class BertEncoder extends BertModule {
     // here, which reads values back from the device.
     boolean prepared = inputs.size() == 5;
     NDArray hidden = embeddings.embed(store, ids, inputs.get(1), training, !prepared);
+    if (embeddingsProject != null) {
+      // FP32 into the layers, as from every other embeddings: under mixed precision the projection is FP16.
+      hidden = Precision.cast(embeddingsProject.apply(store, hidden, training), DataType.FLOAT32);
+    }
     NDArray maskBias = mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(MASK_BIAS)
         .reshape(ids.getShape().get(0), 1, 1, ids.getShape().get(1));
     TokenPacking packing = prepared
@@ -92,13 +104,17 @@ public final class BertEncoder extends BertModule {
     };
   }
 
-  /** HuggingFace {@code encoder}: the layers, named {@code layer.0 ... layer.(L-1)}. */
+  /**
+   * HuggingFace {@code encoder} (DistilBERT: {@code transformer}): the layers, named {@code layer.0 ...
+   * layer.(L-1)}.
+   */
   static final class LayerStack extends BertModule {
-    private final List<BertLayer> layers = new ArrayList<>();
+    private final List<Block> layers = new ArrayList<>();
 
     LayerStack(BertConfig config) {
       for (int i = 0; i < config.numHiddenLayers(); i++) {
-        layers.add(addChildBlock("layer." + i, new BertLayer(config)));
+        layers.add(addChildBlock("layer." + i, config.architecture() == Architecture.DISTILBERT
+            ? new DistilBertLayer(config) : new BertLayer(config)));
       }
     }
 
@@ -106,7 +122,7 @@ public final class BertEncoder extends BertModule {
     protected NDList forwardInternal(
         ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
       NDArray hidden = inputs.get(0);
-      for (BertLayer layer : layers) {
+      for (Block layer : layers) {
         // The mask bias and, for a packed batch, the packing arrays go to every layer unchanged.
         NDList layerInputs = new NDList(hidden);
         layerInputs.addAll(inputs.subNDList(1));
@@ -131,7 +147,10 @@ public final class BertEncoder extends BertModule {
     }
   }
 
-  /** HuggingFace {@code pooler}: dense + tanh on the first ([CLS]) token. */
+  /**
+   * HuggingFace {@code pooler}: dense + tanh on the first token ({@code [CLS]}, RoBERTa's {@code <s>}). DistilBERT
+   * and ELECTRA have none in HuggingFace; theirs is this library's, named as BERT's.
+   */
   static final class Pooler extends BertModule {
     private final Dense dense;
 

@@ -2,13 +2,12 @@ package io.github.bamjava.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * One transformer layer (HuggingFace {@code encoder.layer.i}): self-attention with its output block, then the
- * GELU feed-forward ({@code intermediate}) with its output block.
+ * One transformer layer (HuggingFace {@code encoder.layer.i}) of BERT, RoBERTa and ELECTRA: self-attention with
+ * its output block, then the feed-forward ({@code intermediate}) with its output block.
  */
 public final class BertLayer extends BertModule {
 
@@ -53,18 +52,20 @@ public final class BertLayer extends BertModule {
     }
   }
 
-  /** HuggingFace {@code intermediate}: the feed-forward expansion with GELU (the erf form, as BERT). */
+  /** HuggingFace {@code intermediate}: the feed-forward expansion with the config's {@code hidden_act}. */
   static final class Intermediate extends BertModule {
     private final Dense dense;
+    private final String activation;
 
     Intermediate(BertConfig config) {
       dense = addChildBlock("dense", new Dense(config.hiddenSize(), config.intermediateSize()));
+      activation = config.hiddenAct();
     }
 
     @Override
     protected NDList forwardInternal(
         ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-      return new NDList(Activation.gelu(dense.apply(store, inputs.singletonOrThrow(), training)));
+      return new NDList(Activations.apply(activation, dense.apply(store, inputs.singletonOrThrow(), training)));
     }
   }
 }

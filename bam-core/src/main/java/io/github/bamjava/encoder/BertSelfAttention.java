@@ -1,36 +1,27 @@
 package io.github.bamjava.encoder;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
  * Multi-head scaled dot-product self-attention (HuggingFace {@code attention.self}): query, key and value
- * projections, an additive mask that hides padding, softmax, dropout on the probabilities.
- *
- * <p>Under mixed precision (FP16 projections, see {@link Precision}) the scores come out of their product in
- * FP16 and adding the FP32 mask bias promotes them to FP32, so the softmax and its dropout run in FP32; the
- * probabilities are cast to the values' type for the second product.
+ * projections, an additive mask that hides padding, softmax, dropout on the probabilities. The arithmetic is
+ * {@link ScaledDotProductAttention}'s.
  */
 public final class BertSelfAttention extends BertModule {
 
   private final Dense query;
   private final Dense key;
   private final Dense value;
-  private final int heads;
-  private final int headSize;
-  private final float dropout;
+  private final ScaledDotProductAttention attention;
 
   public BertSelfAttention(BertConfig config) {
     int h = config.hiddenSize();
     query = addChildBlock("query", new Dense(h, h));
     key = addChildBlock("key", new Dense(h, h));
     value = addChildBlock("value", new Dense(h, h));
-    heads = config.numAttentionHeads();
-    headSize = config.headSize();
-    dropout = config.attentionProbsDropoutProb();
+    attention = new ScaledDotProductAttention(config);
   }
 
   /**
@@ -41,27 +32,6 @@ public final class BertSelfAttention extends BertModule {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray hidden = inputs.get(0);
-    NDArray maskBias = inputs.get(1);
-    long batch = maskBias.getShape().get(0);
-    long seq = maskBias.getShape().get(3);
-    TokenPacking packing = TokenPacking.from(inputs, batch, seq);
-    hidden = query.castInput(store, hidden, training);
-    // Scaling the query rather than the scores touches S*H elements instead of heads*S*S.
-    NDArray projected = query.apply(store, hidden, training);
-    NDArray q = splitHeads(projected.muli(Scalars.of(projected, (float) (1.0 / Math.sqrt(headSize)))), packing,
-        batch, seq);
-    NDArray k = splitHeads(key.apply(store, hidden, training), packing, batch, seq);
-    NDArray v = splitHeads(value.apply(store, hidden, training), packing, batch, seq);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(maskBias);
-    NDArray probs = Precision.cast(BertDropout.apply(scores.softmax(-1), dropout, training), v.getDataType());
-    NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headSize);
-    return new NDList(packing == null ? context : packing.pack(context));
-  }
-
-  /** [B, S, H] (or packed [T, H]) to [B, heads, S, head size]. */
-  private NDArray splitHeads(NDArray x, TokenPacking packing, long batch, long seq) {
-    NDArray padded = packing == null ? x : packing.unpack(x);
-    return padded.reshape(batch, seq, heads, headSize).transpose(0, 2, 1, 3);
+    return new NDList(attention.attend(store, inputs, query, key, value, training));
   }
 }

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,8 +19,8 @@ import java.util.Optional;
  * BERT-Large checkpoint takes seconds.
  */
 final class CheckpointDigest {
-  private static final List<String> FILES = List.of("config.json", "model.safetensors", Tokenizers.TOKENIZER_JSON,
-      Tokenizers.VOCAB_TXT, Tokenizers.TOKENIZER_CONFIG_JSON);
+  private static final List<String> FILES = List.of("config.json", WeightFiles.SINGLE, WeightFiles.INDEX,
+      Tokenizers.TOKENIZER_JSON, Tokenizers.VOCAB_TXT, Tokenizers.TOKENIZER_CONFIG_JSON);
 
   private final Path dir;
   private String stamp = "";
@@ -34,7 +35,15 @@ final class CheckpointDigest {
    * missing).
    */
   synchronized Optional<String> get() throws IOException {
-    List<String> present = FILES.stream().filter(name -> Files.isRegularFile(dir.resolve(name))).toList();
+    List<String> present = new ArrayList<>(
+        FILES.stream().filter(name -> Files.isRegularFile(dir.resolve(name))).toList());
+    if (present.contains(WeightFiles.INDEX) && !present.contains(WeightFiles.SINGLE)) {
+      try {
+        WeightFiles.in(dir).files().forEach(shard -> present.add(shard.getFileName().toString()));
+      } catch (IOException | IllegalArgumentException e) {
+        // A broken index: loading the checkpoint reports it; the digest covers the index itself.
+      }
+    }
     StringBuilder now = new StringBuilder();
     for (String name : present) {
       Path file = dir.resolve(name);

@@ -29,7 +29,8 @@ public final class EncoderInputs {
    * @param typeIds the segment of each position
    * @param mask 1 for a token, 0 for padding
    * @throws IllegalArgumentException naming the table, the value, the row and the position of the first id that
-   *     does not fit its embedding table, or the length when it exceeds {@code max_position_embeddings}
+   *     does not fit its embedding table, or the length when it exceeds the encoder's positions
+   *     ({@link BertConfig#maxSequenceLength})
    */
   public static NDList of(NDManager manager, BertConfig config, long[] ids, long[] typeIds, long[] mask,
       int batch, int seq) {
@@ -40,10 +41,12 @@ public final class EncoderInputs {
     checkArgument(ids.length == size && typeIds.length == size && mask.length == size,
         "%s x %s inputs need %s ids, type ids and mask values, got %s, %s and %s", batch, seq, size, ids.length,
         typeIds.length, mask.length);
-    checkArgument(seq <= config.maxPositionEmbeddings(), "sequence length %s exceeds max_position_embeddings %s",
-        seq, config.maxPositionEmbeddings());
+    checkArgument(seq <= config.maxSequenceLength(), "%s", config.tooLong(seq));
     checkIds("word_embeddings", "input id", ids, config.vocabSize(), seq);
-    checkIds("token_type_embeddings", "token type id", typeIds, config.typeVocabSize(), seq);
+    // DistilBERT has no token types: its embeddings ignore them, whatever the tokenizer's layout gave.
+    if (config.architecture().hasTokenTypes()) {
+      checkIds("token_type_embeddings", "token type id", typeIds, config.typeVocabSize(), seq);
+    }
     long[][] packing = TokenPacking.rowsOf(mask);
     Shape shape = new Shape(batch, seq);
     return new NDList(manager.create(ids, shape), manager.create(typeIds, shape), manager.create(mask, shape),

@@ -11,13 +11,11 @@ import io.github.bamjava.text.Tokenizers;
 import io.github.bamjava.text.WordPieceTokenizer;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.MiniLmWeights;
-import io.github.bamjava.weights.SafeTensors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,13 +77,14 @@ public interface EncoderSource {
   }
 
   /**
-   * A HuggingFace BERT checkpoint directory: {@code config.json}, {@code model.safetensors} and
-   * {@code tokenizer.json} or {@code vocab.txt}. Task-model prefixes ({@code bert.}) and old LayerNorm names
-   * ({@code gamma}, {@code beta}) are understood; pre-training and classifier heads ({@code cls.*},
-   * {@code classifier.*}) and the {@code position_ids} buffer are skipped and reported. A pretrained checkpoint
-   * without a pooler gets an initialised one, reported; in a model saved with task heads a missing pooler is an
-   * error. Models saved by this library load the same way, and their task
-   * heads come back in {@link PretrainedEncoder#headTensors()}.
+   * A HuggingFace checkpoint directory of any {@link Architecture}: {@code config.json} (whose {@code model_type}
+   * chooses the architecture), {@code model.safetensors} or the shards of {@code model.safetensors.index.json},
+   * and {@code tokenizer.json} or {@code vocab.txt}. Task-model prefixes ({@code bert.}, {@code roberta.}, ...)
+   * and old LayerNorm names ({@code gamma}, {@code beta}) are understood; the heads of the architecture's
+   * HuggingFace task models ({@link CheckpointLayout#taskModelHeads}) and id buffers ({@code position_ids}) are
+   * skipped and reported. A pretrained checkpoint without a pooler (DistilBERT and ELECTRA never have one) gets an
+   * initialised one, reported; in a model saved with task heads a missing pooler is an error. Models saved by
+   * this library load the same way, and their task heads come back in {@link PretrainedEncoder#headTensors()}.
    */
   static EncoderSource huggingFace(Path dir) {
     CheckpointDigest digest = new CheckpointDigest(dir);
@@ -95,28 +94,24 @@ public interface EncoderSource {
         checkArgument(Files.isDirectory(dir), "checkpoint directory %s does not exist", dir);
         Path configFile = dir.resolve("config.json");
         BertConfig config = BertConfig.read(configFile);
-        Path weightsFile = dir.resolve("model.safetensors");
-        if (!Files.exists(weightsFile)) {
-          String hint = Files.exists(dir.resolve("pytorch_model.bin"))
-              ? " (found pytorch_model.bin: convert it to safetensors first, e.g. with HuggingFace's"
-                  + " save_pretrained(safe_serialization=True))"
-              : "";
-          throw new NoSuchFileException(weightsFile.toString(), null, "model.safetensors not found" + hint);
-        }
+        WeightFiles weights = WeightFiles.in(dir);
         // The config is checked against the header's shapes before any weight is read or any array allocated:
         // a wrong size in config.json must not cost gigabytes before it is reported.
-        CheckpointLayout.Split<long[]> shapes = CheckpointLayout.split(weightsFile.toString(),
-            SafeTensors.readShapes(weightsFile));
+        Architecture architecture = config.architecture();
+        CheckpointLayout.Split<long[]> shapes = CheckpointLayout.split(architecture, weights.description(),
+            weights.readShapes());
         // A pretrained encoder may lack the pooler (sentence-embedding exports do); a model saved with its task
         // heads always has one, so there a missing pooler is damage, not a choice.
         Predicate<String> mayInitialize = shapes.heads().isEmpty() ? CheckpointLayout::isPooler : name -> false;
-        StateDict.checkFits(weightsFile + " (checked against " + configFile + ")", config.parameterShapes(),
-            shapes.encoder(), mayInitialize, CheckpointLayout::isSkippable);
-        CheckpointLayout.Split<HostTensor> split = CheckpointLayout.split(weightsFile.toString(),
-            SafeTensors.read(weightsFile));
+        Predicate<String> skippable = name -> CheckpointLayout.isSkippable(architecture, name);
+        StateDict.checkFits(weights.description() + " (checked against " + configFile + ", model_type "
+            + architecture.modelType() + ")", config.parameterShapes(), shapes.encoder(), mayInitialize,
+            skippable, config::fieldsSizing);
+        CheckpointLayout.Split<HostTensor> split = CheckpointLayout.split(architecture, weights.description(),
+            weights.read());
         BertEncoder encoder = initialised(config, manager);
-        StateDict.LoadReport report = StateDict.load(weightsFile.toString(), encoder.namedParameters(),
-            split.encoder(), mayInitialize, CheckpointLayout::isSkippable);
+        StateDict.LoadReport report = StateDict.load(weights.description(), encoder.namedParameters(),
+            split.encoder(), mayInitialize, skippable);
         PairTokenizer tokenizer = Tokenizers.fromDirectory(dir);
         // Checked here rather than at the first batch, where an id without a row names neither file. A smaller
         // vocabulary is fine: some checkpoints pad vocab_size beyond the ids their tokenizer emits.
@@ -150,7 +145,8 @@ public interface EncoderSource {
 
   /**
    * A randomly initialised encoder over a given WordPiece vocabulary (lower-cased): for tests, demos and
-   * training from scratch. The vocabulary must contain [PAD], [UNK], [CLS] and [SEP].
+   * training from scratch. The vocabulary must contain [PAD], [UNK], [CLS] and [SEP]; inputs are laid out as
+   * BERT's ({@code [CLS] a [SEP] b [SEP]}), so a RoBERTa config needs two token types here.
    */
   static EncoderSource random(BertConfig config, List<String> vocabulary, long seed) {
     checkArgument(vocabulary.size() == config.vocabSize(), "vocabulary has %s tokens but vocab_size is %s",

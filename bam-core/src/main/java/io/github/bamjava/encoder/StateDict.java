@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -83,6 +84,15 @@ public final class StateDict {
    */
   public static LoadReport checkFits(String source, Map<String, long[]> expected, Map<String, long[]> found,
       Predicate<String> mayInitialize, Predicate<String> ignore) {
+    return checkFits(source, expected, found, mayInitialize, ignore, name -> "");
+  }
+
+  /**
+   * {@link #checkFits(String, Map, Map, Predicate, Predicate)}, saying for each mis-shaped tensor where the
+   * model's shape comes from ({@code shapeSource}: the config fields that size it, say).
+   */
+  public static LoadReport checkFits(String source, Map<String, long[]> expected, Map<String, long[]> found,
+      Predicate<String> mayInitialize, Predicate<String> ignore, Function<String, String> shapeSource) {
     List<String> problems = new ArrayList<>();
     List<String> initialized = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
@@ -96,7 +106,7 @@ public final class StateDict {
         }
       } else if (!Arrays.equals(t, shape)) {
         problems.add("mis-shaped " + name + ": checkpoint " + Arrays.toString(t) + ", model "
-            + Arrays.toString(shape));
+            + Arrays.toString(shape) + shapeSource.apply(name));
       }
     });
     found.forEach((name, shape) -> {

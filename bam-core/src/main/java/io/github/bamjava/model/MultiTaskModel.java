@@ -28,12 +28,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One shared BERT encoder ({@code bert.*}) with one head per task ({@code heads.<task>.*}), named as {@link
- * CheckpointLayout} says.
+ * One shared encoder ({@code bert.*}, or {@code roberta.*}, ... by its architecture) with one head per task
+ * ({@code heads.<task>.*}), named as {@link CheckpointLayout} says.
  *
  * <p>Every head runs on every example and the loss is masked by each example's task, as in the original BAM
- * code: heads are tiny next to the encoder, and it makes batches that mix tasks trivial. The {@code bert.}
- * prefix follows HuggingFace's task models, so the encoder part of a saved model loads as a plain BERT. Each
+ * code: heads are tiny next to the encoder, and it makes batches that mix tasks trivial. The encoder's prefix
+ * follows HuggingFace's task models, so the encoder part of a saved model loads as a plain BERT (RoBERTa, ...). Each
  * head reads the encoder through its {@link Pooling}; each pooling in use is computed once per batch.
  */
 public final class MultiTaskModel extends AbstractBlock {
@@ -45,6 +45,7 @@ public final class MultiTaskModel extends AbstractBlock {
   private final HeadSet heads;
   private final List<String> taskNames;
   private final List<Pooling> poolings;
+  private final String encoderPrefix;
 
   /** A model whose heads all read [CLS] through the pooler. */
   public MultiTaskModel(BertEncoder encoder, Map<String, TaskHead> headsByTask) {
@@ -62,7 +63,8 @@ public final class MultiTaskModel extends AbstractBlock {
       checkArgument(headsByTask.containsKey(task), "pooling given for %s, which has no head", task);
     }
     // The children's names are the first part of every parameter's saved name (see ParameterNames).
-    this.bert = addChildBlock(childName(CheckpointLayout.ENCODER_PREFIX), requireNonNull(encoder, "encoder"));
+    this.encoderPrefix = CheckpointLayout.encoderPrefix(requireNonNull(encoder, "encoder").config().architecture());
+    this.bert = addChildBlock(childName(encoderPrefix), encoder);
     this.heads = addChildBlock(childName(CheckpointLayout.HEADS_PREFIX), new HeadSet(headsByTask));
     this.taskNames = List.copyOf(headsByTask.keySet());
     this.poolings = taskNames.stream().map(t -> poolingByTask.getOrDefault(t, Pooling.CLS_POOLER)).toList();
@@ -81,7 +83,7 @@ public final class MultiTaskModel extends AbstractBlock {
     return taskNames;
   }
 
-  /** All parameters by saved-model name ({@code bert.…}, {@code heads.<task>.…}). */
+  /** All parameters by saved-model name ({@code bert.…} or the architecture's prefix, {@code heads.<task>.…}). */
   public Map<String, Parameter> namedParameters() {
     return ParameterNames.of(this);
   }
@@ -93,7 +95,7 @@ public final class MultiTaskModel extends AbstractBlock {
    */
   public Set<String> fp16Parameters() {
     return ParameterNames.of(bert, Dense.class).keySet().stream()
-        .map(name -> CheckpointLayout.ENCODER_PREFIX + name)
+        .map(name -> encoderPrefix + name)
         .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 

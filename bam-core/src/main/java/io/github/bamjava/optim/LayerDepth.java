@@ -7,9 +7,9 @@ import io.github.bamjava.encoder.CheckpointLayout;
 import java.util.Collection;
 
 /**
- * The depth of each parameter of a BERT model with task heads, counted from the input: embeddings 0, encoder
- * layer {@code i} at {@code i + 1}, the pooler at {@code L + 1} and everything else (the task heads) at the top,
- * {@code L + 2}.
+ * The depth of each parameter of a BERT-family model with task heads, counted from the input: embeddings 0
+ * (ELECTRA's {@code embeddings_project} with them), layer {@code i} at {@code i + 1}, the pooler at
+ * {@code L + 1} and everything else (the task heads) at the top, {@code L + 2}.
  *
  * <p>Layer-wise learning rates scale each parameter's rate by {@code α^(top − depth)}: the further a parameter is
  * from the output, the more general (and the more pre-trained) its features, so the less it should move. Depths
@@ -17,7 +17,8 @@ import java.util.Collection;
  * {@code encoder.layer.3.attention.self.query.bias}, {@code pooler.dense.weight}, {@code heads.mnli.weight}).
  * A name under {@code encoder.} that is not {@code encoder.layer.<i>.…} is an error rather than silently a head:
  * a misnamed encoder weight would otherwise train at the top rate. The names are those of {@link
- * CheckpointLayout}, with or without the task model's {@code bert.} prefix.
+ * CheckpointLayout}, with or without the task model's prefix ({@code bert.}, {@code roberta.}, ...); DistilBERT's
+ * layers are {@code transformer.layer.<i>.…}.
  */
 public final class LayerDepth {
 

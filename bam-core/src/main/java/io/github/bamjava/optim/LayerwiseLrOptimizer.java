@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.Scalars;
 import io.github.bamjava.weights.ArrayUpload;
 import io.github.bamjava.weights.HostTensor;
@@ -243,12 +244,12 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
   }
 
   /**
-   * Whether weight decay applies to a parameter: not to LayerNorm parameters (names containing
-   * {@code LayerNorm}) nor to biases (names ending in {@code .bias}), as in BERT, since pulling a normalisation
+   * Whether weight decay applies to a parameter: not to LayerNorm parameters ({@link
+   * CheckpointLayout#isNormalization}: {@code LayerNorm}, DistilBERT's {@code sa_layer_norm}, ...) nor to biases (names ending in {@code .bias}), as in BERT, since pulling a normalisation
    * gain or an offset towards 0 is not regularisation but distortion.
    */
   public static boolean appliesWeightDecay(String parameterName) {
-    return !parameterName.contains("LayerNorm") && !parameterName.endsWith(".bias");
+    return !CheckpointLayout.isNormalization(parameterName) && !parameterName.endsWith(".bias");
   }
 
   /**

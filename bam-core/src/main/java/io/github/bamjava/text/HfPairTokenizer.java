@@ -16,20 +16,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link PairTokenizer} backed by a HuggingFace {@code tokenizer.json}, run by the native HuggingFace
  * {@code tokenizers} library through DJL.
  *
- * <p>The native tokenizer only normalizes, pre-tokenizes and maps words to word-piece ids: its own special
- * tokens, truncation and padding (a {@code tokenizer.json} often asks for fixed padding to 128) are switched off,
- * and this class adds {@code [CLS]}/{@code [SEP]} and truncates with the same code as {@link WordPieceTokenizer}.
- * That keeps the two implementations identical and the length limit a per-call argument.
+ * <p>The native tokenizer only normalizes, pre-tokenizes and maps words to ids (WordPiece, or RoBERTa's
+ * byte-level BPE): its own special tokens, truncation and padding (a {@code tokenizer.json} often asks for fixed
+ * padding to 128) are switched off, and this class adds the special tokens and truncates with the same code as
+ * {@link WordPieceTokenizer}. That keeps the implementations identical and the length limit a per-call argument.
+ * The special tokens say the layout: {@code [CLS]}, {@code [SEP]} and {@code [PAD]} for BERT's (BERT,
+ * DistilBERT, ELECTRA), else {@code <s>}, {@code </s>} and {@code <pad>} for RoBERTa's (see {@link BertLayout}).
  *
  * <p>Holds native memory: close it when done.
  */
 public final class HfPairTokenizer implements PairTokenizer {
+
+  private static final Set<String> SPECIAL_TOKENS =
+      Set.of("[CLS]", "[SEP]", "[PAD]", "<s>", "</s>", "<pad>");
 
   private final HuggingFaceTokenizer tokenizer;
   private final BertLayout layout;
@@ -50,7 +56,8 @@ public final class HfPairTokenizer implements PairTokenizer {
    * Loads a {@code tokenizer.json} file.
    *
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException if the file is not a tokenizer.json or lacks [CLS], [SEP] or [PAD]
+   * @throws IllegalArgumentException if the file is not a tokenizer.json or has neither BERT's special tokens nor
+   *     RoBERTa's
    */
   public static HfPairTokenizer fromFile(Path tokenizerJson) throws IOException {
     requireNonNull(tokenizerJson, "tokenizerJson");
@@ -63,7 +70,8 @@ public final class HfPairTokenizer implements PairTokenizer {
    *
    * @param sourceName how error messages name the stream, e.g. the resource name
    * @throws IOException if the stream cannot be read
-   * @throws IllegalArgumentException if the content is not a tokenizer.json or lacks [CLS], [SEP] or [PAD]
+   * @throws IllegalArgumentException if the content is not a tokenizer.json or has neither BERT's special tokens
+   *     nor RoBERTa's
    */
   public static HfPairTokenizer fromStream(InputStream tokenizerJson, String sourceName) throws IOException {
     requireNonNull(tokenizerJson, "tokenizerJson");
@@ -76,9 +84,17 @@ public final class HfPairTokenizer implements PairTokenizer {
     // the JSON directly.
     Map<String, Integer> specialIds = new HashMap<>();
     int maxId = readVocabulary(json, source, specialIds);
-    int clsId = requireSpecial(specialIds, "[CLS]", source);
-    int sepId = requireSpecial(specialIds, "[SEP]", source);
-    int padId = requireSpecial(specialIds, "[PAD]", source);
+    BertLayout layout;
+    int padId;
+    if (specialIds.containsKey("[CLS]") || !specialIds.containsKey("<s>")) {
+      layout = new BertLayout(requireSpecial(specialIds, "[CLS]", source), requireSpecial(specialIds, "[SEP]",
+          source));
+      padId = requireSpecial(specialIds, "[PAD]", source);
+    } else {
+      layout = BertLayout.roberta(requireSpecial(specialIds, "<s>", source), requireSpecial(specialIds, "</s>",
+          source));
+      padId = requireSpecial(specialIds, "<pad>", source);
+    }
 
     Map<String, String> options = new HashMap<>();
     options.put("addSpecialTokens", "false");
@@ -90,10 +106,10 @@ public final class HfPairTokenizer implements PairTokenizer {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the native tokenizer rejected " + source + ": " + e.getMessage(), e);
     }
-    return new HfPairTokenizer(tokenizer, new BertLayout(clsId, sepId), padId, maxId + 1, source);
+    return new HfPairTokenizer(tokenizer, layout, padId, maxId + 1, source);
   }
 
-  /** Reads model.vocab and added_tokens; fills the ids of the BERT special tokens and returns the largest id. */
+  /** Reads model.vocab and added_tokens; fills the ids of the special tokens and returns the largest id. */
   private static int readVocabulary(byte[] json, String source, Map<String, Integer> specialIds) {
     JsonObject root;
     try {
@@ -131,14 +147,15 @@ public final class HfPairTokenizer implements PairTokenizer {
   }
 
   private static void recordSpecial(Map<String, Integer> specialIds, String token, int id) {
-    if (token.equals("[CLS]") || token.equals("[SEP]") || token.equals("[PAD]")) {
+    if (SPECIAL_TOKENS.contains(token)) {
       specialIds.put(token, id);
     }
   }
 
   private static int requireSpecial(Map<String, Integer> specialIds, String token, String source) {
     Integer id = specialIds.get(token);
-    checkArgument(id != null, "%s has no %s token; BERT inputs need [CLS], [SEP] and [PAD]", source, token);
+    checkArgument(id != null, "%s has no %s token; inputs need [CLS], [SEP] and [PAD] (BERT's layout) or <s>,"
+        + " </s> and <pad> (RoBERTa's)", source, token);
     return id;
   }
 

@@ -59,6 +59,12 @@ public final class Tokenizers {
         return dir.resolve(name);
       }
     }
+    if (Files.isRegularFile(dir.resolve("vocab.json")) && Files.isRegularFile(dir.resolve("merges.txt"))) {
+      // RoBERTa's slow-tokenizer files: HuggingFace builds tokenizer.json from them in Python.
+      throw new IllegalArgumentException("no " + TOKENIZER_JSON + " in " + dir + ": it holds vocab.json and"
+          + " merges.txt (a byte-level BPE tokenizer), which this library reads only as " + TOKENIZER_JSON + ";"
+          + " write it once with transformers: AutoTokenizer.from_pretrained(dir).save_pretrained(dir)");
+    }
     throw new IllegalArgumentException(
         "no tokenizer in " + dir + ": looked for " + TOKENIZER_JSON + " and " + VOCAB_TXT);
   }

@@ -18,6 +18,7 @@ import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.TaskHead;
+import io.github.bamjava.serving.BamTranslatorFactory;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.Task;
@@ -51,6 +52,11 @@ public final class BamModel implements AutoCloseable {
   public static final String TASKS_JSON = "tasks.json";
   /** The file holding a saved model's weights. */
   static final String WEIGHTS_FILE = "model.safetensors";
+  /**
+   * The file that tells DJL how to load a saved model: {@code Criteria.builder().optModelPath(dir)} and DJL
+   * Serving read it ({@link #servingProperties()}).
+   */
+  public static final String SERVING_PROPERTIES = "serving.properties";
 
   private static final Logger LOG = LoggerFactory.getLogger(BamModel.class);
 
@@ -322,11 +328,26 @@ public final class BamModel implements AutoCloseable {
       Map<String, SavedTasks.Entry> ordered = new LinkedHashMap<>();
       tasks().forEach(name -> ordered.put(name, entry(name)));
       AtomicFiles.writeString(tmp.resolve(TASKS_JSON), SavedTasks.toJson(ordered));
+      AtomicFiles.writeString(tmp.resolve(SERVING_PROPERTIES), servingProperties());
       replaceDirectory(tmp, dir);
     } finally {
       AtomicFiles.deleteRecursively(tmp);
     }
     deleteLeftovers(dir);
+  }
+
+  /**
+   * The {@value #SERVING_PROPERTIES} of a saved model: DJL's PyTorch engine, {@link BamBlockFactory} to build the
+   * network from the folder's files (which it reads itself, hence no DJL parameter file), and {@link
+   * BamTranslatorFactory} to make a task's translator. A model folder saved before this file existed loads
+   * once it is added.
+   */
+  public static String servingProperties() {
+    return "# How DJL loads this model: Criteria.builder().optModelPath(<this folder>) and DJL Serving read it.\n"
+        + "engine=PyTorch\n"
+        + "blockFactory=" + BamBlockFactory.class.getName() + "\n"
+        + "translatorFactory=" + BamTranslatorFactory.class.getName() + "\n"
+        + "option.hasParameter=false\n";
   }
 
   /**

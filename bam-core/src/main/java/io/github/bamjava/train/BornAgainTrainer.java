@@ -159,12 +159,13 @@ public final class BornAgainTrainer {
     List<Task> tasks = settings.tasks();
     List<String> names = tasks.stream().map(Task::name).toList();
     PretrainedEncoder pretrained = settings.encoder().load(manager);
+    LOG.info("encoder: {} ({})", pretrained.description(), pretrained.encoder().config().summary());
     // Checked before any work: otherwise the first input longer than the position table fails the run when it is
     // met, which may be after hours of training (a long test example, at submission time).
-    int positions = pretrained.encoder().config().maxPositionEmbeddings();
+    int positions = pretrained.encoder().config().maxSequenceLength();
     checkArgument(settings.maxLength() <= positions, "max length %s is longer than the %s positions of %s"
-        + " (max_position_embeddings); choose a max length of at most %s", settings.maxLength(), positions,
-        pretrained.description(), positions);
+        + " (max_position_embeddings %s); choose a max length of at most %s", settings.maxLength(), positions,
+        pretrained.description(), pretrained.encoder().config().maxPositionEmbeddings(), positions);
     // Report a partly initialised checkpoint (a missing pooler); a random-init encoder says so in its description.
     // Heads that mean-pool never read the pooler, so its absence (as in sentence-transformer checkpoints) is no news.
     List<String> initialized = pretrained.report().initialized();

@@ -159,11 +159,12 @@ class BertConfigTest {
   @Test
   void unsupportedActivationIsAnErrorNamingIt() throws IOException {
     Path file = write("{\"vocab_size\": 100, \"hidden_size\": 64, \"num_hidden_layers\": 3,"
-        + " \"num_attention_heads\": 4, \"intermediate_size\": 256, \"hidden_act\": \"relu\"}");
+        + " \"num_attention_heads\": 4, \"intermediate_size\": 256, \"hidden_act\": \"swish\"}");
     assertThatThrownBy(() -> BertConfig.read(file))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(file.toString())
-        .hasMessageContaining("hidden_act 'relu' is not supported");
+        .hasMessageContaining("hidden_act 'swish' is not supported; supported: gelu, gelu_new, gelu_pytorch_tanh,"
+            + " relu");
   }
 
   @Test

@@ -3,8 +3,14 @@ package io.github.bamjava.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bamjava.encoder.Architecture;
+import io.github.bamjava.encoder.BertConfig;
+import io.github.bamjava.encoder.BertEncoder;
+import io.github.bamjava.encoder.CheckpointLayout;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class LayerDepthTest {
 
@@ -23,6 +29,40 @@ class LayerDepthTest {
     assertThat(bertBase.topDepth()).isEqualTo(14);
     assertThat(bertBase.distanceFromTop("embeddings.position_embeddings.weight")).isEqualTo(14);
     assertThat(bertBase.distanceFromTop("encoder.layer.11.output.dense.weight")).isEqualTo(2);
+  }
+
+  /**
+   * Every architecture's parameters, under its saved prefix: embeddings (ELECTRA's embeddings_project with them)
+   * at 0, layer i at i + 1, the pooler at L + 1; LayerNorms under any of their names escape weight decay.
+   */
+  @ParameterizedTest
+  @EnumSource(Architecture.class)
+  void depthsOfEveryArchitecturesParameters(Architecture architecture) {
+    BertConfig config = BertConfig.of(architecture, 50, 16, 3, 4, 32);
+    if (architecture == Architecture.ELECTRA) {
+      config = config.withEmbeddingSize(8);
+    }
+    String prefix = CheckpointLayout.encoderPrefix(architecture);
+    List<String> names = new BertEncoder(config).namedParameters().keySet().stream().map(n -> prefix + n).toList();
+    LayerDepth depth = LayerDepth.inferredFrom(names);
+    assertThat(depth.numLayers()).isEqualTo(3);
+    String layers = prefix + CheckpointLayout.layersOf(architecture) + ".layer.";
+    for (String name : names) {
+      int expected = name.startsWith(prefix + "embeddings") ? 0
+          : name.startsWith(prefix + "pooler.") ? 4
+          : Integer.parseInt(name.substring(layers.length(), layers.length() + 1)) + 1;
+      assertThat(depth.depth(name)).as(name).isEqualTo(expected);
+      boolean norm = name.contains("LayerNorm") || name.contains("layer_norm");
+      assertThat(LayerwiseLrOptimizer.appliesWeightDecay(name)).as(name)
+          .isEqualTo(!norm && !name.endsWith(".bias"));
+    }
+    assertThat(depth.depth("heads.task.dense.weight")).isEqualTo(5);
+    if (architecture == Architecture.ELECTRA) {
+      assertThat(names).contains("electra.embeddings_project.weight");
+    }
+    if (architecture == Architecture.DISTILBERT) {
+      assertThat(names).contains("distilbert.transformer.layer.2.sa_layer_norm.weight");
+    }
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.task.Task;
-import io.github.bamjava.weights.HostTensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,27 +72,7 @@ class BornAgainTrainerTest {
   @Test
   void resumedRunEndsWithTheSameParametersAsAnUninterruptedOne() throws Exception {
     List<Task> tasks = List.of(SyntheticTasks.sentiment(96, 20, 1), SyntheticTasks.stars(64, 20, 3));
-    RunResult straight = tiny(dir.resolve("straight"), tasks).optEpochs(2).optCheckpointEvery(3).build()
-        .train();
-
-    // Kill the run in the middle of its third checkpoint write (after 9 steps), then resume it.
-    Path out = dir.resolve("killed");
-    int[] writes = {0};
-    BornAgainTrainer killed = tiny(out, tasks).optEpochs(2).optCheckpointEvery(3)
-        .checkpointHook(() -> {
-          if (++writes[0] == 3) {
-            throw new IllegalStateException("killed");
-          }
-        })
-        .build();
-    assertThatThrownBy(killed::train).hasMessage("killed");
-    assertThat(Files.readString(out.resolve("checkpoints/LATEST")).trim()).isEqualTo("step-6");
-    RunResult resumed = tiny(out, tasks).optEpochs(2).optCheckpointEvery(3).build().train();
-
-    Map<String, HostTensor> a = SyntheticTasks.savedWeights(straight);
-    Map<String, HostTensor> b = SyntheticTasks.savedWeights(resumed);
-    assertThat(b).isEqualTo(a);
-    assertThat(resumed.finalDev()).isEqualTo(straight.finalDev());
+    SyntheticTasks.assertKilledRunResumesExactly(dir, out -> tiny(out, tasks).optEpochs(2));
   }
 
   @Test

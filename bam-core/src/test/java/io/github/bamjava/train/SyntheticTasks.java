@@ -1,5 +1,8 @@
 package io.github.bamjava.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.task.Example;
@@ -9,11 +12,13 @@ import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * Generated tasks that a tiny random-initialised BERT learns in seconds: a sentiment task, a sentence-pair
@@ -58,6 +63,35 @@ public final class SyntheticTasks {
         .optBatchSize(16)
         .optMaxLength(32)
         .optSeed(11);
+  }
+
+  /**
+   * Runs a training straight, then again killed in the middle of its third checkpoint write (checkpoints every 3
+   * steps) and resumed, and checks that both end with the same weights, bit for bit, and the same dev scores.
+   *
+   * @param trainer the run's settings, for an output directory; it must last more than 9 steps
+   * @return the uninterrupted run
+   */
+  public static RunResult assertKilledRunResumesExactly(Path dir, Function<Path, BornAgainTrainer.Builder> trainer)
+      throws Exception {
+    RunResult straight = trainer.apply(dir.resolve("straight")).optCheckpointEvery(3).build().train();
+
+    Path out = dir.resolve("killed");
+    int[] writes = {0};
+    BornAgainTrainer killed = trainer.apply(out).optCheckpointEvery(3)
+        .checkpointHook(() -> {
+          if (++writes[0] == 3) {
+            throw new IllegalStateException("killed");
+          }
+        })
+        .build();
+    assertThatThrownBy(killed::train).hasMessage("killed");
+    assertThat(Files.readString(out.resolve("checkpoints/LATEST")).trim()).isEqualTo("step-6");
+    RunResult resumed = trainer.apply(out).optCheckpointEvery(3).build().train();
+
+    assertThat(savedWeights(resumed)).isEqualTo(savedWeights(straight));
+    assertThat(resumed.finalDev()).isEqualTo(straight.finalDev());
+    return straight;
   }
 
   /** The final weights a run saved, to compare two runs. */

@@ -2,6 +2,7 @@ package io.github.bamjava.examples;
 
 import io.github.bamjava.task.TrainCap;
 import ai.djl.Device;
+import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
@@ -59,8 +60,9 @@ final class GlueCommand implements Callable<Integer> {
   Path output;
 
   @Option(names = "--encoder", paramLabel = "DIR",
-      description = "A HuggingFace BERT checkpoint directory (config.json, model.safetensors, tokenizer.json or"
-          + " vocab.txt); default: the embedded all-MiniLM-L6-v2.")
+      description = "A HuggingFace checkpoint directory of BERT, RoBERTa, DistilBERT or ELECTRA (config.json,"
+          + " model.safetensors or a sharded index, tokenizer.json or vocab.txt); default: the embedded"
+          + " all-MiniLM-L6-v2.")
   Path encoder;
 
   @Option(names = "--train-cap", paramLabel = "N",
@@ -128,6 +130,17 @@ final class GlueCommand implements Callable<Integer> {
       // Found here, not after every GLUE file has been read and checked.
       throw new ParameterException(spec.commandLine(), "--encoder " + encoder + " is not a directory (a"
           + " HuggingFace checkpoint: config.json, model.safetensors, tokenizer.json or vocab.txt)");
+    }
+    if (encoder != null) {
+      // Read before any GLUE file: an unsupported model_type or a broken config is reported at once.
+      BertConfig config;
+      try {
+        config = BertConfig.read(encoder.resolve("config.json"));
+      } catch (IOException e) {
+        throw new ParameterException(spec.commandLine(), "--encoder " + encoder + ": " + e.getMessage());
+      }
+      spec.commandLine().getOut().println("encoder: " + config.summary() + ", from " + encoder);
+      spec.commandLine().getOut().flush();
     }
     if (maxLength != null && maxLength < 3) {
       throw new ParameterException(spec.commandLine(), "--max-length must be >= 3, got " + maxLength);

@@ -7,6 +7,7 @@ import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BamModel;
+import io.github.bamjava.train.BatchPredictor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
  * {@code bam predict}: a saved model's head for one task on new sentences, one output line per input.
  *
  * <p>Output lines are tab-separated so that scripts can cut them: {@code label<TAB>probability<TAB>text} for
- * classification, {@code value<TAB>text} for regression (on the task's own scale, e.g. 0-5 for STS-B).
+ * classification, {@code value<TAB>text} for regression (on the task's own scale, e.g. 0-5 for STS-B); with
+ * {@code --logits}, the head's raw outputs instead ({@link #formatLogits}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     header = "Predict with a saved model on new sentences.",
@@ -63,6 +65,12 @@ final class PredictCommand implements Callable<Integer> {
       description = "Longest input in tokens (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
+  @Option(names = "--logits",
+      description = {"Print the head's raw outputs instead: every label's logit (tab-separated, in the order of the",
+          "task's labels) for classification, the unclamped score on the task's scale for regression; what a",
+          "model written by 'bam export' gives as its logits."})
+  boolean logits;
+
   @Parameters(paramLabel = "SENTENCE", arity = "0..*", description = "Inputs to predict (instead of --input).")
   List<String> sentences = List.of();
 
@@ -88,7 +96,7 @@ final class PredictCommand implements Callable<Integer> {
     try (BamModel m = BamModel.load(model, manager)) {
       TaskKind kind = m.kind(task);
       checkInputs(m.inputs(task), examples, inputs);
-      int positions = m.network().encoder().config().maxPositionEmbeddings();
+      int positions = m.network().encoder().config().maxSequenceLength();
       int length = maxLength;
       if (length > positions) {
         if (spec.commandLine().getParseResult().hasMatchedOption("--max-length")) {
@@ -98,9 +106,13 @@ final class PredictCommand implements Callable<Integer> {
         }
         length = positions; // the default suits BERT's 512 positions, not a model with fewer
       }
-      float[][] outputs = m.predict(task, examples, length);
+      float[][] outputs = logits
+          ? new BatchPredictor(m.network(), m.tokenizer(), length, BatchPredictor.DEFAULT_BATCH_SIZE)
+              .predictLogits(manager, task, kind, examples)
+          : m.predict(task, examples, length);
       for (int i = 0; i < examples.size(); i++) {
-        out.println(format(kind, outputs[i]) + "\t" + inputs.get(i).text().strip());
+        String answer = logits ? formatLogits(kind, outputs[i]) : format(kind, outputs[i]);
+        out.println(answer + "\t" + inputs.get(i).text().strip());
       }
     }
     out.flush();
@@ -185,6 +197,21 @@ final class PredictCommand implements Callable<Integer> {
       return Example.pair(id, line.substring(0, at), line.substring(at + separator.length()), null);
     }
     return Example.of(id, line, null);
+  }
+
+  /**
+   * The raw outputs, each printed as the shortest decimal that reads back as the same float: the logits, or the
+   * regression value on the task's scale without clamping.
+   */
+  static String formatLogits(TaskKind kind, float[] output) {
+    if (kind instanceof TaskKind.Regression r) {
+      return Float.toString((float) r.unscale(output[0]));
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < output.length; k++) {
+      sb.append(k == 0 ? "" : "\t").append(Float.toString(output[k]));
+    }
+    return sb.toString();
   }
 
   /** "label<TAB>probability" of the most likely class, or the regression value on the task's scale (clamped). */

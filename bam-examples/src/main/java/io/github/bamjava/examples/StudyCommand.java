@@ -185,6 +185,11 @@ final class StudyCommand {
         + " recorded. Checks that the data and settings give the same study; trains nothing.")
     Path glueDir;
 
+    @Option(names = "--companion", paramLabel = "DIR", description = "Another study under the same analysis plan"
+        + " (the data-draw study beside the fixed-subset one, or the other way round): its planned comparisons"
+        + " join the report's stricter families. Repeatable.")
+    List<Path> companions = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
       if (resamples < 1) {
@@ -207,7 +212,7 @@ final class StudyCommand {
         saveDescription(Study.builder().setGlueDir(glueDir).setOutputDir(output).optTasks(tasks).optSeeds(seeds)
             .optDrawPerSeed(perSeed).build(), output);
       }
-      Path written = StudyReport.write(output, resamples);
+      Path written = StudyReport.write(output, resamples, companions);
       spec.commandLine().getOut().println("report -> " + written);
       return 0;
     }

@@ -185,6 +185,26 @@ class BamCliTest {
   }
 
   @Test
+  void glueSaysWhichArchitectureItsEncoderIsAndRefusesAnUnsupportedOneAtOnce() throws IOException {
+    Path roberta = Files.createDirectories(tmp.resolve("roberta"));
+    Files.writeString(roberta.resolve("config.json"), """
+        {"model_type": "roberta", "vocab_size": 400, "hidden_size": 16, "num_hidden_layers": 2,
+         "num_attention_heads": 4, "intermediate_size": 32, "max_position_embeddings": 66, "type_vocab_size": 1,
+         "pad_token_id": 1}
+        """);
+    Run r = bam("glue", "--glue-dir", tmp.resolve("no-such-dir").toString(), "--output", tmp.toString(),
+        "--encoder", roberta.toString());
+    assertThat(r.out()).contains("encoder: RoBERTa, 2 layers, hidden 16, 4 heads, from " + roberta);
+
+    Path xlnet = Files.createDirectories(tmp.resolve("xlnet"));
+    Files.writeString(xlnet.resolve("config.json"), "{\"model_type\": \"xlnet\"}");
+    Run refused = bam("glue", "--glue-dir", tmp.toString(), "--encoder", xlnet.toString());
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains(xlnet.resolve("config.json").toString(),
+        "model_type 'xlnet' is not supported; supported: bert, roberta, distilbert, electra");
+  }
+
+  @Test
   void runtimeFailuresExitWithOneAndAMessageWithoutStackTrace() {
     Run r = bam("glue", "--glue-dir", tmp.resolve("no-such-dir").toString(), "--output", tmp.toString());
     assertThat(r.exitCode()).isEqualTo(1);

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.bamjava.distill.DistillationLoss;
+import io.github.bamjava.encoder.Architecture;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.BertEncoder;
 import io.github.bamjava.encoder.EncoderInputs;
@@ -58,7 +59,14 @@ public final class EncoderBenchmark {
       case "minilm" -> BertConfig.MINILM_L6_H384;
       case "base" -> BertConfig.BASE;
       case "tiny" -> new BertConfig(1000, 64, 2, 4, 128, 512, 2, 1e-12f, 0.1f, 0.1f, "gelu");
-      default -> throw new IllegalArgumentException("--config must be minilm, base or tiny, got " + name);
+      // The other architectures at their published base sizes (roberta-base, distilbert-base-uncased,
+      // google/electra-base-discriminator, google/electra-small-discriminator).
+      case "roberta-base" -> BertConfig.of(Architecture.ROBERTA, 50265, 768, 12, 12, 3072);
+      case "distilbert-base" -> BertConfig.of(Architecture.DISTILBERT, 30522, 768, 6, 12, 3072);
+      case "electra-base" -> BertConfig.of(Architecture.ELECTRA, 30522, 768, 12, 12, 3072);
+      case "electra-small" -> BertConfig.of(Architecture.ELECTRA, 30522, 256, 12, 4, 1024).withEmbeddingSize(128);
+      default -> throw new IllegalArgumentException("--config must be minilm, base, tiny, roberta-base,"
+          + " distilbert-base, electra-base or electra-small, got " + name);
     };
     config = config.withDropout(Float.parseFloat(a.getOrDefault("dropout", "0.1")));
     int batch = Integer.parseInt(a.getOrDefault("batch", "32"));

@@ -26,6 +26,7 @@ import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.Stage;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Example;
+import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
@@ -427,6 +428,9 @@ public final class Study {
     return json;
   }
 
+  /** The key, in a task's majority class in {@link #describe()}, of every label's share of the training examples. */
+  public static final String TRAIN_SHARES = "train_shares";
+
   /** The key in {@link #describe()} that says how the seeds draw the training examples, when not all alike. */
   public static final String TRAIN_DRAW = "train_draw";
 
@@ -470,6 +474,14 @@ public final class Study {
     majority.addProperty("label", m.label());
     majority.addProperty("index", m.index());
     majority.addProperty("train_share", m.trainShare());
+    // Every label's share, for the report's label-prior baseline (a model that answers by the training frequencies).
+    double[] counts = new double[((TaskKind.Classification) t.kind()).labels().size()];
+    t.train().forEach(e -> counts[(int) t.gold(e)]++);
+    JsonArray shares = new JsonArray();
+    for (double c : counts) {
+      shares.add(c / t.train().size());
+    }
+    majority.add(TRAIN_SHARES, shares);
     if (!t.dev().isEmpty()) {
       JsonObject dev = new JsonObject();
       m.score(t, t.dev()).forEach(dev::addProperty);

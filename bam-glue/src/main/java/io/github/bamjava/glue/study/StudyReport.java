@@ -111,6 +111,7 @@ public final class StudyReport {
 
   private static final double ALPHA = 0.05;
   private static final String MAJORITY_ROW = "Majority class";
+  private static final String FLOOR_ROW = "Floor (best of the baselines)";
 
   private final List<String> tasks;
   /** Dev predictions by method, seed and task; only complete seeds (every task done). */
@@ -119,11 +120,24 @@ public final class StudyReport {
   /** The label index of each classification task's majority class, as study.json records it. */
   private final Map<String, Integer> majorityIndex;
   private final int resamples;
+  /** study.json's tasks: majority classes and training label shares, for the floors. */
+  private final JsonObject studyTasks;
+  /** Whether the study's seeds draw their own training examples (study.json's train_draw). */
+  private final boolean perSeedDraws;
+  private @Nullable FloorReport floors;
   /** Each comparison is a bootstrap of thousands of rescorings; the tables and the p-value list share them. */
   private final Map<List<Object>, Comparison> comparisons = new HashMap<>();
 
   StudyReport(List<String> tasks, Map<StudyMethod, TreeMap<Long, Map<String, DevPredictions>>> runs,
       Map<StudyMethod, Double> seconds, Map<String, Integer> majorityIndex, int resamples) {
+    this(tasks, runs, seconds, majorityIndex, resamples, new JsonObject(), false);
+  }
+
+  StudyReport(List<String> tasks, Map<StudyMethod, TreeMap<Long, Map<String, DevPredictions>>> runs,
+      Map<StudyMethod, Double> seconds, Map<String, Integer> majorityIndex, int resamples, JsonObject studyTasks,
+      boolean perSeedDraws) {
+    this.studyTasks = studyTasks;
+    this.perSeedDraws = perSeedDraws;
     this.tasks = List.copyOf(tasks);
     this.runs = runs;
     this.seconds = seconds;
@@ -136,11 +150,29 @@ public final class StudyReport {
    * plots in {@code report/img/}; returns the Markdown file.
    */
   public static Path write(Path dir, int resamples) throws IOException {
+    return write(dir, resamples, List.of());
+  }
+
+  /**
+   * As {@link #write(Path, int)}, with the analysis plan computed over this study and {@code companions}:
+   * other studies under the same plan (the fixed-subset study and the data-draw study each hold some of its
+   * families), whose comparisons join the stricter families S1 and S2.
+   */
+  public static Path write(Path dir, int resamples, List<Path> companions) throws IOException {
     StudyReport report = read(dir, resamples);
+    List<PlanReport.Source> sources = new ArrayList<>();
+    sources.add(report.planSource(dir));
+    for (Path companion : companions) {
+      sources.add(read(companion, resamples).planSource(companion));
+    }
+    List<PlanReport.Row> plan = PlanReport.rows(sources);
     Path out = dir.resolve("report");
-    AtomicFiles.writeString(out.resolve("results.md"), report.markdown());
+    AtomicFiles.writeString(out.resolve("results.md"), PlanReport.markdown(plan)
+        + PlanReport.decomposition(plan, sources) + report.floorsMarkdown() + report.markdown());
+    JsonObject json = report.json();
+    json.add("plan", PlanReport.json(plan));
     AtomicFiles.writeString(out.resolve("results.json"),
-        new GsonBuilder().setPrettyPrinting().create().toJson(report.json()) + "\n");
+        new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n");
     for (Map.Entry<String, String> plot : report.plots().entrySet()) {
       AtomicFiles.writeString(out.resolve("img").resolve(plot.getKey()), plot.getValue());
     }
@@ -203,7 +235,8 @@ public final class StudyReport {
         runs.put(m, seeds);
       }
     }
-    return new StudyReport(tasks, runs, seconds, majority, resamples);
+    boolean perSeed = study.has(Study.TRAIN_DRAW) && Study.PER_SEED.equals(study.get(Study.TRAIN_DRAW).getAsString());
+    return new StudyReport(tasks, runs, seconds, majority, resamples, study.getAsJsonObject("tasks"), perSeed);
   }
 
   /**
@@ -225,6 +258,10 @@ public final class StudyReport {
   }
 
   // ------------------------------------------------------------------------------------------------ scores
+
+  static double taskScore(String task, DevPredictions p) {
+    return taskScore(task, p, all(p.size()));
+  }
 
   private static double taskScore(String task, DevPredictions p, int[] indices) {
     List<TaskMetric> metrics = GlueTask.byName(task).metrics();
@@ -277,8 +314,58 @@ public final class StudyReport {
     return idx;
   }
 
+  /** The methods with at least one complete seed, in the study's order. */
+  List<StudyMethod> methods() {
+    return List.copyOf(runs.keySet());
+  }
+
+  /** A method's complete seeds, ascending. */
+  List<Long> seedsOf(StudyMethod m) {
+    return List.copyOf(runs.get(m).keySet());
+  }
+
+  /** How many dev rows a task is scored on. */
+  int devSize(String task) {
+    return runs.values().iterator().next().firstEntry().getValue().get(task).size();
+  }
+
+  /** The tasks' floors, from the first finished job's dev labels; null before any job has finished. */
+  @Nullable FloorReport floors() {
+    if (floors == null && !runs.isEmpty()) {
+      floors = new FloorReport(this, Floors.of(tasks, studyTasks, runs.values().iterator().next().firstEntry()
+          .getValue(), StudyReport::taskScore));
+    }
+    return floors;
+  }
+
+  /** The floors section: every task's baselines and how far each method is above them. */
+  String floorsMarkdown() {
+    FloorReport f = floors();
+    return f == null ? "" : f.markdown();
+  }
+
+  /** The study's tasks, in the average's order. */
+  List<String> taskNames() {
+    return tasks;
+  }
+
+  /** The seeds both methods finished, ascending; empty when either has no run. */
+  List<Long> commonSeeds(StudyMethod a, StudyMethod b) {
+    if (!runs.containsKey(a) || !runs.containsKey(b)) {
+      return List.of();
+    }
+    List<Long> common = new ArrayList<>(runs.get(a).keySet());
+    common.retainAll(runs.get(b).keySet());
+    return common;
+  }
+
+  private PlanReport.Source planSource(Path dir) {
+    Path name = dir.toAbsolutePath().normalize().getFileName();
+    return new PlanReport.Source(name == null ? dir.toString() : name.toString(), this, perSeedDraws);
+  }
+
   /** The scores of a method's given seeds, in that order; {@code task} null for the average. */
-  private double[] seedScores(StudyMethod m, List<Long> seeds, String task) {
+  double[] seedScores(StudyMethod m, List<Long> seeds, String task) {
     double[] out = new double[seeds.size()];
     for (int i = 0; i < out.length; i++) {
       Map<String, DevPredictions> seed = runs.get(m).get(seeds.get(i));
@@ -424,6 +511,22 @@ public final class StudyReport {
     return taskScore(task, new DevPredictions(dev.ids(), dev.gold(), constant), all(dev.size()));
   }
 
+  /**
+   * The training-majority baseline in one column: the floors' (which also know each seed's draw) where
+   * study.json records training shares, else {@link #majorityScore}.
+   */
+  private double trainingMajority(String task) {
+    FloorReport f = floors();
+    double v = f == null ? Double.NaN : f.baseline(task, Floors.TaskFloor::trainingMajority);
+    return Double.isNaN(v) ? majorityScore(task) : v;
+  }
+
+  /** The floor in one column; the average over the tasks for null. */
+  private double floor(String task) {
+    FloorReport f = floors();
+    return f == null ? Double.NaN : f.baseline(task, Floors.TaskFloor::floor);
+  }
+
   private static boolean isRegression(String task) {
     return GlueTask.byName(task).kind() instanceof TaskKind.Regression;
   }
@@ -450,7 +553,8 @@ public final class StudyReport {
         .append(" replication. `*`: differs from the method in the `vs` column over seeds — paired t-test over")
         .append(" the seeds both have, Holm-adjusted p < 0.05 (see Significance).")
         .append(" Majority class: always predicting the most frequent label of the task's training examples,")
-        .append(" scored on the same dev examples.");
+        .append(" scored on the same dev examples. Floor: the best of the baselines in Floors above; `†`: the")
+        .append(" method is not shown to clear the task's floor over seeds (one-sided t, Holm over its tasks).");
     List<String> regression = tasks.stream().filter(StudyReport::isRegression).toList();
     if (!regression.isEmpty()) {
       md.append(' ').append(String.join(", ", regression)).append(regression.size() == 1 ? " is" : " are")
@@ -522,16 +626,28 @@ public final class StudyReport {
         .append("---:|".repeat(tasks.size() + 1)).append('\n');
     md.append("| ").append(MAJORITY_ROW).append(" | – |  |");
     for (String task : taskColumns()) {
-      double v = majorityScore(task);
+      double v = trainingMajority(task);
       String cell = task != null && isRegression(task) ? "–"
           : Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.1f", 100 * v);
       md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
     }
     md.append('\n');
+    FloorReport floorReport = floors();
+    if (floorReport != null) {
+      md.append("| ").append(FLOOR_ROW).append(" | – |  |");
+      for (String task : taskColumns()) {
+        double v = floor(task);
+        String cell = task != null && isRegression(task) ? "–"
+            : Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.1f", 100 * v);
+        md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
+      }
+      md.append('\n');
+    }
     for (StudyMethod m : table.methods()) {
       if (!runs.containsKey(m)) {
         continue;
       }
+      Map<String, Double> clearing = floorReport == null ? Map.of() : floorReport.clearing(m);
       StudyMethod ref = table.reference(m);
       boolean compared = ref != null && runs.containsKey(ref);
       md.append("| ").append(m.label()).append(" | ").append(runs.get(m).size()).append(" | ")
@@ -539,7 +655,8 @@ public final class StudyReport {
       for (String task : taskColumns()) {
         double[] s = seedScores(m, task);
         Test test = compared ? marks.get(Arrays.asList(m, ref, task)) : null;
-        String mark = test != null && test.holmT() < ALPHA ? "*" : "";
+        String mark = (test != null && test.holmT() < ALPHA ? "*" : "")
+            + (task != null && FloorReport.notCleared(clearing.getOrDefault(task, Double.NaN)) ? " †" : "");
         // One seed has no spread: "± 0.0" would claim one.
         String cell = s.length < 2 ? String.format(Locale.ROOT, "%.1f%s", 100 * mean(s), mark)
             : String.format(Locale.ROOT, "%.1f ± %.1f%s", 100 * mean(s), 100 * std(s), mark);
@@ -647,6 +764,10 @@ public final class StudyReport {
       }
     }
     root.add("majority_class", majority);
+    FloorReport floorReport = floors();
+    if (floorReport != null) {
+      root.add("floors", floorReport.json());
+    }
     JsonObject methods = new JsonObject();
     runs.forEach((m, seeds) -> {
       JsonObject method = new JsonObject();

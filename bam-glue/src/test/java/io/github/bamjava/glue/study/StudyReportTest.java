@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +81,9 @@ class StudyReportTest {
         "| Method | n | vs | SST-2 | RTE | **Avg (2 tasks: SST-2, RTE; no CoLA, no MRPC, no STS-B, no QQP,"
             + " no MNLI, no QNLI, no WNLI)** |",
         "| Majority class | – |  | 50.0 | 50.0 | **50.0** |",
-        "| Single | 3 |  | 52.5 ± 2.5 | 52.5 ± 2.5 | **52.5 ± 2.5** |",
+        "| Floor (best of the baselines) | – |  | 50.0 | 50.0 | **50.0** |",
+        // 2.5 points over the floor with a spread of 2.5 at three seeds: one-sided p 0.11, not shown to clear it.
+        "| Single | 3 |  | 52.5 ± 2.5 † | 52.5 ± 2.5 † | **52.5 ± 2.5** |",
         "| Multi | 3 | Single | 100.0 ± 0.0* | 100.0 ± 0.0* | **100.0 ± 0.0*** |",
         "#### Methods (the paper's Table 1: Single, Multi, BAM): 1 comparison; Holm family of 1 average (primary),"
             + " of 2 tasks per comparison (secondary)",
@@ -95,6 +99,91 @@ class StudyReportTest {
     String json = Files.readString(study.resolve("report/results.json"));
     assertThat(json).contains("\"single\"", "\"average\": \"Avg (2 tasks: SST-2, RTE;", "\"majority_class\"",
         "\"p_t_holm\"", "\"p_mwu\"", "\"p_boot\"");
+  }
+
+  @Test
+  void thePlanTestsItsComparisonsInItsFamiliesAndGivesEachAVerdictOnThePapersSide() throws IOException {
+    writeStudy(true);
+    // BAM gets 30, 30 and 31 of 40 right: ahead of Single, behind Multi.
+    multiTask("bam", 1, 30);
+    multiTask("bam", 2, 30);
+    multiTask("bam", 3, 31);
+
+    List<PlanReport.Row> rows = PlanReport.rows(List.of(
+        new PlanReport.Source("fixed", StudyReport.read(study, 9), false)));
+
+    // Only P1 has runs here: BAM − Single, BAM − Multi, Multi − Single, in the plan's order.
+    assertThat(rows).extracting(r -> r.family().id()).containsExactly("P1", "P1", "P1");
+    assertThat(rows).extracting(PlanReport.Row::verdict)
+        .containsExactly("holds", "opposite shown", "holds");
+    PlanReport.Row bamVsMulti = rows.get(1);
+    // Per seed −10, −10, −9 of 40: mean −0.2417, sd 0.0144; 95 % interval ± t(0.975, 2) · sd / √3.
+    assertThat(bamVsMulti.difference()).isCloseTo(-29.0 / 120, within(1e-12));
+    double half = 4.302652729749464 * Math.sqrt(1.0 / 3 / 1600) / Math.sqrt(3);
+    assertThat(bamVsMulti.low()).isCloseTo(-29.0 / 120 - half, within(1e-9));
+    assertThat(bamVsMulti.high()).isCloseTo(-29.0 / 120 + half, within(1e-9));
+    // One family of three, and S1 and S2 hold the same three here: all three adjustments agree.
+    for (PlanReport.Row r : rows) {
+      assertThat(r.holmS1()).isEqualTo(r.holmPlan());
+      assertThat(r.holmS2()).isEqualTo(r.holmPlan());
+    }
+    assertThat(PlanReport.markdown(rows)).contains("| P1 | Multi − Single | fixed | 3 | +47.5 |");
+  }
+
+  @Test
+  void aStudyWithDrawsPerSeedIsTestedInTheConfirmatoryFamilyAndJoinsTheStrictFamiliesOfItsCompanion()
+      throws IOException {
+    writeStudy(true);
+    Path draws = study.resolveSibling(study.getFileName() + "-draws");
+    Files.createDirectories(draws);
+    for (int seed = 1; seed <= 3; seed++) {
+      for (String method : List.of("multi", "single")) {
+        Path dir = draws.resolve(method + "/seed-" + seed);
+        for (String task : List.of("SST-2", "RTE")) {
+          Path job = method.equals("single") ? dir.resolve(task) : dir;
+          predictions(method.equals("single") ? 20 + seed : 38).write(job.resolve("dev/" + task + ".tsv"));
+          Files.writeString(job.resolve(StudyJob.DONE), "{\"job_seconds\": 10}");
+        }
+      }
+    }
+    Files.writeString(draws.resolve("study.json"), STUDY_JSON.replace("{\"tasks\"",
+        "{\"train_draw\": \"per-seed\", \"tasks\""));
+
+    List<PlanReport.Row> rows = PlanReport.rows(List.of(
+        new PlanReport.Source("fixed", StudyReport.read(study, 9), false),
+        new PlanReport.Source("draws", StudyReport.read(draws, 9), true)));
+
+    assertThat(rows).extracting(r -> r.family().id() + " " + r.study()).containsExactly("P1 fixed", "P2 draws");
+    // Each family holds one comparison (Holm leaves it); S2 holds both; S1 only the fixed-subset one.
+    assertThat(rows.get(1).holmPlan()).isEqualTo(rows.get(1).pT());
+    assertThat(rows.get(1).holmS1()).isNaN();
+    double[] both = io.github.bamjava.eval.significance.Holm.adjust(rows.get(0).pT(), rows.get(1).pT());
+    assertThat(rows.get(0).holmS2()).isEqualTo(both[0]);
+    assertThat(rows.get(1).holmS2()).isEqualTo(both[1]);
+  }
+
+  @Test
+  void theFloorIsTheBestConstantOnTheDevRowsWhenTheTrainingMajorityIsTheirMinority() {
+    // 400 dev rows, three quarters label 1; the training rows 60 % label 0.
+    List<String> ids = new ArrayList<>();
+    double[] gold = new double[400];
+    for (int i = 0; i < gold.length; i++) {
+      ids.add("e" + i);
+      gold[i] = i % 4 == 0 ? 0 : 1;
+    }
+    DevPredictions dev = new DevPredictions(ids, gold, new double[gold.length]);
+    JsonObject tasks = JsonParser.parseString("{\"RTE\": {\"majority\": {\"index\": 0,"
+        + " \"train_shares\": [0.6, 0.4]}}}").getAsJsonObject();
+
+    Floors.TaskFloor rte = Floors.of(List.of("RTE"), tasks, java.util.Map.of("RTE", dev), StudyReport::taskScore)
+        .of("RTE");
+
+    assertThat(rte.trainingMajority()).isEqualTo(0.25);
+    assertThat(rte.bestConstant()).isEqualTo(0.75);
+    // Expected accuracy of answering 0 with p 0.6: 0.6 · 0.25 + 0.4 · 0.75 = 0.45.
+    // 1,000 draws of 400 answers: a standard error of 0.001.
+    assertThat(rte.labelPrior()).isCloseTo(0.45, within(0.005));
+    assertThat(rte.floor()).isEqualTo(0.75);
   }
 
   @Test
@@ -185,7 +274,7 @@ class StudyReportTest {
     }
     String text = Files.readString(StudyReport.write(study, 99));
     assertThat(text).contains("### Length-bucketed batches",
-        "| BAM, length-bucketed batches | 3 | Single→Multi (BAM) | 50.0 ± 0.0* | 50.0 ± 0.0* | **50.0 ± 0.0*** |");
+        "| BAM, length-bucketed batches | 3 | Single→Multi (BAM) | 50.0 ± 0.0* † | 50.0 ± 0.0* † | **50.0 ± 0.0*** |");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.model.HeadOptions;
+import io.github.bamjava.task.Example;
 import io.github.bamjava.train.GracefulStop;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.ByteArrayOutputStream;
@@ -21,8 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -220,6 +224,59 @@ class StudyTest {
     assertThat(sst.get("train_share").getAsDouble()).isEqualTo(0.75);
     assertThat(sst.getAsJsonObject("dev").get("accuracy").getAsDouble()).isEqualTo(1.0 / 3);
     assertThat(tasks.getAsJsonObject("STS-B").has(Study.MAJORITY)).isFalse();
+  }
+
+  @Test
+  void withDrawsPerSeedEachSeedTrainsOnItsOwnDrawOfTheSameSizeAndDescribeRecordsEachDrawsMajority()
+      throws IOException {
+    // Twelve SST-2 training rows, a cap of 6 drawn at random: the preset's seed 13, or each study seed.
+    Path glue = tmp.resolve("draws");
+    Files.createDirectories(glue.resolve("SST-2"));
+    StringBuilder train = new StringBuilder("sentence\tlabel\n");
+    for (int i = 0; i < 12; i++) {
+      train.append("s").append(i).append('\t').append(i < 4 ? 0 : 1).append('\n');
+    }
+    Files.writeString(glue.resolve("SST-2/train.tsv"), train);
+    Files.writeString(glue.resolve("SST-2/dev.tsv"), "sentence\tlabel\ne\t1\nf\t0\n");
+    StudySettings capped = new StudySettings(TINY.preset().withTrainCap(TrainCap.random(6, 13)),
+        20);
+    Study fixed = Study.builder().setGlueDir(glue).setOutputDir(tmp.resolve("out")).optSettings(capped)
+        .optSeeds(List.of(1L, 2L, 3L)).build();
+    Study drawn = Study.builder().setGlueDir(glue).setOutputDir(tmp.resolve("out")).optSettings(capped)
+        .optSeeds(List.of(1L, 2L, 3L)).optDrawPerSeed(true).build();
+
+    assertThat(fixed.tasks(1).get(0).train()).isEqualTo(fixed.tasks(2).get(0).train())
+        .isEqualTo(fixed.tasks().get(0).train());
+    List<Set<String>> draws = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      assertThat(drawn.tasks(seed).get(0).train()).hasSize(6);
+      draws.add(drawn.tasks(seed).get(0).train().stream().map(Example::id).collect(Collectors.toSet()));
+      assertThat(drawn.tasks(seed).get(0).dev()).isEqualTo(fixed.tasks().get(0).dev());
+    }
+    assertThat(Set.copyOf(draws)).as("three seeds, three draws").hasSize(3);
+
+    JsonObject description = drawn.describe();
+    assertThat(description.get(Study.TRAIN_DRAW).getAsString()).isEqualTo(Study.PER_SEED);
+    JsonObject sst = description.getAsJsonObject("tasks").getAsJsonObject("SST-2");
+    assertThat(sst.has(Study.MAJORITY)).isFalse();
+    assertThat(sst.getAsJsonObject(Study.MAJORITY_BY_SEED).keySet()).containsExactly("1", "2", "3");
+    assertThat(fixed.describe().has(Study.TRAIN_DRAW)).as("absent for a study whose seeds share a draw").isFalse();
+  }
+
+  @Test
+  void theGoldEpochControlTrainsTheBamModelOnEveryTaskOnceWithTheFineTuningSchedule() throws Exception {
+    Path out = tmp.resolve("control");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Study study = tinyStudy(out, log, EnumSet.of(StudyMethod.BAM_GOLD_EPOCH));
+    // Single x 2 tasks, BAM, the control.
+    assertThat(study.jobs()).hasSize(4);
+    assertThat(study.runWorker("launch")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
+
+    Path control = out.resolve("bam-gold-epoch/seed-1");
+    assertThat(control.resolve("dev/SST-2.tsv")).isRegularFile();
+    assertThat(control.resolve("dev/STS-B.tsv")).isRegularFile();
+    String config = Files.readString(control.resolve("run/run-config.json"));
+    assertThat(config).contains("\"learningRate\": 5.0E-4", "\"sampler\": \"size^1.0\"", "\"teachers\": {}");
   }
 
   @Test
