@@ -31,6 +31,8 @@ public final class FinalModels {
   private final @Nullable Device device;
 
   /**
+   * The models of a method.
+   *
    * @param modelOf the saved model directory of a task
    * @param device where models are loaded, or null for DJL's default device
    */

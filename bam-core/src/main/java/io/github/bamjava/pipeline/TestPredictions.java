@@ -27,6 +27,8 @@ public final class TestPredictions implements FinalStep {
   private final int maxLength;
 
   /**
+   * A step that writes the test predictions of {@code tasks} into {@code dir}.
+   *
    * @param tasks the run's tasks
    * @param dir where the files go
    * @param maxLength the longest tokenized input, as in training

@@ -15,6 +15,8 @@ public final class TaskFileException extends IOException {
   private final int line;
 
   /**
+   * An error about {@code file}, at {@code line} when there is one.
+   *
    * @param file the file at fault
    * @param line its 1-based line, or 0 when the fault is not on one line (an empty split, a missing file)
    * @param message what is wrong, naming the field and the value
