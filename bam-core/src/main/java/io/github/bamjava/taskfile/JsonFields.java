@@ -7,6 +7,7 @@ import com.google.gson.JsonPrimitive;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -18,37 +19,46 @@ import org.jspecify.annotations.Nullable;
  */
 final class JsonFields {
   private final Path file;
+  private final Map<String, Integer> lines;
   private final String path;
   private final JsonObject object;
 
-  private JsonFields(Path file, String path, JsonObject object) {
+  private JsonFields(Path file, Map<String, Integer> lines, String path, JsonObject object) {
     this.file = file;
+    this.lines = lines;
     this.path = path;
     this.object = object;
   }
 
-  /** The object at {@code path}, which must be one, with only {@code known} members. */
-  static JsonFields of(Path file, String path, JsonElement e, Set<String> known) throws TaskFileException {
+  /**
+   * The object at {@code path}, which must be one, with only {@code known} members.
+   *
+   * @param lines the line of each member path, for errors ({@link LocatedJson#lines})
+   */
+  static JsonFields of(Path file, Map<String, Integer> lines, String path, JsonElement e, Set<String> known)
+      throws TaskFileException {
     if (!(e instanceof JsonObject o)) {
-      throw new TaskFileException(file, 0, where(path) + "must be a JSON object, got " + e);
+      throw new TaskFileException(file, lines.getOrDefault(path, 0), where(path) + "must be a JSON object, got "
+          + e);
     }
     for (String key : o.keySet()) {
       if (!known.contains(key)) {
-        throw new TaskFileException(file, 0, "unknown field '" + join(path, key) + "' (known here: "
-            + known.stream().sorted().toList() + ")");
+        throw new TaskFileException(file, lines.getOrDefault(join(path, key), 0), "unknown field '"
+            + join(path, key) + "' (known here: " + known.stream().sorted().toList() + ")");
       }
     }
-    return new JsonFields(file, path, o);
+    return new JsonFields(file, lines, path, o);
   }
 
   /** The object in member {@code key}, with only {@code known} members. */
   JsonFields child(String key, Set<String> known) throws TaskFileException {
-    return of(file, pathOf(key), required(key), known);
+    return of(file, lines, pathOf(key), required(key), known);
   }
 
   /** An error about this object as a whole. */
   TaskFileException error(String message) {
-    return new TaskFileException(file, 0, (path.isEmpty() ? "" : "'" + path + "': ") + message);
+    return new TaskFileException(file, lines.getOrDefault(path, 0), (path.isEmpty() ? "" : "'" + path + "': ")
+        + message);
   }
 
   String pathOf(String key) {
@@ -145,7 +155,8 @@ final class JsonFields {
 
   /** An error about member {@code key}. */
   TaskFileException error(String key, String message) {
-    return new TaskFileException(file, 0, "field '" + join(path, key) + "' " + message);
+    int line = lines.getOrDefault(join(path, key), lines.getOrDefault(path, 0));
+    return new TaskFileException(file, line, "field '" + join(path, key) + "' " + message);
   }
 
   private static String join(String path, String key) {

@@ -2,11 +2,6 @@ package io.github.bamjava.taskfile;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.Pooling;
@@ -19,7 +14,6 @@ import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.TaskMetrics;
 import io.github.bamjava.task.TrainCap;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,20 +39,13 @@ final class TaskFileParser {
 
   static TaskSet parse(Path file) throws IOException {
     String text = Utf8Text.read(file, "the task file");
-    JsonElement root;
+    LocatedJson json;
     try {
-      JsonReader reader = new JsonReader(new StringReader(text));
-      reader.setStrictness(Strictness.STRICT);
-      root = JsonParser.parseReader(reader);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new JsonParseException("more after the end of the top-level object" + reader.getPath());
-      }
-    } catch (JsonParseException | IOException | IllegalStateException e) {
-      String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
-          : e.getMessage();
-      throw new TaskFileException(file, 0, "not valid JSON: " + why);
+      json = LocatedJson.parse(text);
+    } catch (LocatedJson.SyntaxError e) {
+      throw new TaskFileException(file, e.line, "not valid JSON: " + e.getMessage());
     }
-    JsonFields top = JsonFields.of(file, "", root, ROOT);
+    JsonFields top = JsonFields.of(file, json.lines, "", json.root, ROOT);
     Path base = file.toAbsolutePath().getParent();
     JsonElement tasksJson = top.required("tasks");
     if (!(tasksJson instanceof JsonArray array) || array.isEmpty()) {
@@ -67,20 +54,21 @@ final class TaskFileParser {
     List<TaskSpec> tasks = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < array.size(); i++) {
-      TaskSpec spec = task(file, base, JsonFields.of(file, "tasks[" + i + "]", array.get(i), TASK));
+      JsonFields fields = JsonFields.of(file, json.lines, "tasks[" + i + "]", array.get(i), TASK);
+      TaskSpec spec = task(base, fields);
       if (!names.add(spec.name())) {
-        throw new TaskFileException(file, 0, "field 'tasks[" + i + "].name': a task named '" + spec.name()
-            + "' is declared twice; task names must be unique");
+        throw fields.error("name", "'" + spec.name() + "': a task of this name is declared twice; task names"
+            + " must be unique");
       }
       tasks.add(spec);
     }
     PipelineSettings settings = top.has("settings")
-        ? settings(base, JsonFields.of(file, "settings", top.required("settings"), SETTINGS))
+        ? settings(base, top.child("settings", SETTINGS))
         : PipelineSettings.DEFAULT;
     return new TaskSet(file, tasks, settings);
   }
 
-  private static TaskSpec task(Path file, Path base, JsonFields f) throws TaskFileException {
+  private static TaskSpec task(Path base, JsonFields f) throws TaskFileException {
     String name = f.string("name");
     if (!name.matches("[A-Za-z0-9_-]+")) {
       throw f.error("name", "'" + name + "' must be letters, digits, '_' or '-' (it names files and the head)");

@@ -129,39 +129,44 @@ class TaskSetTest {
 
   // ---- bad task files: the file and the field
 
-  private void assertTaskFileFails(String tasks, String... messageParts) throws IOException {
+  /** @param line the line the error must name */
+  private void assertTaskFileFails(String tasks, int line, String... messageParts) throws IOException {
     goodTaskSet();
     Path file = write("tasks.json", tasks);
     assertThatThrownBy(() -> TaskSet.read(file).load()).isInstanceOf(TaskFileException.class)
-        .hasMessageStartingWith(file + ": ").hasMessageContainingAll(messageParts);
+        .hasMessageStartingWith(file + ":" + line + ": ").hasMessageContainingAll(messageParts);
   }
 
   @Test
   void anUnknownFieldIsNamed() throws IOException {
-    assertTaskFileFails(TASKS.replace("\"labels\": [\"no\"", "\"lables\": [\"no\""),
+    assertTaskFileFails(TASKS.replace("\"labels\": [\"no\"", "\"lables\": [\"no\""), 6,
         "unknown field 'tasks[1].lables'", "labels");
   }
 
   @Test
   void aMissingFieldIsNamed() throws IOException {
-    assertTaskFileFails(TASKS.replace("\"text\": \"message\",", ""), "field 'tasks[0].text' missing");
-    assertTaskFileFails(TASKS.replace("\"range\": [1, 5], ", ""), "field 'tasks[2].range' missing");
+    // a missing field is named at the line its object starts
+    assertTaskFileFails(TASKS.replace("\"text\": \"message\",", ""), 3, "field 'tasks[0].text' missing");
+    assertTaskFileFails(TASKS.replace("\"range\": [1, 5], ", ""), 9, "field 'tasks[2].range' missing");
   }
 
   @Test
   void duplicateTaskNamesAreRefused() throws IOException {
-    assertTaskFileFails(TASKS.replace("\"name\": \"stars\"", "\"name\": \"tickets\""),
-        "'tasks[2].name'", "'tickets' is declared twice");
+    assertTaskFileFails(TASKS.replace("\"name\": \"stars\"", "\"name\": \"tickets\""), 9,
+        "'tasks[2].name'", "'tickets': a task of this name is declared twice");
   }
 
   @Test
   void badKindsMetricsAndJsonAreNamed() throws IOException {
-    assertTaskFileFails(TASKS.replace("\"regression\"", "\"score\""), "tasks[2].kind", "\"score\"");
-    assertTaskFileFails(TASKS.replace("\"macro_f1\"", "\"pearson\""), "tasks[0].metrics", "'pearson' scores numbers");
-    assertTaskFileFails(TASKS.replace("[\"accuracy\", \"macro_f1\"]", "[\"f1\"]"), "'f1'", "use macro_f1");
-    assertTaskFileFails(TASKS.replace("\"labels\": [\"no\", \"yes\"]", "\"labels\": [\"yes\"]"),
+    assertTaskFileFails(TASKS.replace("\"regression\"", "\"score\""), 9, "tasks[2].kind", "\"score\"");
+    assertTaskFileFails(TASKS.replace("\"macro_f1\"", "\"pearson\""), 5, "tasks[0].metrics",
+        "'pearson' scores numbers");
+    assertTaskFileFails(TASKS.replace("[\"accuracy\", \"macro_f1\"]", "[\"f1\"]"), 5, "'f1'", "use macro_f1");
+    assertTaskFileFails(TASKS.replace("\"labels\": [\"no\", \"yes\"]", "\"labels\": [\"yes\"]"), 6,
         "tasks[1].labels", "at least 2");
-    assertTaskFileFails(TASKS.replace("]\n}", "],\n}"), "not valid JSON", "line");
+    assertTaskFileFails(TASKS.replace("]\n}", "],\n}"), 12, "not valid JSON");
+    assertTaskFileFails(TASKS.replace("\"format\": \"csv\",", "\"format\": \"csv\", \"label\": \"y\","), 8,
+        "field 'tasks[1].label' appears twice");
   }
 
   // ---- bad data: the file, the line and the field, before anything trains

@@ -74,7 +74,7 @@ class BamCliTest {
         + " \"lable\": \"y\"}]}");
     Run unknown = bam("train", "--tasks", tasks.toString(), "-o", tmp.resolve("out").toString());
     assertThat(unknown.exitCode()).isEqualTo(1);
-    assertThat(unknown.err()).startsWith("bam train: " + tasks + ": unknown field 'tasks[0].lable'");
+    assertThat(unknown.err()).startsWith("bam train: " + tasks + ":1: unknown field 'tasks[0].lable'");
 
     Files.writeString(tasks, Files.readString(tasks).replace("lable", "label"));
     Files.writeString(tmp.resolve("train.csv"), "s,y\n\"one, two\",a\nthree,c\n");
