@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleBiFunction;
 import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
@@ -59,6 +60,53 @@ public final class TaskMetrics {
   public static final TaskMetric SPEARMAN = new NamedMetric("spearman", (g, p) ->
       // SpearmansCorrelation ranks with NaturalRanking's default ties strategy, AVERAGE.
       g.length < 2 ? 0 : definedOrZero(new SpearmansCorrelation().correlation(g, p)));
+
+  /**
+   * Macro-averaged F1: the unweighted mean over classes of each class's F1 (that class against the others), the
+   * classes being those in gold or prediction — scikit-learn's {@code f1_score(average="macro")}. A class that is
+   * predicted but never gold, or gold but never predicted, has F1 0 and pulls the mean down, as it should on an
+   * imbalanced task where a majority-class predictor scores well on accuracy.
+   */
+  public static final TaskMetric MACRO_F1 = new NamedMetric("macro_f1", TaskMetrics::macroF1);
+
+  private static final List<TaskMetric> ALL = List.of(ACCURACY, F1, MACRO_F1, MATTHEWS, PEARSON, SPEARMAN);
+
+  /** Every metric here, in the order above. */
+  public static List<TaskMetric> all() {
+    return ALL;
+  }
+
+  /**
+   * The metric of a {@link TaskMetric#name() name}: accuracy, f1, macro_f1, matthews, pearson or spearman.
+   *
+   * @throws IllegalArgumentException for an unknown name, listing the known ones
+   */
+  public static TaskMetric byName(String name) {
+    for (TaskMetric m : ALL) {
+      if (m.name().equals(name)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown metric '" + name + "' (known: "
+        + ALL.stream().map(TaskMetric::name).toList() + ")");
+  }
+
+  private static double macroF1(double[] gold, double[] predicted) {
+    Map<Double, long[]> counts = new HashMap<>(); // class -> {tp, fp, fn}
+    for (int i = 0; i < gold.length; i++) {
+      if (gold[i] == predicted[i]) {
+        counts.computeIfAbsent(gold[i], k -> new long[3])[0]++;
+      } else {
+        counts.computeIfAbsent(predicted[i], k -> new long[3])[1]++;
+        counts.computeIfAbsent(gold[i], k -> new long[3])[2]++;
+      }
+    }
+    double sum = 0;
+    for (long[] c : counts.values()) {
+      sum += c[0] == 0 ? 0 : 2.0 * c[0] / (2.0 * c[0] + c[1] + c[2]);
+    }
+    return sum / counts.size();
+  }
 
   private static double accuracy(double[] gold, double[] predicted) {
     int correct = 0;

@@ -113,6 +113,27 @@ class TaskMetricsTest {
         .containsExactly("accuracy", "f1", "matthews", "pearson", "spearman");
   }
 
+  @Test
+  void macroF1AveragesEachClassAgainstTheOthersOverTheClassesSeen() {
+    // gold 0 0 1 2 / pred 0 1 1 1: class 0 F1 2/3 (TP 1, FN 1), class 1 F1 1/2 (TP 1, FP 2), class 2 F1 0
+    // mean = 7/18, as scikit-learn's f1_score(average="macro") gives
+    assertThat(TaskMetrics.MACRO_F1.compute(d(0, 0, 1, 2), d(0, 1, 1, 1))).isCloseTo(7.0 / 18, within(EPS));
+    assertThat(TaskMetrics.MACRO_F1.compute(d(0, 1, 2), d(0, 1, 2))).isCloseTo(1, within(EPS));
+    // a constant predictor on an imbalanced set: accuracy 0.75, macro-F1 (6/7 + 0) / 2
+    assertThat(TaskMetrics.MACRO_F1.compute(d(0, 0, 0, 1), d(0, 0, 0, 0))).isCloseTo(3.0 / 7, within(EPS));
+  }
+
+  @Test
+  void metricsAreFoundByTheirNames() {
+    for (TaskMetric m : TaskMetrics.all()) {
+      assertThat(TaskMetrics.byName(m.name())).isSameAs(m);
+    }
+    assertThat(TaskMetrics.all()).extracting(TaskMetric::name)
+        .containsExactly("accuracy", "f1", "macro_f1", "matthews", "pearson", "spearman");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskMetrics.byName("auc"))
+        .hasMessageContaining("unknown metric 'auc'").hasMessageContaining("macro_f1");
+  }
+
   private static double[] d(double... values) {
     return values;
   }

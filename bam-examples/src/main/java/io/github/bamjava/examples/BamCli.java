@@ -14,8 +14,9 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code bam} command line: the BAM pipeline on the embedded sample or on GLUE, prediction with a saved
- * model and its export for HuggingFace, the GLUE download, the paper's study and the charts of a run.
+ * The {@code bam} command line: the BAM pipeline on the embedded sample, on GLUE or on your own tasks, prediction
+ * with a saved model and its export for HuggingFace, the GLUE download, the paper's study and the charts of a
+ * run.
  *
  * <p>Exit codes a script can rely on: 0 success; 1 the command ran and failed (the message on stderr, the stack
  * trace only with {@code --verbose}); 2 a usage error (unknown option, missing argument, bad value); 130 or 143
@@ -24,8 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bam", mixinStandardHelpOptions = true, versionProvider = BamCli.Version.class,
     description = {"Born-Again Multi-Task Networks (Clark et al., 2019) on BERT, in Java.",
         "Single-task teachers are distilled into one multi-task student with teacher annealing.", ""},
-    subcommands = {QuickstartCommand.class, GlueCommand.class, PredictCommand.class, DownloadGlueCommand.class,
-        StudyCommand.class, PlotCommand.class, ExportCommand.class,
+    subcommands = {QuickstartCommand.class, GlueCommand.class, TrainCommand.class, PredictCommand.class,
+        DownloadGlueCommand.class, StudyCommand.class, PlotCommand.class, ExportCommand.class,
         CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error,",

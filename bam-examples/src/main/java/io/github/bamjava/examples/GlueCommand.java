@@ -1,12 +1,12 @@
 package io.github.bamjava.examples;
 
+import io.github.bamjava.task.TrainCap;
 import ai.djl.Device;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
-import io.github.bamjava.glue.TrainCap;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.RegressionOutput;
 import java.io.IOException;
@@ -150,16 +150,16 @@ final class GlueCommand implements Callable<Integer> {
       p = p.withTrainCap(trainCap == 0 ? TrainCap.all() : TrainCap.random(trainCap, 13));
     }
     if (maxLength != null) {
-      p = p.withMaxLength(maxLength);
+      p = p.withRecipe(p.recipe().withMaxLength(maxLength));
     }
     if (pooling != null) {
-      p = p.withHeads(p.heads().withPooling(pooling.pooling));
+      p = p.withRecipe(p.recipe().withHeads(p.recipe().heads().withPooling(pooling.pooling)));
     }
     if (regression != null) {
-      p = p.withHeads(p.heads().withRegressionOutput(regression));
+      p = p.withRecipe(p.recipe().withHeads(p.recipe().heads().withRegressionOutput(regression)));
     }
     EncoderSource source = encoder == null ? EncoderSource.miniLm() : EncoderSource.huggingFace(encoder);
-    checkMaxLength(p.maxLength(), source);
+    checkMaxLength(p.recipe().maxLength(), source);
     GlueBam.Builder builder = GlueBam.builder()
         .setGlueDir(glueDir)
         .setOutputDir(output)

@@ -1,11 +1,13 @@
 package io.github.bamjava.examples;
 
+import io.github.bamjava.pipeline.Recipe;
+import io.github.bamjava.pipeline.Stage;
+import io.github.bamjava.task.TrainCap;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
-import io.github.bamjava.glue.TrainCap;
 import io.github.bamjava.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,9 +39,9 @@ final class QuickstartCommand implements Callable<Integer> {
    * The teachers get 2 epochs (30 updates each), the student 4 epochs over the three tasks (180 updates), all at
    * lr 1e-4, which MiniLM learns these tasks with. Layer decay and task exponent are the paper's.
    */
-  static final Preset QUICKSTART = new Preset("quickstart", new Preset.Stage(1e-4, 16, 2),
-      new Preset.Stage(1e-4, 16, 4), new Preset.Stage(5e-5, 16, 1), 64, TrainBudget.of(TrainCap.all()), 0.9, 0.75,
-      HeadOptions.DEFAULT, false);
+  static final Preset QUICKSTART = new Preset(new Recipe("quickstart", new Stage(1e-4, 16, 2),
+      new Stage(1e-4, 16, 4), new Stage(5e-5, 16, 1), 64, 0.9, 0.75, HeadOptions.DEFAULT, false),
+      TrainBudget.of(TrainCap.all()));
 
   /** The sample's tasks and files, under this class's package in the jar. */
   static final List<GlueTask> TASKS = List.of(GlueTask.SST2, GlueTask.RTE, GlueTask.STSB);

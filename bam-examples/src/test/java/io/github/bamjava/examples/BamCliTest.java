@@ -67,6 +67,30 @@ class BamCliTest {
   }
 
   @Test
+  void trainRefusesABadTaskFileOrRowWithOneLineBeforeTraining() throws IOException {
+    Path tasks = tmp.resolve("tasks.json");
+    Files.writeString(tasks, "{\"tasks\": [{\"name\": \"t\", \"kind\": \"classification\", \"labels\":"
+        + " [\"a\", \"b\"], \"train\": \"train.csv\", \"dev\": \"dev.csv\", \"text\": \"s\","
+        + " \"lable\": \"y\"}]}");
+    Run unknown = bam("train", "--tasks", tasks.toString(), "-o", tmp.resolve("out").toString());
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err()).startsWith("bam train: " + tasks + ":1: unknown field 'tasks[0].lable'");
+
+    Files.writeString(tasks, Files.readString(tasks).replace("lable", "label"));
+    Files.writeString(tmp.resolve("train.csv"), "s,y\n\"one, two\",a\nthree,c\n");
+    Files.writeString(tmp.resolve("dev.csv"), "s,y\nfour,b\n");
+    Run badLabel = bam("train", "--tasks", tasks.toString(), "-o", tmp.resolve("out").toString());
+    assertThat(badLabel.exitCode()).isEqualTo(1);
+    assertThat(badLabel.err()).startsWith("bam train: " + tmp.resolve("train.csv")
+        + ":3: field 'y' 'c' is not one of the task's labels [a, b]");
+    assertThat(tmp.resolve("out")).doesNotExist();
+
+    Run noFile = bam("train", "--tasks", tmp.resolve("none.json").toString());
+    assertThat(noFile.exitCode()).isEqualTo(2);
+    assertThat(noFile.err()).contains("--tasks " + tmp.resolve("none.json") + " is not a file");
+  }
+
+  @Test
   void fp16OnACpuIsRefusedBeforeAnythingRuns() {
     Run run = bam("glue", "--glue-dir", tmp.toString(), "--output", tmp.resolve("out").toString(), "--device",
         "cpu", "--fp16");

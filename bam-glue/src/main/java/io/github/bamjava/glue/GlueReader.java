@@ -1,5 +1,6 @@
 package io.github.bamjava.glue;
 
+import io.github.bamjava.task.TrainCap;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 

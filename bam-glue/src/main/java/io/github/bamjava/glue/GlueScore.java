@@ -2,25 +2,19 @@ package io.github.bamjava.glue;
 
 import io.github.bamjava.io.AtomicFiles;
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import io.github.bamjava.pipeline.DevScores;
 import io.github.bamjava.task.TaskMetric;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * Dev-set results of a run and the GLUE score, rendered as a Markdown table or JSON.
+ * Dev-set results of a run and the GLUE score, rendered as a Markdown table or JSON: the {@link DevScores} of a
+ * run with GLUE's names (the overall score is the "GLUE score") and rows made from {@link GlueEvalSet}s.
  *
  * <p>A row is one evaluation set ("MRPC", "MNLI-m") with its metric values; its score is the mean of its
  * metrics (MRPC: mean of F1 and accuracy; STS-B: of Pearson and Spearman). Rows of the same task (MNLI-m and
@@ -33,98 +27,55 @@ import java.util.Map;
  */
 public final class GlueScore {
 
-  /**
-   * One evaluated set.
-   *
-   * @param name the set's name in the table, such as "MNLI-mm"
-   * @param task the task it belongs to, such as "MNLI"; rows of one task share its score
-   * @param metrics metric name to value, in table order
-   */
-  public record Row(String name, String task, Map<String, Double> metrics) {
-    public Row {
-      requireNonNull(name, "name");
-      requireNonNull(task, "task");
-      metrics = ImmutableMap.copyOf(metrics);
-      checkArgument(!metrics.isEmpty(), "row %s has no metrics", name);
-      for (Map.Entry<String, Double> m : metrics.entrySet()) {
-        checkArgument(Double.isFinite(m.getValue()), "row %s: metric %s is %s, not a finite number",
-            name, m.getKey(), m.getValue());
-      }
-    }
+  /** The overall score's name in Markdown tables. */
+  public static final String NAME = "GLUE score";
+  /** The overall score's field in JSON. */
+  public static final String JSON_KEY = "glueScore";
 
-    /** The mean of the row's metrics. */
-    public double score() {
-      return metrics.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    }
+  private final DevScores scores;
+
+  private GlueScore(DevScores scores) {
+    this.scores = scores;
   }
 
-  private final ImmutableList<Row> rows;
-
-  private GlueScore(List<Row> rows) {
-    this.rows = ImmutableList.copyOf(rows);
+  /** The GLUE view of a run's dev scores. */
+  public static GlueScore of(DevScores scores) {
+    return new GlueScore(requireNonNull(scores, "scores"));
   }
 
+  /** An empty collection of rows; {@link Builder#build()} needs at least one. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** The scores in the form every pipeline shares. */
+  public DevScores scores() {
+    return scores;
+  }
+
   /** The rows in the order they were added. */
-  public List<Row> rows() {
-    return rows;
+  public List<DevScores.Row> rows() {
+    return scores.rows();
   }
 
   /** Task name to task score (the mean of its rows' scores), in the order tasks first appear. */
   public Map<String, Double> taskScores() {
-    Map<String, List<Double>> byTask = new LinkedHashMap<>();
-    for (Row row : rows) {
-      byTask.computeIfAbsent(row.task(), t -> new ArrayList<>()).add(row.score());
-    }
-    ImmutableMap.Builder<String, Double> out = ImmutableMap.builder();
-    byTask.forEach((task, scores) ->
-        out.put(task, scores.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
-    return out.build();
+    return scores.taskScores();
   }
 
   /** The mean of the task scores. */
   public double glueScore() {
-    return taskScores().values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    return scores.meanScore();
   }
 
   /** A Markdown table: one line per row (metrics and score times 100), then the GLUE score. */
   public String toMarkdown() {
-    StringBuilder md = new StringBuilder("| Task | Metrics | Score |\n|---|---|---:|\n");
-    for (Row row : rows) {
-      List<String> parts = new ArrayList<>();
-      row.metrics().forEach((name, value) -> parts.add(name + " " + percent(value)));
-      md.append("| ").append(row.name()).append(" | ").append(String.join(" / ", parts))
-          .append(" | ").append(percent(row.score())).append(" |\n");
-    }
-    int tasks = taskScores().size();
-    md.append("| **GLUE score** | mean of ").append(tasks).append(tasks == 1 ? " task" : " tasks")
-        .append(" | **").append(percent(glueScore())).append("** |\n");
-    return md.toString();
+    return scores.toMarkdown(NAME);
   }
 
   /** The results as pretty-printed JSON: rows with metrics and score, task scores and the GLUE score. */
   public String toJson() {
-    JsonObject root = new JsonObject();
-    JsonArray jsonRows = new JsonArray();
-    for (Row row : rows) {
-      JsonObject r = new JsonObject();
-      r.addProperty("name", row.name());
-      r.addProperty("task", row.task());
-      JsonObject metrics = new JsonObject();
-      row.metrics().forEach(metrics::addProperty);
-      r.add("metrics", metrics);
-      r.addProperty("score", row.score());
-      jsonRows.add(r);
-    }
-    root.add("rows", jsonRows);
-    JsonObject tasks = new JsonObject();
-    taskScores().forEach(tasks::addProperty);
-    root.add("taskScores", tasks);
-    root.addProperty("glueScore", glueScore());
-    return new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
+    return scores.toJson(JSON_KEY);
   }
 
   /** Writes {@link #toMarkdown()} to {@code file}, atomically. */
@@ -137,21 +88,15 @@ public final class GlueScore {
     AtomicFiles.writeString(file, toJson());
   }
 
-  private static String percent(double value) {
-    return String.format(Locale.ROOT, "%.1f", 100 * value);
-  }
-
   /** Collects rows; {@link #build()} needs at least one. */
   public static final class Builder {
-    private final List<Row> rows = new ArrayList<>();
+    private final DevScores.Builder rows = DevScores.builder();
 
     private Builder() {}
 
     /** Adds a row of precomputed metric values. */
     public Builder add(String name, String task, Map<String, Double> metrics) {
-      String n = requireNonNull(name, "name");
-      checkArgument(rows.stream().noneMatch(r -> r.name().equals(n)), "duplicate row %s", name);
-      rows.add(new Row(name, task, metrics));
+      rows.add(name, task, metrics);
       return this;
     }
 
@@ -175,9 +120,9 @@ public final class GlueScore {
       return add(set, values);
     }
 
+    /** The scores of the rows added. */
     public GlueScore build() {
-      checkState(!rows.isEmpty(), "no results to score: add at least one row");
-      return new GlueScore(rows);
+      return new GlueScore(rows.build());
     }
   }
 }

@@ -1,5 +1,9 @@
 package io.github.bamjava.glue;
 
+import io.github.bamjava.pipeline.DevScores;
+import io.github.bamjava.pipeline.Recipe;
+import io.github.bamjava.pipeline.Stage;
+import io.github.bamjava.task.TrainCap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GlueBamTest {
 
   /** Seconds-long stages: what is tested is the wiring, not the accuracy. */
-  private static final Preset TINY = new Preset("tiny", new Preset.Stage(1e-3, 16, 1),
-      new Preset.Stage(1e-3, 16, 1), new Preset.Stage(5e-4, 16, 1), 32, TrainBudget.of(TrainCap.all()), 0.9, 0.75,
-      HeadOptions.DEFAULT, false);
+  private static final Preset TINY = new Preset(new Recipe("tiny", new Stage(1e-3, 16, 1),
+      new Stage(1e-3, 16, 1), new Stage(5e-4, 16, 1), 32, 0.9, 0.75, HeadOptions.DEFAULT, false),
+      TrainBudget.of(TrainCap.all()));
 
   @TempDir Path tmp;
 
@@ -60,7 +64,7 @@ class GlueBamTest {
         .containsExactly(GlueBam.MAJORITY, GlueBam.SINGLE, GlueBam.BAM, GlueBam.BAM_FINETUNED);
     // STS-B is a regression: no majority class, 0 in the baseline's GLUE score
     assertThat(result.scores().get(GlueBam.MAJORITY).taskScores().get("STS-B")).isZero();
-    assertThat(result.scores().get(GlueBam.BAM).rows()).extracting(GlueScore.Row::name)
+    assertThat(result.scores().get(GlueBam.BAM).rows()).extracting(DevScores.Row::name)
         .containsExactly("SST-2", "STS-B");
     String md = Files.readString(out.resolve("results.md"));
     assertThat(md).contains("| Task | Majority class | Single | BAM | BAM+FT |", "a regression task (STS-B) has none",
@@ -196,7 +200,7 @@ class GlueBamTest {
         .optProgress(null).build().run();
 
     for (String method : List.of(GlueBam.MAJORITY, GlueBam.SINGLE, GlueBam.BAM)) {
-      assertThat(result.scores().get(method).rows()).as(method).extracting(GlueScore.Row::name)
+      assertThat(result.scores().get(method).rows()).as(method).extracting(DevScores.Row::name)
           .containsExactly("MNLI-m", "MNLI-mm");
     }
     // Both mismatched dev pairs are contradictions, which the training data (neutral, entailment) never has.

@@ -1,5 +1,6 @@
 package io.github.bamjava.glue;
 
+import io.github.bamjava.task.TrainCap;
 import static io.github.bamjava.glue.GlueFixtures.row;
 import static io.github.bamjava.glue.GlueFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;

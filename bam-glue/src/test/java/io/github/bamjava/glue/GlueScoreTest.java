@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
+import io.github.bamjava.pipeline.DevScores;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class GlueScoreTest {
   @Test
   void taskScoreIsTheMeanOfItsMetricsAndMnliCountsOnce() {
     GlueScore score = sample();
-    assertThat(score.rows()).extracting(GlueScore.Row::name).containsExactly("MRPC", "STS-B", "MNLI-m", "MNLI-mm");
+    assertThat(score.rows()).extracting(DevScores.Row::name).containsExactly("MRPC", "STS-B", "MNLI-m", "MNLI-mm");
     assertThat(score.rows().get(0).metrics()).containsExactly(Map.entry("f1", 0.5), Map.entry("accuracy", 0.5));
     // tasks: MRPC (0.5 + 0.5) / 2 = 0.5; STS-B (1 + 1) / 2 = 1; MNLI (0.8 + 0.7) / 2 = 0.75
     assertThat(score.taskScores()).containsOnlyKeys("MRPC", "STS-B", "MNLI");

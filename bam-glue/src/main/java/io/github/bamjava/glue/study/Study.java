@@ -22,6 +22,8 @@ import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.ModelHeads;
+import io.github.bamjava.pipeline.Recipe;
+import io.github.bamjava.pipeline.Stage;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
@@ -39,12 +41,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs the BAM paper's methods over several seeds on a GLUE directory and keeps every model's dev predictions
@@ -77,14 +81,14 @@ public final class Study {
   /** Seconds a worker waits before looking again for a job whose dependencies are done. */
   private static final int POLL_SECONDS = 10;
 
-  private final Builder cfg;
+  private final Config config;
   private final PrintStream log;
   private List<Task> tasks;
   private final Map<Long, List<Task>> drawnTasks = new HashMap<>();
 
-  private Study(Builder cfg) {
-    this.cfg = cfg;
-    this.log = cfg.progress;
+  private Study(Config config, PrintStream log) {
+    this.config = config;
+    this.log = log;
   }
 
   public static Builder builder() {
@@ -93,15 +97,15 @@ public final class Study {
 
   /** The study's output directory. */
   public Path outputDir() {
-    return cfg.outputDir;
+    return config.outputDir();
   }
 
   /** Every job of the study, teachers before their students, seed by seed. */
   public List<StudyJob> jobs() throws IOException {
     List<String> names = taskNames();
     List<StudyJob> jobs = new ArrayList<>();
-    for (long seed : cfg.seeds) {
-      for (StudyMethod m : cfg.methods) {
+    for (long seed : config.seeds()) {
+      for (StudyMethod m : config.methods()) {
         if (m.multiTask()) {
           jobs.add(new StudyJob(m, seed, null));
         } else {
@@ -118,7 +122,7 @@ public final class Study {
    */
   public List<Task> tasks() throws IOException {
     if (tasks == null) {
-      tasks = readTasks(cfg.settings.preset().trainBudget());
+      tasks = readTasks(config.settings().preset().trainBudget());
     }
     return tasks;
   }
@@ -128,25 +132,25 @@ public final class Study {
    * the same budgets drawn with the seed (the dev examples do not change).
    */
   public List<Task> tasks(long seed) throws IOException {
-    if (!cfg.drawPerSeed) {
+    if (!config.drawPerSeed()) {
       return tasks();
     }
     List<Task> drawn = drawnTasks.get(seed);
     if (drawn == null) {
-      drawn = readTasks(cfg.settings.preset().trainBudget().withSeed(seed));
+      drawn = readTasks(config.settings().preset().trainBudget().withSeed(seed));
       drawnTasks.put(seed, drawn);
     }
     return drawn;
   }
 
   private List<Task> readTasks(TrainBudget budget) throws IOException {
-    GlueReader reader = GlueReader.builder(cfg.glueDir).optTrainBudget(budget).build();
+    GlueReader reader = GlueReader.builder(config.glueDir()).optTrainBudget(budget).build();
     List<Task> read = new ArrayList<>();
-    for (GlueTask g : cfg.glueTasks.isEmpty() ? defaultTasks() : cfg.glueTasks) {
+    for (GlueTask g : config.glueTasks().isEmpty() ? defaultTasks() : config.glueTasks()) {
       Task t = reader.read(g);
       read.add(Task.builder(t.name(), t.kind())
           .setTrain(t.train())
-          .optDev(cfg.settings.devSelection().apply(t.dev()))
+          .optDev(config.settings().devSelection().apply(t.dev()))
           .optMetrics(t.metrics().toArray(new TaskMetric[0]))
           .build());
     }
@@ -163,9 +167,9 @@ public final class Study {
    */
   private EnumSet<GlueTask> defaultTasks() {
     EnumSet<GlueTask> found = EnumSet.noneOf(GlueTask.class);
-    found.addAll(GlueReader.availableTasks(cfg.glueDir));
+    found.addAll(GlueReader.availableTasks(config.glueDir()));
     found.remove(GlueTask.WNLI);
-    checkArgument(!found.isEmpty(), "no GLUE task found in %s", cfg.glueDir.toAbsolutePath());
+    checkArgument(!found.isEmpty(), "no GLUE task found in %s", config.glueDir().toAbsolutePath());
     return found;
   }
 
@@ -179,7 +183,7 @@ public final class Study {
   public int runWorker(String runId) throws IOException, InterruptedException {
     checkArgument(runId.matches("[A-Za-z0-9_.-]+"), "run id '%s' must be letters, digits, '.', '_' or '-'", runId);
     List<StudyJob> jobs = jobs();
-    JobClaims claims = new JobClaims(cfg.outputDir.resolve("claims"), runId);
+    JobClaims claims = new JobClaims(config.outputDir().resolve("claims"), runId);
     int failures = 0;
     while (!GracefulStop.requested()) {
       List<StudyJob> pending = jobs.stream().filter(j -> !isDone(j)).toList();
@@ -234,7 +238,7 @@ public final class Study {
   }
 
   private boolean isDone(StudyJob job) {
-    return Files.isRegularFile(job.dir(cfg.outputDir).resolve(StudyJob.DONE));
+    return Files.isRegularFile(job.dir(config.outputDir()).resolve(StudyJob.DONE));
   }
 
   /** The done job a fine-tuning job starts from, when its model is not here (see the class comment). */
@@ -253,19 +257,19 @@ public final class Study {
   void run(StudyJob job) throws IOException {
     long started = System.nanoTime();
     StudyMethod method = job.method();
-    Path dir = job.dir(cfg.outputDir);
+    Path dir = job.dir(config.outputDir());
     boolean regenerate = isDone(job);
     Path out = regenerate ? dir.resolve(REGENERATED) : dir;
     List<Task> jobTasks = job.task() == null ? tasks(job.seed())
         : tasks(job.seed()).stream().filter(t -> t.name().equals(job.task())).toList();
     checkState(!jobTasks.isEmpty(), "job %s names a task that is not in the study", job);
     boolean finetune = method.startsFrom() != null;
-    Preset p = cfg.settings.preset();
-    Preset.Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
+    Recipe p = config.settings().preset().recipe();
+    Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
     log.printf(Locale.ROOT, "study: %s%s (%d training examples) -> %s%n", job,
         regenerate ? " again, for its model" : "", jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
 
-    EncoderSource encoder = cfg.encoder;
+    EncoderSource encoder = config.encoder();
     if (finetune) {
       encoder = EncoderSource.huggingFace(modelDir(new StudyJob(method.startsFrom(), job.seed(), null)));
     }
@@ -364,7 +368,7 @@ public final class Study {
         new GsonBuilder().setPrettyPrinting().create().toJson(done) + "\n");
     // After done.json: a job killed between the two would otherwise have neither its model nor its mark, and
     // train again from the start.
-    if (!method.modelKept() && !cfg.keepModels) {
+    if (!method.modelKept() && !config.keepModels()) {
       AtomicFiles.deleteRecursively(result.modelDir());
     }
     log.printf(Locale.ROOT, "study: %s done in %.0f s: %s%n", job, jobSeconds, dev);
@@ -380,11 +384,11 @@ public final class Study {
   }
 
   private Path modelDir(StudyJob job) {
-    return job.dir(cfg.outputDir).resolve("run").resolve("model");
+    return job.dir(config.outputDir()).resolve("run").resolve("model");
   }
 
   private Path trainPredictions(StudyJob job, String task) {
-    return job.dir(cfg.outputDir).resolve("train-predictions").resolve(task + ".safetensors");
+    return job.dir(config.outputDir()).resolve("train-predictions").resolve(task + ".safetensors");
   }
 
   /**
@@ -394,10 +398,10 @@ public final class Study {
    * predicting it — the baseline {@link StudyReport} shows. Regression tasks have none.
    */
   public JsonObject describe() throws IOException {
-    JsonObject json = new GsonBuilder().create().toJsonTree(cfg.settings).getAsJsonObject();
-    json.add("seeds", new GsonBuilder().create().toJsonTree(cfg.seeds));
-    json.addProperty("encoder", cfg.encoder.describe());
-    if (cfg.drawPerSeed) {
+    JsonObject json = config.settings().toJson();
+    json.add("seeds", new GsonBuilder().create().toJsonTree(config.seeds()));
+    json.addProperty("encoder", config.encoder().describe());
+    if (config.drawPerSeed()) {
       // Absent in a study whose seeds share one draw: the key is new, and older studies must read the same.
       json.addProperty(TRAIN_DRAW, PER_SEED);
     }
@@ -406,9 +410,9 @@ public final class Study {
       JsonObject size = new JsonObject();
       size.addProperty("train", t.train().size());
       size.addProperty("dev", t.dev().size());
-      if (cfg.drawPerSeed) {
+      if (config.drawPerSeed()) {
         JsonObject bySeed = new JsonObject();
-        for (long seed : cfg.seeds) {
+        for (long seed : config.seeds()) {
           Task drawn = tasks(seed).stream().filter(d -> d.name().equals(t.name())).findFirst().orElseThrow();
           MajorityClass.of(drawn).ifPresent(m -> bySeed.add(String.valueOf(seed), majority(drawn, m)));
         }
@@ -484,6 +488,45 @@ public final class Study {
       majority.add("dev", dev);
     }
     return majority;
+  }
+
+  /**
+   * What a study is, fixed when it is built.
+   *
+   * @param glueDir the GLUE directory
+   * @param outputDir where the study writes
+   * @param settings the budget and hyper-parameters
+   * @param seeds the seeds every method runs with
+   * @param glueTasks the GLUE tasks, in GLUE's order; empty for every task in the directory but WNLI
+   * @param methods the methods to run, with the teachers and starting points they need
+   * @param encoder the pretrained encoder every method starts from
+   * @param keepModels whether every job's model is kept (else only those other jobs start from)
+   * @param drawPerSeed whether each seed draws each task's training examples with the seed
+   */
+  public record Config(Path glueDir, Path outputDir, StudySettings settings, List<Long> seeds,
+      Set<GlueTask> glueTasks, Set<StudyMethod> methods, EncoderSource encoder, boolean keepModels,
+      boolean drawPerSeed) {
+
+    /** Checks that every part is there and copies the lists and sets, keeping the sets' enum order. */
+    public Config {
+      requireNonNull(glueDir, "glueDir");
+      requireNonNull(outputDir, "outputDir");
+      requireNonNull(settings, "settings");
+      seeds = List.copyOf(seeds);
+      checkArgument(!seeds.isEmpty(), "a study needs at least one seed");
+      EnumSet<GlueTask> tasks = EnumSet.noneOf(GlueTask.class);
+      tasks.addAll(glueTasks);
+      glueTasks = Collections.unmodifiableSet(tasks);
+      EnumSet<StudyMethod> chosen = EnumSet.noneOf(StudyMethod.class);
+      chosen.addAll(methods);
+      methods = Collections.unmodifiableSet(chosen);
+      requireNonNull(encoder, "encoder");
+    }
+  }
+
+  /** The study's configuration. */
+  public Config config() {
+    return config;
   }
 
   /** Settings of a study; the GLUE and output directories are required. */
@@ -580,7 +623,8 @@ public final class Study {
       checkState(glueDir != null, "setGlueDir(...) is required");
       checkState(outputDir != null, "setOutputDir(...) is required");
       checkArgument(Files.isDirectory(glueDir), "GLUE directory %s does not exist", glueDir.toAbsolutePath());
-      return new Study(this);
+      return new Study(new Config(glueDir, outputDir, settings, seeds, glueTasks, methods, encoder, keepModels,
+          drawPerSeed), progress);
     }
   }
 }

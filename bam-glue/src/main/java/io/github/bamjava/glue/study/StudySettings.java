@@ -1,10 +1,12 @@
 package io.github.bamjava.glue.study;
 
+import io.github.bamjava.task.TrainCap;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
 import io.github.bamjava.glue.Preset;
-import io.github.bamjava.glue.TrainCap;
 import io.github.bamjava.model.HeadOptions;
 
 /**
@@ -24,11 +26,32 @@ public record StudySettings(Preset preset, int devCap) {
    * study's head comparison; the study keeps the heads it started with, so that every seed is one experiment.
    */
   public static final StudySettings LEARNING =
-      new StudySettings(Preset.LEARNING.withHeads(HeadOptions.DEFAULT), 1000);
+      new StudySettings(Preset.LEARNING.withRecipe(Preset.LEARNING.recipe().withHeads(HeadOptions.DEFAULT)), 1000);
 
   public StudySettings {
     requireNonNull(preset, "preset");
     checkArgument(devCap >= 1, "dev cap must be >= 1, got %s", devCap);
+  }
+
+  /**
+   * These settings as study.json records them: the preset as one object, the recipe's fields with the training
+   * budget after the max length, as studies begun before the recipe was a part of its own wrote them (a study
+   * refuses a launch whose settings read differently).
+   */
+  public JsonObject toJson() {
+    Gson gson = new Gson();
+    JsonObject recipe = gson.toJsonTree(preset.recipe()).getAsJsonObject();
+    JsonObject flat = new JsonObject();
+    recipe.entrySet().forEach(e -> {
+      flat.add(e.getKey(), e.getValue());
+      if (e.getKey().equals("maxLength")) {
+        flat.add("trainBudget", gson.toJsonTree(preset.trainBudget()));
+      }
+    });
+    JsonObject json = new JsonObject();
+    json.add("preset", flat);
+    json.addProperty("devCap", devCap);
+    return json;
   }
 
   /** The choice of every task's scored dev examples. */

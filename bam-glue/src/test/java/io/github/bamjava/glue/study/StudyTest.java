@@ -1,5 +1,8 @@
 package io.github.bamjava.glue.study;
 
+import io.github.bamjava.pipeline.Recipe;
+import io.github.bamjava.pipeline.Stage;
+import io.github.bamjava.task.TrainCap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.Gson;
@@ -7,7 +10,6 @@ import com.google.gson.JsonObject;
 import io.github.bamjava.glue.GlueFixtures;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
-import io.github.bamjava.glue.TrainCap;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.task.Example;
@@ -34,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StudyTest {
 
   /** Every example, seconds-long runs: what is tested is the wiring, not the accuracy. */
-  private static final StudySettings TINY = new StudySettings(new Preset("tiny", new Preset.Stage(1e-3, 16, 1),
-      new Preset.Stage(1e-3, 16, 1), new Preset.Stage(5e-4, 16, 1), 32, TrainBudget.of(TrainCap.all()), 0.9, 0.75,
-      HeadOptions.DEFAULT, false),
+  private static final StudySettings TINY = new StudySettings(new Preset(new Recipe("tiny", new Stage(1e-3, 16, 1),
+      new Stage(1e-3, 16, 1), new Stage(5e-4, 16, 1), 32, 0.9, 0.75, HeadOptions.DEFAULT, false),
+      TrainBudget.of(TrainCap.all())),
       20);
 
   @TempDir Path tmp;

@@ -1,4 +1,4 @@
-package io.github.bamjava.glue;
+package io.github.bamjava.task;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
