@@ -2,7 +2,6 @@ package io.github.bamjava.examples;
 
 import io.github.bamjava.task.TrainCap;
 import ai.djl.Device;
-import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
@@ -11,10 +10,8 @@ import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.RegressionOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -127,22 +124,8 @@ final class GlueCommand implements Callable<Integer> {
     if (teachersPerTask < 1) {
       throw new ParameterException(spec.commandLine(), "--teachers must be >= 1, got " + teachersPerTask);
     }
-    if (encoder != null && !Files.isDirectory(encoder)) {
-      // Found here, not after every GLUE file has been read and checked.
-      throw new ParameterException(spec.commandLine(), "--encoder " + encoder + " is not a directory (a"
-          + " HuggingFace checkpoint: config.json, model.safetensors, tokenizer.json or vocab.txt)");
-    }
-    if (encoder != null) {
-      // Read before any GLUE file: an unsupported model_type or a broken config is reported at once.
-      BertConfig config;
-      try {
-        config = BertConfig.read(encoder.resolve("config.json"));
-      } catch (IOException e) {
-        throw new ParameterException(spec.commandLine(), "--encoder " + encoder + ": " + e.getMessage());
-      }
-      spec.commandLine().getOut().println("encoder: " + config.summary() + ", from " + encoder);
-      spec.commandLine().getOut().flush();
-    }
+    // Read before any GLUE file: an unsupported model_type or a broken config is reported at once.
+    EncoderOption.announce(spec, encoder);
     if (maxLength != null && maxLength < 3) {
       throw new ParameterException(spec.commandLine(), "--max-length must be >= 3, got " + maxLength);
     }
@@ -159,7 +142,8 @@ final class GlueCommand implements Callable<Integer> {
       p = p.withRecipe(p.recipe().withHeads(p.recipe().heads().withRegressionOutput(regression)));
     }
     EncoderSource source = encoder == null ? EncoderSource.miniLm() : EncoderSource.huggingFace(encoder);
-    checkMaxLength(p.recipe().maxLength(), source);
+    EncoderOption.checkMaxLength(spec, maxLength != null ? "--max-length" : "the preset's max length",
+        p.recipe().maxLength(), source);
     GlueBam.Builder builder = GlueBam.builder()
         .setGlueDir(glueDir)
         .setOutputDir(output)
@@ -182,20 +166,5 @@ final class GlueCommand implements Callable<Integer> {
     out.print(result.markdown());
     out.flush();
     return 0;
-  }
-
-  /**
-   * Refuses a max length beyond the encoder's positions before any GLUE file is read or any directory made: the
-   * trainer would refuse it too, but only after every file was read and checked.
-   */
-  private void checkMaxLength(int length, EncoderSource source) throws IOException {
-    Optional<BertConfig> config = source.config();
-    // maxSequenceLength, not max_position_embeddings: RoBERTa's first positions are taken by its padding offset.
-    if (config.isPresent() && length > config.get().maxSequenceLength()) {
-      throw new ParameterException(spec.commandLine(), String.format("%s %d is longer than the %d positions of"
-          + " the encoder, %s (max_position_embeddings %d); choose at most %d", maxLength != null ? "--max-length"
-          : "the preset's max length", length, config.get().maxSequenceLength(), source.describe(),
-          config.get().maxPositionEmbeddings(), config.get().maxSequenceLength()));
-    }
   }
 }

@@ -66,10 +66,7 @@ final class TrainCommand implements Callable<Integer> {
     if (!Files.isRegularFile(tasks)) {
       throw new ParameterException(spec.commandLine(), "--tasks " + tasks + " is not a file");
     }
-    if (encoder != null && !Files.isDirectory(encoder)) {
-      throw new ParameterException(spec.commandLine(), "--encoder " + encoder + " is not a directory (a"
-          + " HuggingFace checkpoint: config.json, model.safetensors, tokenizer.json or vocab.txt)");
-    }
+    EncoderOption.announce(spec, encoder);
     if (teachersPerTask != null && teachersPerTask < 1) {
       throw new ParameterException(spec.commandLine(), "--teachers must be >= 1, got " + teachersPerTask);
     }
@@ -88,6 +85,7 @@ final class TrainCommand implements Callable<Integer> {
       s = s.withFinetune(true);
     }
     s = s.withDevice(device).withMixedPrecision(fp16);
+    EncoderOption.checkMaxLength(spec, "the task file's max length", s.recipe().maxLength(), s.encoder());
     PipelineResult result = set.withSettings(s).train(output, System.out);
     PrintWriter out = spec.commandLine().getOut();
     out.println();

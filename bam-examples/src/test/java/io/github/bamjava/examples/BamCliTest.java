@@ -91,6 +91,31 @@ class BamCliTest {
   }
 
   @Test
+  void trainSaysWhichArchitectureItsEncoderIsAndRefusesALengthBeyondItsPositionsBeforeReadingData()
+      throws IOException {
+    // RoBERTa's 66 position rows leave 64 positions past its padding offset; the learning preset asks for 128.
+    Path roberta = Files.createDirectories(tmp.resolve("roberta"));
+    Files.writeString(roberta.resolve("config.json"), """
+        {"model_type": "roberta", "vocab_size": 400, "hidden_size": 16, "num_hidden_layers": 2,
+         "num_attention_heads": 4, "intermediate_size": 32, "max_position_embeddings": 66, "type_vocab_size": 1,
+         "pad_token_id": 1}
+        """);
+    Path tasks = tmp.resolve("tasks.json");
+    Files.writeString(tasks, "{\"tasks\": [{\"name\": \"t\", \"kind\": \"classification\", \"labels\":"
+        + " [\"a\", \"b\"], \"train\": \"no-such.csv\", \"dev\": \"no-such-dev.csv\", \"text\": \"s\","
+        + " \"label\": \"y\"}], \"settings\": {\"preset\": \"learning\"}}");
+
+    Run run = bam("train", "--tasks", tasks.toString(), "-o", tmp.resolve("out").toString(), "--encoder",
+        roberta.toString());
+
+    assertThat(run.out()).contains("encoder: RoBERTa, 2 layers, hidden 16, 4 heads, from " + roberta);
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("the task file's max length 128 is longer than the 64 positions of the encoder")
+        .contains("(max_position_embeddings 66); choose at most 64");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
   void fp16OnACpuIsRefusedBeforeAnythingRuns() {
     Run run = bam("glue", "--glue-dir", tmp.toString(), "--output", tmp.resolve("out").toString(), "--device",
         "cpu", "--fp16");
