@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
 import org.jspecify.annotations.Nullable;
@@ -624,24 +625,10 @@ public final class StudyReport {
     tasks.forEach(t -> md.append(' ').append(t).append(" |"));
     md.append(" **").append(averageLabel()).append("** |\n|---|---:|---|")
         .append("---:|".repeat(tasks.size() + 1)).append('\n');
-    md.append("| ").append(MAJORITY_ROW).append(" | – |  |");
-    for (String task : taskColumns()) {
-      double v = trainingMajority(task);
-      String cell = task != null && isRegression(task) ? "–"
-          : Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.1f", 100 * v);
-      md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
-    }
-    md.append('\n');
+    baselineRow(md, MAJORITY_ROW, this::trainingMajority);
     FloorReport floorReport = floors();
     if (floorReport != null) {
-      md.append("| ").append(FLOOR_ROW).append(" | – |  |");
-      for (String task : taskColumns()) {
-        double v = floor(task);
-        String cell = task != null && isRegression(task) ? "–"
-            : Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.1f", 100 * v);
-        md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
-      }
-      md.append('\n');
+      baselineRow(md, FLOOR_ROW, this::floor);
     }
     for (StudyMethod m : table.methods()) {
       if (!runs.containsKey(m)) {
@@ -665,6 +652,18 @@ public final class StudyReport {
       md.append('\n');
     }
     return md.toString();
+  }
+
+  /** A baseline's row of a table: its score in every task column and the average, "–" for a regression task. */
+  private void baselineRow(StringBuilder md, String name, Function<String, Double> score) {
+    md.append("| ").append(name).append(" | – |  |");
+    for (String task : taskColumns()) {
+      double v = score.apply(task);
+      String cell = task != null && isRegression(task) ? "–"
+          : Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.1f", 100 * v);
+      md.append(' ').append(task == null ? "**" + cell + "**" : cell).append(" |");
+    }
+    md.append('\n');
   }
 
   /**
