@@ -41,8 +41,8 @@ final class TrainCommand implements Callable<Integer> {
   Path output;
 
   @Option(names = "--encoder", paramLabel = "DIR",
-      description = "A HuggingFace BERT checkpoint directory, over the file's (default: the file's, else the"
-          + " embedded all-MiniLM-L6-v2).")
+      description = "A HuggingFace checkpoint directory of BERT, RoBERTa, DistilBERT or ELECTRA, over the file's"
+          + " (default: the file's, else the embedded all-MiniLM-L6-v2).")
   Path encoder;
 
   @Option(names = "--seed", paramLabel = "N", description = "Seed of every training run, over the file's.")

@@ -151,16 +151,23 @@ final class Floors {
     double[] answers = new double[rows.size()];
     for (int d = 0; d < PRIOR_DRAWS; d++) {
       for (int i = 0; i < answers.length; i++) {
-        double u = random.nextDouble();
-        int label = 0;
-        for (double acc = shares[0]; u >= acc && label < shares.length - 1; acc += shares[++label]) {
-          // walk the cumulative shares to the drawn label
-        }
-        answers[i] = label;
+        answers[i] = drawLabel(shares, random.nextDouble());
       }
       sum += score.apply(task, new DevPredictions(rows.ids(), rows.gold(), answers));
     }
     return sum / PRIOR_DRAWS;
+  }
+
+  /** The label whose share of the cumulative distribution holds {@code u} in [0, 1); the last on rounding. */
+  private static int drawLabel(double[] shares, double u) {
+    double cumulative = 0;
+    for (int label = 0; label < shares.length - 1; label++) {
+      cumulative += shares[label];
+      if (u < cumulative) {
+        return label;
+      }
+    }
+    return shares.length - 1;
   }
 
   private static DevPredictions constant(DevPredictions rows, int label) {
