@@ -44,27 +44,13 @@ public record OptimizerSettings(double learningRate, double layerDecay, double w
     requireNonNull(schedule, "schedule");
   }
 
-  /** An optimizer with these settings over {@code parameters}, for a run of {@code totalSteps} updates. */
-  public LayerwiseLrOptimizer create(Map<String, Parameter> parameters, int totalSteps) {
-    return builder(parameters, totalSteps).build();
-  }
-
   /**
-   * A builder holding these settings, for an optimizer with more (mixed precision, {@link
-   * LayerwiseLrOptimizer.Builder#optMixedPrecision}).
+   * An FP32 optimizer with these settings over {@code parameters}, for a run of {@code totalSteps} updates, the
+   * number of layers inferred from the names ({@link LayerDepth#inferredFrom}). For more (a given depth, mixed
+   * precision) call {@link LayerwiseLrOptimizer}'s constructor with these settings.
    */
-  public LayerwiseLrOptimizer.Builder builder(Map<String, Parameter> parameters, int totalSteps) {
-    return LayerwiseLrOptimizer.builder()
-        .setParameters(parameters)
-        .setLearningRate(learningRate)
-        .setTotalSteps(totalSteps)
-        .optLayerDecay(layerDecay)
-        .optWeightDecay(weightDecay)
-        .optClipNorm(clipNorm)
-        .optBeta1(beta1)
-        .optBeta2(beta2)
-        .optEpsilon(epsilon)
-        .optBiasCorrection(biasCorrection)
-        .optSchedule(schedule.forSteps(totalSteps));
+  public LayerwiseLrOptimizer create(Map<String, Parameter> parameters, int totalSteps) {
+    return new LayerwiseLrOptimizer(this, parameters, totalSteps,
+        LayerDepth.inferredFrom(requireNonNull(parameters, "parameters").keySet()), null);
   }
 }

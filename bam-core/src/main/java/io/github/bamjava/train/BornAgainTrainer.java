@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
@@ -21,8 +22,10 @@ import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.Pooling;
+import io.github.bamjava.optim.LayerDepth;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import io.github.bamjava.optim.LossScale;
+import io.github.bamjava.optim.MixedPrecision;
 import io.github.bamjava.optim.OptimizerSettings;
 import io.github.bamjava.optim.RunSchedule;
 import io.github.bamjava.sampling.ExampleRef;
@@ -235,12 +238,11 @@ public final class BornAgainTrainer {
   }
 
   private LayerwiseLrOptimizer newOptimizer(BamModel model, long totalSteps) {
-    LayerwiseLrOptimizer.Builder builder = settings.optimizer()
-        .builder(model.network().namedParameters(), Math.toIntExact(totalSteps));
-    if (settings.mixedPrecision()) {
-      builder.optMixedPrecision(model.network().fp16Parameters()).optLossScale(initialLossScale);
-    }
-    return builder.build();
+    Map<String, Parameter> parameters = model.network().namedParameters();
+    MixedPrecision mixed = settings.mixedPrecision()
+        ? new MixedPrecision(model.network().fp16Parameters(), initialLossScale) : null;
+    return new LayerwiseLrOptimizer(settings.optimizer(), parameters, Math.toIntExact(totalSteps),
+        LayerDepth.inferredFrom(parameters.keySet()), mixed);
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,8 +48,8 @@ class LayerwiseLrOptimizerTest {
         "heads.mnli.weight", "heads.mnli.bias")) {
       params.put(name, param(name, 0f));
     }
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(1e-4).setTotalSteps(100)
-        .optWarmupFraction(0).build()) {
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(1e-4).totalSteps(100)
+        .warmupFraction(0).build()) {
       assertThat(opt.layerDepth().numLayers()).isEqualTo(12);
       // No warmup: factor(0) = 1, so these are peak * 0.9^(14 - depth).
       assertThat(opt.learningRate("heads.mnli.weight")).isEqualTo(1e-4f);
@@ -75,7 +76,7 @@ class LayerwiseLrOptimizerTest {
   void learningRateFollowsTheScheduleAndLayerDecayOneIsOff() {
     Map<String, Parameter> params = Map.of("embeddings.word_embeddings.weight", param("e", 0f),
         "encoder.layer.0.output.dense.weight", param("d", 0f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(2e-5).setTotalSteps(100).optLayerDecay(1.0)
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(2e-5).totalSteps(100).layerDecay(1.0)
         .build()) {
       // Default warmup 0.1: W = 10.
       assertThat(opt.learningRate()).isEqualTo(0f);
@@ -104,8 +105,8 @@ class LayerwiseLrOptimizerTest {
     params.put("encoder.layer.0.output.dense.weight", param("w", 1f, -2f));
     params.put("encoder.layer.0.output.LayerNorm.weight", param("ln", 1f, -2f));
     params.put("encoder.layer.0.output.dense.bias", param("b", 1f, -2f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10)
-        .optSchedule(LearningRateSchedule.constant()).optLayerDecay(1.0).build()) {
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10)
+        .schedule(RunSchedule.constant()).layerDecay(1.0).build()) {
       // A zero gradient: m = v = 0, so update = 0 / (0 + ε) + wd·p = 0.01·p for the dense weight only.
       backward(params, ps -> weighted(ps.get(0), 0).add(weighted(ps.get(1), 0)).add(weighted(ps.get(2), 0)));
       opt.step();
@@ -121,8 +122,8 @@ class LayerwiseLrOptimizerTest {
   @Test
   void oneAdamStepMatchesTheHandComputedValue() {
     Map<String, Parameter> params = Map.of("heads.t.weight", param("w", 1f, 2f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
-        .optSchedule(LearningRateSchedule.constant()).build()) {
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
+        .schedule(RunSchedule.constant()).build()) {
       // loss = 0.3·w0 − 0.4·w1: g = (0.3, −0.4), |g| = 0.5 < 1 so no clipping.
       NDArray c = manager.create(new float[] {0.3f, -0.4f});
       backward(params, ps -> ps.get(0).mul(c).sum());
@@ -149,8 +150,8 @@ class LayerwiseLrOptimizerTest {
   @Test
   void biasCorrectionCanBeTurnedOn() {
     Map<String, Parameter> params = Map.of("heads.t.bias", param("b", 1f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
-        .optSchedule(LearningRateSchedule.constant()).optBiasCorrection(true).build()) {
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
+        .schedule(RunSchedule.constant()).biasCorrection(true).build()) {
       NDArray c = manager.create(new float[] {0.3f});
       backward(params, ps -> ps.get(0).mul(c).sum());
       opt.step();
@@ -164,7 +165,7 @@ class LayerwiseLrOptimizerTest {
     Map<String, Parameter> params = new LinkedHashMap<>();
     params.put("heads.a.weight", param("a", 0f));
     params.put("heads.b.weight", param("b", 0f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
         .build()) {
       // g = (3) and (4): each is over 1 alone, but the joint norm is 5, so both are scaled by 1/5: 0.6 and 0.8.
       backward(params, ps -> weighted(ps.get(0), 3).add(weighted(ps.get(1), 4)));
@@ -181,7 +182,7 @@ class LayerwiseLrOptimizerTest {
   @Test
   void gradientsUnderTheClipNormAreUntouched() {
     Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f, 0f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
         .build()) {
       NDArray c = manager.create(new float[] {0.3f, 0.4f});
       backward(params, ps -> ps.get(0).mul(c).sum());
@@ -195,7 +196,7 @@ class LayerwiseLrOptimizerTest {
   @Test
   void stepZeroesGradientsAndBackwardPassesBeforeAStepAccumulate() {
     Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
         .build()) {
       backward(params, ps -> weighted(ps.get(0), 0.2f));
       backward(params, ps -> weighted(ps.get(0), 0.2f));
@@ -219,8 +220,8 @@ class LayerwiseLrOptimizerTest {
     Map<String, Parameter> params = new LinkedHashMap<>();
     params.put("heads.a.weight", param("a", 1f));
     params.put("heads.b.weight", param("b", 1f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
-        .optSchedule(LearningRateSchedule.constant()).build()) {
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
+        .schedule(RunSchedule.constant()).build()) {
       NDArray c = manager.create(new float[] {Float.NaN});
       backward(params, ps -> ps.get(0).sum().add(ps.get(1).mul(c).sum()));
       assertThatThrownBy(opt::step)
@@ -246,8 +247,8 @@ class LayerwiseLrOptimizerTest {
     params.put("encoder.layer.0.output.dense.bias", param("b", 4f));
     params.put("pooler.dense.weight", param("p", -2f, 1f));
     float[][] grads = {{0.3f, -0.2f}, {0.1f, 0.4f, -0.5f}, {0.6f}, {-0.7f, 0.8f}};
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
-        .optLayerDecay(0.5).optClipNorm(Double.POSITIVE_INFINITY).optSchedule(LearningRateSchedule.constant())
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
+        .layerDecay(0.5).clipNorm(Double.POSITIVE_INFINITY).schedule(RunSchedule.constant())
         .build()) {
       List<NDArray> c = new ArrayList<>();
       for (float[] g : grads) {
@@ -289,12 +290,12 @@ class LayerwiseLrOptimizerTest {
   @Test
   void aParameterLargerThanOneRunOfTheUpdateIsUpdatedThroughout() {
     // The word embeddings of a real model span several runs of the update; a head after them has another rate.
-    int big = (int) (2.5 * LayerwiseLrOptimizer.RUN_VALUES);
+    int big = (int) (2.5 * FlatBuffers.RUN_VALUES);
     Map<String, Parameter> params = new LinkedHashMap<>();
     params.put("embeddings.word_embeddings.weight", param(manager, "e", new Shape(big), 1f));
     params.put("heads.t.bias", param(manager, "b", new Shape(3), 1f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
-        .optLayerDecay(0.5).optClipNorm(Double.POSITIVE_INFINITY).optSchedule(LearningRateSchedule.constant())
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
+        .layerDecay(0.5).clipNorm(Double.POSITIVE_INFINITY).schedule(RunSchedule.constant())
         .build()) {
       // Gradient 1 everywhere: m = 0.1, v = 0.001, update = 0.1 / (sqrt(0.001) + 1e-6) = 3.16217...
       backward(params, ps -> ps.get(0).sum().add(ps.get(1).sum()));
@@ -319,8 +320,8 @@ class LayerwiseLrOptimizerTest {
     Map<String, Parameter> params = new LinkedHashMap<>();
     params.put("heads.a.weight", param("a", 1f));
     params.put("heads.b.weight", param("b", 1f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
-        .optSchedule(LearningRateSchedule.constant()).build()) {
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
+        .schedule(RunSchedule.constant()).build()) {
       backward(params, ps -> weighted(ps.get(0), 0.5f).add(weighted(ps.get(1), 0.5f)));
       opt.step();
       float[] frozenM = opt.state().tensors().get("m/heads.b.weight").values();
@@ -419,7 +420,7 @@ class LayerwiseLrOptimizerTest {
     Map<String, Parameter> params = new LinkedHashMap<>();
     params.put("heads.a.weight", param("a", 0f, 0f));
     params.put("heads.a.bias", param("b", 0f));
-    try (LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1)
+    try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
         .build()) {
       Map<String, HostTensor> good = opt.state().tensors();
 
@@ -447,47 +448,46 @@ class LayerwiseLrOptimizerTest {
     }
   }
 
-  // ---------------------------------------------------------------- builder validation
+  // ---------------------------------------------------------------- validation
 
   @Test
-  void badBuilderValuesAreErrorsNamingThem() {
+  void badSettingsAreErrorsNamingThem() {
     Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f));
-    assertBuildFails(LayerwiseLrOptimizer.builder().setLearningRate(1e-4).setTotalSteps(10), "setParameters");
-    assertBuildFails(LayerwiseLrOptimizer.builder().setParameters(Map.of()).setLearningRate(1e-4)
-        .setTotalSteps(10), "parameters must not be empty");
-    assertBuildFails(builder(params).setTotalSteps(10), "setLearningRate");
-    assertBuildFails(builder(params).setLearningRate(1e-4), "setTotalSteps");
-    assertBuildFails(builder(params).setLearningRate(-1e-4).setTotalSteps(10), "learningRate", "-1.0E-4");
-    assertBuildFails(builder(params).setLearningRate(Double.NaN).setTotalSteps(10), "learningRate", "NaN");
-    assertBuildFails(builder(params).setLearningRate(1e-4).setTotalSteps(0), "totalSteps", "got 0");
-    LayerwiseLrOptimizer.Builder ok = builder(params).setLearningRate(1e-4).setTotalSteps(10).optNumLayers(1);
-    assertBuildFails(ok.optLayerDecay(1.5), "layerDecay", "1.5");
-    assertBuildFails(ok.optLayerDecay(0).optBeta1(1.0), "layerDecay", "0.0");
-    assertBuildFails(ok.optLayerDecay(0.9).optBeta1(1.0), "beta1", "1.0");
-    assertBuildFails(ok.optBeta1(0.9).optBeta2(-0.1), "beta2", "-0.1");
-    assertBuildFails(ok.optBeta2(0.999).optEpsilon(0), "epsilon", "0.0");
-    assertBuildFails(ok.optEpsilon(1e-6).optWeightDecay(-0.01), "weightDecay", "-0.01");
-    assertBuildFails(ok.optWeightDecay(0.01).optClipNorm(0), "clipNorm", "0.0");
-    assertBuildFails(ok.optClipNorm(1.0).optWarmupFraction(1.0), "warmupFraction", "1.0");
-    assertBuildFails(ok.optWarmupFraction(0.2).optSchedule(LearningRateSchedule.constant()), "warmupFraction",
-        "0.2");
-    assertBuildFails(builder(params).setLearningRate(1e-4).setTotalSteps(10).optNumLayers(0), "numLayers",
-        "got 0");
+    assertSettingsFail(builder(params).learningRate(-1e-4), "learning rate", "-1.0E-4");
+    assertSettingsFail(builder(params).learningRate(Double.NaN), "learning rate", "NaN");
+    TestOptimizer ok = builder(params).learningRate(1e-4).numLayers(1);
+    assertSettingsFail(ok.layerDecay(1.5), "layer decay", "1.5");
+    assertSettingsFail(ok.layerDecay(0), "layer decay", "0.0");
+    assertSettingsFail(ok.layerDecay(0.9).weightDecay(-0.01), "weight decay", "-0.01");
+    assertSettingsFail(ok.weightDecay(0.01).clipNorm(0), "clip norm", "0.0");
+    assertThatThrownBy(() -> ok.clipNorm(1.0).warmupFraction(1.0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("warmup fraction", "1.0");
+    BiFunction<Double, Double, OptimizerSettings> betas = (b1, b2) -> new OptimizerSettings(1e-4, 0.9, 0.01, 1.0,
+        b1, b2, 1e-6, false, RunSchedule.constant());
+    assertThatThrownBy(() -> betas.apply(1.0, 0.999)).hasMessageContainingAll("beta1", "1.0");
+    assertThatThrownBy(() -> betas.apply(0.9, -0.1)).hasMessageContainingAll("beta2", "-0.1");
+    assertThatThrownBy(() -> new OptimizerSettings(1e-4, 0.9, 0.01, 1.0, 0.9, 0.999, 0, false,
+        RunSchedule.constant())).hasMessageContainingAll("epsilon", "0.0");
+  }
 
-    assertBuildFails(builder(Map.of("encoder.pos.weight", param("p", 0f))).setLearningRate(1e-4)
-        .setTotalSteps(10).optNumLayers(2), "encoder.pos.weight");
-    assertBuildFails(builder(Map.of("heads.a.weight", param("a", 0f))).setLearningRate(1e-4)
-        .setTotalSteps(10), "number of layers");
+  @Test
+  void badParametersAndStepsAreErrorsNamingThem() {
+    Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f));
+    assertBuildFails(builder(Map.of()).numLayers(1), "parameters must not be empty");
+    assertBuildFails(builder(params).numLayers(1).totalSteps(0), "totalSteps", "got 0");
+    assertBuildFails(builder(params).numLayers(0), "numLayers", "got 0");
+    assertBuildFails(builder(Map.of("encoder.pos.weight", param("p", 0f))).numLayers(2), "encoder.pos.weight");
+    assertBuildFails(builder(Map.of("heads.a.weight", param("a", 0f))), "number of layers");
     Parameter uninitialized = Parameter.builder().setName("u").setType(Parameter.Type.WEIGHT)
         .optShape(new Shape(2)).build();
-    assertBuildFails(builder(Map.of("heads.u.weight", uninitialized)).setLearningRate(1e-4).setTotalSteps(10)
-        .optNumLayers(1), "heads.u.weight", "not initialized");
+    assertBuildFails(builder(Map.of("heads.u.weight", uninitialized)).numLayers(1), "heads.u.weight",
+        "not initialized");
   }
 
   @Test
   void closedOptimizerRefusesToStep() {
     Map<String, Parameter> params = Map.of("heads.a.weight", param("a", 0f));
-    LayerwiseLrOptimizer opt = builder(params).setLearningRate(0.1).setTotalSteps(10).optNumLayers(1).build();
+    LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1).build();
     opt.close();
     opt.close();
     assertThatThrownBy(opt::step).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
@@ -513,8 +513,8 @@ class LayerwiseLrOptimizerTest {
     }
 
     LayerwiseLrOptimizer optimizer(int totalSteps) {
-      return LayerwiseLrOptimizer.builder().setParameters(params).setLearningRate(0.2).setTotalSteps(totalSteps)
-          .optNumLayers(1).build();
+      return new TestOptimizer(params).learningRate(0.2).totalSteps(totalSteps)
+          .numLayers(1).build();
     }
 
     /** The loss on arrays made in a batch manager, as a trainer would, so nothing outlives the step. */
@@ -540,8 +540,8 @@ class LayerwiseLrOptimizerTest {
     }
   }
 
-  private LayerwiseLrOptimizer.Builder builder(Map<String, Parameter> params) {
-    return LayerwiseLrOptimizer.builder().setParameters(params);
+  private TestOptimizer builder(Map<String, Parameter> params) {
+    return new TestOptimizer(params);
   }
 
   private Parameter param(String id, float... values) {
@@ -585,8 +585,14 @@ class LayerwiseLrOptimizerTest {
     return bits;
   }
 
-  private static void assertBuildFails(LayerwiseLrOptimizer.Builder builder, String... messageParts) {
-    assertThatThrownBy(builder::build)
+  private static void assertBuildFails(TestOptimizer inputs, String... messageParts) {
+    assertThatThrownBy(inputs::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContainingAll(messageParts);
+  }
+
+  private static void assertSettingsFail(TestOptimizer inputs, String... messageParts) {
+    assertThatThrownBy(inputs::settings)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContainingAll(messageParts);
   }

@@ -46,13 +46,13 @@ class MixedPrecisionOptimizerTest {
     manager.close();
   }
 
-  private LayerwiseLrOptimizer.Builder builder(Map<String, Parameter> parameters) {
-    return LayerwiseLrOptimizer.builder().setParameters(parameters).setLearningRate(0.01).setTotalSteps(10)
-        .optWarmupFraction(0).optLayerDecay(1.0).optWeightDecay(0);
+  private TestOptimizer builder(Map<String, Parameter> parameters) {
+    return new TestOptimizer(parameters).learningRate(0.01).totalSteps(10)
+        .warmupFraction(0).layerDecay(1.0).weightDecay(0);
   }
 
   private LayerwiseLrOptimizer mixed(LossScale scale) {
-    return builder(params).optMixedPrecision(List.of(MATMUL)).optLossScale(scale).build();
+    return builder(params).mixedPrecision(List.of(MATMUL), scale).build();
   }
 
   /**
@@ -177,7 +177,7 @@ class MixedPrecisionOptimizerTest {
       }
       OptimizerState saved = first.state();
       assertThat(saved.lossScale()).isEqualTo(new LossScale(1 << 16, 2));
-      try (LayerwiseLrOptimizer second = builder(copy).optMixedPrecision(List.of(MATMUL)).build()) {
+      try (LayerwiseLrOptimizer second = builder(copy).mixedPrecision(List.of(MATMUL)).build()) {
         // As a trainer resumes: the FP32 weights first, then the optimizer, which copies them to FP16.
         copy.get(MATMUL).getArray().set(values(params, MATMUL));
         copy.get(NORM).getArray().set(values(params, NORM));
@@ -211,7 +211,7 @@ class MixedPrecisionOptimizerTest {
       assertThatThrownBy(() -> fp32.loadState(fp16.state()))
           .hasMessageContaining("state has a loss scale but this optimizer is not in mixed precision");
     }
-    assertThatThrownBy(() -> builder(params).optMixedPrecision(List.of("pooler.dense.weight")).build())
+    assertThatThrownBy(() -> builder(params).mixedPrecision(List.of("pooler.dense.weight")).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("pooler.dense.weight, which is not among the parameters");
   }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.bamjava.distill.DistillationLoss;
@@ -15,7 +16,11 @@ import io.github.bamjava.encoder.BertEncoder;
 import io.github.bamjava.encoder.EncoderInputs;
 import io.github.bamjava.model.Heads;
 import io.github.bamjava.model.MultiTaskModel;
+import io.github.bamjava.optim.LayerDepth;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
+import io.github.bamjava.optim.MixedPrecision;
+import io.github.bamjava.optim.OptimizerSettings;
+import io.github.bamjava.optim.RunSchedule;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BornAgainTrainer;
 import java.io.IOException;
@@ -111,14 +116,13 @@ public final class EncoderBenchmark {
       }
       DistillationLoss loss = new DistillationLoss(List.of(TaskKind.Classification.of("0", "1")), new float[] {1});
       int total = Math.max(steps + warmup, memorySteps);
-      LayerwiseLrOptimizer.Builder optimizerBuilder = LayerwiseLrOptimizer.builder()
-          .setParameters(model.namedParameters()).setLearningRate(2e-5).setTotalSteps(total + 1)
-          .optWarmupFraction(0).optLayerDecay(1.0);
-      if (fp16) {
-        optimizerBuilder.optMixedPrecision(model.fp16Parameters());
-      }
+      OptimizerSettings b = OptimizerSettings.BERT;
+      OptimizerSettings settings = new OptimizerSettings(2e-5, 1.0, b.weightDecay(), b.clipNorm(), b.beta1(),
+          b.beta2(), b.epsilon(), b.biasCorrection(), RunSchedule.warmupLinearDecay(0));
+      Map<String, Parameter> parameters = model.namedParameters();
       // The optimizer's store gives the FP16 weight copies under mixed precision, the parameters otherwise.
-      try (LayerwiseLrOptimizer optimizer = optimizerBuilder.build()) {
+      try (LayerwiseLrOptimizer optimizer = new LayerwiseLrOptimizer(settings, parameters, total + 1,
+          LayerDepth.inferredFrom(parameters.keySet()), fp16 ? MixedPrecision.of(model.fp16Parameters()) : null)) {
         ParameterStore store = optimizer.parameterStore(manager);
         if (mode.equals("both") || mode.equals("train")) {
           List<Double> times = new ArrayList<>();

@@ -14,6 +14,7 @@ import io.github.bamjava.encoder.BertEncoder;
 import io.github.bamjava.model.Heads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
+import io.github.bamjava.optim.OptimizerSettings;
 import io.github.bamjava.task.TaskKind;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,8 +72,7 @@ public final class OptimizerStepBenchmark {
       }
       System.out.printf(Locale.ROOT, "OPTIMIZER %s: %d arrays, %d values, device %s, %d threads, %d steps after"
           + " %d%n", name, arrays.size(), values, arrays.get(0).getDevice(), JniUtils.getNumThreads(), steps, warmup);
-      try (LayerwiseLrOptimizer flat = LayerwiseLrOptimizer.builder().setParameters(parameters)
-              .setLearningRate(1e-4).setTotalSteps(1000).build();
+      try (LayerwiseLrOptimizer flat = OptimizerSettings.BERT.create(parameters, 1000);
           PerParameterOptimizer perParameter = new PerParameterOptimizer(parameters, 1e-4, 1000)) {
         double[] flatMs = new double[steps];
         double[] perParameterMs = new double[steps];
