@@ -13,6 +13,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.bamjava.io.TorchEngine;
 
 /**
  * A task's output layer on one pooled vector per example: [CLS] through BERT's pooler, or the mean of the real
@@ -53,7 +54,7 @@ public abstract class TaskHead extends AbstractBlock {
     Shape in = inputShapes[0];
     Device device = getParameters().values().stream().map(Parameter::getArray).map(NDArray::getDevice)
         .findFirst().orElse(null);
-    try (NDManager scratch = NDManager.newBaseManager(device)) {
+    try (NDManager scratch = TorchEngine.newManager(device)) {
       NDArray out = apply(new ParameterStore(scratch, false), scratch.zeros(new Shape(1, in.get(1))), false);
       long[] shape = out.getShape().getShape();
       shape[0] = in.get(0);

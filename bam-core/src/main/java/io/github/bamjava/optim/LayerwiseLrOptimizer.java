@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.github.bamjava.io.TorchEngine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     this.schedule = settings.schedule().forSteps(totalSteps);
     this.clipping = new GradientClipping(settings.clipNorm());
     this.adamW = new AdamW(settings);
-    this.manager = NDManager.newBaseManager(copy.values().iterator().next().getArray().getDevice());
+    this.manager = TorchEngine.newManager(copy.values().iterator().next().getArray().getDevice());
     try {
       this.buffers = new FlatBuffers(copy, scales, manager);
       this.master = mixedPrecision == null ? null : new MasterWeights(mixedPrecision, copy, manager);

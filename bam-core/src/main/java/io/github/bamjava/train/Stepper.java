@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.bamjava.distill.DistillationLoss;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import io.github.bamjava.sampling.ExampleRef;
 import io.github.bamjava.sampling.PaddedBatch;
@@ -59,7 +60,7 @@ final class Stepper {
    */
   StepInfo step(List<ExampleRef> planned, long step, long totalSteps, int epoch, double lambda, int dropoutSeed) {
     TrainingData.Batch batch = data.batch(planned, lambda);
-    Engine.getInstance().setRandomSeed(dropoutSeed);
+    TorchEngine.get().setRandomSeed(dropoutSeed);
     float[] taskSums;
     double total;
     double lossScale = optimizer.lossScale();
@@ -67,7 +68,7 @@ final class Stepper {
       NDList inputs = PaddedBatch.inputs(stepManager, batch.encodings(), tokenizer.padId(),
           model.network().encoder().config());
       DistillationLoss.Targets targets = loss.targets(stepManager, batch.taskOf(), batch.targets());
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (GradientCollector gc = TorchEngine.get().newGradientCollector()) {
         NDList outputs = model.network().forward(store, inputs, true);
         NDArray perTask = loss.perTask(outputs, targets);
         NDArray objective = DistillationLoss.total(perTask, batch.taskOf().length);

@@ -2,6 +2,7 @@ package io.github.bamjava.examples;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.github.bamjava.io.TorchEngine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -19,7 +20,7 @@ final class DeviceConverter implements ITypeConverter<Device> {
     }
     if (v.matches("gpu(:\\d+)?")) {
       int id = v.equals("gpu") ? 0 : Integer.parseInt(v.substring(4));
-      int gpus = Engine.getInstance().getGpuCount();
+      int gpus = TorchEngine.get().getGpuCount();
       if (id >= gpus) {
         throw new TypeConversionException("--device " + value + ": this machine has " + gpus + " GPU(s) that the"
             + " PyTorch engine can use" + (gpus == 0 ? " (CPU natives, or no CUDA; see docs/gpu.md)" : ""));

@@ -14,6 +14,7 @@ import io.github.bamjava.encoder.Architecture;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.BertEncoder;
 import io.github.bamjava.encoder.EncoderInputs;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.model.Heads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.optim.LayerDepth;
@@ -91,8 +92,8 @@ public final class EncoderBenchmark {
     }
     String suffix = fp16 ? "-fp16" : "";
 
-    Engine.getInstance().setRandomSeed(0);
-    try (NDManager manager = NDManager.newBaseManager()) {
+    TorchEngine.get().setRandomSeed(0);
+    try (NDManager manager = TorchEngine.newManager()) {
       BertEncoder encoder = new BertEncoder(config);
       MultiTaskModel model = new MultiTaskModel(encoder,
           Map.of("bench", Heads.forTask(TaskKind.Classification.of("0", "1"), config.hiddenSize())));
@@ -140,7 +141,7 @@ public final class EncoderBenchmark {
               DistillationLoss.Targets t = loss.targets(stepManager, new int[batch], targets);
               long t1;
               long t2;
-              try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+              try (GradientCollector gc = TorchEngine.get().newGradientCollector()) {
                 NDArray objective =
                     DistillationLoss.total(loss.perTask(model.forward(store, inputs, true), t), batch);
                 objective.getFloat();

@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.BertEncoder;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.model.Heads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
@@ -48,14 +49,14 @@ public final class OptimizerStepBenchmark {
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     // Default: DJL's default device (the GPU where there is one).
-    Device device = args.length > 3 ? Device.fromName(args[3]) : Engine.getInstance().defaultDevice();
+    Device device = args.length > 3 ? Device.fromName(args[3]) : TorchEngine.get().defaultDevice();
     BertConfig config = switch (name) {
       case "minilm" -> BertConfig.MINILM_L6_H384;
       case "base" -> BertConfig.BASE;
       default -> throw new IllegalArgumentException("config must be minilm or base, got " + name);
     };
-    Engine.getInstance().setRandomSeed(0);
-    try (NDManager manager = NDManager.newBaseManager(device)) {
+    TorchEngine.get().setRandomSeed(0);
+    try (NDManager manager = TorchEngine.newManager(device)) {
       MultiTaskModel model = new MultiTaskModel(new BertEncoder(config), Map.of(
           "label", Heads.forTask(TaskKind.Classification.of("0", "1"), config.hiddenSize()),
           "score", Heads.forTask(new TaskKind.Regression(0, 5), config.hiddenSize())));
@@ -95,7 +96,7 @@ public final class OptimizerStepBenchmark {
   /** Sets every gradient with a backward pass (untimed), then times one step. */
   private static double time(NDManager manager, List<NDArray> arrays, List<NDArray> slopes, Runnable step) {
     try (NDManager batch = manager.newSubManager();
-        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        GradientCollector gc = TorchEngine.get().newGradientCollector()) {
       NDArray loss = null;
       for (int i = 0; i < arrays.size(); i++) {
         batch.tempAttachAll(arrays.get(i), slopes.get(i));

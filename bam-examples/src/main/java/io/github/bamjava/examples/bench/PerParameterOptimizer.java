@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.optim.LayerDepth;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import io.github.bamjava.optim.LearningRateSchedule;
@@ -39,7 +40,7 @@ final class PerParameterOptimizer implements AutoCloseable {
     this.schedule = LearningRateSchedule.linearWarmupDecay(totalSteps, 0.1);
     LayerDepth depth = LayerDepth.inferredFrom(parameters.keySet());
     NDArray first = parameters.values().iterator().next().getArray();
-    this.manager = NDManager.newBaseManager(first.getDevice());
+    this.manager = TorchEngine.newManager(first.getDevice());
     parameters.forEach((name, p) -> {
       NDArray a = p.getArray();
       slots.add(new Slot(p, Math.pow(0.9, depth.distanceFromTop(name)),

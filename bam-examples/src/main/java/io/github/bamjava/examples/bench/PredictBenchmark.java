@@ -2,6 +2,7 @@ package io.github.bamjava.examples.bench;
 
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.io.Utf8Lines;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
@@ -43,7 +44,7 @@ public final class PredictBenchmark {
   public static void main(String[] args) throws IOException {
     System.setProperty("ai.djl.offline", "true");
     if (args.length == 2 && args[0].equals("save-model")) {
-      try (NDManager manager = NDManager.newBaseManager();
+      try (NDManager manager = TorchEngine.newManager();
           BamModel model = BamModel.create(manager, EncoderSource.miniLm().load(manager),
               Map.of(TASK, TaskKind.Classification.of("0", "1")))) {
         model.save(Path.of(args[1]));
@@ -62,7 +63,7 @@ public final class PredictBenchmark {
     long lines = 0;
     long tokens = 0;
     double sum = 0;
-    try (NDManager manager = NDManager.newBaseManager();
+    try (NDManager manager = TorchEngine.newManager();
         BamModel model = BamModel.load(modelDir, manager);
         Utf8Lines in = new Utf8Lines(Files.newInputStream(file))) {
       start = System.nanoTime(); // from the model loaded, as bam predict's own count
