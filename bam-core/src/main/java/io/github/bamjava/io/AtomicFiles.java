@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,9 +108,41 @@ public final class AtomicFiles {
     syncDirectory(target.toAbsolutePath().getParent());
   }
 
+  /**
+   * Puts {@code fresh}, a directory tree written in full (in a {@link #createTempDirectory} beside {@code target}),
+   * in place of {@code target}: a reader sees the old tree or the new one, never a part of either. An existing
+   * {@code target} is first renamed aside to {@code <name>.old-<random hex>} (a non-empty directory cannot be
+   * renamed over), and deleted once the new tree is in place; the renames are forced to disk. When the second
+   * rename fails the old tree is put back. A process killed between the two renames leaves the old tree under its
+   * {@code .old-} name and no {@code target}: then it is the only copy, kept until a later install has put a new
+   * tree in place (a saved model's next save deletes it then).
+   *
+   * <p>This is the one way this library installs a directory: saved models, checkpoints, downloaded data.
+   */
+  public static void installDirectory(Path fresh, Path target) throws IOException {
+    Path parent = target.toAbsolutePath().getParent();
+    Path old = null;
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      old = parent.resolve(target.getFileName() + ".old-" + randomSuffix());
+      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    try {
+      Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      if (old != null) {
+        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+      throw e;
+    }
+    syncDirectory(parent);
+    if (old != null) {
+      deleteRecursively(old);
+    }
+  }
+
   /** Deletes a file or a directory tree; nothing happens when it does not exist. */
   public static void deleteRecursively(Path path) throws IOException {
-    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       // ALLOW_INSECURE: some file systems lack the secure directory stream; the trees deleted are our own output.
       MoreFiles.deleteRecursively(path, RecursiveDeleteOption.ALLOW_INSECURE);
     }
@@ -119,7 +151,8 @@ public final class AtomicFiles {
   /**
    * Deletes what interrupted writes left in {@code dir}: the temporary files of {@link #write} (named
    * {@code .<name>.<hex>.tmp}) and the temporary directories of {@link #createTempDirectory} whose prefix ends in
-   * {@code .tmp-} (named {@code <name>.tmp-<hex>}). Nothing else is touched, nor anything in subdirectories.
+   * {@code .tmp-} (named {@code <name>.tmp-<hex>}). Nothing else is touched, nor anything in subdirectories: not
+   * an old tree {@link #installDirectory} moved aside, which may be the only copy.
    *
    * <p>Call it only where no other writer is at work in {@code dir} (a run holding its output folder's lock): a
    * temporary file of a write under way looks the same as one of a write that was killed.

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -125,7 +124,7 @@ final class Checkpoints {
       }
       SafeTensors.write(tmp.resolve("optimizer.safetensors"), optimizer.tensors(), metadata);
       AtomicFiles.writeString(tmp.resolve("state.json"), state.toString());
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.installDirectory(tmp, target);
       moved = true;
       AtomicFiles.writeString(dir.resolve(LATEST), name + "\n");
       complete = true;

@@ -1,6 +1,7 @@
 package io.github.bamjava.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,5 +50,43 @@ class AtomicFilesTest {
     assertThat(hidden).exists();
     assertThat(nested).exists();
     assertThat(AtomicFiles.deleteLeftovers(dir.resolve("absent"))).isEmpty();
+  }
+
+  @Test
+  void installingADirectoryReplacesTheOldTreeWhole() throws IOException {
+    Path target = dir.resolve("model");
+    Files.createDirectories(target.resolve("old-only"));
+    Files.writeString(target.resolve("config.json"), "old");
+    Path fresh = AtomicFiles.createTempDirectory(dir, "model.tmp-");
+    Files.writeString(fresh.resolve("config.json"), "new");
+
+    AtomicFiles.installDirectory(fresh, target);
+
+    assertThat(target.resolve("config.json")).hasContent("new");
+    assertThat(target.resolve("old-only")).doesNotExist();
+    assertThat(fresh).doesNotExist();
+    try (var entries = Files.list(dir)) {
+      assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("model");
+    }
+
+    // Into a place where nothing was.
+    Path another = AtomicFiles.createTempDirectory(dir, "data.tmp-");
+    AtomicFiles.installDirectory(another, dir.resolve("data"));
+    assertThat(dir.resolve("data")).isEmptyDirectory();
+  }
+
+  @Test
+  void aFailedInstallPutsTheOldTreeBack() throws IOException {
+    Path target = dir.resolve("model");
+    Files.createDirectories(target);
+    Files.writeString(target.resolve("config.json"), "old");
+
+    assertThatThrownBy(() -> AtomicFiles.installDirectory(dir.resolve("never-written"), target))
+        .isInstanceOf(IOException.class);
+
+    assertThat(target.resolve("config.json")).hasContent("old");
+    try (var entries = Files.list(dir)) {
+      assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("model");
+    }
   }
 }

@@ -22,7 +22,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -167,9 +166,9 @@ public final class GlueDownloader {
           Files.deleteIfExists(archive);
           throw new IOException(e.getMessage() + "; deleted the archive, so the next run downloads it afresh", e);
         }
-        AtomicFiles.move(folder, taskDir);
+        AtomicFiles.installDirectory(folder, taskDir);
       } finally {
-        deleteTree(unpacked);
+        AtomicFiles.deleteRecursively(unpacked);
       }
       Files.delete(archive);
     } finally {
@@ -426,17 +425,6 @@ public final class GlueDownloader {
       }
     }
     return entries.size() == 1 && Files.isDirectory(entries.get(0)) ? entries.get(0) : unpacked;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   /**
