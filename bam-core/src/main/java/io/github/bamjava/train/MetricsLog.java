@@ -13,11 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes a run's metrics as JSON lines: one {@code "type":"step"} record per step (loss, per-task loss, λ,
- * learning rate, gradient norm, throughput; under mixed precision also the loss scale, {@code "loss_scale"},
- * and a step skipped for an overflow has a {@code grad_norm} of {@code Infinity} or {@code NaN}) and one
- * {@code "type":"epoch"} record per epoch (dev metrics, realised task counts). A resumed run appends; steps repeated after a resume appear twice, and readers keep
- * the last record of a step. Each record is flushed as it is written, so a run that stops with an error, or is
+ * Writes a run's metrics as JSON lines in the format {@link MetricsSchema} spells: a start record, one step record
+ * per step (loss, per-task loss, λ, learning rate, gradient norm, throughput; under mixed precision also the loss
+ * scale, and a step skipped for an overflow has a gradient norm of {@code Infinity} or {@code NaN}) and one epoch
+ * record per epoch (dev metrics, realised task counts). A resumed run appends; steps repeated after a resume
+ * appear twice, and readers keep the last record of a step. Each record is flushed as it is written, so a run that stops with an error, or is
  * killed, has its steps up to the last one in the log.
  */
 public final class MetricsLog implements RunListener, Closeable {
@@ -43,12 +43,12 @@ public final class MetricsLog implements RunListener, Closeable {
         writer.newLine();
       }
       JsonObject start = new JsonObject();
-      start.addProperty("type", "start");
-      start.add("tasks", GSON.toJsonTree(run.tasks()));
-      start.add("task_probabilities", GSON.toJsonTree(run.taskProbabilities()));
-      start.addProperty("total_steps", run.totalSteps());
-      start.addProperty("steps_per_epoch", run.stepsPerEpoch());
-      start.addProperty("start_step", run.startStep());
+      start.addProperty(MetricsSchema.TYPE, MetricsSchema.START);
+      start.add(MetricsSchema.Start.TASKS, GSON.toJsonTree(run.tasks()));
+      start.add(MetricsSchema.Start.TASK_PROBABILITIES, GSON.toJsonTree(run.taskProbabilities()));
+      start.addProperty(MetricsSchema.Start.TOTAL_STEPS, run.totalSteps());
+      start.addProperty(MetricsSchema.Start.STEPS_PER_EPOCH, run.stepsPerEpoch());
+      start.addProperty(MetricsSchema.Start.START_STEP, run.startStep());
       write(start);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open metrics log " + file, e);
@@ -58,31 +58,31 @@ public final class MetricsLog implements RunListener, Closeable {
   @Override
   public void onStep(StepInfo s) {
     JsonObject o = new JsonObject();
-    o.addProperty("type", "step");
-    o.addProperty("step", s.step());
-    o.addProperty("epoch", s.epoch());
-    o.addProperty("loss", s.loss());
-    o.add("task_loss", GSON.toJsonTree(s.taskLoss()));
-    o.addProperty("lambda", s.lambda());
-    o.addProperty("lr", s.learningRate());
-    o.addProperty("grad_norm", s.gradNorm());
+    o.addProperty(MetricsSchema.TYPE, MetricsSchema.STEP);
+    o.addProperty(MetricsSchema.Step.STEP, s.step());
+    o.addProperty(MetricsSchema.Step.EPOCH, s.epoch());
+    o.addProperty(MetricsSchema.Step.LOSS, s.loss());
+    o.add(MetricsSchema.Step.TASK_LOSS, GSON.toJsonTree(s.taskLoss()));
+    o.addProperty(MetricsSchema.Step.LAMBDA, s.lambda());
+    o.addProperty(MetricsSchema.Step.LEARNING_RATE, s.learningRate());
+    o.addProperty(MetricsSchema.Step.GRAD_NORM, s.gradNorm());
     if (s.lossScale() != 1) {
-      o.addProperty("loss_scale", s.lossScale());
+      o.addProperty(MetricsSchema.Step.LOSS_SCALE, s.lossScale());
     }
-    o.addProperty("examples", s.examples());
-    o.addProperty("tokens", s.tokens());
-    o.addProperty("examples_per_s", s.examplesPerSecond());
+    o.addProperty(MetricsSchema.Step.EXAMPLES, s.examples());
+    o.addProperty(MetricsSchema.Step.TOKENS, s.tokens());
+    o.addProperty(MetricsSchema.Step.EXAMPLES_PER_SECOND, s.examplesPerSecond());
     write(o);
   }
 
   @Override
   public void onEpochEnd(EpochResult e) {
     JsonObject o = new JsonObject();
-    o.addProperty("type", "epoch");
-    o.addProperty("epoch", e.epoch());
-    o.addProperty("step", e.step());
-    o.add("dev", GSON.toJsonTree(e.dev()));
-    o.add("task_counts", GSON.toJsonTree(e.taskCounts()));
+    o.addProperty(MetricsSchema.TYPE, MetricsSchema.EPOCH);
+    o.addProperty(MetricsSchema.Epoch.EPOCH, e.epoch());
+    o.addProperty(MetricsSchema.Epoch.STEP, e.step());
+    o.add(MetricsSchema.Epoch.DEV, GSON.toJsonTree(e.dev()));
+    o.add(MetricsSchema.Epoch.TASK_COUNTS, GSON.toJsonTree(e.taskCounts()));
     write(o);
   }
 

@@ -4,6 +4,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.bamjava.train.MetricsSchema;
+import io.github.bamjava.train.MetricsSchema.Epoch;
+import io.github.bamjava.train.MetricsSchema.Start;
+import io.github.bamjava.train.MetricsSchema.Step;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,8 +24,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reads the {@code metrics.jsonl} that {@link io.github.bamjava.train.MetricsLog} writes into a
- * {@link RunMetrics}.
+ * Reads the {@code metrics.jsonl} that {@link io.github.bamjava.train.MetricsLog} writes, in the format {@link
+ * MetricsSchema} spells, into a {@link RunMetrics}.
  *
  * <p>A resumed run appends to the same file and repeats the steps (and possibly epochs) after its checkpoint,
  * so the last record of a step or epoch wins: it is the one the final model descends from. Records of an
@@ -53,17 +57,17 @@ public final class MetricsLogReader {
         }
         try {
           JsonObject o = parseObject(line);
-          if (torn != null && !"start".equals(string(o, "type"))) {
+          if (torn != null && !MetricsSchema.START.equals(string(o, MetricsSchema.TYPE))) {
             throw torn;
           }
           torn = null;
-          switch (string(o, "type")) {
-            case "start" -> {
+          switch (string(o, MetricsSchema.TYPE)) {
+            case MetricsSchema.START -> {
               // A resume writes a new start record; it describes the same run, so the last one is as good.
-              startTasks = strings(o, "tasks");
-              List<Double> p = numbers(o, "task_probabilities");
+              startTasks = strings(o, Start.TASKS);
+              List<Double> p = numbers(o, Start.TASK_PROBABILITIES);
               if (p.size() != startTasks.size()) {
-                throw new IllegalArgumentException(p.size() + " task_probabilities for " + startTasks.size()
+                throw new IllegalArgumentException(p.size() + " " + Start.TASK_PROBABILITIES + " for " + startTasks.size()
                     + " tasks");
               }
               Map<String, Double> byTask = new LinkedHashMap<>();
@@ -71,28 +75,28 @@ public final class MetricsLogReader {
                 byTask.put(startTasks.get(i), p.get(i));
               }
               probabilities = byTask;
-              totalSteps = integer(o, "total_steps");
+              totalSteps = integer(o, Start.TOTAL_STEPS);
             }
-            case "step" -> {
-              RunMetrics.Step s = new RunMetrics.Step(integer(o, "step"), (int) integer(o, "epoch"),
-                  number(o, "loss"), numberMap(o, "task_loss"), number(o, "lambda"), number(o, "lr"),
-                  number(o, "grad_norm"), (int) integer(o, "examples"), integer(o, "tokens"),
-                  number(o, "examples_per_s"));
+            case MetricsSchema.STEP -> {
+              RunMetrics.Step s = new RunMetrics.Step(integer(o, Step.STEP), (int) integer(o, Step.EPOCH),
+                  number(o, Step.LOSS), numberMap(o, Step.TASK_LOSS), number(o, Step.LAMBDA),
+                  number(o, Step.LEARNING_RATE), number(o, Step.GRAD_NORM), (int) integer(o, Step.EXAMPLES),
+                  integer(o, Step.TOKENS), number(o, Step.EXAMPLES_PER_SECOND));
               steps.put(s.step(), s);
               otherTasks.addAll(s.taskLoss().keySet());
             }
-            case "epoch" -> {
-              JsonObject devJson = object(o, "dev");
+            case MetricsSchema.EPOCH -> {
+              JsonObject devJson = object(o, Epoch.DEV);
               Map<String, Map<String, Double>> dev = new LinkedHashMap<>();
               for (String task : devJson.keySet()) {
                 dev.put(task, numberMap(devJson, task));
               }
               Map<String, Long> counts = new LinkedHashMap<>();
-              JsonObject countsJson = object(o, "task_counts");
+              JsonObject countsJson = object(o, Epoch.TASK_COUNTS);
               for (String task : countsJson.keySet()) {
                 counts.put(task, integer(countsJson, task));
               }
-              RunMetrics.Epoch e = new RunMetrics.Epoch((int) integer(o, "epoch"), integer(o, "step"), dev,
+              RunMetrics.Epoch e = new RunMetrics.Epoch((int) integer(o, Epoch.EPOCH), integer(o, Epoch.STEP), dev,
                   counts);
               epochs.put(e.epoch(), e);
               otherTasks.addAll(dev.keySet());
