@@ -42,7 +42,7 @@ public final class BatchPredictor {
   private final int batchSize;
   private final boolean stoppable;
 
-  /** A predictor that stops between batches when a stop is requested ({@link GracefulStop}). */
+  /** A predictor that stops between batches when the process shuts down ({@link GracefulStop#requestShutdown}). */
   public BatchPredictor(MultiTaskModel model, PairTokenizer tokenizer, int maxLength, int batchSize) {
     this(model, tokenizer, maxLength, batchSize, true);
   }
@@ -88,8 +88,8 @@ public final class BatchPredictor {
    *
    * <p>When {@code examples} throws (a malformed input its iterator refuses), the examples before it are still
    * predicted and handed over, then the exception is rethrown: nothing that was read in good order is lost. A
-   * stop on request ({@link GracefulStop}) between two batches throws {@link RunStoppedException} saying how many
-   * outputs were handed over.
+   * shutdown ({@link GracefulStop#requestShutdown}) between two batches throws {@link RunStoppedException} saying
+   * how many outputs were handed over.
    *
    * @param manager the parent of the per-batch managers (closed after each batch)
    * @param window how many examples to read, predict and hand over together (at least 1)
@@ -197,7 +197,7 @@ public final class BatchPredictor {
     float[][] out = new float[examples.size()][];
     for (int start = 0; start < order.length; start += batchSize) {
       if (stoppable) {
-        GracefulStop.check(stopped.apply(start));
+        GracefulStop.checkPrediction(stopped.apply(start));
       }
       predictBatch(manager, store, head, kind, probabilities, encodings, order, start, out);
     }

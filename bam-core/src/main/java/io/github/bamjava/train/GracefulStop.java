@@ -4,21 +4,28 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * A request, for the whole process, that training and prediction stop at the next safe point: after the current
- * training step (with a checkpoint of that step, so a rerun resumes there) or between two prediction batches.
- * They then throw {@link RunStoppedException}.
+ * A request that work stop at its next safe point: a training run after the current step (with a checkpoint of
+ * that step, so a rerun resumes there), a prediction between two batches. They then throw {@link
+ * RunStoppedException}.
+ *
+ * <p>Two requests, scoped to what they are for. {@link #request()} stops training runs, and only them: an
+ * application that stops a training keeps serving predictions. {@link #requestShutdown()} is for a process about to
+ * exit: it stops the runs and the predictions under way too.
  *
  * <p>Why: on Ctrl-C or {@code kill} the JVM runs its shutdown hooks and then exits, and exiting tears down
  * libtorch while a training step may still be inside it — a native crash with a JVM error report, and the steps
- * since the last checkpoint lost. {@link #installShutdownHook} makes the signal a request instead and lets the
- * work under way reach a safe point first. The command-line tool installs it; an application that embeds the
- * library can install it too, or call {@link #request()} itself (and {@link #clear()} to train again).
+ * since the last checkpoint lost. {@link #installShutdownHook} makes the signal a shutdown request instead and
+ * lets the work under way reach a safe point first. The command-line tool installs it; an application that embeds
+ * the library can install it too, or call {@link #request()} itself (and {@link #clear()} to train again).
  */
 public final class GracefulStop {
   private GracefulStop() {}
 
   private static final Object LOCK = new Object();
+  /** Training runs stop: set by either request. */
   private static volatile boolean requested;
+  /** Predictions stop too: set by a shutdown request only. */
+  private static volatile boolean shuttingDown;
   /** Trainings and predictions under way: they stop at their next safe point. */
   private static int work;
   /** The trainings among them: the hook's line then speaks of steps and checkpoints. */
@@ -33,19 +40,33 @@ public final class GracefulStop {
    */
   static final Duration COMMAND_GRACE = Duration.ofSeconds(10);
 
-  /** Asks every run and prediction under way, and any started later until {@link #clear()}, to stop. */
+  /**
+   * Asks every training run under way, and any started later until {@link #clear()}, to stop. Predictions go on:
+   * they stop only for {@link #requestShutdown()}.
+   */
   public static void request() {
     requested = true;
   }
 
-  /** Whether a stop was requested. */
+  /**
+   * The process is about to exit: asks every training run and every prediction under way, and any started later
+   * until {@link #clear()}, to stop at its next safe point. What the shutdown hook of {@link #installShutdownHook}
+   * calls.
+   */
+  public static void requestShutdown() {
+    requested = true;
+    shuttingDown = true;
+  }
+
+  /** Whether training runs are to stop (either request was made). */
   public static boolean requested() {
     return requested;
   }
 
-  /** Withdraws a request, so that runs may start again (after a stop has been handled). */
+  /** Withdraws both requests, so that runs and predictions may start again (after a stop has been handled). */
   public static void clear() {
     requested = false;
+    shuttingDown = false;
   }
 
   /**
@@ -56,7 +77,7 @@ public final class GracefulStop {
    */
   public static void installShutdownHook(Duration grace, PrintStream log) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      request();
+      requestShutdown();
       if (!awaitIdle(Duration.ZERO, true)) {
         log.println(stopNotice(grace));
         awaitIdle(grace, false);
@@ -144,9 +165,16 @@ public final class GracefulStop {
     return new Scope(false, false);
   }
 
-  /** Throws {@link RunStoppedException} with {@code message} when a stop was requested. */
+  /** Throws {@link RunStoppedException} with {@code message} when training runs are to stop. */
   static void check(String message) {
     if (requested) {
+      throw new RunStoppedException(message);
+    }
+  }
+
+  /** Throws {@link RunStoppedException} with {@code message} when predictions are to stop: the process exits. */
+  static void checkPrediction(String message) {
+    if (shuttingDown) {
       throw new RunStoppedException(message);
     }
   }

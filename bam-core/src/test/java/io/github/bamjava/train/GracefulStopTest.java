@@ -133,13 +133,19 @@ class GracefulStopTest {
   }
 
   @Test
-  void predictionStopsBetweenBatches() throws Exception {
+  void aStopOfTrainingLetsPredictionsGoOnAndAShutdownStopsThemBetweenBatches() throws Exception {
     RunResult run = tiny(dir.resolve("run")).optEpochs(1).build().train();
     try (NDManager manager = NDManager.newBaseManager();
         BamModel model = BamModel.load(run.modelDir(), manager)) {
       Task task = TASKS.get(0);
       assertThat(model.predict(task.name(), task.train(), 32).length).isEqualTo(96);
+      // A server that stops a training run keeps serving.
       GracefulStop.request();
+      assertThat(model.predict(task.name(), task.train(), 32).length).isEqualTo(96);
+      assertThatThrownBy(() -> tiny(dir.resolve("other")).build().train())
+          .isInstanceOf(RunStoppedException.class);
+      // A process about to exit stops its predictions too.
+      GracefulStop.requestShutdown();
       assertThatThrownBy(() -> model.predict(task.name(), task.train(), 32))
           .isInstanceOf(RunStoppedException.class)
           .hasMessageContaining("after 0 of 96 examples");

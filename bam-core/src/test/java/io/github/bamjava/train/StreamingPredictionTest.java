@@ -146,7 +146,7 @@ class StreamingPredictionTest {
     Received got = new Received();
     PredictionSink stopAfterFirst = (examples, outputs) -> {
       got.accept(examples, outputs);
-      GracefulStop.request();
+      GracefulStop.requestShutdown();
     };
 
     assertThatThrownBy(() -> predictor().predict(manager, SENTIMENT.name(), SENTIMENT.kind(),

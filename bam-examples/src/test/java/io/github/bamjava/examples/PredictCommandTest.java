@@ -174,7 +174,7 @@ class PredictCommandTest {
 
       @Override
       public void flush() {
-        GracefulStop.request();
+        GracefulStop.requestShutdown();
       }
 
       @Override
