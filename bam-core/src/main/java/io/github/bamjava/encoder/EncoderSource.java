@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.text.HfPairTokenizer;
 import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.text.Tokenizers;
@@ -71,11 +72,12 @@ public interface EncoderSource {
         try (InputStream in = MiniLmWeights.tokenizerJson()) {
           tokenizerJson = in.readAllBytes();
         }
-        PairTokenizer tokenizer = HfPairTokenizer.fromStream(new ByteArrayInputStream(tokenizerJson),
-            MiniLmWeights.RESOURCE_TOKENIZER);
         BertEncoder encoder = initialised(BertConfig.MINILM_L6_H384, manager);
         StateDict.LoadReport report = StateDict.load(MiniLmWeights.RESOURCE_ONNX, encoder.namedParameters(),
             weights, CheckpointLayout::isPooler, name -> false);
+        // Made last, once nothing can fail: the caller closes the tokenizer only of an encoder it received.
+        PairTokenizer tokenizer = HfPairTokenizer.fromStream(new ByteArrayInputStream(tokenizerJson),
+            MiniLmWeights.RESOURCE_TOKENIZER);
         return new PretrainedEncoder(encoder, tokenizer, Map.of(Tokenizers.TOKENIZER_JSON, tokenizerJson),
             Map.of(), report, describe(), null);
       }
@@ -128,6 +130,14 @@ public interface EncoderSource {
         BertEncoder encoder = initialised(config, manager);
         StateDict.LoadReport report = StateDict.load(weights.description(), encoder.namedParameters(),
             split.encoder(), mayInitialize, skippable);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String name : List.of(Tokenizers.TOKENIZER_JSON, Tokenizers.VOCAB_TXT,
+            Tokenizers.TOKENIZER_CONFIG_JSON)) {
+          if (Files.isRegularFile(dir.resolve(name))) {
+            files.put(name, Files.readAllBytes(dir.resolve(name)));
+          }
+        }
+        // Made last, so that nothing but the check below can fail while it is open.
         PairTokenizer tokenizer = Tokenizers.fromDirectory(dir);
         // Checked here rather than at the first batch, where an id without a row names neither file. A smaller
         // vocabulary is fine: some checkpoints pad vocab_size beyond the ids their tokenizer emits.
@@ -136,13 +146,6 @@ public interface EncoderSource {
           throw new IllegalArgumentException(String.format("the tokenizer %s has %s tokens but %s has vocab_size"
               + " %s: ids from %s on have no row in word_embeddings; the tokenizer is not this checkpoint's",
               Tokenizers.fileIn(dir), tokenizer.vocabSize(), configFile, config.vocabSize(), config.vocabSize()));
-        }
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (String name : List.of(Tokenizers.TOKENIZER_JSON, Tokenizers.VOCAB_TXT,
-            Tokenizers.TOKENIZER_CONFIG_JSON)) {
-          if (Files.isRegularFile(dir.resolve(name))) {
-            files.put(name, Files.readAllBytes(dir.resolve(name)));
-          }
         }
         return new PretrainedEncoder(encoder, tokenizer, files, split.heads(), report, describe(), dir);
       }
@@ -176,7 +179,7 @@ public interface EncoderSource {
     return new EncoderSource() {
       @Override
       public PretrainedEncoder load(NDManager manager) {
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        TorchEngine.get().setRandomSeed((int) seed);
         BertEncoder encoder = initialised(config, manager);
         byte[] vocab = (String.join("\n", vocabulary) + "\n").getBytes(StandardCharsets.UTF_8);
         PairTokenizer tokenizer = WordPieceTokenizer.fromTokens(vocabulary, true, "generated vocabulary");

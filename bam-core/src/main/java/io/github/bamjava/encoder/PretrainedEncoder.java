@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * An initialised encoder with its tokenizer, as an {@link EncoderSource} produced it.
  *
+ * <p>Whoever loads it closes it: {@link #close()} frees the tokenizer (a native one holds memory outside the
+ * JVM). The encoder's parameters live in the manager it was loaded into and are freed with that manager.
+ *
  * @param encoder the encoder, its parameters initialised (pretrained or random)
  * @param tokenizer the tokenizer that goes with the vocabulary
  * @param tokenizerFiles the tokenizer's files by name ({@code tokenizer.json}, or {@code vocab.txt} and
@@ -32,7 +35,7 @@ public record PretrainedEncoder(
     Map<String, HostTensor> headTensors,
     StateDict.LoadReport report,
     String description,
-    @Nullable Path directory) {
+    @Nullable Path directory) implements AutoCloseable {
 
   public PretrainedEncoder {
     requireNonNull(encoder, "encoder");
@@ -51,5 +54,11 @@ public record PretrainedEncoder(
     for (Map.Entry<String, byte[]> e : tokenizerFiles.entrySet()) {
       AtomicFiles.write(dir.resolve(e.getKey()), channel -> Channels.newOutputStream(channel).write(e.getValue()));
     }
+  }
+
+  /** Frees the tokenizer. The encoder's parameters are freed with the manager they were loaded into. */
+  @Override
+  public void close() {
+    tokenizer.close();
   }
 }

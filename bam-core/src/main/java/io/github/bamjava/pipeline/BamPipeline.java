@@ -3,6 +3,7 @@ package io.github.bamjava.pipeline;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.ndarray.NDManager;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
@@ -261,7 +262,8 @@ public final class BamPipeline {
       }
     }
     TeacherPredictions predictions;
-    try (BamModel model = BamModel.load(teacherModel, FinalModels.newManager(settings.device()))) {
+    try (NDManager manager = FinalModels.newManager(settings.device());
+        BamModel model = BamModel.load(teacherModel, manager)) {
       predictions = model.teacherPredictions(task, settings.recipe().maxLength());
     }
     predictions.write(file);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.train.BamModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public final class FinalModels {
       byModel.computeIfAbsent(modelOf(task), p -> new ArrayList<>()).add(task);
     }
     for (Map.Entry<Path, List<String>> group : byModel.entrySet()) {
-      try (BamModel model = BamModel.load(group.getKey(), newManager(device))) {
+      try (NDManager manager = newManager(device); BamModel model = BamModel.load(group.getKey(), manager)) {
         work.accept(model, group.getValue());
       }
     }
@@ -61,6 +62,6 @@ public final class FinalModels {
 
   /** A manager on {@code device} (null: DJL's default), for a loaded model. */
   static NDManager newManager(@Nullable Device device) {
-    return device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
+    return TorchEngine.newManager(device);
   }
 }

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +39,11 @@ public final class HfPairTokenizer implements PairTokenizer {
   private static final Set<String> SPECIAL_TOKENS =
       Set.of("[CLS]", "[SEP]", "[PAD]", "<s>", "</s>", "<pad>");
 
+  /** Tokenizers of this class made and not yet closed, in the whole process. */
+  private static final AtomicInteger OPEN = new AtomicInteger();
+
   private final HuggingFaceTokenizer tokenizer;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final BertLayout layout;
   private final int padId;
   private final int vocabSize;
@@ -50,6 +56,15 @@ public final class HfPairTokenizer implements PairTokenizer {
     this.padId = padId;
     this.vocabSize = vocabSize;
     this.source = source;
+    OPEN.incrementAndGet();
+  }
+
+  /**
+   * How many tokenizers of this class are open in the process, each holding native memory: for an application or
+   * a test that checks that tokenizers are closed (a load that fails must not leave one behind).
+   */
+  public static int openCount() {
+    return OPEN.get();
   }
 
   /**
@@ -188,7 +203,10 @@ public final class HfPairTokenizer implements PairTokenizer {
   /** Frees the native tokenizer. Idempotent. */
   @Override
   public void close() {
-    tokenizer.close();
+    if (closed.compareAndSet(false, true)) {
+      tokenizer.close();
+      OPEN.decrementAndGet();
+    }
   }
 
   @Override

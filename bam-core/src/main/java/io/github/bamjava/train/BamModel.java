@@ -31,7 +31,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,16 +60,21 @@ public final class BamModel implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BamModel.class);
 
+  /** The model's own manager, a child of the caller's: it holds what the model allocated, and close() frees it. */
   private final NDManager manager;
   private final MultiTaskModel network;
   private final PretrainedEncoder pretrained;
+  /** Whether the model loaded its encoder itself (then it closes the encoder's tokenizer too). */
+  private final boolean ownsEncoder;
   private final Map<String, SavedTasks.Entry> tasks;
+  private boolean closed;
 
-  private BamModel(NDManager manager, MultiTaskModel network, PretrainedEncoder pretrained,
+  private BamModel(NDManager manager, MultiTaskModel network, PretrainedEncoder pretrained, boolean ownsEncoder,
       Map<String, SavedTasks.Entry> tasks) {
     this.manager = manager;
     this.network = network;
     this.pretrained = pretrained;
+    this.ownsEncoder = ownsEncoder;
     this.tasks = Map.copyOf(tasks);
   }
 
@@ -112,10 +116,21 @@ public final class BamModel implements AutoCloseable {
     heads.checkTasks(tasks.keySet());
     Map<String, SavedTasks.Entry> entries = new LinkedHashMap<>();
     tasks.forEach((name, kind) -> entries.put(name, new SavedTasks.Entry(kind, heads.spec(name), inputs.get(name))));
-    MultiTaskModel network = network(manager, encoder, entries, heads.registry());
+    NDManager own = manager.newSubManager();
+    try {
+      return withHeads(own, encoder, entries, heads);
+    } catch (RuntimeException | Error e) {
+      own.close();
+      throw e;
+    }
+  }
+
+  private static BamModel withHeads(NDManager own, PretrainedEncoder encoder, Map<String, SavedTasks.Entry> entries,
+      ModelHeads heads) {
+    MultiTaskModel network = network(own, encoder, entries, heads.registry());
     Map<String, Parameter> params = network.namedParameters();
     Map<String, SavedTasks.Entry> savedEntries = savedEntries(encoder);
-    for (String task : tasks.keySet()) {
+    for (String task : entries.keySet()) {
       Map<String, Parameter> head = withPrefix(params, CheckpointLayout.headPrefix(task));
       Map<String, HostTensor> saved = withPrefix(encoder.headTensors(), CheckpointLayout.headPrefix(task));
       if (saved.isEmpty()) {
@@ -135,7 +150,7 @@ public final class BamModel implements AutoCloseable {
         LOG.info("{} starts fresh: {}", task, e.getMessage());
       }
     }
-    return new BamModel(manager, network, encoder, entries);
+    return new BamModel(own, network, encoder, false, entries);
   }
 
   /** The tasks a saved model's {@code tasks.json} lists beside its head tensors; none for other checkpoints. */
@@ -176,21 +191,31 @@ public final class BamModel implements AutoCloseable {
         "%s: task %s uses head '%s', which is not registered (registered: %s); pass BamModel.load a"
             + " HeadRegistry with the head it was trained with", tasksFile, task, entry.head().type(),
         heads.names()));
-    PretrainedEncoder encoder = EncoderSource.huggingFace(dir).load(manager);
+    // Everything the load allocates is in a manager of its own, closed with the tokenizer when the load fails.
+    NDManager own = manager.newSubManager();
+    PretrainedEncoder encoder = null;
+    boolean loaded = false;
     try {
+      encoder = EncoderSource.huggingFace(dir).load(own);
       Path weights = dir.resolve(WEIGHTS_FILE);
       // Random initialisation is for pretrained encoders without a pooler; a saved model has every parameter.
       checkArgument(encoder.report().initialized().isEmpty(),
           "%s does not fit the model: a saved model holds every encoder parameter, but it lacks %s", weights,
           encoder.report().initialized());
-      MultiTaskModel network = network(manager, encoder, entries, heads);
+      MultiTaskModel network = network(own, encoder, entries, heads);
       StateDict.load(weights + " (the heads of the tasks in " + tasksFile + ")",
           withPrefix(network.namedParameters(), CheckpointLayout.HEADS_PREFIX), encoder.headTensors(),
           n -> false, n -> false);
-      return new BamModel(manager, network, encoder, entries);
-    } catch (RuntimeException e) {
-      encoder.tokenizer().close();
-      throw e;
+      BamModel model = new BamModel(own, network, encoder, true, entries);
+      loaded = true;
+      return model;
+    } finally {
+      if (!loaded) {
+        if (encoder != null) {
+          encoder.close();
+        }
+        own.close();
+      }
     }
   }
 
@@ -294,8 +319,9 @@ public final class BamModel implements AutoCloseable {
    * it comes. Each example must be of the form the task was trained on, as for a list.
    *
    * <p>An example the iterator refuses by throwing, or one of the wrong form, ends the prediction with that
-   * exception after the examples before it were predicted and handed over. A stop on request ({@link
-   * GracefulStop}) ends it with a {@link RunStoppedException} that says how many outputs were handed over.
+   * exception after the examples before it were predicted and handed over. A shutdown ({@link
+   * GracefulStop#requestShutdown}) ends it with a {@link RunStoppedException} that says how many outputs were
+   * handed over; a request to stop training ({@link GracefulStop#request}) does not.
    *
    * @return how many examples were predicted (and handed over)
    * @throws IOException what {@code sink} throws (a write error); the prediction stops there
@@ -380,7 +406,7 @@ public final class BamModel implements AutoCloseable {
       tasks().forEach(name -> ordered.put(name, entry(name)));
       AtomicFiles.writeString(tmp.resolve(TASKS_JSON), SavedTasks.toJson(ordered));
       AtomicFiles.writeString(tmp.resolve(SERVING_PROPERTIES), servingProperties());
-      replaceDirectory(tmp, dir);
+      AtomicFiles.installDirectory(tmp, dir);
     } finally {
       AtomicFiles.deleteRecursively(tmp);
     }
@@ -418,23 +444,20 @@ public final class BamModel implements AutoCloseable {
     }
   }
 
-  /** Moves {@code fresh} to {@code target}; an old {@code target} is moved aside first and deleted after. */
-  static void replaceDirectory(Path fresh, Path target) throws IOException {
-    Path old = null;
-    if (Files.exists(target)) {
-      old = target.resolveSibling(target.getFileName() + ".old-" + System.nanoTime());
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) {
-      AtomicFiles.deleteRecursively(old);
-    }
-  }
-
-  /** Frees the model's native memory (the manager it was created in). */
+  /**
+   * Frees what the model allocated: its parameters (those of the encoder too when {@link #load} read it) and, for a
+   * loaded model, its tokenizer. The manager passed to {@code create} or {@code load} stays open, and so does an
+   * encoder passed to {@code create}: their owners close them. Closing twice does nothing.
+   */
   @Override
   public void close() {
-    pretrained.tokenizer().close();
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (ownsEncoder) {
+      pretrained.close();
+    }
     manager.close();
     NativeMemory.releaseFreed();
   }

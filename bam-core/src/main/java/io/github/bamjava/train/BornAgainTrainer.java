@@ -20,6 +20,7 @@ import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.io.NativeMemory;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.optim.LayerDepth;
@@ -103,7 +104,7 @@ public final class BornAgainTrainer {
    * @throws IllegalArgumentException when the device is a CPU
    */
   public static void checkMixedPrecisionDevice(@Nullable Device device) {
-    Device d = device != null ? device : Engine.getInstance().defaultDevice();
+    Device d = device != null ? device : TorchEngine.get().defaultDevice();
     checkArgument(!Device.Type.CPU.equals(d.getDeviceType()), "mixed precision (FP16) needs a GPU, but the device"
         + " is %s: on a CPU, DJL's FP16 arithmetic is about 1000x slower than FP32. Train in FP32 there (leave out"
         + " optMixedPrecision / --fp16)", d);
@@ -140,9 +141,8 @@ public final class BornAgainTrainer {
         checkSameRun(out);
       }
       RunConfig.write(settings);
-      Engine.getInstance().setRandomSeed((int) settings.seed());
-      try (NDManager manager = settings.device() == null ? NDManager.newBaseManager()
-          : NDManager.newBaseManager(settings.device())) {
+      TorchEngine.get().setRandomSeed((int) settings.seed());
+      try (NDManager manager = TorchEngine.newManager(settings.device())) {
         return run(manager, checkpoints, resume);
       } finally {
         NativeMemory.releaseFreed(); // the run's weights, moments and activations: see NativeMemory
@@ -171,9 +171,16 @@ public final class BornAgainTrainer {
 
   private RunResult run(NDManager manager, Checkpoints checkpoints, Optional<Checkpoints.Checkpoint> resume)
       throws IOException {
+    // The run loaded the encoder, so the run closes its tokenizer, also when a check below refuses the run.
+    try (PretrainedEncoder pretrained = settings.encoder().load(manager)) {
+      return run(manager, pretrained, checkpoints, resume);
+    }
+  }
+
+  private RunResult run(NDManager manager, PretrainedEncoder pretrained, Checkpoints checkpoints,
+      Optional<Checkpoints.Checkpoint> resume) throws IOException {
     List<Task> tasks = settings.tasks();
     List<String> names = tasks.stream().map(Task::name).toList();
-    PretrainedEncoder pretrained = settings.encoder().load(manager);
     LOG.info("encoder: {} ({})", pretrained.description(), pretrained.encoder().config().summary());
     // Checked before any work: otherwise the first input longer than the position table fails the run when it is
     // met, which may be after hours of training (a long test example, at submission time).
@@ -191,9 +198,9 @@ public final class BornAgainTrainer {
     if (partly && !initialized.isEmpty()) {
       LOG.info("initialised (absent from {}): {}", pretrained.description(), initialized);
     }
-    Engine.getInstance().setRandomSeed((int) settings.seed());
-    BamModel model = BamModel.create(manager, pretrained, tasks, settings.heads());
-    try (PairTokenizer tokenizer = pretrained.tokenizer()) {
+    TorchEngine.get().setRandomSeed((int) settings.seed());
+    try (BamModel model = BamModel.create(manager, pretrained, tasks, settings.heads())) {
+      PairTokenizer tokenizer = pretrained.tokenizer();
       TrainingData data = new TrainingData(tasks, settings.teachers(), settings.temperature(), tokenizer,
           settings.maxLength());
       int examplesPerEpoch = settings.examplesPerEpoch() > 0 ? settings.examplesPerEpoch()
@@ -214,7 +221,7 @@ public final class BornAgainTrainer {
         DoubleSupplier trainSeconds = () -> earlier + (System.nanoTime() - started) / 1e9;
         CheckpointWriter writer = settings.keepCheckpoints() == 0 ? null
             : new CheckpointWriter(checkpoints, model, optimizer, history, settings.checkpointEvery(), trainSeconds);
-        try (MetricsLog log = new MetricsLog(settings.outputDir().resolve("metrics.jsonl"), step > 0)) {
+        try (MetricsLog log = new MetricsLog(settings.outputDir().resolve(MetricsSchema.FILE), step > 0)) {
           List<RunListener> all = listeners(log, writer);
           RunInfo info = new RunInfo(names, batcher.probabilities(), totalSteps, batcher.batchesPerEpoch(), step,
               settings.outputDir());

@@ -51,7 +51,7 @@ class SequenceClassificationExportTest {
   @Test
   void everyTaskWithAMappableHeadBecomesABertForSequenceClassificationFolder() throws Exception {
     Map<String, HostTensor> saved = SafeTensors.read(model.resolve("model.safetensors"));
-    try (BamModel bam = BamModel.load(model, NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel bam = BamModel.load(model, owner)) {
       List<TaskExport> done = SequenceClassificationExport.exportAll(bam, List.of(), dir.resolve("hf"));
       assertThat(done).extracting(TaskExport::task).containsExactly("sentiment", "answer", "stars");
       assertThat(done).allMatch(TaskExport::written);
@@ -93,7 +93,7 @@ class SequenceClassificationExportTest {
   @Test
   void aLinearRegressionHeadIsRescaledSoThatItsLogitIsTheScoreOnTheTasksScale() throws Exception {
     Map<String, HostTensor> saved = SafeTensors.read(model.resolve("model.safetensors"));
-    try (BamModel bam = BamModel.load(model, NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel bam = BamModel.load(model, owner)) {
       SequenceClassificationExport.write(bam, "stars", dir.resolve("stars"));
     }
     JsonObject config = json(dir.resolve("stars/config.json"));
@@ -145,7 +145,7 @@ class SequenceClassificationExportTest {
 
   @Test
   void anUnknownTaskOrAnExistingFolderIsAnErrorBeforeAnythingIsWritten() throws Exception {
-    try (BamModel bam = BamModel.load(model, NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel bam = BamModel.load(model, owner)) {
       assertThatThrownBy(() -> SequenceClassificationExport.exportAll(bam, List.of("sentiment", "nope"),
           dir.resolve("x")))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no task nope");

@@ -53,7 +53,7 @@ class CriteriaLoadingTest {
   @BeforeAll
   static void trainATinyModel() throws Exception {
     modelDir = SyntheticTasks.tinyTrainer(dir.resolve("run"), TASKS).optEpochs(1).build().train().modelDir();
-    try (BamModel model = BamModel.load(modelDir, NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel model = BamModel.load(modelDir, owner)) {
       for (Task task : TASKS) {
         EXPECTED.add(model.predict(task.name(), task.dev(), MAX_LENGTH));
       }

@@ -39,7 +39,7 @@ class ArchitectureTrainingTest {
     assertThat(SyntheticTasks.savedWeights(run).keySet())
         .allMatch(name -> name.startsWith(CheckpointLayout.encoderPrefix(architecture))
             || CheckpointLayout.isHead(name));
-    try (BamModel model = BamModel.load(run.modelDir(), NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel model = BamModel.load(run.modelDir(), owner)) {
       BertConfig config = model.network().encoder().config();
       assertThat(config.architecture()).isEqualTo(architecture);
       assertThat(config).isEqualTo(BertConfig.read(HfFixtures.checkpoint(architecture).resolve("config.json")));

@@ -66,7 +66,7 @@ class BamModelTest {
     }
     assertThat(dir.resolve("m/config.json")).exists();
     assertThat(dir.resolve("m/vocab.txt")).exists();
-    try (BamModel loaded = BamModel.load(dir.resolve("m"), NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel loaded = BamModel.load(dir.resolve("m"), owner)) {
       assertThat(loaded.weights()).isEqualTo(weights);
       assertThat(loaded.tasks()).containsExactly("sentiment", "stars");
       assertThat(loaded.predict("stars", tasks.get(1).dev(), 32)).isDeepEqualTo(predictions);
@@ -83,7 +83,7 @@ class BamModelTest {
     Files.createDirectories(dir.resolve("m.tmp-123").resolve("x"));
     Files.createDirectories(dir.resolve("m.old-456"));
     Files.createDirectories(dir.resolve("m2.tmp-789"));
-    try (BamModel loaded = BamModel.load(m, NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel loaded = BamModel.load(m, owner)) {
       loaded.save(m);
     }
     try (var files = Files.list(dir)) {
@@ -99,8 +99,10 @@ class BamModelTest {
 
   @Test
   void loadingSomethingElseIsAClearError() {
-    assertThatThrownBy(() -> BamModel.load(dir, NDManager.newBaseManager()))
-        .hasMessageContaining("is not a saved BAM model").hasMessageContaining("tasks.json");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      assertThatThrownBy(() -> BamModel.load(dir, manager))
+          .hasMessageContaining("is not a saved BAM model").hasMessageContaining("tasks.json");
+    }
   }
 
   /** A saved two-task model (sentiment: 2 labels, stars: regression) in {@code dir/m}. */
@@ -176,7 +178,7 @@ class BamModelTest {
     editWeights(m, w -> w.put("heads.sentiment.dense.bias",
         new HostTensor(new long[] {2}, new float[] {0, Float.NaN})));
     Task sentiment = SyntheticTasks.sentiment(8, 4, 1);
-    try (BamModel loaded = BamModel.load(m, NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel loaded = BamModel.load(m, owner)) {
       assertThatThrownBy(() -> loaded.predict("sentiment", sentiment.dev(), 32))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("sentiment example 0 (id " + sentiment.dev().get(0).id() + ") is NaN");

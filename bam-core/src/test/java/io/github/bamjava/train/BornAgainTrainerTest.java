@@ -30,7 +30,7 @@ class BornAgainTrainerTest {
     for (Task task : tasks) {
       RunResult teacher = tiny(dir.resolve("teacher-" + task.name()), List.of(task)).optEpochs(8).build()
           .train();
-      try (BamModel model = BamModel.load(teacher.modelDir(), NDManager.newBaseManager())) {
+      try (NDManager owner = NDManager.newBaseManager(); BamModel model = BamModel.load(teacher.modelDir(), owner)) {
         model.teacherPredictions(task, 32).write(dir.resolve(task.name() + ".teacher.safetensors"));
       }
     }

@@ -62,7 +62,7 @@ class DistillationOptionsTest {
     RunResult t = BornAgainTrainer.builder().setEncoder(SyntheticTasks.tinyEncoder(7)).addTask(task)
         .setOutputDir(dir.resolve("teacher")).optLearningRate(2e-3).optBatchSize(16).optMaxLength(32)
         .optEpochs(4).build().train();
-    try (BamModel model = BamModel.load(t.modelDir(), NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel model = BamModel.load(t.modelDir(), owner)) {
       teacher = model.teacherPredictions(task, 32);
     }
     assertThat(teacher.logits()).isNotNull();

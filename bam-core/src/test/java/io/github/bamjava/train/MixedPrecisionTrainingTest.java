@@ -62,7 +62,7 @@ class MixedPrecisionTrainingTest {
     Map<String, HostTensor> saved16 = SyntheticTasks.savedWeights(fp16);
     assertThat(saved16.keySet())
         .isEqualTo(SyntheticTasks.savedWeights(fp32).keySet());
-    try (BamModel model = BamModel.load(fp16.modelDir(), NDManager.newBaseManager())) {
+    try (NDManager owner = NDManager.newBaseManager(); BamModel model = BamModel.load(fp16.modelDir(), owner)) {
       model.network().namedParameters().values()
           .forEach(p -> assertThat(p.getArray().getDataType()).isEqualTo(DataType.FLOAT32));
     }

@@ -3,6 +3,7 @@ package io.github.bamjava.examples;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.export.SequenceClassificationExport;
 import io.github.bamjava.export.TaskExport;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.train.BamModel;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,7 +47,7 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     List<TaskExport> done;
-    try (BamModel m = BamModel.load(model, NDManager.newBaseManager())) {
+    try (NDManager manager = TorchEngine.newManager(); BamModel m = BamModel.load(model, manager)) {
       done = SequenceClassificationExport.exportAll(m, tasks, output);
     }
     int written = 0;

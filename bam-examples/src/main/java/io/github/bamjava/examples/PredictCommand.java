@@ -3,6 +3,7 @@ package io.github.bamjava.examples;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.eval.Evaluation;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.train.BamModel;
@@ -110,8 +111,7 @@ final class PredictCommand implements Callable<Integer> {
       if (first == null) {
         throw new IOException(lines.source() + " is empty: there are no lines to predict");
       }
-      NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
-      try (BamModel m = BamModel.load(model, manager)) {
+      try (NDManager manager = TorchEngine.newManager(device); BamModel m = BamModel.load(model, manager)) {
         predict(m, first, lines);
       }
     }

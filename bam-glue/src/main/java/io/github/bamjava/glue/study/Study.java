@@ -20,6 +20,7 @@ import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.pipeline.Recipe;
@@ -321,7 +322,7 @@ public final class Study {
 
     JsonObject dev = new JsonObject();
     JsonObject differing = new JsonObject();
-    try (BamModel model = BamModel.load(result.modelDir(), NDManager.newBaseManager())) {
+    try (NDManager manager = TorchEngine.newManager(); BamModel model = BamModel.load(result.modelDir(), manager)) {
       for (Task t : jobTasks) {
         float[][] outputs = model.predict(t.name(), t.dev(), p.maxLength());
         double[] gold = new double[outputs.length];

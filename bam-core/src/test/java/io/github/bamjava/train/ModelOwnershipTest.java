@@ -1,0 +1,146 @@
+package io.github.bamjava.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.github.bamjava.encoder.Architecture;
+import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.encoder.HfFixtures;
+import io.github.bamjava.encoder.PretrainedEncoder;
+import io.github.bamjava.io.NativeMemory;
+import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.text.EncodedPair;
+import io.github.bamjava.text.HfPairTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whoever creates a resource closes it: a model frees what it allocated and nothing its caller passed in, and a
+ * load that fails frees everything it had allocated.
+ */
+class ModelOwnershipTest {
+
+  private static final List<Task> TASKS = List.of(SyntheticTasks.sentiment(8, 4, 1));
+
+  @TempDir Path dir;
+
+  @Test
+  void closingALoadedModelLeavesTheCallersManagerOpenAndAsItWas() throws Exception {
+    Path saved = savedModel(SyntheticTasks.tinyEncoder(3));
+    try (NDManager manager = TorchEngine.newManager()) {
+      int before = manager.getManagedArrays().size();
+      BamModel model = BamModel.load(saved, manager);
+      assertThat(manager.getManagedArrays().size()).isGreaterThan(before);
+      model.close();
+      model.close();
+      assertThat(manager.isOpen()).isTrue();
+      assertThat(manager.getManagedArrays()).hasSize(before);
+      // Still the caller's to use, and to load into again.
+      assertThat(manager.zeros(new ai.djl.ndarray.types.Shape(2)).toFloatArray()).containsExactly(0f, 0f);
+      try (BamModel again = BamModel.load(saved, manager)) {
+        assertThat(again.predict("sentiment", TASKS.get(0).dev(), 32)).hasNumberOfRows(4);
+      }
+    }
+  }
+
+  @Test
+  void aCreatedModelLeavesTheEncoderItWasGivenToItsOwner() throws Exception {
+    try (NDManager manager = TorchEngine.newManager();
+        PretrainedEncoder encoder = EncoderSource.huggingFace(HfFixtures.checkpoint(Architecture.BERT))
+            .load(manager)) {
+      int encoderArrays = manager.getManagedArrays().size();
+      try (BamModel model = BamModel.create(manager, encoder, BamModel.kindsOf(TASKS))) {
+        assertThat(model.predict("sentiment", TASKS.get(0).dev(), 32)).hasNumberOfRows(4);
+      }
+      // The heads are gone with the model; the encoder's weights and its (native) tokenizer are still there.
+      assertThat(manager.getManagedArrays()).hasSize(encoderArrays);
+      EncodedPair encoded = encoder.tokenizer().encode("still open", null, 16);
+      assertThat(encoded.length()).isGreaterThan(2);
+    }
+  }
+
+  /**
+   * A model whose {@code tasks.json} no longer fits its head tensors fails to load after the encoder, its native
+   * tokenizer and the network were made. A thousand such loads leave the caller's manager as it was (DJL's
+   * accounting), no native tokenizer open, and the process's resident memory flat: a generous bound, since the
+   * Java heap alone moves it by tens of megabytes; the exact checks are the first two.
+   */
+  @Test
+  void aThousandFailedLoadsLeakNothing() throws Exception {
+    Path saved = savedModel(EncoderSource.huggingFace(HfFixtures.checkpoint(Architecture.BERT)));
+    assertThat(saved.resolve("tokenizer.json")).exists();
+    Path tasks = saved.resolve("tasks.json");
+    Files.writeString(tasks, Files.readString(tasks).replace("\"1\"\n", "\"1\",\n \"2\"\n"));
+    try (NDManager manager = TorchEngine.newManager()) {
+      for (int i = 0; i < 50; i++) {
+        failToLoad(saved, manager);
+      }
+      NativeMemory.releaseFreed();
+      long before = residentKb();
+      int tokenizers = HfPairTokenizer.openCount();
+      for (int i = 0; i < 1000; i++) {
+        failToLoad(saved, manager);
+      }
+      NativeMemory.releaseFreed();
+      long grown = residentKb() - before;
+      assertThat(manager.getManagedArrays()).isEmpty();
+      assertThat(manager.isOpen()).isTrue();
+      assertThat(HfPairTokenizer.openCount()).as("native tokenizers left open").isEqualTo(tokenizers);
+      if (before > 0) {
+        assertThat(grown).as("resident memory growth over 1,000 failed loads, KiB").isLessThan(96 * 1024);
+      }
+    }
+  }
+
+  @Test
+  void aRunRefusedForItsMaxLengthClosesTheTokenizerItLoaded() {
+    int open = HfPairTokenizer.openCount();
+    // The fixture has 64 positions; 128 is a valid max length that it cannot take.
+    BornAgainTrainer trainer = SyntheticTasks.tinyTrainer(dir.resolve("run"), TASKS)
+        .setEncoder(EncoderSource.huggingFace(HfFixtures.checkpoint(Architecture.BERT)))
+        .optMaxLength(128)
+        .build();
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(trainer::train)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("max length 128 is longer than the 64 positions");
+    }
+    assertThat(HfPairTokenizer.openCount()).isEqualTo(open);
+  }
+
+  private static void failToLoad(Path saved, NDManager manager) {
+    assertThatThrownBy(() -> BamModel.load(saved, manager))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("heads.sentiment.dense.weight");
+  }
+
+  /** A one-task model on {@code encoder}, saved in {@code dir/m}. */
+  private Path savedModel(EncoderSource source) throws IOException {
+    try (NDManager manager = TorchEngine.newManager();
+        PretrainedEncoder encoder = source.load(manager);
+        BamModel model = BamModel.create(manager, encoder, BamModel.kindsOf(TASKS))) {
+      model.save(dir.resolve("m"));
+    }
+    return dir.resolve("m");
+  }
+
+  /** The process's resident set in KiB, from /proc/self/status; 0 where there is no such file. */
+  private static long residentKb() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.isReadable(status)) {
+      return 0;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return 0;
+  }
+}
