@@ -9,15 +9,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.testing.EngineManager;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two tasks, a 3-label classification (task 0) and a regression on [0, 5] (task 1), and a mixed batch of three
  * examples: example 0 and 2 belong to task 0, example 1 to task 1.
  */
+@ExtendWith(EngineManager.class)
 class DistillationLossTest {
 
   private static final List<TaskKind> KINDS =
@@ -26,16 +27,6 @@ class DistillationLossTest {
   private static final float LN2 = (float) Math.log(2);
 
   private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
 
   // ------------------------------------------------------------------------------------ annealed targets
 

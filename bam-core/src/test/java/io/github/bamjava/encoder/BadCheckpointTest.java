@@ -4,35 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import io.github.bamjava.testing.EngineManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Damaged copies of the transformers-written fixture checkpoints: each fault is one error that names the file
  * and the field (or tensor) at fault, and what to do where there is something to do.
  */
+@ExtendWith(EngineManager.class)
 class BadCheckpointTest {
 
   @TempDir Path temp;
 
   private NDManager manager;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
 
   /** A writable copy of an architecture's fixture checkpoint. */
   private Path copy(Architecture architecture) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import io.github.bamjava.testing.EngineManager;
 import io.github.bamjava.train.SyntheticTasks;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
@@ -15,12 +16,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link EncoderSource#huggingFace} on checkpoint directories built from a tiny random encoder. */
+@ExtendWith(EngineManager.class)
 class HuggingFaceSourceTest {
 
   @TempDir Path dir;
@@ -31,18 +33,12 @@ class HuggingFaceSourceTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    manager = NDManager.newBaseManager();
     try (NDManager source = NDManager.newBaseManager()) {
       PretrainedEncoder tiny = SyntheticTasks.tinyEncoder(17).load(source);
       weights = StateDict.snapshot(tiny.encoder().namedParameters());
     }
     Files.writeString(dir.resolve("config.json"), SyntheticTasks.tinyConfig().toJson());
     Files.writeString(dir.resolve("vocab.txt"), String.join("\n", SyntheticTasks.vocabulary()) + "\n");
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
   }
 
   private Path writeWeights(Map<String, HostTensor> tensors) throws IOException {

@@ -11,26 +11,17 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.github.bamjava.testing.EngineManager;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Differentiable casts, and the encoder run with FP16 copies of its Dense weights (on a CPU: slow, but correct). */
+@ExtendWith(EngineManager.class)
 class PrecisionTest {
 
   private NDManager manager;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
 
   @Test
   void castsCarryTheGradientBothWays() {

@@ -13,17 +13,19 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
+import io.github.bamjava.testing.EngineManager;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The optimizer's mixed precision on a CPU, where FP16 is slow but correct: FP16 copies read by the forward pass,
  * FP32 master weights, the dynamic loss scale and its overflow handling.
  */
+@ExtendWith(EngineManager.class)
 class MixedPrecisionOptimizerTest {
 
   private static final String MATMUL = "encoder.layer.0.output.dense.weight";
@@ -34,16 +36,10 @@ class MixedPrecisionOptimizerTest {
 
   @BeforeEach
   void setUp() {
-    manager = NDManager.newBaseManager();
     params = new LinkedHashMap<>();
     // 0.1 is not an FP16 number: the copy rounds it, the master keeps it.
     params.put(MATMUL, param(manager, MATMUL, new Shape(2, 2), 0.1f));
     params.put(NORM, param(manager, NORM, new Shape(2), 1f));
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
   }
 
   private TestOptimizer builder(Map<String, Parameter> parameters) {

@@ -13,14 +13,14 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import io.github.bamjava.encoder.Scalars;
+import io.github.bamjava.testing.EngineManager;
 import io.github.bamjava.weights.HostTensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * LegacyLayerwiseLrOptimizer}: the same inputs must give the same bits, step after step, in every path of a step
  * (clipping, a frozen parameter, bias correction, mixed precision, a non-finite gradient).
  */
+@ExtendWith(EngineManager.class)
 class OptimizerPartsParityTest {
 
   private static final String MATMUL = "encoder.layer.1.output.dense.weight";
@@ -47,16 +48,6 @@ class OptimizerPartsParityTest {
   }
 
   private NDManager manager;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"clipped", "unclipped", "bias-corrected", "mixed"})

@@ -6,28 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.encoder.BertConfig;
+import io.github.bamjava.testing.EngineManager;
 import io.github.bamjava.text.EncodedPair;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(EngineManager.class)
 class PaddedBatchTest {
 
   /** 50 words, one token type (as RoBERTa-style checkpoints have), 16 positions. */
   private static final BertConfig CONFIG = new BertConfig(50, 8, 1, 2, 16, 16, 1, 1e-12f, 0f, 0f, "gelu");
 
   private NDManager manager;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
 
   @Test
   void padsToTheLongestAndPacksTheRealTokens() {
