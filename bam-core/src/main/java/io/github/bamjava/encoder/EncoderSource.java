@@ -30,7 +30,10 @@ import java.util.function.Predicate;
  */
 public interface EncoderSource {
 
-  /** Builds the encoder with its parameters in {@code manager}. */
+  /**
+   * Builds the encoder with its parameters in {@code manager}. The caller owns the result and closes it (its
+   * tokenizer); the parameters are freed with {@code manager}. A load that fails leaves no tokenizer open.
+   */
   PretrainedEncoder load(NDManager manager) throws IOException;
 
   /** A short description for logs and run configurations. */

@@ -48,9 +48,9 @@ final class AdamW {
   /**
    * Updates the moments run by run, then decays and moves each live parameter by its slice of the work buffer.
    * The arithmetic is rearranged as (1 − β1)·(g + m·β1/(1 − β1)) for m, and the decoupled decay p·(1 − lr·wd)
-   * before p −= (lr/c1)·m / (sqrt(v)/c2 + ε), where c1 and c2 are the bias corrections (1 without them). The square
-   * root and the division are their own operations, not powers: DJL passes a scalar exponent as an array, which
-   * sends libtorch to its general element-wise pow, several times slower on a CPU.
+   * before p −= (lr/c1)·m / (sqrt(v)/c2 + ε), where c1 and c2 are the bias corrections (1 without them). The
+   * square root and the division are their own operations, not powers: DJL passes a scalar exponent as an array,
+   * which sends libtorch to its general element-wise pow, several times slower on a CPU.
    *
    * @param gradScale what the gradients in the work buffer are multiplied by first (clipping, loss unscaling)
    * @param baseRate the step's rate before the layer-wise factor

@@ -16,26 +16,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * AdamW as BERT and BAM train with it, with layer-wise learning rates: at 0-based step {@code t} every parameter
- * {@code p} moves by {@link AdamW}'s update at rate {@code peak · schedule.factor(t) · α^(top − depth(p))}, after
+ * {@code p} moves by {@code AdamW}'s update at rate {@code peak · schedule.factor(t) · α^(top − depth(p))}, after
  * the gradients were clipped to a global norm. Everything but the parameters and the run's length comes from one
  * {@link OptimizerSettings}; depths come from {@link LayerDepth} (embeddings deepest, task heads on top at factor 1).
  *
- * <p>It is composed of small parts, each readable alone: {@link AdamW} (the update), {@link LayerScales} (the
- * layer-wise factors), {@link GradientClipping} (the global norm), {@link MasterWeights} (mixed precision) and
- * {@link FlatBuffers} (the moments in three flat buffers, so that a step is a dozen long operations rather than
- * sixteen per parameter), saved as named tensors by {@link SavedMoments}.
+ * <p>It is composed of small parts, each readable alone: {@code AdamW} (the update), {@code LayerScales} (the
+ * layer-wise factors), {@code GradientClipping} (the global norm), {@code MasterWeights} (mixed precision) and
+ * {@code FlatBuffers} (the moments in three flat buffers, so that a step is a dozen long operations rather than
+ * sixteen per parameter), saved as named tensors by {@code SavedMoments}.
  *
- * <p><b>Mixed precision</b> ({@link MixedPrecision}): the named parameters get FP16 copies, which the forward pass
- * reads through {@link #parameterStore} and the backward pass computes gradients for; the FP32 parameters are the
- * master weights this optimizer updates. The caller multiplies the loss by {@link #lossScale()} before the backward
- * pass ({@link #scaleLoss}); the step divides the gradients by it (folded into the clipping factor, so the clip
- * norm and {@link #lastGradNorm()} are those of the true gradients). When the gradients are not finite the step is
- * skipped: nothing moves, the gradients are zeroed and the scale is halved; the step still counts, so the
- * learning-rate schedule follows the batches. Checkpoints hold the FP32 parameters and the scale.
- *
- * <p>Why not DJL's {@code Optimizer}: its AdamW has one weight decay for all parameters, its {@code clipGrad}
- * clamps each element rather than the global norm, it sees parameters by id rather than name, and it has no state
- * to save.
+ * <p><b>Mixed precision</b> ({@link MixedPrecision}, which says how): the forward pass reads FP16 copies through
+ * {@link #parameterStore}, the loss is multiplied by {@link #lossScale()} before the backward pass ({@link
+ * #scaleLoss}), and a step whose gradients are not finite is skipped ({@link #lastStepSkipped()}). Why not DJL's
+ * {@code Optimizer}: its AdamW has one weight decay for all parameters, its {@code clipGrad} clamps each element
+ * rather than the global norm, it sees parameters by id rather than name, and it has no state to save.
  *
  * <p>Use: after each backward pass, with the {@code GradientCollector} closed, call {@link #step()}; it zeroes
  * every gradient it read, so several backward passes before one step accumulate. The moments live in a manager
@@ -106,9 +100,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
    * Makes one update of every parameter that requires a gradient (a parameter whose gradient was never computed
    * counts as a zero gradient), advances the step and zeroes the gradients.
    *
-   * <p>Call it with no {@code GradientCollector} open: it changes the parameters in place. Under mixed precision
-   * the gradients are those of the FP16 copies, of the loss times {@link #lossScale()}; a step whose gradients
-   * are not finite is skipped (see the class comment) and {@link #lastStepSkipped()} says so.
+   * <p>Call it with no {@code GradientCollector} open: it changes the parameters in place.
    *
    * @throws IllegalStateException when the global gradient norm is NaN or infinite (under mixed precision: still
    *     at the smallest loss scale): then the parameters, the moments and the step are left as they were, the
@@ -125,7 +117,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
         stepCount++;
         return;
       }
-      // A parameter without a gradient is left as it is: no gradient in the norm, moments restored below.
+      // A parameter without a gradient is left as it is: no gradient in the norm, its moments restored below.
       List<NDArray> held = buffers.hold(scratch, gathered.frozen());
       double scale = lossScale();
       double norm = GradientClipping.norm(buffers.gradients(), scale);
@@ -177,10 +169,7 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
     return (float) (peakLearningRate * schedule.factor(stepCount) * scale);
   }
 
-  /**
-   * The global gradient norm the last {@link #step()} measured, before clipping; NaN before the first step and
-   * after {@link #loadState(OptimizerState)}.
-   */
+  /** The gradient norm the last {@link #step()} measured, before clipping; NaN before it, and after a restore. */
   public double lastGradNorm() {
     return lastGradNorm;
   }

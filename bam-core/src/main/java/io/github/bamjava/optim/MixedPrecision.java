@@ -11,6 +11,14 @@ import java.util.Set;
  * the loss scale a run starts from. The parameters themselves stay FP32 and are the master weights the optimizer
  * updates.
  *
+ * <p>How a step goes: the forward pass reads the copies through {@link LayerwiseLrOptimizer#parameterStore} and
+ * the backward pass computes their gradients, of the loss times {@link LayerwiseLrOptimizer#lossScale()} ({@link
+ * LayerwiseLrOptimizer#scaleLoss}). The step divides the gradients by the scale, folded into the clipping factor,
+ * so that the clip norm and {@link LayerwiseLrOptimizer#lastGradNorm()} are those of the true gradients, updates
+ * the masters and copies them to FP16 again. When the gradients are not finite the step is skipped: nothing moves,
+ * the gradients are zeroed and the scale is halved ({@link LossScale}); the step still counts, so the
+ * learning-rate schedule follows the batches. Checkpoints hold the FP32 parameters and the scale.
+ *
  * <p>Meant for GPUs: through DJL 0.36 FP16 arithmetic on a CPU is about a thousand times slower than FP32. The
  * blocks that read the named parameters must accept FP16 weights (the encoder's {@code Dense} layers do; {@code
  * MultiTaskModel.fp16Parameters()} names them).

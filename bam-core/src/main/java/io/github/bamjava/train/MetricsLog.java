@@ -17,8 +17,8 @@ import java.nio.file.StandardOpenOption;
  * per step (loss, per-task loss, λ, learning rate, gradient norm, throughput; under mixed precision also the loss
  * scale, and a step skipped for an overflow has a gradient norm of {@code Infinity} or {@code NaN}) and one epoch
  * record per epoch (dev metrics, realised task counts). A resumed run appends; steps repeated after a resume
- * appear twice, and readers keep the last record of a step. Each record is flushed as it is written, so a run that stops with an error, or is
- * killed, has its steps up to the last one in the log.
+ * appear twice, and readers keep the last record of a step. Each record is flushed as it is written, so a run
+ * that stops with an error, or is killed, has its steps up to the last one in the log.
  */
 public final class MetricsLog implements RunListener, Closeable {
 
