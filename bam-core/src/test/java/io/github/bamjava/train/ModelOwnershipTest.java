@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.github.bamjava.encoder.Architecture;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.HfFixtures;
@@ -42,7 +43,7 @@ class ModelOwnershipTest {
       assertThat(manager.isOpen()).isTrue();
       assertThat(manager.getManagedArrays()).hasSize(before);
       // Still the caller's to use, and to load into again.
-      assertThat(manager.zeros(new ai.djl.ndarray.types.Shape(2)).toFloatArray()).containsExactly(0f, 0f);
+      assertThat(manager.zeros(new Shape(2)).toFloatArray()).containsExactly(0f, 0f);
       try (BamModel again = BamModel.load(saved, manager)) {
         assertThat(again.predict("sentiment", TASKS.get(0).dev(), 32)).hasNumberOfRows(4);
       }
