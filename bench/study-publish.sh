@@ -21,5 +21,7 @@ while IFS= read -r done; do
   done
   jobs=$((jobs + 1))
 done < <(find . -name done.json -not -path './report/*' | sort)
+# The commit the study's jars were built from: a checkout that continues the study can build the same code.
+if [[ -f jars/commit ]]; then mkdir -p "$dst/jars" && cp jars/commit "$dst/jars/"; fi
 if [[ -d report ]]; then rm -rf "${dst:?}/report"; cp -r report "$dst/"; fi
 echo "study-publish: $jobs finished job(s) of $src -> $dst"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs (or continues) the BAM study in the background: WORKERS worker processes (default: one per core), each
 # with one compute thread, share one study directory; finished jobs are skipped, stopped ones resume.
-# The jars are copied into the study directory first, so rebuilding the project does not disturb a running study.
+# The jars are copied into the study directory at its first launch and kept there: every job of a study runs on
+# the code it started with, so a later change to training (a new dropout mask draw, say) cannot make methods of
+# one study differ by code version as well as by method. UPDATE_JARS=1 replaces them (say so in the study's notes).
 # Usage: bench/study.sh [--glue-dir ../shared/glue-lite] [--output runs/study] [more `bam study run` options]
 # Logs: <output>/logs/worker-<k>.log. Wait with: wait, or watch the logs; then: ./bam study report -o <output>
 set -euo pipefail
@@ -28,9 +30,18 @@ for pid in $(pgrep -f "bam.jar study run" || true); do
     exit 1
   fi
 done
-[[ -f $root/bam-examples/target/bam.jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
-cp "$root/bam-examples/target/bam.jar" "$output/jars/"
-rm -rf "$output/jars/lib" && cp -r "$root/bam-examples/target/lib" "$output/jars/lib"
+if [[ ! -f $output/jars/bam.jar || ${UPDATE_JARS:-0} == 1 ]]; then
+  started=$(cat "$output/jars/commit" 2> /dev/null || true) head=$(git -C "$root" rev-parse HEAD 2> /dev/null || true)
+  if [[ -n $started && $started != "$head" ]]; then
+    echo "study.sh: this study started on commit $started; its remaining jobs now run on $head" >&2
+  fi
+  [[ -f $root/bam-examples/target/bam.jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
+  cp "$root/bam-examples/target/bam.jar" "$output/jars/"
+  rm -rf "$output/jars/lib" && cp -r "$root/bam-examples/target/lib" "$output/jars/lib"
+  git -C "$root" rev-parse HEAD > "$output/jars/commit" 2> /dev/null || true
+else
+  echo "study.sh: the study's own jars ($output/jars, commit $(cat "$output/jars/commit" 2> /dev/null || echo unknown)); UPDATE_JARS=1 replaces them" >&2
+fi
 run_id=launch-$(date -u +%Y%m%dT%H%M%S)
 # One thread per worker: on small batches, separate processes scale better than threads inside one GEMM.
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_DYNAMIC=FALSE
