@@ -254,21 +254,22 @@ public final class Study {
    * Trains one job (resuming it when it was stopped), writes its predictions and marks it done. A job that is
    * done already is trained again for its model, its predictions written to {@code regenerated/}.
    */
-  void run(StudyJob job) throws IOException {
-    long started = System.nanoTime();
-    StudyMethod method = job.method();
-    Path dir = job.dir(config.outputDir());
-    boolean regenerate = isDone(job);
-    Path out = regenerate ? dir.resolve(REGENERATED) : dir;
+  /** The tasks a job trains on, with their dev examples. */
+  private List<Task> jobTasks(StudyJob job) throws IOException {
     List<Task> jobTasks = job.task() == null ? tasks(job.seed())
         : tasks(job.seed()).stream().filter(t -> t.name().equals(job.task())).toList();
     checkState(!jobTasks.isEmpty(), "job %s names a task that is not in the study", job);
+    return jobTasks;
+  }
+
+  /** The trainer of a job, with the settings its run key is made of; it reads the teachers' predictions. */
+  BornAgainTrainer trainer(StudyJob job) throws IOException {
+    StudyMethod method = job.method();
+    Path dir = job.dir(config.outputDir());
+    List<Task> jobTasks = jobTasks(job);
     boolean finetune = method.startsFrom() != null;
     Recipe p = config.settings().preset().recipe();
     Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
-    log.printf(Locale.ROOT, "study: %s%s (%d training examples) -> %s%n", job,
-        regenerate ? " again, for its model" : "", jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
-
     EncoderSource encoder = config.encoder();
     if (finetune) {
       encoder = EncoderSource.huggingFace(modelDir(new StudyJob(method.startsFrom(), job.seed(), null)));
@@ -305,7 +306,22 @@ public final class Study {
         trainer.optTeacher(t.name(), TeacherPredictions.read(trainPredictions(teacher, t.name())));
       }
     }
-    BornAgainTrainer built = trainer.build();
+    return trainer.build();
+  }
+
+  void run(StudyJob job) throws IOException {
+    long started = System.nanoTime();
+    StudyMethod method = job.method();
+    Path dir = job.dir(config.outputDir());
+    boolean regenerate = isDone(job);
+    Path out = regenerate ? dir.resolve(REGENERATED) : dir;
+    List<Task> jobTasks = jobTasks(job);
+    boolean finetune = method.startsFrom() != null;
+    Recipe p = config.settings().preset().recipe();
+    Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
+    log.printf(Locale.ROOT, "study: %s%s (%d training examples) -> %s%n", job,
+        regenerate ? " again, for its model" : "", jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
+    BornAgainTrainer built = trainer(job);
     List<String> changes = RunConfig.changesFrom(built.settings());
     if (!changes.isEmpty()) {
       // A job stopped under other settings or data (an older study, edited files): start it afresh.
