@@ -9,7 +9,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
@@ -20,20 +19,18 @@ import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
-import io.github.bamjava.model.HeadOptions;
-import io.github.bamjava.model.ModelHeads;
+import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.Stage;
-import io.github.bamjava.sampling.TaskSampler;
+import io.github.bamjava.pipeline.StageRun;
+import io.github.bamjava.pipeline.StageTrainer;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.ConsoleProgress;
 import io.github.bamjava.train.GracefulStop;
-import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.RunResult;
 import io.github.bamjava.train.RunStoppedException;
 import java.io.IOException;
@@ -44,6 +41,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -250,10 +248,6 @@ public final class Study {
     return Files.isDirectory(modelDir(base)) ? Optional.empty() : Optional.of(base);
   }
 
-  /**
-   * Trains one job (resuming it when it was stopped), writes its predictions and marks it done. A job that is
-   * done already is trained again for its model, its predictions written to {@code regenerated/}.
-   */
   /** The tasks a job trains on, with their dev examples. */
   private List<Task> jobTasks(StudyJob job) throws IOException {
     List<Task> jobTasks = job.task() == null ? tasks(job.seed())
@@ -262,53 +256,48 @@ public final class Study {
     return jobTasks;
   }
 
-  /** The trainer of a job, with the settings its run key is made of; it reads the teachers' predictions. */
-  BornAgainTrainer trainer(StudyJob job) throws IOException {
+  /**
+   * The pipeline's trainer of a job's method: the study's encoder and recipe, with the method's one change of it
+   * ({@link StudyMethod#recipe}).
+   */
+  private StageTrainer stages(StudyMethod method) {
+    Recipe recipe = method.recipe(config.settings().preset().recipe());
+    return new StageTrainer(PipelineSettings.DEFAULT.withEncoder(config.encoder()).withRecipe(recipe), log, 60);
+  }
+
+  /**
+   * A job as a run of the pipeline: its method's stage, its tasks without their dev examples (the trainer then
+   * skips its per-epoch evaluation; the study scores the final model once), the teachers' predictions on their
+   * training examples, and the model it starts from.
+   */
+  private StageRun stageRun(StudyJob job) throws IOException {
     StudyMethod method = job.method();
-    Path dir = job.dir(config.outputDir());
-    List<Task> jobTasks = jobTasks(job);
-    boolean finetune = method.startsFrom() != null;
-    Recipe p = config.settings().preset().recipe();
-    Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
-    EncoderSource encoder = config.encoder();
-    if (finetune) {
-      encoder = EncoderSource.huggingFace(modelDir(new StudyJob(method.startsFrom(), job.seed(), null)));
-    }
-    BornAgainTrainer.Builder trainer = p.trainer(stage)
-        .setEncoder(encoder)
-        .setOutputDir(dir.resolve("run"))
-        .optSeed(job.seed())
-        .addListener(new ConsoleProgress(log, false, 60));
-    if (method == StudyMethod.NO_LAYERWISE_LR) {
-      trainer.optLayerDecay(1.0);
-    } else if (method == StudyMethod.NO_TASK_SAMPLING) {
-      trainer.optSampler(TaskSampler.proportional());
-    } else if (method == StudyMethod.LAMBDA_ZERO) {
-      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0));
-    } else if (method == StudyMethod.LAMBDA_HALF) {
-      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0.5));
-    } else if (method == StudyMethod.BAM_BUCKETED) {
-      trainer.optBucketByLength(true);
-    } else if (method == StudyMethod.BAM_GOLD_EPOCH) {
-      trainer.optSampler(TaskSampler.proportional());  // every example once, as the seven fine-tunings see them
-    } else if (method == StudyMethod.SINGLE_MEAN_LINEAR) {
-      trainer.optHeads(ModelHeads.defaults().withOptions(HeadOptions.MEAN_LINEAR));
-    }
-    // Every other multi-task method keeps the trainer's default for several tasks: batches padded each to its
-    // longest example, not bucketed.
-    for (Task t : jobTasks) {
-      // Without dev examples the trainer skips its per-epoch evaluation; the study scores the final model once.
-      trainer.addTask(Task.builder(t.name(), t.kind()).setTrain(t.train())
+    EncoderSource encoder = method.startsFrom() == null ? config.encoder()
+        : EncoderSource.huggingFace(modelDir(new StudyJob(method.startsFrom(), job.seed(), null)));
+    List<Task> tasks = new ArrayList<>();
+    Map<String, TeacherPredictions> teachers = new LinkedHashMap<>();
+    for (Task t : jobTasks(job)) {
+      tasks.add(Task.builder(t.name(), t.kind()).setTrain(t.train())
           .optMetrics(t.metrics().toArray(new TaskMetric[0])).build());
       if (method.teacher() != null) {
         StudyJob teacher = method.teacher().multiTask() ? new StudyJob(method.teacher(), job.seed(), null)
             : new StudyJob(method.teacher(), job.seed(), t.name());
-        trainer.optTeacher(t.name(), TeacherPredictions.read(trainPredictions(teacher, t.name())));
+        teachers.put(t.name(), TeacherPredictions.read(trainPredictions(teacher, t.name())));
       }
     }
-    return trainer.build();
+    return new StageRun(method.stage(config.settings().preset().recipe()), encoder, tasks, teachers, job.seed(),
+        job.dir(config.outputDir()).resolve("run"));
   }
 
+  /** The trainer of a job, not started: its settings are what the job's run-config.json records. */
+  BornAgainTrainer trainer(StudyJob job) throws IOException {
+    return stages(job.method()).trainer(stageRun(job));
+  }
+
+  /**
+   * Trains one job (resuming it when it was stopped), writes its predictions and marks it done. A job that is
+   * done already is trained again for its model, its predictions written to {@code regenerated/}.
+   */
   void run(StudyJob job) throws IOException {
     long started = System.nanoTime();
     StudyMethod method = job.method();
@@ -316,19 +305,14 @@ public final class Study {
     boolean regenerate = isDone(job);
     Path out = regenerate ? dir.resolve(REGENERATED) : dir;
     List<Task> jobTasks = jobTasks(job);
-    boolean finetune = method.startsFrom() != null;
     Recipe p = config.settings().preset().recipe();
-    Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
+    Stage stage = method.stage(p);
     log.printf(Locale.ROOT, "study: %s%s (%d training examples) -> %s%n", job,
         regenerate ? " again, for its model" : "", jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
-    BornAgainTrainer built = trainer(job);
-    List<String> changes = RunConfig.changesFrom(built.settings());
-    if (!changes.isEmpty()) {
-      // A job stopped under other settings or data (an older study, edited files): start it afresh.
-      log.printf(Locale.ROOT, "study: %s starts afresh, its stopped run differs:%n  %s%n", job,
-          String.join("\n  ", changes));
-      AtomicFiles.deleteRecursively(dir.resolve("run"));
-    }
+    StageTrainer stages = stages(method);
+    BornAgainTrainer built = stages.trainer(stageRun(job));
+    // A job stopped under other settings or data (an older study, edited files) starts afresh.
+    stages.restartIfChanged(built, "study: " + job);
     long trainStarted = System.nanoTime();
     RunResult result = built.train();
     // Training done by earlier processes (a resumed run, or a finished one whose job was killed before it was

@@ -8,6 +8,9 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.model.HeadOptions;
+import io.github.bamjava.pipeline.Recipe;
+import io.github.bamjava.pipeline.Strategies;
+import io.github.bamjava.sampling.TaskSampler;
 
 /**
  * The budget and hyper-parameters of a study: a {@link Preset}, shared by every method so that a difference
@@ -36,18 +39,41 @@ public record StudySettings(Preset preset, int devCap) {
   /**
    * These settings as study.json records them: the preset as one object, the recipe's fields with the training
    * budget after the max length, as studies begun before the recipe was a part of its own wrote them (a study
-   * refuses a launch whose settings read differently).
+   * refuses a launch whose settings read differently). The sampler is its {@code taskExponent} where it is one;
+   * the strategies added to the recipe later are written only where they are not the paper's, so that the
+   * description of a study begun before them reads as it did.
    */
   public JsonObject toJson() {
     Gson gson = new Gson();
-    JsonObject recipe = gson.toJsonTree(preset.recipe()).getAsJsonObject();
+    Recipe r = preset.recipe();
     JsonObject flat = new JsonObject();
-    recipe.entrySet().forEach(e -> {
-      flat.add(e.getKey(), e.getValue());
-      if (e.getKey().equals("maxLength")) {
-        flat.add("trainBudget", gson.toJsonTree(preset.trainBudget()));
-      }
-    });
+    flat.addProperty("name", r.name());
+    flat.add("teacher", gson.toJsonTree(r.teacher()));
+    flat.add("student", gson.toJsonTree(r.student()));
+    flat.add("finetune", gson.toJsonTree(r.finetune()));
+    flat.addProperty("maxLength", r.maxLength());
+    flat.add("trainBudget", gson.toJsonTree(preset.trainBudget()));
+    flat.addProperty("layerDecay", r.layerDecay());
+    if (r.sampler() instanceof TaskSampler.SizeExponent e) {
+      flat.addProperty("taskExponent", e.exponent());
+    } else {
+      flat.addProperty("sampler", Strategies.SAMPLER.nameOrDescription(r.sampler()));
+    }
+    flat.add("heads", gson.toJsonTree(r.heads()));
+    flat.addProperty("biasCorrection", r.biasCorrection());
+    Recipe paper = Recipe.PAPER;
+    if (!r.annealing().describe().equals(paper.annealing().describe())) {
+      flat.addProperty("annealing", Strategies.ANNEALING.nameOrDescription(r.annealing()));
+    }
+    if (!r.loss().describe().equals(paper.loss().describe())) {
+      flat.addProperty("loss", Strategies.LOSS.nameOrDescription(r.loss()));
+    }
+    if (!r.schedule().describe().equals(paper.schedule().describe())) {
+      flat.addProperty("schedule", Strategies.SCHEDULE.nameOrDescription(r.schedule()));
+    }
+    if (r.bucketByLength() != null) {
+      flat.addProperty("bucketByLength", r.bucketByLength());
+    }
     JsonObject json = new JsonObject();
     json.add("preset", flat);
     json.addProperty("devCap", devCap);
