@@ -19,7 +19,6 @@ import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
-import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.Stage;
 import io.github.bamjava.pipeline.StageRun;
@@ -79,18 +78,31 @@ public final class Study {
   /** Seconds a worker waits before looking again for a job whose dependencies are done. */
   private static final int POLL_SECONDS = 10;
 
-  private final Config config;
+  private final StudyConfig config;
   private final PrintStream log;
   private List<Task> tasks;
   private final Map<Long, List<Task>> drawnTasks = new HashMap<>();
 
-  private Study(Config config, PrintStream log) {
+  private Study(StudyConfig config, PrintStream log) {
     this.config = config;
     this.log = log;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  /**
+   * The study {@code config} describes, with progress lines into {@code progress}.
+   *
+   * @throws IllegalArgumentException when the GLUE directory does not exist
+   */
+  public static Study of(StudyConfig config, PrintStream progress) {
+    requireNonNull(config, "config");
+    checkArgument(Files.isDirectory(config.glueDir()), "GLUE directory %s does not exist",
+        config.glueDir().toAbsolutePath());
+    return new Study(config, requireNonNull(progress, "progress"));
+  }
+
+  /** What the study is. */
+  public StudyConfig config() {
+    return config;
   }
 
   /** The study's output directory. */
@@ -116,11 +128,11 @@ public final class Study {
 
   /**
    * The tasks of the study with their kept training and dev examples, as the preset draws them; read once. With
-   * {@link Builder#optDrawPerSeed draws per seed} a job trains on {@link #tasks(long)} instead.
+   * {@link StudyConfig#drawPerSeed() draws per seed} a job trains on {@link #tasks(long)} instead.
    */
   public List<Task> tasks() throws IOException {
     if (tasks == null) {
-      tasks = readTasks(config.settings().preset().trainBudget());
+      tasks = readTasks(config.trainBudget());
     }
     return tasks;
   }
@@ -135,7 +147,7 @@ public final class Study {
     }
     List<Task> drawn = drawnTasks.get(seed);
     if (drawn == null) {
-      drawn = readTasks(config.settings().preset().trainBudget().withSeed(seed));
+      drawn = readTasks(config.trainBudget().withSeed(seed));
       drawnTasks.put(seed, drawn);
     }
     return drawn;
@@ -148,7 +160,7 @@ public final class Study {
       Task t = reader.read(g);
       read.add(Task.builder(t.name(), t.kind())
           .setTrain(t.train())
-          .optDev(config.settings().devSelection().apply(t.dev()))
+          .optDev(config.devSelection().apply(t.dev()))
           .optMetrics(t.metrics().toArray(new TaskMetric[0]))
           .build());
     }
@@ -261,8 +273,8 @@ public final class Study {
    * ({@link StudyMethod#recipe}).
    */
   private StageTrainer stages(StudyMethod method) {
-    Recipe recipe = method.recipe(config.settings().preset().recipe());
-    return new StageTrainer(PipelineSettings.DEFAULT.withEncoder(config.encoder()).withRecipe(recipe), log, 60);
+    Recipe recipe = method.recipe(config.pipeline().recipe());
+    return new StageTrainer(config.pipeline().withRecipe(recipe), log, 60);
   }
 
   /**
@@ -272,7 +284,7 @@ public final class Study {
    */
   private StageRun stageRun(StudyJob job) throws IOException {
     StudyMethod method = job.method();
-    EncoderSource encoder = method.startsFrom() == null ? config.encoder()
+    EncoderSource encoder = method.startsFrom() == null ? config.pipeline().encoder()
         : EncoderSource.huggingFace(modelDir(new StudyJob(method.startsFrom(), job.seed(), null)));
     List<Task> tasks = new ArrayList<>();
     Map<String, TeacherPredictions> teachers = new LinkedHashMap<>();
@@ -285,7 +297,7 @@ public final class Study {
         teachers.put(t.name(), TeacherPredictions.read(trainPredictions(teacher, t.name())));
       }
     }
-    return new StageRun(method.stage(config.settings().preset().recipe()), encoder, tasks, teachers, job.seed(),
+    return new StageRun(method.stage(config.pipeline().recipe()), encoder, tasks, teachers, job.seed(),
         job.dir(config.outputDir()).resolve("run"));
   }
 
@@ -305,7 +317,7 @@ public final class Study {
     boolean regenerate = isDone(job);
     Path out = regenerate ? dir.resolve(REGENERATED) : dir;
     List<Task> jobTasks = jobTasks(job);
-    Recipe p = config.settings().preset().recipe();
+    Recipe p = config.pipeline().recipe();
     Stage stage = method.stage(p);
     log.printf(Locale.ROOT, "study: %s%s (%d training examples) -> %s%n", job,
         regenerate ? " again, for its model" : "", jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
@@ -398,9 +410,9 @@ public final class Study {
    * predicting it — the baseline {@link StudyReport} shows. Regression tasks have none.
    */
   public JsonObject describe() throws IOException {
-    JsonObject json = config.settings().toJson();
+    JsonObject json = config.settingsJson();
     json.add("seeds", new GsonBuilder().create().toJsonTree(config.seeds()));
-    json.addProperty("encoder", config.encoder().describe());
+    json.addProperty("encoder", config.pipeline().encoder().describe());
     if (config.drawPerSeed()) {
       // Absent in a study whose seeds share one draw: the key is new, and older studies must read the same.
       json.addProperty(TRAIN_DRAW, PER_SEED);
@@ -488,143 +500,5 @@ public final class Study {
       majority.add("dev", dev);
     }
     return majority;
-  }
-
-  /**
-   * What a study is, fixed when it is built.
-   *
-   * @param glueDir the GLUE directory
-   * @param outputDir where the study writes
-   * @param settings the budget and hyper-parameters
-   * @param seeds the seeds every method runs with
-   * @param glueTasks the GLUE tasks, in GLUE's order; empty for every task in the directory but WNLI
-   * @param methods the methods to run, with the teachers and starting points they need
-   * @param encoder the pretrained encoder every method starts from
-   * @param keepModels whether every job's model is kept (else only those other jobs start from)
-   * @param drawPerSeed whether each seed draws each task's training examples with the seed
-   */
-  public record Config(Path glueDir, Path outputDir, StudySettings settings, List<Long> seeds,
-      Set<GlueTask> glueTasks, Set<StudyMethod> methods, EncoderSource encoder, boolean keepModels,
-      boolean drawPerSeed) {
-
-    /** Checks that every part is there and copies the lists and sets, keeping the sets' enum order. */
-    public Config {
-      requireNonNull(glueDir, "glueDir");
-      requireNonNull(outputDir, "outputDir");
-      requireNonNull(settings, "settings");
-      seeds = List.copyOf(seeds);
-      checkArgument(!seeds.isEmpty(), "a study needs at least one seed");
-      EnumSet<GlueTask> tasks = EnumSet.noneOf(GlueTask.class);
-      tasks.addAll(glueTasks);
-      glueTasks = Collections.unmodifiableSet(tasks);
-      EnumSet<StudyMethod> chosen = EnumSet.noneOf(StudyMethod.class);
-      chosen.addAll(methods);
-      methods = Collections.unmodifiableSet(chosen);
-      requireNonNull(encoder, "encoder");
-    }
-  }
-
-  /** The study's configuration. */
-  public Config config() {
-    return config;
-  }
-
-  /** Settings of a study; the GLUE and output directories are required. */
-  public static final class Builder {
-    private Path glueDir;
-    private Path outputDir;
-    private StudySettings settings = StudySettings.LEARNING;
-    private List<Long> seeds = List.of(1L, 2L, 3L);
-    private final EnumSet<GlueTask> glueTasks = EnumSet.noneOf(GlueTask.class);
-    private EnumSet<StudyMethod> methods = EnumSet.allOf(StudyMethod.class);
-    private EncoderSource encoder = EncoderSource.miniLm();
-    private boolean keepModels;
-    private boolean drawPerSeed;
-    private PrintStream progress = System.out;
-
-    private Builder() {}
-
-    public Builder setGlueDir(Path dir) {
-      this.glueDir = requireNonNull(dir, "dir");
-      return this;
-    }
-
-    public Builder setOutputDir(Path dir) {
-      this.outputDir = requireNonNull(dir, "dir");
-      return this;
-    }
-
-    /** The budget and hyper-parameters; default {@link StudySettings#LEARNING}. */
-    public Builder optSettings(StudySettings s) {
-      this.settings = requireNonNull(s, "settings");
-      return this;
-    }
-
-    /** The seeds every method runs with; default 1, 2, 3. */
-    public Builder optSeeds(List<Long> s) {
-      checkArgument(!s.isEmpty(), "a study needs at least one seed");
-      this.seeds = List.copyOf(s);
-      return this;
-    }
-
-    /** The GLUE tasks; default every task in the directory but WNLI. */
-    public Builder optTasks(Iterable<GlueTask> tasks) {
-      glueTasks.clear();
-      tasks.forEach(glueTasks::add);
-      return this;
-    }
-
-    /**
-     * The methods to run; default all. The teachers of a chosen method and the method it starts from are
-     * added, since it cannot run without them.
-     */
-    public Builder optMethods(Iterable<StudyMethod> chosen) {
-      EnumSet<StudyMethod> set = EnumSet.noneOf(StudyMethod.class);
-      chosen.forEach(set::add);
-      for (StudyMethod m : List.copyOf(set)) {
-        for (StudyMethod dep = m; dep != null; dep = dep.teacher() != null ? dep.teacher() : dep.startsFrom()) {
-          set.add(dep);
-        }
-      }
-      this.methods = set;
-      return this;
-    }
-
-    /** The pretrained encoder every method starts from; default {@link EncoderSource#miniLm()}. */
-    public Builder optEncoder(EncoderSource source) {
-      this.encoder = requireNonNull(source, "source");
-      return this;
-    }
-
-    /** Whether to keep every job's model; default false (only models that other jobs start from are kept). */
-    public Builder optKeepModels(boolean keep) {
-      this.keepModels = keep;
-      return this;
-    }
-
-    /**
-     * Whether each seed also draws each task's training examples (the preset's budgets, drawn with the seed
-     * instead of the preset's own seed), so that seeds replicate the data as well as the optimisation; default
-     * false: every seed trains on the preset's one draw. Tasks that keep all their examples are the same for
-     * every seed either way.
-     */
-    public Builder optDrawPerSeed(boolean perSeed) {
-      this.drawPerSeed = perSeed;
-      return this;
-    }
-
-    /** Where progress lines go; default {@code System.out}. */
-    public Builder optProgress(PrintStream out) {
-      this.progress = requireNonNull(out, "out");
-      return this;
-    }
-
-    public Study build() {
-      checkState(glueDir != null, "setGlueDir(...) is required");
-      checkState(outputDir != null, "setOutputDir(...) is required");
-      checkArgument(Files.isDirectory(glueDir), "GLUE directory %s does not exist", glueDir.toAbsolutePath());
-      return new Study(new Config(glueDir, outputDir, settings, seeds, glueTasks, methods, encoder, keepModels,
-          drawPerSeed), progress);
-    }
   }
 }

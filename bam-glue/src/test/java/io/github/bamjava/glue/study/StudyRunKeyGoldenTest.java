@@ -51,8 +51,8 @@ class StudyRunKeyGoldenTest {
 
   /** The study of {@code glue} into {@code out}, as {@code bam study run} builds it. */
   private static Study study(Path glue, Path out, boolean drawPerSeed, List<Long> seeds) {
-    return Study.builder().setGlueDir(glue).setOutputDir(out).optTasks(TASKS).optSeeds(seeds)
-        .optDrawPerSeed(drawPerSeed).optProgress(new PrintStream(new ByteArrayOutputStream())).build();
+    return Study.of(StudyConfig.of(glue, out).withTasks(TASKS).withSeeds(seeds).withDrawPerSeed(drawPerSeed),
+        new PrintStream(new ByteArrayOutputStream()));
   }
 
   /** Writes every teacher's predictions file and every base model's files that the study's jobs read. */
