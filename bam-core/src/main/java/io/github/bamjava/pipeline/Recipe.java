@@ -173,14 +173,14 @@ public record Recipe(String name, Stage teacher, Stage student, Stage finetune, 
    * output directory and anything else of its own. The one place where a recipe becomes training settings.
    */
   public BornAgainTrainer.Builder trainer(Stage stage) {
-    BornAgainTrainer.Builder b = BornAgainTrainer.builder()
-        .optLearningRate(stage.learningRate())
+    BornAgainTrainer.Builder b = BornAgainTrainer.builder();
+    // Adam's other constants are BERT's; the learning rate goes from the stage straight into the optimizer's value.
+    OptimizerSettings bert = OptimizerSettings.BERT;
+    b.optOptimizer(new OptimizerSettings(stage.learningRate(), layerDecay, bert.weightDecay(), bert.clipNorm(),
+            bert.beta1(), bert.beta2(), bert.epsilon(), biasCorrection, schedule))
         .optBatchSize(stage.batchSize())
         .optEpochs(stage.epochs())
         .optMaxLength(maxLength)
-        .optLayerDecay(layerDecay)
-        .optBiasCorrection(biasCorrection)
-        .optSchedule(schedule)
         .optSampler(sampler)
         .optAnnealing(annealing)
         .optLoss(loss)

@@ -78,14 +78,12 @@ final class GlueCommand implements Callable<Integer> {
     PipelineSettings settings = options.apply(spec, PipelineSettings.DEFAULT.withRecipe(p.recipe()));
     EncoderOption.checkMaxLength(spec, options.maxLengthSource("the preset's max length"),
         settings.recipe().maxLength(), settings.encoder());
-    GlueBam.Builder builder = GlueBam.builder()
-        .setGlueDir(glueDir)
-        .setOutputDir(output)
-        .optTasks(tasks)
-        .optPreset(p)
-        .optPipeline(settings)
-        .optSymmetricPairs(symmetric);
-    GlueBam.Result result = builder.build().run();
+    GlueBam.Settings run = GlueBam.Settings.of(glueDir, output)
+        .withTasks(tasks)
+        .withPreset(p)
+        .withPipeline(settings)
+        .withSymmetricPairs(symmetric);
+    GlueBam.Result result = GlueBam.of(run, System.out).run();
     PrintWriter out = spec.commandLine().getOut();
     out.println();
     out.print(result.markdown());

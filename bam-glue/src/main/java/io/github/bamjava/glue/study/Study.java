@@ -17,7 +17,6 @@ import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.io.JsonFiles;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
-import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.Stage;
@@ -37,7 +36,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,7 +43,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Runs the BAM paper's methods over several seeds on a GLUE directory and keeps every model's dev predictions
