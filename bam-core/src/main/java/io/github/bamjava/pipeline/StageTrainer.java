@@ -6,6 +6,7 @@ import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ConsoleProgress;
 import io.github.bamjava.train.RunConfig;
+import io.github.bamjava.train.RunListener;
 import io.github.bamjava.train.RunResult;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,6 +50,14 @@ public final class StageTrainer {
    * {@code run-config.json} records.
    */
   public BornAgainTrainer trainer(StageRun run) {
+    return trainer(run, List.of());
+  }
+
+  /**
+   * {@link #trainer(StageRun)} with further listeners of the run (a cluster's progress, say), heard after this
+   * trainer's progress lines; listeners are no part of the run's settings.
+   */
+  public BornAgainTrainer trainer(StageRun run, List<RunListener> listeners) {
     BornAgainTrainer.Builder b = settings.recipe().trainer(run.stage())
         .setEncoder(run.encoder())
         .setOutputDir(run.outputDir())
@@ -62,6 +71,7 @@ public final class StageTrainer {
     if (progress != null) {
       b.addListener(new ConsoleProgress(progress, System.console() != null, progressSeconds));
     }
+    listeners.forEach(b::addListener);
     return b.build();
   }
 
