@@ -53,13 +53,15 @@ import org.jspecify.annotations.Nullable;
  *     learning rate says (docs/concepts.md)
  * @param annealing how λ, the gold label's weight in a distilled target, moves over training (the paper: linear)
  * @param loss the per-example loss against the annealed target
+ * @param temperature the temperature of classification teachers' soft targets, softmax(logits / T): 1 (the paper)
+ *     is the teachers' probabilities, above 1 softer ones
  * @param schedule the learning rate over each run (warm-up and decay)
  * @param bucketByLength whether minibatches group examples of similar length; null for the trainer's default
  *     (on for one task, off for several, so that a multi-task batch mixes tasks as the paper's do)
  */
 public record Recipe(String name, Stage teacher, Stage student, Stage finetune, int maxLength, double layerDecay,
     TaskSampler sampler, HeadOptions heads, boolean biasCorrection, TeacherAnnealingSchedule annealing,
-    LossFunction loss, RunSchedule schedule, @Nullable Boolean bucketByLength) {
+    LossFunction loss, double temperature, RunSchedule schedule, @Nullable Boolean bucketByLength) {
 
   /** The BAM paper's settings (Clark et al. 2019, section 4 and appendix). */
   public static final Recipe PAPER = new Recipe("paper", new Stage(5e-5, 32, 3), new Stage(1e-4, 128, 6),
@@ -82,6 +84,7 @@ public record Recipe(String name, Stage teacher, Stage student, Stage finetune, 
     requireNonNull(schedule, "schedule");
     checkArgument(maxLength >= 3, "max length must be >= 3, got %s", maxLength);
     checkArgument(layerDecay > 0 && layerDecay <= 1, "layer decay must be in (0, 1], got %s", layerDecay);
+    checkArgument(temperature > 0 && Double.isFinite(temperature), "temperature must be > 0, got %s", temperature);
   }
 
   /**
@@ -93,74 +96,80 @@ public record Recipe(String name, Stage teacher, Stage student, Stage finetune, 
   public Recipe(String name, Stage teacher, Stage student, Stage finetune, int maxLength, double layerDecay,
       double taskExponent, HeadOptions heads, boolean biasCorrection) {
     this(name, teacher, student, finetune, maxLength, layerDecay, TaskSampler.sizeExponent(taskExponent), heads,
-        biasCorrection, TeacherAnnealingSchedule.linear(), LossFunction.paper(), OptimizerSettings.BERT.schedule(),
-        null);
+        biasCorrection, TeacherAnnealingSchedule.linear(), LossFunction.paper(), 1.0,
+        OptimizerSettings.BERT.schedule(), null);
   }
 
   /** The recipe under another name (results and logs show it). */
   public Recipe withName(String newName) {
     return new Recipe(newName, teacher, student, finetune, maxLength, layerDecay, sampler, heads, biasCorrection,
-        annealing, loss, schedule, bucketByLength);
+        annealing, loss, temperature, schedule, bucketByLength);
   }
 
   /** The recipe with another maximum input length. */
   public Recipe withMaxLength(int length) {
     return new Recipe(name, teacher, student, finetune, length, layerDecay, sampler, heads, biasCorrection,
-        annealing, loss, schedule, bucketByLength);
+        annealing, loss, temperature, schedule, bucketByLength);
   }
 
   /** The recipe with another layer-wise learning-rate decay α (1 turns it off). */
   public Recipe withLayerDecay(double alpha) {
     return new Recipe(name, teacher, student, finetune, maxLength, alpha, sampler, heads, biasCorrection,
-        annealing, loss, schedule, bucketByLength);
+        annealing, loss, temperature, schedule, bucketByLength);
   }
 
   /** The recipe with another task sampler. */
   public Recipe withSampler(TaskSampler taskSampler) {
     return new Recipe(name, teacher, student, finetune, maxLength, layerDecay, taskSampler, heads, biasCorrection,
-        annealing, loss, schedule, bucketByLength);
+        annealing, loss, temperature, schedule, bucketByLength);
   }
 
   /** The recipe with other head options. */
   public Recipe withHeads(HeadOptions options) {
     return new Recipe(name, teacher, student, finetune, maxLength, layerDecay, sampler, options, biasCorrection,
-        annealing, loss, schedule, bucketByLength);
+        annealing, loss, temperature, schedule, bucketByLength);
   }
 
   /** The recipe with Adam's bias correction on or off. */
   public Recipe withBiasCorrection(boolean correct) {
     return new Recipe(name, teacher, student, finetune, maxLength, layerDecay, sampler, heads, correct,
-        annealing, loss, schedule, bucketByLength);
+        annealing, loss, temperature, schedule, bucketByLength);
   }
 
   /** The recipe with another annealing schedule. */
   public Recipe withAnnealing(TeacherAnnealingSchedule schedule) {
     return new Recipe(name, teacher, student, finetune, maxLength, layerDecay, sampler, heads, biasCorrection,
-        schedule, loss, this.schedule, bucketByLength);
+        schedule, loss, temperature, this.schedule, bucketByLength);
   }
 
   /** The recipe with another loss. */
   public Recipe withLoss(LossFunction function) {
     return new Recipe(name, teacher, student, finetune, maxLength, layerDecay, sampler, heads, biasCorrection,
-        annealing, function, schedule, bucketByLength);
+        annealing, function, temperature, schedule, bucketByLength);
+  }
+
+  /** The recipe with another temperature of the teachers' soft targets. */
+  public Recipe withTemperature(double t) {
+    return new Recipe(name, teacher, student, finetune, maxLength, layerDecay, sampler, heads, biasCorrection,
+        annealing, loss, t, schedule, bucketByLength);
   }
 
   /** The recipe with another learning-rate schedule. */
   public Recipe withSchedule(RunSchedule runSchedule) {
     return new Recipe(name, teacher, student, finetune, maxLength, layerDecay, sampler, heads, biasCorrection,
-        annealing, loss, runSchedule, bucketByLength);
+        annealing, loss, temperature, runSchedule, bucketByLength);
   }
 
   /** The recipe with length bucketing on or off, or (null) the trainer's default. */
   public Recipe withBucketByLength(@Nullable Boolean bucket) {
     return new Recipe(name, teacher, student, finetune, maxLength, layerDecay, sampler, heads, biasCorrection,
-        annealing, loss, schedule, bucket);
+        annealing, loss, temperature, schedule, bucket);
   }
 
   /** The recipe with other stages. */
   public Recipe withStages(Stage teacherStage, Stage studentStage, Stage finetuneStage) {
     return new Recipe(name, teacherStage, studentStage, finetuneStage, maxLength, layerDecay, sampler, heads,
-        biasCorrection, annealing, loss, schedule, bucketByLength);
+        biasCorrection, annealing, loss, temperature, schedule, bucketByLength);
   }
 
   /** The recipe with every stage changed by {@code change} (say, one learning rate for all). */
@@ -184,6 +193,7 @@ public record Recipe(String name, Stage teacher, Stage student, Stage finetune, 
         .optSampler(sampler)
         .optAnnealing(annealing)
         .optLoss(loss)
+        .optTemperature(temperature)
         .optHeads(ModelHeads.defaults().withOptions(heads));
     if (bucketByLength != null) {
       b.optBucketByLength(bucketByLength);

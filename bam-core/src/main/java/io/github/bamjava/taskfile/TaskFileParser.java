@@ -34,7 +34,7 @@ final class TaskFileParser {
       "train", "dev", "test", "text", "text_pair", "label", "id", "metrics", "train_cap");
   static final Set<String> CAP = Set.of("limit", "random", "seed");
   static final Set<String> SETTINGS = Set.of("preset", "encoder", "max_length", "layer_decay",
-      "task_exponent", "sampler", "annealing", "loss", "schedule", "bucket_by_length", "bias_correction", "pooling",
+      "task_exponent", "sampler", "annealing", "loss", "temperature", "schedule", "bucket_by_length", "bias_correction", "pooling",
       "regression_output", "teacher", "student", "finetune_stage", "teachers", "finetune", "seed");
   static final Set<String> STAGE = Set.of("learning_rate", "batch_size", "epochs");
 
@@ -206,8 +206,9 @@ final class TaskFileParser {
     double layerDecay = f.has("layer_decay") ? f.number("layer_decay") : r.layerDecay();
     boolean bias = f.has("bias_correction") ? f.bool("bias_correction") : r.biasCorrection();
     try {
+      double temperature = f.has("temperature") ? f.number("temperature") : r.temperature();
       r = new Recipe(r.name(), r.teacher(), r.student(), r.finetune(), maxLength, layerDecay, r.sampler(), heads,
-          bias, r.annealing(), r.loss(), r.schedule(), r.bucketByLength());
+          bias, r.annealing(), r.loss(), temperature, r.schedule(), r.bucketByLength());
     } catch (IllegalArgumentException e) {
       throw f.error(e.getMessage());
     }

@@ -133,7 +133,8 @@ class TaskSetTest {
     write("tasks.json", TASKS.replace("\n  ]\n}", """
           ],
           "settings": {"sampler": "uniform", "annealing": "constant:0.5", "loss": "cross-entropy",
-                       "schedule": "warmup-linear:0.2", "bucket_by_length": true, "layer_decay": 0.8}
+                       "schedule": "warmup-linear:0.2", "bucket_by_length": true, "layer_decay": 0.8,
+                       "temperature": 2}
         }"""));
     Recipe r = TaskSet.read(dir.resolve("tasks.json")).settings().recipe();
     assertThat(r.sampler().describe()).isEqualTo("size^0.0");
@@ -141,6 +142,7 @@ class TaskSetTest {
     assertThat(r.schedule().describe()).isEqualTo("warmup 0.2, linear decay");
     assertThat(r.bucketByLength()).isTrue();
     assertThat(r.layerDecay()).isEqualTo(0.8);
+    assertThat(r.temperature()).isEqualTo(2.0);
   }
 
   @Test

@@ -84,6 +84,11 @@ final class PipelineOptions {
           + " Default: cross-entropy.")
   String loss;
 
+  @Option(names = "--temperature", paramLabel = "T",
+      description = "Temperature of classification teachers' soft targets, softmax(logits / T); above 1 softens"
+          + " them (default: 1, the teachers' probabilities).")
+  Double temperature;
+
   @Option(names = "--schedule", paramLabel = "NAME",
       description = "The learning rate over a run: warmup-linear:F (warm-up over the fraction F, then linear decay"
           + " to 0) or constant (default: warmup-linear:0.1).")
@@ -161,6 +166,9 @@ final class PipelineOptions {
       }
       if (layerDecay != null) {
         r = r.withLayerDecay(layerDecay);
+      }
+      if (temperature != null) {
+        r = r.withTemperature(temperature);
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

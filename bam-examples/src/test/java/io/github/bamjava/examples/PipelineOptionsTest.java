@@ -64,7 +64,8 @@ class PipelineOptionsTest {
   void strategiesAndStageOptionsReachTheTrainer() {
     PipelineSettings s = trainSettings(PipelineSettings.DEFAULT, "--sampler", "proportional", "--annealing",
         "constant:0.5", "--loss", "cross-entropy", "--schedule", "warmup-linear:0.2", "--epochs", "2",
-        "--batch-size", "8", "--max-length", "64", "--pooling", "cls", "--seed", "7", "--teachers", "2");
+        "--batch-size", "8", "--max-length", "64", "--pooling", "cls", "--seed", "7", "--teachers", "2",
+        "--temperature", "2");
     TrainingSettings run = studentRun(s);
     assertThat(run.sampler().describe()).isEqualTo("size^1.0");
     assertThat(run.annealing().describe()).isEqualTo("constant 0.5");
@@ -74,6 +75,7 @@ class PipelineOptionsTest {
     assertThat(run.batchSize()).isEqualTo(8);
     assertThat(run.maxLength()).isEqualTo(64);
     assertThat(run.seed()).isEqualTo(7);
+    assertThat(run.temperature()).isEqualTo(2.0);
     assertThat(s.teachersPerTask()).isEqualTo(2);
   }
 

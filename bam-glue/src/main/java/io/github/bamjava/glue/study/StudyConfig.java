@@ -190,6 +190,9 @@ public record StudyConfig(Path glueDir, Path outputDir, PipelineSettings pipelin
     if (!r.loss().describe().equals(paper.loss().describe())) {
       flat.addProperty("loss", Strategies.LOSS.nameOrDescription(r.loss()));
     }
+    if (r.temperature() != paper.temperature()) {
+      flat.addProperty("temperature", r.temperature());
+    }
     if (!r.schedule().describe().equals(paper.schedule().describe())) {
       flat.addProperty("schedule", Strategies.SCHEDULE.nameOrDescription(r.schedule()));
     }
