@@ -13,9 +13,7 @@ import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.ConsoleProgress;
 import io.github.bamjava.train.OutputLock;
-import io.github.bamjava.train.RunConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -74,8 +72,8 @@ public final class BamPipeline {
 
   private final Path outputDir;
   private final PipelineSettings settings;
-  private final @Nullable PrintStream progress;
   private final PrintStream log;
+  private final StageTrainer stages;
 
   /**
    * A pipeline that writes into {@code outputDir}.
@@ -86,8 +84,8 @@ public final class BamPipeline {
   public BamPipeline(Path outputDir, PipelineSettings settings, @Nullable PrintStream progress) {
     this.outputDir = requireNonNull(outputDir, "outputDir");
     this.settings = requireNonNull(settings, "settings");
-    this.progress = progress;
     this.log = progress == null ? new PrintStream(PrintStream.nullOutputStream()) : progress;
+    this.stages = new StageTrainer(settings, progress, 10);
     if (settings.mixedPrecision()) {
       BornAgainTrainer.checkMixedPrecisionDevice(settings.device());
     }
@@ -151,11 +149,9 @@ public final class BamPipeline {
     Path studentDir = out.resolve("student");
     log.printf(Locale.ROOT, "student: %d tasks, %d training examples, distilled from %d teachers -> %s%n",
         tasks.size(), tasks.stream().mapToInt(t -> t.train().size()).sum(), teachers.size(), studentDir);
-    BornAgainTrainer.Builder studentBuilder = trainer(settings.encoder(), recipe.student(), studentDir)
-        .addTasks(tasks);
-    teachers.forEach(studentBuilder::optTeacher);
-    BornAgainTrainer student = studentBuilder.build();
-    boolean studentIsNew = restartIfChanged(student, "student")
+    BornAgainTrainer student = stages.trainer(new StageRun(recipe.student(), settings.encoder(), tasks, teachers,
+        settings.seed(), studentDir));
+    boolean studentIsNew = stages.restartIfChanged(student, "student")
         || !Files.isRegularFile(studentDir.resolve("model").resolve(BamModel.TASKS_JSON));
     if (studentIsNew) {
       // Fine-tuned models start from the student: a new student makes them stale.
@@ -169,10 +165,9 @@ public final class BamPipeline {
         Task task = tasks.get(i);
         Path dir = out.resolve("finetune").resolve(task.name());
         log.printf(Locale.ROOT, "fine-tune %d/%d: %s -> %s%n", i + 1, tasks.size(), task.name(), dir);
-        BornAgainTrainer fine = trainer(EncoderSource.huggingFace(studentModel), recipe.finetune(), dir)
-            .addTask(task).build();
-        restartIfChanged(fine, "fine-tune " + task.name());
-        finetuned.put(task.name(), fine.train().modelDir());
+        StageRun fine = new StageRun(recipe.finetune(), EncoderSource.huggingFace(studentModel), List.of(task),
+            Map.of(), settings.seed(), dir);
+        finetuned.put(task.name(), stages.train(fine, "fine-tune " + task.name()).modelDir());
       }
     }
 
@@ -215,9 +210,9 @@ public final class BamPipeline {
   private Path trainTeacher(Task task, int k, String prefix) throws IOException {
     Path dir = outputDir.resolve("teachers").resolve(memberName(task, k));
     Path model = dir.resolve("model");
-    BornAgainTrainer teacher = trainer(settings.encoder(), settings.recipe().teacher(), dir).addTask(task)
-        .optSeed(settings.seed() + k).build();
-    boolean changed = restartIfChanged(teacher, prefix);
+    BornAgainTrainer teacher = stages.trainer(new StageRun(settings.recipe().teacher(), settings.encoder(),
+        List.of(task), Map.of(), settings.seed() + k, dir));
+    boolean changed = stages.restartIfChanged(teacher, prefix);
     if (!changed && Files.isRegularFile(model.resolve(BamModel.TASKS_JSON))) {
       log.printf(Locale.ROOT, "%s: reusing the finished teacher in %s%n", prefix, model);
       return model;
@@ -225,21 +220,6 @@ public final class BamPipeline {
     Files.deleteIfExists(predictionsFile(task, k));
     log.printf(Locale.ROOT, "%s (%d train, %d dev) -> %s%n", prefix, task.train().size(), task.dev().size(), dir);
     return teacher.train().modelDir();
-  }
-
-  /**
-   * Deletes a run's output directory when it holds a run with other settings or data (logging what changed), so
-   * that the run starts afresh rather than reusing or resuming a stale one; returns whether it did.
-   */
-  private boolean restartIfChanged(BornAgainTrainer trainer, String prefix) throws IOException {
-    List<String> changes = RunConfig.changesFrom(trainer.settings());
-    if (changes.isEmpty()) {
-      return false;
-    }
-    log.printf(Locale.ROOT, "%s: training again, the run in %s has other settings or data:%n  %s%n", prefix,
-        trainer.settings().outputDir(), String.join("\n  ", changes));
-    AtomicFiles.deleteRecursively(trainer.settings().outputDir());
-    return true;
   }
 
   private Path predictionsFile(Task task, int k) {
@@ -269,21 +249,6 @@ public final class BamPipeline {
     predictions.write(file);
     log.printf(Locale.ROOT, "%s: predictions on %d training examples -> %s%n", prefix, predictions.size(), file);
     return predictions;
-  }
-
-  private BornAgainTrainer.Builder trainer(EncoderSource encoder, Stage stage, Path dir) {
-    BornAgainTrainer.Builder b = settings.recipe().trainer(stage)
-        .setEncoder(encoder)
-        .setOutputDir(dir)
-        .optSeed(settings.seed());
-    if (settings.device() != null) {
-      b.optDevice(settings.device());
-    }
-    b.optMixedPrecision(settings.mixedPrecision());
-    if (progress != null) {
-      b.addListener(new ConsoleProgress(progress, System.console() != null, 10));
-    }
-    return b;
   }
 
   /** Dev scores of every task and its other sets, each by the model {@code models} names for it. */

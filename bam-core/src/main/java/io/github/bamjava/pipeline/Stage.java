@@ -18,4 +18,19 @@ public record Stage(double learningRate, int batchSize, int epochs) {
     checkArgument(batchSize >= 1, "batch size must be >= 1, got %s", batchSize);
     checkArgument(epochs >= 1, "epochs must be >= 1, got %s", epochs);
   }
+
+  /** This stage with another peak learning rate. */
+  public Stage withLearningRate(double rate) {
+    return new Stage(rate, batchSize, epochs);
+  }
+
+  /** This stage with another batch size. */
+  public Stage withBatchSize(int size) {
+    return new Stage(learningRate, size, epochs);
+  }
+
+  /** This stage with another number of epochs. */
+  public Stage withEpochs(int n) {
+    return new Stage(learningRate, batchSize, n);
+  }
 }

@@ -9,6 +9,9 @@ import io.github.bamjava.model.RegressionOutput;
 import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.Stage;
+import io.github.bamjava.pipeline.Strategies;
+import io.github.bamjava.pipeline.StrategyNames;
+import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.TaskMetrics;
@@ -31,8 +34,8 @@ final class TaskFileParser {
       "train", "dev", "test", "text", "text_pair", "label", "id", "metrics", "train_cap");
   static final Set<String> CAP = Set.of("limit", "random", "seed");
   static final Set<String> SETTINGS = Set.of("preset", "encoder", "max_length", "layer_decay",
-      "task_exponent", "bias_correction", "pooling", "regression_output", "teacher", "student", "finetune_stage",
-      "teachers", "finetune", "seed");
+      "task_exponent", "sampler", "annealing", "loss", "temperature", "schedule", "bucket_by_length", "bias_correction", "pooling",
+      "regression_output", "teacher", "student", "finetune_stage", "teachers", "finetune", "seed");
   static final Set<String> STAGE = Set.of("learning_rate", "batch_size", "epochs");
 
   private TaskFileParser() {}
@@ -201,12 +204,32 @@ final class TaskFileParser {
     }
     int maxLength = f.has("max_length") ? (int) bounded(f, "max_length", 3, 1 << 20) : r.maxLength();
     double layerDecay = f.has("layer_decay") ? f.number("layer_decay") : r.layerDecay();
-    double exponent = f.has("task_exponent") ? f.number("task_exponent") : r.taskExponent();
     boolean bias = f.has("bias_correction") ? f.bool("bias_correction") : r.biasCorrection();
     try {
-      r = new Recipe(r.name(), r.teacher(), r.student(), r.finetune(), maxLength, layerDecay, exponent, heads, bias);
+      double temperature = f.has("temperature") ? f.number("temperature") : r.temperature();
+      r = new Recipe(r.name(), r.teacher(), r.student(), r.finetune(), maxLength, layerDecay, r.sampler(), heads,
+          bias, r.annealing(), r.loss(), temperature, r.schedule(), r.bucketByLength());
     } catch (IllegalArgumentException e) {
       throw f.error(e.getMessage());
+    }
+    if (f.has("task_exponent") && f.has("sampler")) {
+      throw f.error("task_exponent", "and 'sampler' both choose the task sampler: keep one (task_exponent e is"
+          + " sampler \"size-exponent:e\")");
+    }
+    if (f.has("task_exponent")) {
+      double exponent = f.number("task_exponent");
+      try {
+        r = r.withSampler(TaskSampler.sizeExponent(exponent));
+      } catch (IllegalArgumentException e) {
+        throw f.error("task_exponent", e.getMessage());
+      }
+    }
+    r = r.withSampler(strategy(f, "sampler", Strategies.SAMPLER, r.sampler()))
+        .withAnnealing(strategy(f, "annealing", Strategies.ANNEALING, r.annealing()))
+        .withLoss(strategy(f, "loss", Strategies.LOSS, r.loss()))
+        .withSchedule(strategy(f, "schedule", Strategies.SCHEDULE, r.schedule()));
+    if (f.has("bucket_by_length")) {
+      r = r.withBucketByLength(f.bool("bucket_by_length"));
     }
     s = s.withRecipe(r);
     if (f.has("encoder")) {
@@ -222,6 +245,19 @@ final class TaskFileParser {
       s = s.withSeed(f.integer("seed"));
     }
     return s;
+  }
+
+  /** The strategy a field names (see {@link Strategies}), or {@code otherwise} when the field is absent. */
+  private static <T> T strategy(JsonFields f, String key, StrategyNames<T> names, T otherwise)
+      throws TaskFileException {
+    if (!f.has(key)) {
+      return otherwise;
+    }
+    try {
+      return names.parse(f.string(key));
+    } catch (IllegalArgumentException e) {
+      throw f.error(key, "is not a " + names.kind() + " this library knows: " + e.getMessage());
+    }
   }
 
   private static Stage stage(JsonFields settings, String key, Stage defaults) throws TaskFileException {

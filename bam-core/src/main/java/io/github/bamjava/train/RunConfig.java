@@ -47,11 +47,19 @@ public final class RunConfig {
 
   /** Writes the settings' run-config.json into their output directory. */
   static void write(TrainingSettings settings) throws IOException {
+    AtomicFiles.writeString(settings.outputDir().resolve(FILE), text(settings));
+  }
+
+  /**
+   * The text of the settings' run-config.json, byte for byte as {@link BornAgainTrainer#train()} writes it: a run
+   * resumes only where this text's key reads the same, so tests pin it against files that runs wrote.
+   */
+  public static String text(TrainingSettings settings) {
     JsonObject config = new JsonObject();
     config.add("resume_key", settings.runKey());
     config.addProperty("checkpoint_every", settings.checkpointEvery());
     config.addProperty("library", "bam-java");
-    AtomicFiles.writeString(settings.outputDir().resolve(FILE), GSON.toJson(config) + "\n");
+    return GSON.toJson(config) + "\n";
   }
 
   /**

@@ -17,7 +17,7 @@ class RecipeTest {
 
   @TempDir Path dir;
 
-  private static Task task() {
+  static Task task() {
     return Task.builder("t", TaskKind.Classification.of("0", "1"))
         .setTrain(List.of(Example.of("a", "x", "0"), Example.of("b", "y", "1")))
         .build();

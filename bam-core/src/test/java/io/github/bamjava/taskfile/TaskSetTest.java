@@ -127,6 +127,33 @@ class TaskSetTest {
     assertThat(s.encoder().describe()).isEqualTo(EncoderSource.huggingFace(dir.resolve("my-bert")).describe());
   }
 
+  @Test
+  void strategiesAreNamedInTheSettings() throws IOException {
+    goodTaskSet();
+    write("tasks.json", TASKS.replace("\n  ]\n}", """
+          ],
+          "settings": {"sampler": "uniform", "annealing": "constant:0.5", "loss": "cross-entropy",
+                       "schedule": "warmup-linear:0.2", "bucket_by_length": true, "layer_decay": 0.8,
+                       "temperature": 2}
+        }"""));
+    Recipe r = TaskSet.read(dir.resolve("tasks.json")).settings().recipe();
+    assertThat(r.sampler().describe()).isEqualTo("size^0.0");
+    assertThat(r.annealing().describe()).isEqualTo("constant 0.5");
+    assertThat(r.schedule().describe()).isEqualTo("warmup 0.2, linear decay");
+    assertThat(r.bucketByLength()).isTrue();
+    assertThat(r.layerDecay()).isEqualTo(0.8);
+    assertThat(r.temperature()).isEqualTo(2.0);
+  }
+
+  @Test
+  void anUnknownStrategyIsNamedWithTheKnownOnes() throws IOException {
+    String settings = TASKS.replace("\n  ]\n}", "\n  ],\n  \"settings\": {\"sampler\": \"temperature\"}\n}");
+    assertTaskFileFails(settings, 12, "field 'settings.sampler'",
+        "unknown sampler 'temperature'; known: uniform, proportional, size-exponent:<exponent>");
+    assertTaskFileFails(settings.replace("\"sampler\": \"temperature\"", "\"sampler\": \"uniform\","
+        + " \"task_exponent\": 0.5"), 12, "'settings.task_exponent'", "keep one");
+  }
+
   // ---- bad task files: the file and the field
 
   /** @param line the line the error must name */

@@ -49,13 +49,11 @@ public final class CustomTaskExample {
     for (String name : args[2].split(",")) {
       glue.add(GlueTask.byName(name.trim()));
     }
-    GlueBam.Result result = GlueBam.builder()
-        .setGlueDir(Path.of(args[1]))
-        .setOutputDir(Path.of(args.length > 3 ? args[3] : "bam-custom"))
-        .optTasks(glue)
-        .addCustomTask(mine)
-        .optPreset(Preset.LEARNING)
-        .build()
+    GlueBam.Result result = GlueBam.of(GlueBam.Settings.of(Path.of(args[1]),
+            Path.of(args.length > 3 ? args[3] : "bam-custom"))
+        .withTasks(glue)
+        .withCustomTask(mine)
+        .withPreset(Preset.LEARNING), System.out)
         .run();
     System.out.println();
     System.out.print(result.markdown());

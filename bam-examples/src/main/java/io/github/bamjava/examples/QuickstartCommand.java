@@ -59,13 +59,10 @@ final class QuickstartCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Path data = extractSample(output.resolve("data"));
-    GlueBam.Result result = GlueBam.builder()
-        .setGlueDir(data)
-        .setOutputDir(output)
-        .optTasks(TASKS)
-        .optPreset(QUICKSTART)
-        .optSeed(seed)
-        .build()
+    GlueBam.Result result = GlueBam.of(GlueBam.Settings.of(data, output)
+        .withTasks(TASKS)
+        .withPreset(QUICKSTART)
+        .withPipeline(p -> p.withSeed(seed)), System.out)
         .run();
     PrintWriter out = spec.commandLine().getOut();
     out.println();

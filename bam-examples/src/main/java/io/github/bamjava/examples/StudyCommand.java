@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.study.Study;
+import io.github.bamjava.glue.study.StudyConfig;
 import io.github.bamjava.glue.study.StudyJob;
 import io.github.bamjava.glue.study.StudyMethod;
 import io.github.bamjava.glue.study.StudyReport;
@@ -80,8 +81,8 @@ final class StudyCommand {
     @Override
     public Integer call() throws IOException, InterruptedException {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-      Study study = Study.builder().setGlueDir(glueDir).setOutputDir(output).optSeeds(seeds).optTasks(tasks)
-          .optMethods(methods).optKeepModels(keepModels).optDrawPerSeed(drawPerSeed).optProgress(out).build();
+      Study study = Study.of(StudyConfig.of(glueDir, output).withSeeds(seeds).withTasks(tasks).withMethods(methods)
+          .withKeepModels(keepModels).withDrawPerSeed(drawPerSeed), out);
       saveDescription(study, output);
       int failures = study.runWorker(runId);
       if (failures > 0) {
@@ -209,8 +210,8 @@ final class StudyCommand {
         saved.getAsJsonArray("seeds").forEach(seed -> seeds.add(seed.getAsLong()));
         boolean perSeed = saved.has(Study.TRAIN_DRAW)
             && Study.PER_SEED.equals(saved.get(Study.TRAIN_DRAW).getAsString());
-        saveDescription(Study.builder().setGlueDir(glueDir).setOutputDir(output).optTasks(tasks).optSeeds(seeds)
-            .optDrawPerSeed(perSeed).build(), output);
+        saveDescription(Study.of(StudyConfig.of(glueDir, output).withTasks(tasks).withSeeds(seeds)
+            .withDrawPerSeed(perSeed), System.out), output);
       }
       Path written = StudyReport.write(output, resamples, companions);
       spec.commandLine().getOut().println("report -> " + written);

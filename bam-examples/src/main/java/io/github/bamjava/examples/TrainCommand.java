@@ -1,7 +1,5 @@
 package io.github.bamjava.examples;
 
-import ai.djl.Device;
-import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.pipeline.PipelineResult;
 import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.taskfile.TaskSet;
@@ -12,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,52 +39,17 @@ final class TrainCommand implements Callable<Integer> {
       description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path output;
 
-  @Option(names = "--encoder", paramLabel = "DIR",
-      description = "A HuggingFace checkpoint directory of BERT, RoBERTa, DistilBERT or ELECTRA, over the file's"
-          + " (default: the file's, else the embedded all-MiniLM-L6-v2).")
-  Path encoder;
-
-  @Option(names = "--seed", paramLabel = "N", description = "Seed of every training run, over the file's.")
-  Long seed;
-
-  @Option(names = "--teachers", paramLabel = "N", description = "Teachers per task, over the file's.")
-  Integer teachersPerTask;
-
-  @Option(names = "--finetune", description = "Fine-tune the student on each task after multi-task training.")
-  boolean finetune;
-
-  @Option(names = "--device", paramLabel = "DEVICE", converter = DeviceConverter.class,
-      description = "cpu, gpu or gpu:N (default: DJL's default device: the first GPU where the engine has CUDA).")
-  Device device;
-
-  @Option(names = "--fp16", description = "Train in FP16 mixed precision. GPU only: refused on a CPU.")
-  boolean fp16;
+  @Mixin PipelineOptions options;
 
   @Override
   public Integer call() throws IOException {
     if (!Files.isRegularFile(tasks)) {
       throw new ParameterException(spec.commandLine(), "--tasks " + tasks + " is not a file");
     }
-    EncoderOption.announce(spec, encoder);
-    if (teachersPerTask != null && teachersPerTask < 1) {
-      throw new ParameterException(spec.commandLine(), "--teachers must be >= 1, got " + teachersPerTask);
-    }
     TaskSet set = TaskSet.read(tasks);
-    PipelineSettings s = set.settings();
-    if (encoder != null) {
-      s = s.withEncoder(EncoderSource.huggingFace(encoder));
-    }
-    if (seed != null) {
-      s = s.withSeed(seed);
-    }
-    if (teachersPerTask != null) {
-      s = s.withTeachersPerTask(teachersPerTask);
-    }
-    if (finetune) {
-      s = s.withFinetune(true);
-    }
-    s = s.withDevice(device).withMixedPrecision(fp16);
-    EncoderOption.checkMaxLength(spec, "the task file's max length", s.recipe().maxLength(), s.encoder());
+    PipelineSettings s = options.apply(spec, set.settings());
+    EncoderOption.checkMaxLength(spec, options.maxLengthSource("the task file's max length"),
+        s.recipe().maxLength(), s.encoder());
     PipelineResult result = set.withSettings(s).train(output, System.out);
     PrintWriter out = spec.commandLine().getOut();
     out.println();

@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.study.Study;
+import io.github.bamjava.glue.study.StudyConfig;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.SyntheticTasks;
@@ -352,10 +353,10 @@ class BamCliTest {
     Path glue = tinySst2();
     Path out = tmp.resolve("study");
     Files.createDirectories(out);
-    StudyCommand.saveDescription(Study.builder().setGlueDir(glue).setOutputDir(out)
-        .optSeeds(List.of(1L, 2L, 3L, 4L, 5L)).build(), out);
-    StudyCommand.saveDescription(Study.builder().setGlueDir(glue).setOutputDir(out)
-        .optSeeds(List.of(1L, 2L, 3L, 7L)).build(), out);
+    StudyCommand.saveDescription(Study.of(StudyConfig.of(glue, out).withSeeds(List.of(1L, 2L, 3L, 4L, 5L)),
+        System.out), out);
+    StudyCommand.saveDescription(Study.of(StudyConfig.of(glue, out).withSeeds(List.of(1L, 2L, 3L, 7L)),
+        System.out), out);
 
     JsonObject saved = JsonParser.parseString(Files.readString(out.resolve("study.json"))).getAsJsonObject();
     assertThat(saved.getAsJsonArray("seeds").asList().stream().map(e -> e.getAsLong()))
@@ -367,7 +368,7 @@ class BamCliTest {
     Path glue = tinySst2();
     Path out = tmp.resolve("study");
     // What `bam study run` wrote before majority classes were recorded.
-    JsonObject old = Study.builder().setGlueDir(glue).setOutputDir(out).build().describe();
+    JsonObject old = Study.of(StudyConfig.of(glue, out), System.out).describe();
     old.getAsJsonObject("tasks").getAsJsonObject("SST-2").remove(Study.MAJORITY);
     Files.createDirectories(out);
     Files.writeString(out.resolve("study.json"), old.toString());

@@ -1,13 +1,10 @@
 package io.github.bamjava.glue;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.Device;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
-import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.pipeline.BamPipeline;
 import io.github.bamjava.pipeline.DevScores;
@@ -30,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,11 +36,8 @@ import org.jspecify.annotations.Nullable;
  * of every method and the GLUE submission files.
  *
  * <pre>{@code
- * GlueBam.Result result = GlueBam.builder()
- *     .setGlueDir(Path.of("glue_data"))
- *     .setOutputDir(Path.of("bam-run"))
- *     .optPreset(Preset.LEARNING)
- *     .build()
+ * GlueBam.Result result = GlueBam.of(GlueBam.Settings.of(Path.of("glue_data"), Path.of("bam-run"))
+ *         .withPreset(Preset.LEARNING), System.out)
  *     .run();
  * System.out.println(result.markdown());
  * }</pre>
@@ -84,6 +79,8 @@ public final class GlueBam {
 
   /**
    * What a GLUE run is: where GLUE's data is and which of it to train on; the training itself is {@code pipeline}.
+   * Immutable; start from {@link #of} and change it with the {@code with…} methods. Every option of the training
+   * is the pipeline's, declared once in {@link PipelineSettings}.
    *
    * @param glueDir the GLUE directory in the standard layout
    * @param outputDir where everything is written
@@ -96,14 +93,69 @@ public final class GlueBam {
   public record Settings(Path glueDir, Path outputDir, List<GlueTask> tasks, List<Task> customTasks,
       TrainBudget trainBudget, boolean symmetricPairs, PipelineSettings pipeline) {
 
-    /** Checks that every part is there and copies the lists. */
+    /** Checks that every part is there and copies the lists, the GLUE tasks in GLUE's order. */
     public Settings {
       requireNonNull(glueDir, "glueDir");
       requireNonNull(outputDir, "outputDir");
-      tasks = List.copyOf(tasks);
+      EnumSet<GlueTask> ordered = EnumSet.noneOf(GlueTask.class);
+      tasks.forEach(t -> ordered.add(requireNonNull(t, "task")));
+      tasks = List.copyOf(ordered);
       customTasks = List.copyOf(customTasks);
       requireNonNull(trainBudget, "trainBudget");
       requireNonNull(pipeline, "pipeline");
+    }
+
+    /**
+     * A run on {@code glueDir} into {@code outputDir} (see the class comment for its layout) with the defaults:
+     * every task found, {@link Preset#LEARNING}, the embedded MiniLM, one teacher per task, no fine-tuning, seed 0.
+     */
+    public static Settings of(Path glueDir, Path outputDir) {
+      return new Settings(glueDir, outputDir, List.of(), List.of(), Preset.LEARNING.trainBudget(), false,
+          PipelineSettings.DEFAULT.withRecipe(Preset.LEARNING.recipe()));
+    }
+
+    /** These settings on other GLUE tasks, run and reported in GLUE's order; none for every task found. */
+    public Settings withTasks(Iterable<GlueTask> glueTasks) {
+      List<GlueTask> list = new ArrayList<>();
+      glueTasks.forEach(list::add);
+      return new Settings(glueDir, outputDir, list, customTasks, trainBudget, symmetricPairs, pipeline);
+    }
+
+    /**
+     * These settings with a task of the user's own, trained, distilled and scored alongside the GLUE tasks (it
+     * needs dev examples). It gets no submission file. With custom tasks and no GLUE tasks named, no GLUE task is
+     * added by default.
+     */
+    public Settings withCustomTask(Task task) {
+      List<Task> list = new ArrayList<>(customTasks);
+      list.add(requireNonNull(task, "task"));
+      return new Settings(glueDir, outputDir, tasks, list, trainBudget, symmetricPairs, pipeline);
+    }
+
+    /** These settings with a preset's hyper-parameters (into the pipeline's settings) and training budget. */
+    public Settings withPreset(Preset preset) {
+      return new Settings(glueDir, outputDir, tasks, customTasks, preset.trainBudget(), symmetricPairs,
+          pipeline.withRecipe(preset.recipe()));
+    }
+
+    /** These settings with another training budget. */
+    public Settings withTrainBudget(TrainBudget budget) {
+      return new Settings(glueDir, outputDir, tasks, customTasks, budget, symmetricPairs, pipeline);
+    }
+
+    /** These settings with MRPC's and STS-B's pairs also trained in the other order, or not. */
+    public Settings withSymmetricPairs(boolean swap) {
+      return new Settings(glueDir, outputDir, tasks, customTasks, trainBudget, swap, pipeline);
+    }
+
+    /** These settings with other training settings. */
+    public Settings withPipeline(PipelineSettings settings) {
+      return new Settings(glueDir, outputDir, tasks, customTasks, trainBudget, symmetricPairs, settings);
+    }
+
+    /** These settings with the training settings changed, e.g. {@code s.withPipeline(p -> p.withSeed(3))}. */
+    public Settings withPipeline(UnaryOperator<PipelineSettings> change) {
+      return withPipeline(change.apply(pipeline));
     }
   }
 
@@ -115,9 +167,20 @@ public final class GlueBam {
     this.progress = progress;
   }
 
-  /** A builder with the defaults: every task found, {@link Preset#LEARNING}, the embedded MiniLM. */
-  public static Builder builder() {
-    return new Builder();
+  /**
+   * The runner of {@code settings}.
+   *
+   * @param progress where progress lines and bars go, or null for none
+   * @throws IllegalArgumentException for a missing GLUE directory, or mixed precision on a CPU
+   */
+  public static GlueBam of(Settings settings, @Nullable PrintStream progress) {
+    requireNonNull(settings, "settings");
+    checkArgument(Files.isDirectory(settings.glueDir()), "GLUE directory %s does not exist or is not a directory",
+        settings.glueDir().toAbsolutePath());
+    if (settings.pipeline().mixedPrecision()) {
+      BornAgainTrainer.checkMixedPrecisionDevice(settings.pipeline().device());
+    }
+    return new GlueBam(settings, progress);
   }
 
   /** The run's settings. */
@@ -281,132 +344,6 @@ public final class GlueBam {
       scores.forEach((method, s) -> dev.put(method, s.scores()));
       return new PipelineResult(dev, outputDir, studentModel, finetunedModels, submissionFiles, seconds)
           .markdown(STYLE);
-    }
-  }
-
-  /** Settings of a run; the GLUE and output directories are required, the rest have defaults. */
-  public static final class Builder {
-    private Path glueDir;
-    private Path outputDir;
-    private final EnumSet<GlueTask> tasks = EnumSet.noneOf(GlueTask.class);
-    private final List<Task> customTasks = new ArrayList<>();
-    private TrainBudget trainBudget = Preset.LEARNING.trainBudget();
-    private boolean symmetric;
-    private PipelineSettings pipeline = PipelineSettings.DEFAULT.withRecipe(Preset.LEARNING.recipe());
-    private @Nullable PrintStream progress = System.out;
-
-    private Builder() {}
-
-    /** The GLUE directory in the standard layout (required). */
-    public Builder setGlueDir(Path dir) {
-      this.glueDir = requireNonNull(dir, "dir");
-      return this;
-    }
-
-    /** Where everything is written (required); see the class comment for the layout. */
-    public Builder setOutputDir(Path dir) {
-      this.outputDir = requireNonNull(dir, "dir");
-      return this;
-    }
-
-    /** The GLUE tasks to train, run and reported in GLUE's order; default every task found in the GLUE directory. */
-    public Builder optTasks(Iterable<GlueTask> glueTasks) {
-      tasks.clear();
-      glueTasks.forEach(t -> tasks.add(requireNonNull(t, "task")));
-      return this;
-    }
-
-    /**
-     * A task of the user's own, trained, distilled and scored alongside the GLUE tasks (it needs dev examples).
-     * It gets no submission file. With custom tasks and no {@link #optTasks}, no GLUE task is added by default.
-     */
-    public Builder addCustomTask(Task task) {
-      customTasks.add(requireNonNull(task, "task"));
-      return this;
-    }
-
-    /**
-     * How every model trains, all at once; default {@link PipelineSettings#DEFAULT}. The setters below change one
-     * option of it each.
-     */
-    public Builder optPipeline(PipelineSettings settings) {
-      this.pipeline = requireNonNull(settings, "settings");
-      return this;
-    }
-
-    /** The pretrained encoder of teachers and student; default {@link EncoderSource#miniLm()}. */
-    public Builder optEncoder(EncoderSource source) {
-      pipeline = pipeline.withEncoder(requireNonNull(source, "source"));
-      return this;
-    }
-
-    /** The hyper-parameters and training budgets; default {@link Preset#LEARNING}. */
-    public Builder optPreset(Preset p) {
-      requireNonNull(p, "preset");
-      pipeline = pipeline.withRecipe(p.recipe());
-      trainBudget = p.trainBudget();
-      return this;
-    }
-
-    /** See {@link PipelineSettings#teachersPerTask()}; default 1. */
-    public Builder optTeachersPerTask(int n) {
-      pipeline = pipeline.withTeachersPerTask(n);
-      return this;
-    }
-
-    /** The device every model trains and predicts on; default DJL's default device. */
-    public Builder optDevice(Device d) {
-      pipeline = pipeline.withDevice(requireNonNull(d, "device"));
-      return this;
-    }
-
-    /** See {@link PipelineSettings#mixedPrecision()}; default false. {@link #build()} refuses it on a CPU. */
-    public Builder optMixedPrecision(boolean mixed) {
-      pipeline = pipeline.withMixedPrecision(mixed);
-      return this;
-    }
-
-    /** Whether MRPC and STS-B also train on each pair in the other order; default false. */
-    public Builder optSymmetricPairs(boolean swap) {
-      this.symmetric = swap;
-      return this;
-    }
-
-    /** Whether to fine-tune the student on each task after multi-task training; default false. */
-    public Builder optFinetune(boolean fine) {
-      pipeline = pipeline.withFinetune(fine);
-      return this;
-    }
-
-    /** The seed of every training run; default 0. */
-    public Builder optSeed(long s) {
-      pipeline = pipeline.withSeed(s);
-      return this;
-    }
-
-    /** Where progress lines and bars go; default {@code System.out}, null for none. */
-    public Builder optProgress(@Nullable PrintStream out) {
-      this.progress = out;
-      return this;
-    }
-
-    /**
-     * Checks the settings and makes the runner; the builder keeps nothing of it.
-     *
-     * @throws IllegalStateException when a directory is not set
-     * @throws IllegalArgumentException for a missing GLUE directory, or mixed precision on a CPU
-     */
-    public GlueBam build() {
-      checkState(glueDir != null, "setGlueDir(...) is required");
-      checkState(outputDir != null, "setOutputDir(...) is required");
-      checkArgument(Files.isDirectory(glueDir), "GLUE directory %s does not exist or is not a directory",
-          glueDir.toAbsolutePath());
-      Settings settings = new Settings(glueDir, outputDir, List.copyOf(tasks), customTasks, trainBudget, symmetric,
-          pipeline);
-      if (pipeline.mixedPrecision()) {
-        BornAgainTrainer.checkMixedPrecisionDevice(pipeline.device());
-      }
-      return new GlueBam(settings, progress);
     }
   }
 }

@@ -34,6 +34,12 @@ class GlueBamTest {
       new Stage(1e-3, 16, 1), new Stage(5e-4, 16, 1), 32, 0.9, 0.75, HeadOptions.DEFAULT, false),
       TrainBudget.of(TrainCap.all()));
 
+  /** A run of {@link #TINY} on a tiny random encoder. */
+  private static GlueBam.Settings tiny(Path glue, Path out) {
+    return GlueBam.Settings.of(glue, out).withPreset(TINY)
+        .withPipeline(p -> p.withEncoder(SyntheticTasks.tinyEncoder(7)));
+  }
+
   @TempDir Path tmp;
 
   @Test
@@ -42,15 +48,11 @@ class GlueBamTest {
     GlueFixtures.writeSentimentAndSimilarity(glue);
     Path out = tmp.resolve("out");
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    GlueBam bam = GlueBam.builder()
-        .setGlueDir(glue)
-        .setOutputDir(out)
-        .optEncoder(SyntheticTasks.tinyEncoder(7))
-        .optPreset(TINY)
-        .optSymmetricPairs(true)
-        .optFinetune(true)
-        .optProgress(new PrintStream(progress, true, StandardCharsets.UTF_8))
-        .build();
+    GlueBam bam = GlueBam.of(GlueBam.Settings.of(glue, out)
+        .withPreset(TINY)
+        .withSymmetricPairs(true)
+        .withPipeline(p -> p.withEncoder(SyntheticTasks.tinyEncoder(7)).withFinetune(true)),
+        new PrintStream(progress, true, StandardCharsets.UTF_8));
 
     GlueBam.Result result = bam.run();
 
@@ -107,8 +109,7 @@ class GlueBamTest {
     GlueFixtures.writeSentimentAndSimilarity(glue);
     Path out = tmp.resolve("out");
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    GlueBam bam = GlueBam.builder().setGlueDir(glue).setOutputDir(out).optEncoder(SyntheticTasks.tinyEncoder(7))
-        .optPreset(TINY).optProgress(new PrintStream(progress, true, StandardCharsets.UTF_8)).build();
+    GlueBam bam = GlueBam.of(tiny(glue, out), new PrintStream(progress, true, StandardCharsets.UTF_8));
     bam.run();
     Path stsTeacher = out.resolve("teachers/STS-B/model/model.safetensors");
     FileTime stsTime = Files.getLastModifiedTime(stsTeacher);
@@ -136,9 +137,8 @@ class GlueBamTest {
     GlueFixtures.writeSentimentAndSimilarity(glue);
     Path out = tmp.resolve("out");
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    GlueBam.builder().setGlueDir(glue).setOutputDir(out).optEncoder(SyntheticTasks.tinyEncoder(7))
-        .optPreset(TINY).optTeachersPerTask(2).optSeed(5)
-        .optProgress(new PrintStream(progress, true, StandardCharsets.UTF_8)).build().run();
+    GlueBam.of(tiny(glue, out).withPipeline(p -> p.withTeachersPerTask(2).withSeed(5)),
+        new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
 
     for (String member : List.of("SST-2", "SST-2-2", "STS-B", "STS-B-2")) {
       assertThat(out.resolve("teachers/" + member + "/model/tasks.json")).isRegularFile();
@@ -163,13 +163,12 @@ class GlueBamTest {
     Path glue = tmp.resolve("glue");
     GlueFixtures.writeSentimentAndSimilarity(glue);
     Path out = tmp.resolve("out");
-    GlueBam.Builder bam = GlueBam.builder().setGlueDir(glue).setOutputDir(out)
-        .optEncoder(SyntheticTasks.tinyEncoder(7)).optPreset(TINY).optProgress(null);
-    bam.optTasks(List.of(GlueTask.SST2, GlueTask.STSB)).build().run();
+    GlueBam.Settings bam = tiny(glue, out);
+    GlueBam.of(bam.withTasks(List.of(GlueTask.SST2, GlueTask.STSB)), null).run();
     assertThat(out.resolve("submission/STS-B.tsv")).isRegularFile();
 
     // Again on SST-2 alone: a new student, whose submission must not sit beside the old student's STS-B file.
-    GlueBam.Result again = bam.optTasks(List.of(GlueTask.SST2)).build().run();
+    GlueBam.Result again = GlueBam.of(bam.withTasks(List.of(GlueTask.SST2)), null).run();
 
     assertThat(again.submissionFiles()).containsExactly(out.resolve("submission/SST-2.tsv"));
     try (var files = Files.list(out.resolve("submission"))) {
@@ -195,9 +194,8 @@ class GlueBamTest {
   void everyMethodIsScoredOnMnliMismatchedToo() throws IOException {
     Path glue = tmp.resolve("glue");
     GlueFixtures.writeAll(glue);
-    GlueBam.Result result = GlueBam.builder().setGlueDir(glue).setOutputDir(tmp.resolve("out"))
-        .optTasks(List.of(GlueTask.MNLI)).optEncoder(SyntheticTasks.tinyEncoder(7)).optPreset(TINY)
-        .optProgress(null).build().run();
+    GlueBam.Result result = GlueBam.of(tiny(glue, tmp.resolve("out")).withTasks(List.of(GlueTask.MNLI)), null)
+        .run();
 
     for (String method : List.of(GlueBam.MAJORITY, GlueBam.SINGLE, GlueBam.BAM)) {
       assertThat(result.scores().get(method).rows()).as(method).extracting(DevScores.Row::name)
@@ -214,8 +212,7 @@ class GlueBamTest {
     // MNLI-mm's dev set and AX are scored and predicted after training; a broken one must not cost the training
     Path mm = GlueFixtures.write(glue, "MNLI/dev_mismatched.tsv", GlueFixtures.row("index", "promptID"));
     Path out = tmp.resolve("out");
-    GlueBam bam = GlueBam.builder().setGlueDir(glue).setOutputDir(out).optTasks(List.of(GlueTask.MNLI))
-        .optEncoder(SyntheticTasks.tinyEncoder(7)).optPreset(TINY).optProgress(null).build();
+    GlueBam bam = GlueBam.of(tiny(glue, out).withTasks(List.of(GlueTask.MNLI)), null);
     assertThatThrownBy(bam::run).isInstanceOf(GlueFormatException.class)
         .hasMessageStartingWith(mm + ": ").hasMessageContaining("no examples");
     assertThat(out.resolve("teachers")).doesNotExist();
@@ -232,8 +229,7 @@ class GlueBamTest {
     Path glue = tmp.resolve("glue");
     GlueFixtures.writeAll(glue);
     Path out = Files.createDirectories(tmp.resolve("out"));
-    GlueBam bam = GlueBam.builder().setGlueDir(glue).setOutputDir(out).optTasks(List.of(GlueTask.SST2))
-        .optEncoder(SyntheticTasks.tinyEncoder(7)).optPreset(TINY).optProgress(null).build();
+    GlueBam bam = GlueBam.of(tiny(glue, out).withTasks(List.of(GlueTask.SST2)), null);
     // As if another pipeline, with other settings, were running there: it would restart runs under it.
     try (OutputLock other = OutputLock.acquire(out)) {
       assertThatThrownBy(bam::run).isInstanceOf(IllegalStateException.class)
@@ -244,10 +240,10 @@ class GlueBamTest {
 
   @Test
   void refusesAMissingGlueDirectoryAndAnEmptyOne() throws IOException {
-    assertThatThrownBy(() -> GlueBam.builder().setGlueDir(tmp.resolve("nope")).setOutputDir(tmp).build())
+    assertThatThrownBy(() -> GlueBam.of(GlueBam.Settings.of(tmp.resolve("nope"), tmp), null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    GlueBam bam = GlueBam.builder().setGlueDir(empty).setOutputDir(tmp.resolve("o")).optProgress(null).build();
+    GlueBam bam = GlueBam.of(GlueBam.Settings.of(empty, tmp.resolve("o")), null);
     assertThatThrownBy(bam::run).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no GLUE task found").hasMessageContaining("empty");
   }

@@ -35,7 +35,7 @@ public final class GlueFixtures {
   }
 
   /** A complete GLUE directory: every task with train, dev and test, MNLI with both dev/test sets, and AX. */
-  static void writeAll(Path dir) throws IOException {
+  public static void writeAll(Path dir) throws IOException {
     // CoLA: no header in train/dev; the test file has one. A sentence starting with '"' must stay one row.
     write(dir, "CoLA/train.tsv",
         row("gj04", "1", "", "Our friends won't buy this analysis."),

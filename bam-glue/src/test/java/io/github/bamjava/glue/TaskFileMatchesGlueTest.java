@@ -37,9 +37,9 @@ class TaskFileMatchesGlueTest {
         .withSeed(3).withFinetune(true);
 
     Path glueOut = tmp.resolve("glue-run");
-    GlueBam.Result viaGlue = GlueBam.builder().setGlueDir(glue).setOutputDir(glueOut)
-        .optTasks(List.of(GlueTask.SST2, GlueTask.STSB)).optPreset(new Preset(TINY, TrainBudget.of(TrainCap.all())))
-        .optPipeline(settings).optProgress(null).build().run();
+    GlueBam.Result viaGlue = GlueBam.of(GlueBam.Settings.of(glue, glueOut)
+        .withTasks(List.of(GlueTask.SST2, GlueTask.STSB)).withPreset(new Preset(TINY, TrainBudget.of(TrainCap.all())))
+        .withPipeline(settings), null).run();
 
     Path tasks = Files.writeString(tmp.resolve("tasks.json"), """
         {"tasks": [

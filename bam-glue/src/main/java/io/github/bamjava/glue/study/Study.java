@@ -9,7 +9,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.bamjava.distill.TeacherAnnealingSchedule;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.eval.Evaluation;
@@ -18,23 +17,19 @@ import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.io.JsonFiles;
 import io.github.bamjava.glue.GlueReader;
 import io.github.bamjava.glue.GlueTask;
-import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.io.TorchEngine;
-import io.github.bamjava.model.HeadOptions;
-import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.Stage;
-import io.github.bamjava.sampling.TaskSampler;
+import io.github.bamjava.pipeline.StageRun;
+import io.github.bamjava.pipeline.StageTrainer;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.ConsoleProgress;
 import io.github.bamjava.train.GracefulStop;
-import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.RunResult;
 import io.github.bamjava.train.RunStoppedException;
 import java.io.IOException;
@@ -42,14 +37,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Runs the BAM paper's methods over several seeds on a GLUE directory and keeps every model's dev predictions
@@ -82,18 +76,31 @@ public final class Study {
   /** Seconds a worker waits before looking again for a job whose dependencies are done. */
   private static final int POLL_SECONDS = 10;
 
-  private final Config config;
+  private final StudyConfig config;
   private final PrintStream log;
   private List<Task> tasks;
   private final Map<Long, List<Task>> drawnTasks = new HashMap<>();
 
-  private Study(Config config, PrintStream log) {
+  private Study(StudyConfig config, PrintStream log) {
     this.config = config;
     this.log = log;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  /**
+   * The study {@code config} describes, with progress lines into {@code progress}.
+   *
+   * @throws IllegalArgumentException when the GLUE directory does not exist
+   */
+  public static Study of(StudyConfig config, PrintStream progress) {
+    requireNonNull(config, "config");
+    checkArgument(Files.isDirectory(config.glueDir()), "GLUE directory %s does not exist",
+        config.glueDir().toAbsolutePath());
+    return new Study(config, requireNonNull(progress, "progress"));
+  }
+
+  /** What the study is. */
+  public StudyConfig config() {
+    return config;
   }
 
   /** The study's output directory. */
@@ -119,11 +126,11 @@ public final class Study {
 
   /**
    * The tasks of the study with their kept training and dev examples, as the preset draws them; read once. With
-   * {@link Builder#optDrawPerSeed draws per seed} a job trains on {@link #tasks(long)} instead.
+   * {@link StudyConfig#drawPerSeed() draws per seed} a job trains on {@link #tasks(long)} instead.
    */
   public List<Task> tasks() throws IOException {
     if (tasks == null) {
-      tasks = readTasks(config.settings().preset().trainBudget());
+      tasks = readTasks(config.trainBudget());
     }
     return tasks;
   }
@@ -138,7 +145,7 @@ public final class Study {
     }
     List<Task> drawn = drawnTasks.get(seed);
     if (drawn == null) {
-      drawn = readTasks(config.settings().preset().trainBudget().withSeed(seed));
+      drawn = readTasks(config.trainBudget().withSeed(seed));
       drawnTasks.put(seed, drawn);
     }
     return drawn;
@@ -151,7 +158,7 @@ public final class Study {
       Task t = reader.read(g);
       read.add(Task.builder(t.name(), t.kind())
           .setTrain(t.train())
-          .optDev(config.settings().devSelection().apply(t.dev()))
+          .optDev(config.devSelection().apply(t.dev()))
           .optMetrics(t.metrics().toArray(new TaskMetric[0]))
           .build());
     }
@@ -251,6 +258,52 @@ public final class Study {
     return Files.isDirectory(modelDir(base)) ? Optional.empty() : Optional.of(base);
   }
 
+  /** The tasks a job trains on, with their dev examples. */
+  private List<Task> jobTasks(StudyJob job) throws IOException {
+    List<Task> jobTasks = job.task() == null ? tasks(job.seed())
+        : tasks(job.seed()).stream().filter(t -> t.name().equals(job.task())).toList();
+    checkState(!jobTasks.isEmpty(), "job %s names a task that is not in the study", job);
+    return jobTasks;
+  }
+
+  /**
+   * The pipeline's trainer of a job's method: the study's encoder and recipe, with the method's one change of it
+   * ({@link StudyMethod#recipe}).
+   */
+  private StageTrainer stages(StudyMethod method) {
+    Recipe recipe = method.recipe(config.pipeline().recipe());
+    return new StageTrainer(config.pipeline().withRecipe(recipe), log, 60);
+  }
+
+  /**
+   * A job as a run of the pipeline: its method's stage, its tasks without their dev examples (the trainer then
+   * skips its per-epoch evaluation; the study scores the final model once), the teachers' predictions on their
+   * training examples, and the model it starts from.
+   */
+  private StageRun stageRun(StudyJob job) throws IOException {
+    StudyMethod method = job.method();
+    EncoderSource encoder = method.startsFrom() == null ? config.pipeline().encoder()
+        : EncoderSource.huggingFace(modelDir(new StudyJob(method.startsFrom(), job.seed(), null)));
+    List<Task> tasks = new ArrayList<>();
+    Map<String, TeacherPredictions> teachers = new LinkedHashMap<>();
+    for (Task t : jobTasks(job)) {
+      tasks.add(Task.builder(t.name(), t.kind()).setTrain(t.train())
+          .optMetrics(t.metrics().toArray(new TaskMetric[0])).build());
+      if (method.teacher() != null) {
+        StudyJob teacher = method.teacher().multiTask() ? new StudyJob(method.teacher(), job.seed(), null)
+            : new StudyJob(method.teacher(), job.seed(), t.name());
+        teachers.put(t.name(), TeacherPredictions.read(trainPredictions(teacher, t.name())));
+      }
+    }
+    return new StageRun(method.stage(config.pipeline().recipe()), encoder, tasks, teachers, job.seed(),
+        job.dir(config.outputDir()).resolve("run"));
+  }
+
+  /** The trainer of a job, not started: its settings are what the job's run-config.json records. */
+  BornAgainTrainer trainer(StudyJob job) throws IOException {
+    return stages(job.method()).trainer(stageRun(job));
+  }
+
   /**
    * Trains one job (resuming it when it was stopped), writes its predictions and marks it done. A job that is
    * done already is trained again for its model, its predictions written to {@code regenerated/}.
@@ -261,59 +314,15 @@ public final class Study {
     Path dir = job.dir(config.outputDir());
     boolean regenerate = isDone(job);
     Path out = regenerate ? dir.resolve(REGENERATED) : dir;
-    List<Task> jobTasks = job.task() == null ? tasks(job.seed())
-        : tasks(job.seed()).stream().filter(t -> t.name().equals(job.task())).toList();
-    checkState(!jobTasks.isEmpty(), "job %s names a task that is not in the study", job);
-    boolean finetune = method.startsFrom() != null;
-    Recipe p = config.settings().preset().recipe();
-    Stage stage = finetune ? p.finetune() : method.multiTask() ? p.student() : p.teacher();
+    List<Task> jobTasks = jobTasks(job);
+    Recipe p = config.pipeline().recipe();
+    Stage stage = method.stage(p);
     log.printf(Locale.ROOT, "study: %s%s (%d training examples) -> %s%n", job,
         regenerate ? " again, for its model" : "", jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
-
-    EncoderSource encoder = config.encoder();
-    if (finetune) {
-      encoder = EncoderSource.huggingFace(modelDir(new StudyJob(method.startsFrom(), job.seed(), null)));
-    }
-    BornAgainTrainer.Builder trainer = p.trainer(stage)
-        .setEncoder(encoder)
-        .setOutputDir(dir.resolve("run"))
-        .optSeed(job.seed())
-        .addListener(new ConsoleProgress(log, false, 60));
-    if (method == StudyMethod.NO_LAYERWISE_LR) {
-      trainer.optLayerDecay(1.0);
-    } else if (method == StudyMethod.NO_TASK_SAMPLING) {
-      trainer.optSampler(TaskSampler.proportional());
-    } else if (method == StudyMethod.LAMBDA_ZERO) {
-      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0));
-    } else if (method == StudyMethod.LAMBDA_HALF) {
-      trainer.optAnnealing(TeacherAnnealingSchedule.constant(0.5));
-    } else if (method == StudyMethod.BAM_BUCKETED) {
-      trainer.optBucketByLength(true);
-    } else if (method == StudyMethod.BAM_GOLD_EPOCH) {
-      trainer.optSampler(TaskSampler.proportional());  // every example once, as the seven fine-tunings see them
-    } else if (method == StudyMethod.SINGLE_MEAN_LINEAR) {
-      trainer.optHeads(ModelHeads.defaults().withOptions(HeadOptions.MEAN_LINEAR));
-    }
-    // Every other multi-task method keeps the trainer's default for several tasks: batches padded each to its
-    // longest example, not bucketed.
-    for (Task t : jobTasks) {
-      // Without dev examples the trainer skips its per-epoch evaluation; the study scores the final model once.
-      trainer.addTask(Task.builder(t.name(), t.kind()).setTrain(t.train())
-          .optMetrics(t.metrics().toArray(new TaskMetric[0])).build());
-      if (method.teacher() != null) {
-        StudyJob teacher = method.teacher().multiTask() ? new StudyJob(method.teacher(), job.seed(), null)
-            : new StudyJob(method.teacher(), job.seed(), t.name());
-        trainer.optTeacher(t.name(), TeacherPredictions.read(trainPredictions(teacher, t.name())));
-      }
-    }
-    BornAgainTrainer built = trainer.build();
-    List<String> changes = RunConfig.changesFrom(built.settings());
-    if (!changes.isEmpty()) {
-      // A job stopped under other settings or data (an older study, edited files): start it afresh.
-      log.printf(Locale.ROOT, "study: %s starts afresh, its stopped run differs:%n  %s%n", job,
-          String.join("\n  ", changes));
-      AtomicFiles.deleteRecursively(dir.resolve("run"));
-    }
+    StageTrainer stages = stages(method);
+    BornAgainTrainer built = stages.trainer(stageRun(job));
+    // A job stopped under other settings or data (an older study, edited files) starts afresh.
+    stages.restartIfChanged(built, "study: " + job);
     long trainStarted = System.nanoTime();
     RunResult result = built.train();
     // Training done by earlier processes (a resumed run, or a finished one whose job was killed before it was
@@ -399,9 +408,9 @@ public final class Study {
    * predicting it — the baseline {@link StudyReport} shows. Regression tasks have none.
    */
   public JsonObject describe() throws IOException {
-    JsonObject json = config.settings().toJson();
+    JsonObject json = config.settingsJson();
     json.add("seeds", new GsonBuilder().create().toJsonTree(config.seeds()));
-    json.addProperty("encoder", config.encoder().describe());
+    json.addProperty("encoder", config.pipeline().encoder().describe());
     if (config.drawPerSeed()) {
       // Absent in a study whose seeds share one draw: the key is new, and older studies must read the same.
       json.addProperty(TRAIN_DRAW, PER_SEED);
@@ -489,143 +498,5 @@ public final class Study {
       majority.add("dev", dev);
     }
     return majority;
-  }
-
-  /**
-   * What a study is, fixed when it is built.
-   *
-   * @param glueDir the GLUE directory
-   * @param outputDir where the study writes
-   * @param settings the budget and hyper-parameters
-   * @param seeds the seeds every method runs with
-   * @param glueTasks the GLUE tasks, in GLUE's order; empty for every task in the directory but WNLI
-   * @param methods the methods to run, with the teachers and starting points they need
-   * @param encoder the pretrained encoder every method starts from
-   * @param keepModels whether every job's model is kept (else only those other jobs start from)
-   * @param drawPerSeed whether each seed draws each task's training examples with the seed
-   */
-  public record Config(Path glueDir, Path outputDir, StudySettings settings, List<Long> seeds,
-      Set<GlueTask> glueTasks, Set<StudyMethod> methods, EncoderSource encoder, boolean keepModels,
-      boolean drawPerSeed) {
-
-    /** Checks that every part is there and copies the lists and sets, keeping the sets' enum order. */
-    public Config {
-      requireNonNull(glueDir, "glueDir");
-      requireNonNull(outputDir, "outputDir");
-      requireNonNull(settings, "settings");
-      seeds = List.copyOf(seeds);
-      checkArgument(!seeds.isEmpty(), "a study needs at least one seed");
-      EnumSet<GlueTask> tasks = EnumSet.noneOf(GlueTask.class);
-      tasks.addAll(glueTasks);
-      glueTasks = Collections.unmodifiableSet(tasks);
-      EnumSet<StudyMethod> chosen = EnumSet.noneOf(StudyMethod.class);
-      chosen.addAll(methods);
-      methods = Collections.unmodifiableSet(chosen);
-      requireNonNull(encoder, "encoder");
-    }
-  }
-
-  /** The study's configuration. */
-  public Config config() {
-    return config;
-  }
-
-  /** Settings of a study; the GLUE and output directories are required. */
-  public static final class Builder {
-    private Path glueDir;
-    private Path outputDir;
-    private StudySettings settings = StudySettings.LEARNING;
-    private List<Long> seeds = List.of(1L, 2L, 3L);
-    private final EnumSet<GlueTask> glueTasks = EnumSet.noneOf(GlueTask.class);
-    private EnumSet<StudyMethod> methods = EnumSet.allOf(StudyMethod.class);
-    private EncoderSource encoder = EncoderSource.miniLm();
-    private boolean keepModels;
-    private boolean drawPerSeed;
-    private PrintStream progress = System.out;
-
-    private Builder() {}
-
-    public Builder setGlueDir(Path dir) {
-      this.glueDir = requireNonNull(dir, "dir");
-      return this;
-    }
-
-    public Builder setOutputDir(Path dir) {
-      this.outputDir = requireNonNull(dir, "dir");
-      return this;
-    }
-
-    /** The budget and hyper-parameters; default {@link StudySettings#LEARNING}. */
-    public Builder optSettings(StudySettings s) {
-      this.settings = requireNonNull(s, "settings");
-      return this;
-    }
-
-    /** The seeds every method runs with; default 1, 2, 3. */
-    public Builder optSeeds(List<Long> s) {
-      checkArgument(!s.isEmpty(), "a study needs at least one seed");
-      this.seeds = List.copyOf(s);
-      return this;
-    }
-
-    /** The GLUE tasks; default every task in the directory but WNLI. */
-    public Builder optTasks(Iterable<GlueTask> tasks) {
-      glueTasks.clear();
-      tasks.forEach(glueTasks::add);
-      return this;
-    }
-
-    /**
-     * The methods to run; default all. The teachers of a chosen method and the method it starts from are
-     * added, since it cannot run without them.
-     */
-    public Builder optMethods(Iterable<StudyMethod> chosen) {
-      EnumSet<StudyMethod> set = EnumSet.noneOf(StudyMethod.class);
-      chosen.forEach(set::add);
-      for (StudyMethod m : List.copyOf(set)) {
-        for (StudyMethod dep = m; dep != null; dep = dep.teacher() != null ? dep.teacher() : dep.startsFrom()) {
-          set.add(dep);
-        }
-      }
-      this.methods = set;
-      return this;
-    }
-
-    /** The pretrained encoder every method starts from; default {@link EncoderSource#miniLm()}. */
-    public Builder optEncoder(EncoderSource source) {
-      this.encoder = requireNonNull(source, "source");
-      return this;
-    }
-
-    /** Whether to keep every job's model; default false (only models that other jobs start from are kept). */
-    public Builder optKeepModels(boolean keep) {
-      this.keepModels = keep;
-      return this;
-    }
-
-    /**
-     * Whether each seed also draws each task's training examples (the preset's budgets, drawn with the seed
-     * instead of the preset's own seed), so that seeds replicate the data as well as the optimisation; default
-     * false: every seed trains on the preset's one draw. Tasks that keep all their examples are the same for
-     * every seed either way.
-     */
-    public Builder optDrawPerSeed(boolean perSeed) {
-      this.drawPerSeed = perSeed;
-      return this;
-    }
-
-    /** Where progress lines go; default {@code System.out}. */
-    public Builder optProgress(PrintStream out) {
-      this.progress = requireNonNull(out, "out");
-      return this;
-    }
-
-    public Study build() {
-      checkState(glueDir != null, "setGlueDir(...) is required");
-      checkState(outputDir != null, "setOutputDir(...) is required");
-      checkArgument(Files.isDirectory(glueDir), "GLUE directory %s does not exist", glueDir.toAbsolutePath());
-      return new Study(new Config(glueDir, outputDir, settings, seeds, glueTasks, methods, encoder, keepModels,
-          drawPerSeed), progress);
-    }
   }
 }

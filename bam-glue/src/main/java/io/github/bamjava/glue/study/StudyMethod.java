@@ -1,5 +1,10 @@
 package io.github.bamjava.glue.study;
 
+import io.github.bamjava.distill.TeacherAnnealingSchedule;
+import io.github.bamjava.model.HeadOptions;
+import io.github.bamjava.pipeline.Recipe;
+import io.github.bamjava.pipeline.Stage;
+import io.github.bamjava.sampling.TaskSampler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,6 +91,32 @@ public enum StudyMethod {
   /** The method whose trained model this one starts from, or null when it starts from the pretrained encoder. */
   public @Nullable StudyMethod startsFrom() {
     return startsFrom;
+  }
+
+  /**
+   * The recipe the method trains with: the study's, with the one setting an ablation changes. Every other
+   * multi-task method keeps the trainer's default for several tasks: batches padded each to its longest example,
+   * not bucketed.
+   */
+  public Recipe recipe(Recipe study) {
+    return switch (this) {
+      case NO_LAYERWISE_LR -> study.withLayerDecay(1.0);
+      // BAM_GOLD_EPOCH: every example once, as the seven fine-tunings see them.
+      case NO_TASK_SAMPLING, BAM_GOLD_EPOCH -> study.withSampler(TaskSampler.proportional());
+      case LAMBDA_ZERO -> study.withAnnealing(TeacherAnnealingSchedule.constant(0));
+      case LAMBDA_HALF -> study.withAnnealing(TeacherAnnealingSchedule.constant(0.5));
+      case BAM_BUCKETED -> study.withBucketByLength(true);
+      case SINGLE_MEAN_LINEAR -> study.withHeads(HeadOptions.MEAN_LINEAR);
+      default -> study;
+    };
+  }
+
+  /**
+   * The stage of the recipe the method trains with: fine-tuning's for a method that starts from a trained model,
+   * the student's for a multi-task method, the teachers' for a single-task one.
+   */
+  public Stage stage(Recipe recipe) {
+    return startsFrom != null ? recipe.finetune() : multiTask ? recipe.student() : recipe.teacher();
   }
 
   /** Whether another method needs this one's trained model kept after its run. */

@@ -23,8 +23,8 @@ class StudyPlanTest {
 
   @Test
   void theLearningStudyKeepsShortTasksLongerAndScoresWholeDevSets() {
-    StudySettings s = StudySettings.LEARNING;
-    TrainBudget budget = s.preset().trainBudget();
+    StudyConfig s = StudyConfig.of(Path.of("glue"), Path.of("study"));
+    TrainBudget budget = s.trainBudget();
 
     assertThat(budget.capOf(GlueTask.COLA)).isEqualTo(TrainCap.all());
     assertThat(budget.capOf(GlueTask.SST2)).isEqualTo(TrainCap.random(7000, Preset.CAP_SEED));
@@ -39,13 +39,14 @@ class StudyPlanTest {
     Path recorded = Path.of("..", "docs", "study", "learning", "study.json");
     JsonObject json = JsonParser.parseString(Files.readString(recorded)).getAsJsonObject();
 
-    JsonObject now = StudySettings.LEARNING.toJson();
+    StudyConfig documented = StudyConfig.of(Path.of("glue"), Path.of("study"));
+    JsonObject now = documented.settingsJson();
 
     assertThat(now.get("preset")).isEqualTo(json.get("preset"));
     // Field for field, in the order the study wrote them: the file is rewritten only when it reads differently.
     assertThat(now.get("preset").toString()).isEqualTo(json.get("preset").toString());
     assertThat(now.get("devCap")).isEqualTo(json.get("devCap"));
-    assertThat(StudySettings.LEARNING.preset().recipe().heads()).isEqualTo(HeadOptions.DEFAULT);
+    assertThat(documented.pipeline().recipe().heads()).isEqualTo(HeadOptions.DEFAULT);
   }
 
   @Test

@@ -36,30 +36,28 @@ import org.junit.jupiter.api.io.TempDir;
 class StudyTest {
 
   /** Every example, seconds-long runs: what is tested is the wiring, not the accuracy. */
-  private static final StudySettings TINY = new StudySettings(new Preset(new Recipe("tiny", new Stage(1e-3, 16, 1),
+  private static final Preset TINY = new Preset(new Recipe("tiny", new Stage(1e-3, 16, 1),
       new Stage(1e-3, 16, 1), new Stage(5e-4, 16, 1), 32, 0.9, 0.75, HeadOptions.DEFAULT, false),
-      TrainBudget.of(TrainCap.all())),
-      20);
+      TrainBudget.of(TrainCap.all()));
+
+  /** The documented study on {@code glue} into {@code out} with {@link #TINY} and 20 dev examples a task. */
+  private static StudyConfig tiny(Path glue, Path out) {
+    return StudyConfig.of(glue, out).withPreset(TINY).withDevCap(20);
+  }
+
+  private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
 
   @TempDir Path tmp;
 
   /** One seed of these methods on SST-2 and STS-B fixtures, a tiny encoder, progress into {@code log}. */
   private Study tinyStudy(Path out, ByteArrayOutputStream log, EnumSet<StudyMethod> methods) throws IOException {
-    return tinyStudyBuilder(out, log, methods).build();
+    return Study.of(tinyConfig(out, methods), new PrintStream(log, true, StandardCharsets.UTF_8));
   }
 
-  private Study.Builder tinyStudyBuilder(Path out, ByteArrayOutputStream log, EnumSet<StudyMethod> methods)
-      throws IOException {
+  private StudyConfig tinyConfig(Path out, EnumSet<StudyMethod> methods) throws IOException {
     Path glue = tmp.resolve("glue");
     GlueFixtures.writeSentimentAndSimilarity(glue);
-    return Study.builder()
-        .setGlueDir(glue)
-        .setOutputDir(out)
-        .optSettings(TINY)
-        .optSeeds(List.of(1L))
-        .optEncoder(SyntheticTasks.tinyEncoder(5))
-        .optMethods(methods)
-        .optProgress(new PrintStream(log, true, StandardCharsets.UTF_8));
+    return tiny(glue, out).withSeeds(List.of(1L)).withEncoder(SyntheticTasks.tinyEncoder(5)).withMethods(methods);
   }
 
   @Test
@@ -100,7 +98,8 @@ class StudyTest {
   void aJobKilledAfterTrainingCountsTheTrainingInItsTime() throws Exception {
     Path out = tmp.resolve("killed");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Study study = tinyStudyBuilder(out, log, EnumSet.of(StudyMethod.SINGLE)).optKeepModels(true).build();
+    Study study = Study.of(tinyConfig(out, EnumSet.of(StudyMethod.SINGLE)).withKeepModels(true),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
     assertThat(study.runWorker("first")).as(() -> log.toString(StandardCharsets.UTF_8)).isZero();
     // As if the worker had been killed after training SST-2's teacher for 1000 s and before marking it done.
     Path job = out.resolve("single/seed-1/SST-2");
@@ -215,8 +214,7 @@ class StudyTest {
     Files.writeString(glue.resolve("STS-B/train.tsv"), header + "0" + row + "1" + row);
     Files.writeString(glue.resolve("STS-B/dev.tsv"), header + "0" + row);
 
-    JsonObject tasks = Study.builder().setGlueDir(glue).setOutputDir(tmp.resolve("out")).optSettings(TINY)
-        .build().describe().getAsJsonObject("tasks");
+    JsonObject tasks = Study.of(tiny(glue, tmp.resolve("out")), QUIET).describe().getAsJsonObject("tasks");
 
     JsonObject sst = tasks.getAsJsonObject("SST-2").getAsJsonObject(Study.MAJORITY);
     assertThat(sst.get("label").getAsString()).isEqualTo("1");
@@ -238,12 +236,10 @@ class StudyTest {
     }
     Files.writeString(glue.resolve("SST-2/train.tsv"), train);
     Files.writeString(glue.resolve("SST-2/dev.tsv"), "sentence\tlabel\ne\t1\nf\t0\n");
-    StudySettings capped = new StudySettings(TINY.preset().withTrainCap(TrainCap.random(6, 13)),
-        20);
-    Study fixed = Study.builder().setGlueDir(glue).setOutputDir(tmp.resolve("out")).optSettings(capped)
-        .optSeeds(List.of(1L, 2L, 3L)).build();
-    Study drawn = Study.builder().setGlueDir(glue).setOutputDir(tmp.resolve("out")).optSettings(capped)
-        .optSeeds(List.of(1L, 2L, 3L)).optDrawPerSeed(true).build();
+    StudyConfig capped = tiny(glue, tmp.resolve("out")).withPreset(TINY.withTrainCap(TrainCap.random(6, 13)))
+        .withSeeds(List.of(1L, 2L, 3L));
+    Study fixed = Study.of(capped, QUIET);
+    Study drawn = Study.of(capped.withDrawPerSeed(true), QUIET);
 
     assertThat(fixed.tasks(1).get(0).train()).isEqualTo(fixed.tasks(2).get(0).train())
         .isEqualTo(fixed.tasks().get(0).train());
