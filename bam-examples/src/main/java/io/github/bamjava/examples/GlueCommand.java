@@ -8,6 +8,7 @@ import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.RegressionOutput;
+import io.github.bamjava.pipeline.PipelineJob;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
     description = {"Run the BAM pipeline on a GLUE directory: teachers, predictions, student, optional",
         "fine-tuning, dev results (results.md/.json) and GLUE submission files.",
         "Re-running into the same --output reuses finished teachers and resumes an interrupted student.", ""})
-final class GlueCommand implements Callable<Integer> {
+final class GlueCommand implements Callable<Integer>, SparkOption.JobCommand {
 
   /** The named presets. */
   enum PresetName {
@@ -115,8 +117,25 @@ final class GlueCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed of every training run (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Mixin SparkOption spark;
+
   @Override
   public Integer call() throws IOException {
+    GlueBam.Result result = glueBam().run(spark.runner(spec));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println();
+    out.print(result.markdown());
+    out.flush();
+    return 0;
+  }
+
+  @Override
+  public PipelineJob job() throws IOException {
+    return glueBam().job();
+  }
+
+  /** The run the options ask for, checked. */
+  private GlueBam glueBam() throws IOException {
     Preset p = preset.preset;
     if (trainCap != null && trainCap < 0) {
       throw new ParameterException(spec.commandLine(), "--train-cap must be >= 0, got " + trainCap);
@@ -160,11 +179,6 @@ final class GlueCommand implements Callable<Integer> {
       builder.optDevice(device);
     }
     builder.optMixedPrecision(fp16);
-    GlueBam.Result result = builder.build().run();
-    PrintWriter out = spec.commandLine().getOut();
-    out.println();
-    out.print(result.markdown());
-    out.flush();
-    return 0;
+    return builder.build();
   }
 }

@@ -2,6 +2,7 @@ package io.github.bamjava.examples;
 
 import ai.djl.Device;
 import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.pipeline.PipelineJob;
 import io.github.bamjava.pipeline.PipelineResult;
 import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.taskfile.TaskSet;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Spec;
         "fine-tuning, dev results (results.md/.json) and test predictions (predictions/<task>.tsv).",
         "Every data file is checked before anything trains. Re-running into the same --output reuses finished",
         "teachers and resumes an interrupted student.", ""})
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, SparkOption.JobCommand {
 
   @Spec CommandSpec spec;
 
@@ -61,8 +63,29 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--fp16", description = "Train in FP16 mixed precision. GPU only: refused on a CPU.")
   boolean fp16;
 
+  @Mixin SparkOption spark;
+
   @Override
   public Integer call() throws IOException {
+    TaskSet set = taskSet();
+    PipelineResult result = set.train(output, System.out, spark.runner(spec));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println();
+    out.print(result.markdown());
+    out.printf(Locale.ROOT, "%nWritten to %s in %.0f s. The student: %s; predict with%n  bam predict --model %s"
+        + " --task %s \"a sentence\"%n", output.toAbsolutePath(), result.seconds(), result.studentModel(),
+        result.studentModel(), set.tasks().get(0).name());
+    out.flush();
+    return 0;
+  }
+
+  @Override
+  public PipelineJob job() throws IOException {
+    return taskSet().job(output);
+  }
+
+  /** The task file with the options' settings over its own, checked. */
+  private TaskSet taskSet() throws IOException {
     if (!Files.isRegularFile(tasks)) {
       throw new ParameterException(spec.commandLine(), "--tasks " + tasks + " is not a file");
     }
@@ -86,14 +109,6 @@ final class TrainCommand implements Callable<Integer> {
     }
     s = s.withDevice(device).withMixedPrecision(fp16);
     EncoderOption.checkMaxLength(spec, "the task file's max length", s.recipe().maxLength(), s.encoder());
-    PipelineResult result = set.withSettings(s).train(output, System.out);
-    PrintWriter out = spec.commandLine().getOut();
-    out.println();
-    out.print(result.markdown());
-    out.printf(Locale.ROOT, "%nWritten to %s in %.0f s. The student: %s; predict with%n  bam predict --model %s"
-        + " --task %s \"a sentence\"%n", output.toAbsolutePath(), result.seconds(), result.studentModel(),
-        result.studentModel(), set.tasks().get(0).name());
-    out.flush();
-    return 0;
+    return set.withSettings(s);
   }
 }
