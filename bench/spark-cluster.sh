@@ -138,20 +138,21 @@ start_cluster 2
 echo "run with an executor killed mid-teacher on $master ..."
 bam_on_cluster train --tasks "$data/tasks.json" -o "$work/killed" > "$work/killed.log" 2>&1 &
 driver=$!
-killed=
+killed= killed_teacher=
 while [[ -z $killed ]]; do
   kill -0 "$driver" 2>/dev/null || { echo "the run ended before a teacher checkpointed; see $work/killed.log" >&2; exit 1; }
   for teacher in alpha beta; do
     dir=$work/killed/teachers/$teacher
-    # A teacher past its first epoch's checkpoint and not finished: kill the executor that trains it.
-    if compgen -G "$dir/checkpoints/*" > /dev/null && [[ ! -f $dir/model/tasks.json ]]; then
+    # A teacher past its first whole checkpoint (LATEST names it once written) and not finished: kill the
+    # executor that trains it.
+    if [[ -f $dir/checkpoints/LATEST && ! -f $dir/model/tasks.json ]]; then
       out=$(grep -l "teacher $teacher on" "$work"/worker-*/app-*/*/stdout 2>/dev/null | head -n 1) || true
       [[ -n $out ]] || continue
       exec_id=$(basename "$(dirname "$out")")
       app=$(basename "$(dirname "$(dirname "$out")")")
       pid=$(pgrep -f "CoarseGrainedExecutorBackend.*--executor-id $exec_id .*--app-id $app" | head -n 1) || true
       [[ -n $pid ]] || continue
-      kill -9 "$pid"; killed="teacher $teacher (executor $exec_id, pid $pid)"
+      kill -9 "$pid"; killed="teacher $teacher (executor $exec_id, pid $pid)" killed_teacher=$teacher
       echo "  kill -9 of the executor training $killed"
       break
     fi
@@ -166,7 +167,14 @@ for f in teachers/alpha/model/model.safetensors teachers/beta/model/model.safete
   results.md; do
   if cmp -s "$work/straight/$f" "$work/killed/$f"; then echo "  same: $f"; else echo "  DIFFERENT: $f"; status=1; fi
 done
-grep -h "resuming" "$work"/worker-*/app-*/*/stderr 2>/dev/null | head -n 3 || true
+# The retry must have resumed, not started again: its metrics log then has a second start record, from a step > 0.
+resumed=$(grep '"type":"start"' "$work/killed/teachers/$killed_teacher/metrics.jsonl" \
+  | sed -n 's/.*"start_step":\([0-9]*\).*/\1/p' | tail -n +2 | head -n 1)
+if [[ -n $resumed && $resumed -gt 0 ]]; then
+  echo "  the retried teacher $killed_teacher resumed from its checkpoint of step $resumed"
+else
+  echo "  NOT RESUMED: the retried teacher $killed_teacher started again from step 0"; status=1
+fi
 [[ $status == 0 ]] && echo "PASS: the run survived the killed executor with the straight run's results" \
   || echo "FAIL: results differ"
 exit $status
