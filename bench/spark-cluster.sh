@@ -30,8 +30,8 @@ rm -rf "$work"; mkdir -p "$work"
 # The class path: bam.jar, its libraries (lib/, beside it since the build) and Spark's jars, which bam-spark has in
 # provided scope (a cluster brings them), resolved by Maven offline from the local repository.
 # BAM's own jars come from lib/ only: the local repository may hold another build of them.
-(cd "$root" && mvn -B -q -o dependency:build-classpath -pl bam-spark -Dmdep.includeScope=provided \
-  -Dmdep.excludeGroupIds=io.github.bamjava -Dmdep.outputFile="$work/classpath.txt" >/dev/null)
+(cd "$root" && mvn -B -q -o dependency:build-classpath -pl bam-spark -DincludeScope=provided \
+  -DexcludeGroupIds=io.github.bamjava -Dmdep.outputFile="$work/classpath.txt" >/dev/null)
 cp="$jar:$root/bam-examples/target/lib/*:$(cat "$work/classpath.txt")"
 # A SPARK_HOME for the workers: they start executors with the jars in $SPARK_HOME/jars (RELEASE marks a
 # distribution's layout). Links to the Maven jars, bam's included, so executors load the job's classes too.
