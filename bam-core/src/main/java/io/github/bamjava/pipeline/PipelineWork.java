@@ -7,10 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
-import io.github.bamjava.eval.Evaluation;
-import io.github.bamjava.eval.MajorityClass;
 import io.github.bamjava.io.AtomicFiles;
-import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
@@ -242,12 +239,13 @@ public final class PipelineWork {
       tasks.keySet().forEach(task -> finetuned.put(task, modelDir(PipelineUnit.finetune(task))));
     }
     log.println("evaluating on dev");
+    MethodScores score = new MethodScores(entries, settings.recipe().maxLength());
     Map<String, DevScores> scores = new LinkedHashMap<>();
-    scores.put(BamPipeline.MAJORITY, majority(entries));
-    scores.put(BamPipeline.SINGLE, evaluate(models(task -> modelDir(PipelineUnit.teacher(task, 0)))));
-    scores.put(BamPipeline.BAM, evaluate(models(task -> studentModel)));
+    scores.put(BamPipeline.MAJORITY, score.majority());
+    scores.put(BamPipeline.SINGLE, score.of(models(task -> modelDir(PipelineUnit.teacher(task, 0)))));
+    scores.put(BamPipeline.BAM, score.of(models(task -> studentModel)));
     if (settings.finetune()) {
-      scores.put(BamPipeline.BAM_FINETUNED, evaluate(models(finetuned::get)));
+      scores.put(BamPipeline.BAM_FINETUNED, score.of(models(finetuned::get)));
     }
     List<Path> extra = finalStep.run(models(settings.finetune() ? finetuned::get : task -> studentModel));
     PipelineResult result = new PipelineResult(scores, outputDir, studentModel, finetuned, extra,
@@ -255,6 +253,10 @@ public final class PipelineWork {
     AtomicFiles.writeString(outputDir.resolve("results.md"), result.markdown(style));
     AtomicFiles.writeString(outputDir.resolve("results.json"), result.json(settings.recipe().name(), style));
     return result;
+  }
+
+  private FinalModels models(Function<String, Path> modelOf) {
+    return new FinalModels(modelOf, settings.device());
   }
 
   /** The saved model of a unit that trains. */
@@ -477,62 +479,5 @@ public final class PipelineWork {
     }
     predictions.write(file);
     log.printf(Locale.ROOT, "%s: predictions on %d training examples -> %s%n", prefix, predictions.size(), file);
-  }
-
-  // ---- evaluation ------------------------------------------------------------------------------------------
-
-  private FinalModels models(Function<String, Path> modelOf) {
-    return new FinalModels(modelOf, settings.device());
-  }
-
-  /** Dev scores of every task and its other sets, each by the model {@code models} names for it. */
-  private DevScores evaluate(FinalModels models) throws IOException {
-    Map<String, PipelineTask> byName = new LinkedHashMap<>();
-    entries.forEach(e -> byName.put(e.name(), e));
-    Map<String, List<Map.Entry<String, Map<String, Double>>>> rows = new LinkedHashMap<>();
-    int maxLength = settings.recipe().maxLength();
-    models.forEachModel(List.copyOf(byName.keySet()), (model, names) -> {
-      for (String name : names) {
-        PipelineTask e = byName.get(name);
-        Task task = e.task();
-        List<Map.Entry<String, Map<String, Double>>> taskRows = new ArrayList<>();
-        float[][] outputs = model.predict(task.name(), task.dev(), maxLength);
-        taskRows.add(Map.entry(e.devName(), Evaluation.score(task, task.dev(), outputs)));
-        for (Map.Entry<String, List<Example>> other : e.otherDev().entrySet()) {
-          float[][] otherOutputs = model.predict(task.name(), other.getValue(), maxLength);
-          taskRows.add(Map.entry(other.getKey(), Evaluation.score(task, other.getValue(), otherOutputs)));
-        }
-        rows.put(name, taskRows);
-      }
-    });
-    // Rows in task order, whatever order the models were loaded in.
-    DevScores.Builder score = DevScores.builder();
-    for (PipelineTask e : entries) {
-      for (Map.Entry<String, Map<String, Double>> row : rows.get(e.name())) {
-        score.add(row.getKey(), e.scoreGroup(), row.getValue());
-      }
-    }
-    return score.build();
-  }
-
-  /** The dev scores of always predicting each task's majority class; see {@link BamPipeline#MAJORITY}. */
-  private static DevScores majority(List<PipelineTask> entries) {
-    DevScores.Builder score = DevScores.builder();
-    for (PipelineTask e : entries) {
-      Optional<MajorityClass> majority = MajorityClass.of(e.task());
-      score.add(e.devName(), e.scoreGroup(), baseline(e.task(), majority, e.task().dev()));
-      e.otherDev().forEach((set, dev) -> score.add(set, e.scoreGroup(), baseline(e.task(), majority, dev)));
-    }
-    return score.build();
-  }
-
-  /** A constant prediction's correlation is undefined: a task without a majority class scores 0. */
-  private static Map<String, Double> baseline(Task task, Optional<MajorityClass> majority, List<Example> dev) {
-    if (majority.isPresent()) {
-      return majority.get().score(task, dev);
-    }
-    Map<String, Double> zero = new LinkedHashMap<>();
-    task.metrics().forEach(m -> zero.put(m.name(), 0.0));
-    return zero;
   }
 }
