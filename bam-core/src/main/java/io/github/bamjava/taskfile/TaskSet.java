@@ -3,7 +3,9 @@ package io.github.bamjava.taskfile;
 import static java.util.Objects.requireNonNull;
 
 import io.github.bamjava.pipeline.BamPipeline;
+import io.github.bamjava.pipeline.PipelineJob;
 import io.github.bamjava.pipeline.PipelineResult;
+import io.github.bamjava.pipeline.PipelineRunner;
 import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.pipeline.PipelineTask;
 import io.github.bamjava.pipeline.ResultsStyle;
@@ -66,11 +68,26 @@ public record TaskSet(Path file, List<TaskSpec> tasks, PipelineSettings settings
    * @throws TaskFileException for the first bad data file, row or field, before anything trains
    */
   public PipelineResult train(Path outputDir, @Nullable PrintStream progress) throws IOException {
+    return train(outputDir, progress, PipelineRunner.LOCAL);
+  }
+
+  /** {@link #train(Path, PrintStream)} on another runner (a cluster's): the same files and results. */
+  public PipelineResult train(Path outputDir, @Nullable PrintStream progress, PipelineRunner runner)
+      throws IOException {
+    return runner.run(job(outputDir), progress);
+  }
+
+  /**
+   * The pipeline job of a run into {@code outputDir}: every data file read and checked, and the test predictions
+   * as its final step. A cluster's machines each read the same job from the shared files.
+   *
+   * @throws TaskFileException for the first bad data file, row or field
+   */
+  public PipelineJob job(Path outputDir) throws IOException {
     List<PipelineTask> loaded = load();
-    BamPipeline pipeline = new BamPipeline(outputDir, settings, progress);
     TestPredictions predictions = new TestPredictions(loaded.stream().map(PipelineTask::task).toList(),
         outputDir.resolve(PREDICTIONS), settings.recipe().maxLength());
-    return pipeline.run(loaded, ResultsStyle.DEFAULT, predictions);
+    return new PipelineJob(outputDir, settings, loaded, ResultsStyle.DEFAULT, predictions);
   }
 
   /** The folder of a run's test predictions, under its output directory. */

@@ -51,7 +51,7 @@ public final class BamModel implements AutoCloseable {
   /** The file listing the tasks of a saved model. */
   public static final String TASKS_JSON = "tasks.json";
   /** The file holding a saved model's weights. */
-  static final String WEIGHTS_FILE = "model.safetensors";
+  public static final String WEIGHTS_FILE = "model.safetensors";
   /**
    * The file that tells DJL how to load a saved model: {@code Criteria.builder().optModelPath(dir)} and DJL
    * Serving read it ({@link #servingProperties()}).

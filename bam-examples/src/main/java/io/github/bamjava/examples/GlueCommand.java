@@ -4,6 +4,7 @@ import io.github.bamjava.task.TrainCap;
 import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
+import io.github.bamjava.pipeline.PipelineJob;
 import io.github.bamjava.pipeline.PipelineSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = {"Run the BAM pipeline on a GLUE directory: teachers, predictions, student, optional",
         "fine-tuning, dev results (results.md/.json) and GLUE submission files.",
         "Re-running into the same --output reuses finished teachers and resumes an interrupted student.", ""})
-final class GlueCommand implements Callable<Integer> {
+final class GlueCommand implements Callable<Integer>, SparkOption.JobCommand {
 
   /** The named presets. */
   enum PresetName {
@@ -65,8 +66,25 @@ final class GlueCommand implements Callable<Integer> {
   @Option(names = "--symmetric", description = "Also train MRPC and STS-B on every pair in swapped order.")
   boolean symmetric;
 
+  @Mixin SparkOption spark;
+
   @Override
   public Integer call() throws IOException {
+    GlueBam.Result result = glueBam().run(spark.runner(spec));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println();
+    out.print(result.markdown());
+    out.flush();
+    return 0;
+  }
+
+  @Override
+  public PipelineJob job() throws IOException {
+    return glueBam().job();
+  }
+
+  /** The run the options ask for, checked. */
+  private GlueBam glueBam() throws IOException {
     Preset p = preset.preset;
     if (trainCap != null && trainCap < 0) {
       throw new ParameterException(spec.commandLine(), "--train-cap must be >= 0, got " + trainCap);
@@ -83,11 +101,6 @@ final class GlueCommand implements Callable<Integer> {
         .withPreset(p)
         .withPipeline(settings)
         .withSymmetricPairs(symmetric);
-    GlueBam.Result result = GlueBam.of(run, System.out).run();
-    PrintWriter out = spec.commandLine().getOut();
-    out.println();
-    out.print(result.markdown());
-    out.flush();
-    return 0;
+    return GlueBam.of(run, System.out);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.bamjava.examples;
 
+import io.github.bamjava.pipeline.PipelineJob;
 import io.github.bamjava.pipeline.PipelineResult;
 import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.taskfile.TaskSet;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
         "fine-tuning, dev results (results.md/.json) and test predictions (predictions/<task>.tsv).",
         "Every data file is checked before anything trains. Re-running into the same --output reuses finished",
         "teachers and resumes an interrupted student.", ""})
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, SparkOption.JobCommand {
 
   @Spec CommandSpec spec;
 
@@ -41,16 +42,12 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions options;
 
+  @Mixin SparkOption spark;
+
   @Override
   public Integer call() throws IOException {
-    if (!Files.isRegularFile(tasks)) {
-      throw new ParameterException(spec.commandLine(), "--tasks " + tasks + " is not a file");
-    }
-    TaskSet set = TaskSet.read(tasks);
-    PipelineSettings s = options.apply(spec, set.settings());
-    EncoderOption.checkMaxLength(spec, options.maxLengthSource("the task file's max length"),
-        s.recipe().maxLength(), s.encoder());
-    PipelineResult result = set.withSettings(s).train(output, System.out);
+    TaskSet set = taskSet();
+    PipelineResult result = set.train(output, System.out, spark.runner(spec));
     PrintWriter out = spec.commandLine().getOut();
     out.println();
     out.print(result.markdown());
@@ -59,5 +56,22 @@ final class TrainCommand implements Callable<Integer> {
         result.studentModel(), set.tasks().get(0).name());
     out.flush();
     return 0;
+  }
+
+  @Override
+  public PipelineJob job() throws IOException {
+    return taskSet().job(output);
+  }
+
+  /** The task file with the options' settings over its own, checked. */
+  private TaskSet taskSet() throws IOException {
+    if (!Files.isRegularFile(tasks)) {
+      throw new ParameterException(spec.commandLine(), "--tasks " + tasks + " is not a file");
+    }
+    TaskSet set = TaskSet.read(tasks);
+    PipelineSettings s = options.apply(spec, set.settings());
+    EncoderOption.checkMaxLength(spec, options.maxLengthSource("the task file's max length"),
+        s.recipe().maxLength(), s.encoder());
+    return set.withSettings(s);
   }
 }

@@ -7,6 +7,8 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.pipeline.BamPipeline;
+import io.github.bamjava.pipeline.PipelineJob;
+import io.github.bamjava.pipeline.PipelineRunner;
 import io.github.bamjava.pipeline.DevScores;
 import io.github.bamjava.pipeline.FinalModels;
 import io.github.bamjava.pipeline.PipelineResult;
@@ -71,6 +73,9 @@ public final class GlueBam {
   public static final String BAM_FINETUNED = BamPipeline.BAM_FINETUNED;
 
   /** GLUE's words in results: the GLUE score, and STS-B as the regression task without a majority class. */
+  /** The folder of the submission files, under the output directory. */
+  private static final String SUBMISSION = "submission";
+
   static final ResultsStyle STYLE = new ResultsStyle(GlueScore.NAME, GlueScore.JSON_KEY, MAJORITY
       + ": always the most frequent label of the task's training examples, scored on the same dev rows; a"
       + " regression task (STS-B) has none and counts 0.");
@@ -195,13 +200,18 @@ public final class GlueBam {
    * @throws GlueFormatException naming file and line for a malformed row
    */
   public Result run() throws IOException {
+    return run(PipelineRunner.LOCAL);
+  }
+
+  /**
+   * {@link #run()} on another runner (a cluster's): the same files and results.
+   *
+   * @throws java.nio.file.NoSuchFileException naming the expected file when a task's data is missing
+   * @throws GlueFormatException naming file and line for a malformed row
+   */
+  public Result run(PipelineRunner runner) throws IOException {
     long started = System.nanoTime();
-    GlueReader reader = GlueReader.builder(settings.glueDir()).optTrainBudget(settings.trainBudget()).build();
-    List<Entry> entries = readTasks(reader);
-    BamPipeline pipeline = new BamPipeline(settings.outputDir(), settings.pipeline(), progress);
-    Path submission = settings.outputDir().resolve("submission");
-    PipelineResult run = pipeline.run(entries.stream().map(Entry::pipelineTask).toList(), STYLE,
-        models -> writeSubmissions(entries, reader, models, submission));
+    PipelineResult run = runner.run(job(), progress);
     Map<String, GlueScore> scores = new LinkedHashMap<>();
     run.scores().forEach((method, s) -> scores.put(method, GlueScore.of(s)));
     Result result = new Result(ImmutableMap.copyOf(scores), run.outputDir(), run.studentModel(),
@@ -209,9 +219,25 @@ public final class GlueBam {
     if (progress != null) {
       progress.printf(Locale.ROOT, "done in %.0f s: %s, %s, %d submission file(s) in %s%n", result.seconds(),
           result.outputDir().resolve("results.md"), result.outputDir().resolve("results.json"),
-          result.submissionFiles().size(), submission);
+          result.submissionFiles().size(), settings.outputDir().resolve(SUBMISSION));
     }
     return result;
+  }
+
+  /**
+   * The pipeline job of this run: the tasks read and checked from the GLUE directory, with the submission files
+   * as its final step. A cluster's machines each read the same job from the shared directory.
+   *
+   * @throws java.nio.file.NoSuchFileException naming the expected file when a task's data is missing
+   * @throws GlueFormatException naming file and line for a malformed row
+   */
+  public PipelineJob job() throws IOException {
+    GlueReader reader = GlueReader.builder(settings.glueDir()).optTrainBudget(settings.trainBudget()).build();
+    List<Entry> entries = readTasks(reader);
+    Path submission = settings.outputDir().resolve(SUBMISSION);
+    return new PipelineJob(settings.outputDir(), settings.pipeline(),
+        entries.stream().map(Entry::pipelineTask).toList(), STYLE,
+        models -> writeSubmissions(entries, reader, models, submission));
   }
 
   /** A task to train: a GLUE task read from the directory, or a user's own task ({@code glue} null). */

@@ -1,0 +1,471 @@
+package io.github.bamjava.pipeline;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.encoder.EncoderSource;
+import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.task.Task;
+import io.github.bamjava.train.BamModel;
+import io.github.bamjava.train.BornAgainTrainer;
+import io.github.bamjava.train.RunConfig;
+import io.github.bamjava.train.RunListener;
+import io.github.bamjava.weights.SafeTensors;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The units of a pipeline run ({@link PipelineUnit}) and the one place that decides what each needs, whether it is
+ * done, and how it is done. {@link BamPipeline} runs the units one after the other in one process; a cluster
+ * driver (bam-spark) runs them as separate tasks in the order their inputs allow. Either way a unit's outputs are
+ * the same files in the output directory (see {@link BamPipeline}), so the two can continue each other's runs.
+ *
+ * <p>A unit is done when its outputs are there, readable, and made from the same settings and data: a trainer's
+ * run with the same {@code run-config.json} key and a model whose weights file is whole; a predictions file that
+ * reads back and matches the task's training examples. Anything else is pending and {@link #run} does it again:
+ * a run with other settings or an unreadable model from the start, an interrupted training from its last
+ * checkpoint. This class takes no lock: the caller holds the output directory's for the whole run.
+ */
+public final class PipelineWork {
+
+  private final Path outputDir;
+  private final PipelineSettings settings;
+  private final List<PipelineTask> entries;
+  private final Map<String, Task> tasks = new LinkedHashMap<>();
+  private final @Nullable PrintStream progress;
+  private final PrintStream log;
+  private final Function<PipelineUnit, List<RunListener>> listeners;
+  private final StageTrainer stages;
+  /**
+   * Units found done: a done unit stays done for the rest of the run (only a pending teacher deletes outputs, its
+   * own predictions'), and checking one again would read every file it depends on again.
+   */
+  private final Set<PipelineUnit> done = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The units of a run of {@code tasks} into {@code outputDir}.
+   *
+   * @param progress where progress lines and bars go, or null for none
+   * @throws IllegalArgumentException for no tasks, two tasks of one name, or a task without dev examples
+   */
+  public PipelineWork(Path outputDir, PipelineSettings settings, List<PipelineTask> tasks,
+      @Nullable PrintStream progress) {
+    this(outputDir, settings, tasks, progress, unit -> List.of());
+  }
+
+  private PipelineWork(Path outputDir, PipelineSettings settings, List<PipelineTask> tasks,
+      @Nullable PrintStream progress, Function<PipelineUnit, List<RunListener>> listeners) {
+    this.outputDir = requireNonNull(outputDir, "outputDir");
+    this.settings = requireNonNull(settings, "settings");
+    this.entries = List.copyOf(tasks);
+    this.progress = progress;
+    this.log = progress == null ? new PrintStream(PrintStream.nullOutputStream()) : progress;
+    this.listeners = requireNonNull(listeners, "listeners");
+    this.stages = new StageTrainer(settings, progress, 10);
+    checkArgument(!entries.isEmpty(), "no tasks to train");
+    Set<String> names = new HashSet<>();
+    for (PipelineTask t : entries) {
+      checkArgument(names.add(t.name()), "two tasks are named %s; task names must be unique", t.name());
+      checkArgument(!t.task().dev().isEmpty(), "task %s has no dev examples to evaluate on", t.name());
+      this.tasks.put(t.name(), t.task());
+    }
+  }
+
+  /**
+   * These units with training listeners of the caller's for each unit that trains (after the progress bar): a
+   * cluster's progress reports, or a test's fault.
+   */
+  public PipelineWork withListeners(Function<PipelineUnit, List<RunListener>> unitListeners) {
+    return new PipelineWork(outputDir, settings, entries, progress, unitListeners);
+  }
+
+  /** The run's output directory. */
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  /** The run's settings. */
+  public PipelineSettings settings() {
+    return settings;
+  }
+
+  /** The run's tasks, in their order. */
+  public List<PipelineTask> tasks() {
+    return entries;
+  }
+
+  /**
+   * Every unit in an order that runs each after its inputs: each task's teachers, each followed by its
+   * predictions, then the student, then the fine-tunings (when fine-tuning is on).
+   */
+  public List<PipelineUnit> units() {
+    List<PipelineUnit> out = new ArrayList<>();
+    for (String task : tasks.keySet()) {
+      for (int k = 0; k < settings.teachersPerTask(); k++) {
+        out.add(PipelineUnit.teacher(task, k));
+        out.add(PipelineUnit.predictions(task, k));
+      }
+    }
+    out.add(PipelineUnit.student());
+    if (settings.finetune()) {
+      tasks.keySet().forEach(task -> out.add(PipelineUnit.finetune(task)));
+    }
+    return out;
+  }
+
+  /**
+   * The units in waves whose members need nothing of each other, each wave only the ones before it: the teachers,
+   * their predictions, the student, the fine-tunings (left out when fine-tuning is off).
+   */
+  public List<List<PipelineUnit>> waves() {
+    List<List<PipelineUnit>> out = new ArrayList<>();
+    for (PipelineUnit.Kind kind : PipelineUnit.Kind.values()) {
+      List<PipelineUnit> wave = units().stream().filter(u -> u.kind() == kind).toList();
+      if (!wave.isEmpty()) {
+        out.add(wave);
+      }
+    }
+    return out;
+  }
+
+  /** The units whose outputs {@code unit} reads. */
+  public List<PipelineUnit> inputs(PipelineUnit unit) {
+    checkUnit(unit);
+    return switch (unit.kind()) {
+      case TEACHER -> List.of();
+      case PREDICTIONS -> List.of(PipelineUnit.teacher(unit.task(), unit.member()));
+      case STUDENT -> units().stream().filter(u -> u.kind() == PipelineUnit.Kind.PREDICTIONS).toList();
+      case FINETUNE -> List.of(PipelineUnit.student());
+    };
+  }
+
+  /**
+   * What a cluster's machines must agree on before they work on this run: the settings and data of every
+   * teacher and of the student (their run keys) and the fine-tuning stage. Each machine builds its run from the
+   * shared files itself; a machine that sees other data or settings (another version of a data file, another
+   * build) has another key and must refuse to write into the run.
+   */
+  public JsonObject key() {
+    JsonObject key = new JsonObject();
+    JsonArray teachers = new JsonArray();
+    for (PipelineUnit u : units()) {
+      if (u.kind() == PipelineUnit.Kind.TEACHER) {
+        teachers.add(teacherTrainer(u).settings().runKey());
+      }
+    }
+    key.add("teachers", teachers);
+    key.add("student", stages.trainer(new StageRun(settings.recipe().student(), settings.encoder(),
+        List.copyOf(tasks.values()), Map.of(), settings.seed(), outputDir.resolve("student"))).settings().runKey());
+    Stage fine = settings.recipe().finetune();
+    key.addProperty("finetune", settings.finetune() ? String.format(Locale.ROOT, "lr %s, batch %d, epochs %d",
+        fine.learningRate(), fine.batchSize(), fine.epochs()) : "off");
+    return key;
+  }
+
+  /**
+   * Why {@code unit} must run, or empty when it is done: its outputs are there, whole, and from the same settings
+   * and data (see the class comment). A unit whose inputs are pending is pending too.
+   */
+  public Optional<String> pending(PipelineUnit unit) {
+    checkUnit(unit);
+    if (done.contains(unit)) {
+      return Optional.empty();
+    }
+    for (PipelineUnit input : inputs(unit)) {
+      if (pending(input).isPresent()) {
+        return Optional.of("its input " + input + " is not done");
+      }
+    }
+    Optional<String> why = switch (unit.kind()) {
+      case TEACHER -> trainingPending(teacherTrainer(unit));
+      case PREDICTIONS -> predictionsPending(unit);
+      case STUDENT -> trainingPending(studentTrainer());
+      case FINETUNE -> trainingPending(finetuneTrainer(unit));
+    };
+    if (why.isEmpty()) {
+      done.add(unit);
+    }
+    return why;
+  }
+
+  /**
+   * Does {@code unit} unless it is done ({@link #pending}); its inputs must be done. A training whose saved run has
+   * other settings or data, or whose model is unreadable, starts afresh; an interrupted one resumes from its last
+   * checkpoint.
+   *
+   * @throws IllegalStateException when an input of the unit is not done
+   */
+  public void run(PipelineUnit unit) throws IOException {
+    for (PipelineUnit input : inputs(unit)) {
+      Optional<String> why = pending(input);
+      if (why.isPresent()) {
+        throw new IllegalStateException(unit + " needs " + input + " done first, but it is not: " + why.get());
+      }
+    }
+    switch (unit.kind()) {
+      case TEACHER -> runTeacher(unit);
+      case PREDICTIONS -> runPredictions(unit);
+      case STUDENT -> runStudent();
+      case FINETUNE -> runFinetune(unit);
+    }
+  }
+
+  /**
+   * Scores every method on the dev sets, runs {@code finalStep} with the final models, and writes results.md and
+   * results.json; every unit must be done.
+   *
+   * @param seconds the run's wall time so far, for the result
+   */
+  public PipelineResult results(ResultsStyle style, FinalStep finalStep, double seconds) throws IOException {
+    long started = System.nanoTime();
+    Path studentModel = modelDir(PipelineUnit.student());
+    Map<String, Path> finetuned = new LinkedHashMap<>();
+    if (settings.finetune()) {
+      tasks.keySet().forEach(task -> finetuned.put(task, modelDir(PipelineUnit.finetune(task))));
+    }
+    log.println("evaluating on dev");
+    MethodScores score = new MethodScores(entries, settings.recipe().maxLength());
+    Map<String, DevScores> scores = new LinkedHashMap<>();
+    scores.put(BamPipeline.MAJORITY, score.majority());
+    scores.put(BamPipeline.SINGLE, score.of(models(task -> modelDir(PipelineUnit.teacher(task, 0)))));
+    scores.put(BamPipeline.BAM, score.of(models(task -> studentModel)));
+    if (settings.finetune()) {
+      scores.put(BamPipeline.BAM_FINETUNED, score.of(models(finetuned::get)));
+    }
+    List<Path> extra = finalStep.run(models(settings.finetune() ? finetuned::get : task -> studentModel));
+    PipelineResult result = new PipelineResult(scores, outputDir, studentModel, finetuned, extra,
+        seconds + (System.nanoTime() - started) / 1e9);
+    AtomicFiles.writeString(outputDir.resolve("results.md"), result.markdown(style));
+    AtomicFiles.writeString(outputDir.resolve("results.json"), result.json(settings.recipe().name(), style));
+    return result;
+  }
+
+  private FinalModels models(Function<String, Path> modelOf) {
+    return new FinalModels(modelOf, settings.device());
+  }
+
+  /** The saved model of a unit that trains. */
+  public Path modelDir(PipelineUnit unit) {
+    return runDir(unit).resolve("model");
+  }
+
+  /** The run directory of a unit that trains: teachers/SST-2-2, student, finetune/SST-2. */
+  private Path runDir(PipelineUnit unit) {
+    return switch (unit.kind()) {
+      case TEACHER -> outputDir.resolve("teachers").resolve(unit.memberName());
+      case STUDENT -> outputDir.resolve("student");
+      case FINETUNE -> outputDir.resolve("finetune").resolve(unit.task());
+      case PREDICTIONS -> throw new IllegalArgumentException(unit + " trains nothing");
+    };
+  }
+
+  /** A predictions unit's file. */
+  private Path predictionsFile(PipelineUnit unit) {
+    return outputDir.resolve("teachers").resolve(unit.memberName() + ".predictions.safetensors");
+  }
+
+  private void checkUnit(PipelineUnit unit) {
+    checkArgument(unit.task().isEmpty() || tasks.containsKey(unit.task()), "%s: no task %s in this run (tasks: %s)",
+        unit, unit.task(), tasks.keySet());
+    checkArgument(unit.member() < settings.teachersPerTask(), "%s: this run has %s teacher(s) per task", unit,
+        settings.teachersPerTask());
+    checkArgument(unit.kind() != PipelineUnit.Kind.FINETUNE || settings.finetune(),
+        "%s: fine-tuning is off in this run", unit);
+  }
+
+  /** "teacher 1/2: SST-2", "fine-tune 2/2: STS-B": the unit's place among its kind, for the log. */
+  private String prefix(PipelineUnit unit) {
+    List<String> names = List.copyOf(tasks.keySet());
+    String kind = unit.kind() == PipelineUnit.Kind.FINETUNE ? "fine-tune" : "teacher";
+    return String.format(Locale.ROOT, "%s %d/%d: %s", kind, names.indexOf(unit.task()) + 1, names.size(),
+        unit.memberName());
+  }
+
+  // ---- trainings -------------------------------------------------------------------------------------------
+
+  /** Member k of the task's teachers trains with the run's seed + k. */
+  private BornAgainTrainer teacherTrainer(PipelineUnit unit) {
+    return stages.trainer(new StageRun(settings.recipe().teacher(), settings.encoder(),
+        List.of(tasks.get(unit.task())), Map.of(), settings.seed() + unit.member(), runDir(unit)),
+        listeners.apply(unit));
+  }
+
+  /** The student, distilled from each task's teachers (an ensemble teaches with the mean of its members). */
+  private BornAgainTrainer studentTrainer() {
+    PipelineUnit unit = PipelineUnit.student();
+    Map<String, TeacherPredictions> teachers = new LinkedHashMap<>();
+    for (String task : tasks.keySet()) {
+      List<TeacherPredictions> members = new ArrayList<>();
+      for (int k = 0; k < settings.teachersPerTask(); k++) {
+        members.add(readPredictions(PipelineUnit.predictions(task, k)));
+      }
+      teachers.put(task, members.size() == 1 ? members.get(0) : TeacherPredictions.average(members));
+    }
+    return stages.trainer(new StageRun(settings.recipe().student(), settings.encoder(),
+        List.copyOf(tasks.values()), teachers, settings.seed(), runDir(unit)), listeners.apply(unit));
+  }
+
+  private BornAgainTrainer finetuneTrainer(PipelineUnit unit) {
+    return stages.trainer(new StageRun(settings.recipe().finetune(),
+        EncoderSource.huggingFace(modelDir(PipelineUnit.student())), List.of(tasks.get(unit.task())), Map.of(),
+        settings.seed(), runDir(unit)), listeners.apply(unit));
+  }
+
+  /** Why a training's output is not done, or empty when it is: same run key, and a whole model. */
+  private static Optional<String> trainingPending(BornAgainTrainer trainer) {
+    List<String> changes = RunConfig.changesFrom(trainer.settings());
+    if (!changes.isEmpty()) {
+      return Optional.of("the run in " + trainer.settings().outputDir() + " has other settings or data:\n  "
+          + String.join("\n  ", changes));
+    }
+    return unreadableModel(trainer.settings().outputDir().resolve("model"));
+  }
+
+  /**
+   * Why a saved model cannot be used, or empty when its task list and weights file are whole. A save is atomic,
+   * so this finds damage from outside (a full disk on a copy, a truncated sync), not a killed save.
+   */
+  private static Optional<String> unreadableModel(Path model) {
+    if (!Files.isRegularFile(model.resolve(BamModel.TASKS_JSON))) {
+      return Optional.of("no finished model in " + model);
+    }
+    try {
+      SafeTensors.readShapes(model.resolve(BamModel.WEIGHTS_FILE));
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.of("the model in " + model + " is unreadable (" + e.getMessage() + ")");
+    }
+  }
+
+  private void runTeacher(PipelineUnit unit) throws IOException {
+    String prefix = prefix(unit);
+    BornAgainTrainer teacher = teacherTrainer(unit);
+    Optional<String> why = trainingPending(teacher);
+    if (why.isEmpty()) {
+      log.printf(Locale.ROOT, "%s: reusing the finished teacher in %s%n", prefix, modelDir(unit));
+      return;
+    }
+    startAfresh(teacher, prefix, why.get());
+    // Predictions of an earlier teacher are stale once this one trains.
+    Files.deleteIfExists(predictionsFile(unit));
+    Task task = tasks.get(unit.task());
+    log.printf(Locale.ROOT, "%s (%d train, %d dev) -> %s%n", prefix, task.train().size(), task.dev().size(),
+        runDir(unit));
+    teacher.train();
+  }
+
+  private void runStudent() throws IOException {
+    PipelineUnit unit = PipelineUnit.student();
+    BornAgainTrainer student = studentTrainer();
+    Optional<String> why = trainingPending(student);
+    if (why.isEmpty()) {
+      log.printf(Locale.ROOT, "student: reusing the finished student in %s%n", modelDir(unit));
+      return;
+    }
+    startAfresh(student, "student", why.get());
+    // Fine-tuned models start from the student: a new student makes them stale.
+    AtomicFiles.deleteRecursively(outputDir.resolve("finetune"));
+    log.printf(Locale.ROOT, "student: %d tasks, %d training examples, distilled from %d teachers -> %s%n",
+        tasks.size(), tasks.values().stream().mapToInt(t -> t.train().size()).sum(), tasks.size(), runDir(unit));
+    student.train();
+  }
+
+  private void runFinetune(PipelineUnit unit) throws IOException {
+    String prefix = prefix(unit);
+    BornAgainTrainer fine = finetuneTrainer(unit);
+    Optional<String> why = trainingPending(fine);
+    if (why.isEmpty()) {
+      log.printf(Locale.ROOT, "%s: reusing the finished model in %s%n", prefix, modelDir(unit));
+      return;
+    }
+    startAfresh(fine, prefix, why.get());
+    log.printf(Locale.ROOT, "%s -> %s%n", prefix, runDir(unit));
+    fine.train();
+  }
+
+  /**
+   * Deletes a training's directory when what is there cannot be continued (other settings or data, an unreadable
+   * model), logging why, so that it trains from the start; an interrupted run of the same settings stays, to
+   * resume from its checkpoint.
+   */
+  private void startAfresh(BornAgainTrainer trainer, String prefix, String why) throws IOException {
+    Path dir = trainer.settings().outputDir();
+    boolean changed = !RunConfig.changesFrom(trainer.settings()).isEmpty();
+    boolean damaged = Files.isRegularFile(dir.resolve("model").resolve(BamModel.TASKS_JSON));
+    if (changed || damaged) {
+      log.printf(Locale.ROOT, "%s: training again, %s%n", prefix, why);
+      AtomicFiles.deleteRecursively(dir);
+    }
+  }
+
+  // ---- predictions -----------------------------------------------------------------------------------------
+
+  private Optional<String> predictionsPending(PipelineUnit unit) {
+    Path file = predictionsFile(unit);
+    if (!Files.isRegularFile(file)) {
+      return Optional.of("no predictions file " + file);
+    }
+    try {
+      readPredictions(unit);
+      return Optional.empty();
+    } catch (IllegalStateException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /**
+   * A teacher's saved outputs, checked against its task's training examples.
+   *
+   * @throws IllegalStateException naming the file when it is missing, torn or from other examples
+   */
+  private TeacherPredictions readPredictions(PipelineUnit unit) {
+    Path file = predictionsFile(unit);
+    Task task = tasks.get(unit.task());
+    try {
+      TeacherPredictions saved = TeacherPredictions.read(file);
+      saved.checkMatches(task, task.train());
+      return saved;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalStateException(file + " is not usable (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private void runPredictions(PipelineUnit unit) throws IOException {
+    String prefix = prefix(unit);
+    Path file = predictionsFile(unit);
+    Optional<String> why = predictionsPending(unit);
+    if (why.isEmpty()) {
+      log.printf(Locale.ROOT, "%s: reusing predictions %s%n", prefix, file);
+      return;
+    }
+    if (Files.exists(file)) {
+      // A file from other examples (another cap) or a torn write: predict again rather than fail.
+      log.printf(Locale.ROOT, "%s: predicting again, %s%n", prefix, why.get());
+    }
+    Task task = tasks.get(unit.task());
+    TeacherPredictions predictions;
+    try (NDManager manager = FinalModels.newManager(settings.device());
+        BamModel model = BamModel.load(modelDir(PipelineUnit.teacher(unit.task(), unit.member())), manager)) {
+      predictions = model.teacherPredictions(task, settings.recipe().maxLength());
+    }
+    predictions.write(file);
+    log.printf(Locale.ROOT, "%s: predictions on %d training examples -> %s%n", prefix, predictions.size(), file);
+  }
+}

@@ -1,0 +1,181 @@
+package io.github.bamjava.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.bamjava.pipeline.BamPipeline;
+import io.github.bamjava.pipeline.PipelineJob;
+import io.github.bamjava.pipeline.PipelineResult;
+import io.github.bamjava.pipeline.PipelineRunner;
+import io.github.bamjava.pipeline.PipelineUnit;
+import io.github.bamjava.pipeline.PipelineWork;
+import io.github.bamjava.train.OutputLock;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.jspecify.annotations.Nullable;
+import scala.Tuple2;
+
+/**
+ * The BAM pipeline on a Spark cluster: the same units as {@link BamPipeline} (each teacher, its predictions, the
+ * student, each fine-tuning), each a Spark task, in waves their inputs allow: all teachers at once, then all
+ * predictions, then the student, then all fine-tunings. The driver holds the output directory's lock, decides
+ * which units are pending ({@link PipelineWork}, the same decision as on one machine), scores the final models and
+ * writes the same results files; executors build the run from the {@link PipelineSource}, check it is the driver's,
+ * and do one unit each. The files in the output directory are those of a {@link BamPipeline} run, bit for bit on
+ * the same CPU type, so either can continue the other's run.
+ *
+ * <p>A task that fails (a killed executor, a lost node) is retried by Spark up to {@code spark.task.maxFailures}
+ * times and resumes from the unit's last checkpoint; a finished unit is never done again. See docs/scale-out.md for
+ * what the output directory must be and how to size executors.
+ */
+public final class SparkPipeline implements PipelineRunner {
+
+  private final @Nullable JavaSparkContext context;
+  private final @Nullable String master;
+  private final Map<String, String> conf;
+  private final PipelineSource source;
+
+  private SparkPipeline(@Nullable JavaSparkContext context, @Nullable String master, Map<String, String> conf,
+      PipelineSource source) {
+    this.context = context;
+    this.master = master;
+    this.conf = Map.copyOf(conf);
+    this.source = requireNonNull(source, "source");
+  }
+
+  /**
+   * A runner on a Spark context that is already running (as under {@code spark-submit}); it must run one task per
+   * executor ({@link ExecutorSlots#check}).
+   *
+   * @throws IllegalArgumentException when the context could run two trainings in one executor JVM
+   */
+  public static SparkPipeline on(JavaSparkContext context, PipelineSource source) {
+    Map<String, String> settings = settings(context.getConf());
+    ExecutorSlots.check(context.master(), settings, Runtime.getRuntime().availableProcessors());
+    return new SparkPipeline(context, null, Map.of(), source);
+  }
+
+  /**
+   * A runner that starts its own Spark context for each run on {@code master} ({@code local[4]} runs inside this
+   * JVM; {@code spark://host:7077} on a standalone cluster) and stops it at the end, with {@code spark.task.cpus}
+   * set to one task per executor when {@code conf} leaves it out.
+   *
+   * @param conf further Spark settings ({@code spark.executor.cores}, {@code spark.jars}, …); Spark's system
+   *     properties ({@code -Dspark...}, {@code spark-submit --conf}) apply too
+   * @throws IllegalArgumentException when the settings could run two trainings in one executor JVM
+   */
+  public static SparkPipeline start(String master, Map<String, String> conf, PipelineSource source) {
+    SparkConf all = new SparkConf().setAll(scala.jdk.javaapi.CollectionConverters.asScala(conf)).setMaster(master);
+    ExecutorSlots.required(master, settings(all), Runtime.getRuntime().availableProcessors());
+    return new SparkPipeline(null, master, conf, source);
+  }
+
+  @Override
+  public PipelineResult run(PipelineJob job, @Nullable PrintStream progress) throws IOException {
+    if (context != null) {
+      return run(context, job, progress);
+    }
+    SparkConf sparkConf = new SparkConf().setAll(scala.jdk.javaapi.CollectionConverters.asScala(conf))
+        .setMaster(requireNonNull(master)).setIfMissing("spark.app.name", "BAM " + job.outputDir().getFileName());
+    ExecutorSlots.required(master, settings(sparkConf), Runtime.getRuntime().availableProcessors())
+        .forEach(sparkConf::set);
+    try (JavaSparkContext started = new JavaSparkContext(sparkConf)) {
+      return run(started, job, progress);
+    }
+  }
+
+  private PipelineResult run(JavaSparkContext sc, PipelineJob job, @Nullable PrintStream progress)
+      throws IOException {
+    long started = System.nanoTime();
+    PrintStream log = progress == null ? new PrintStream(PrintStream.nullOutputStream()) : progress;
+    Path out = SharedDirectory.check(job.outputDir(), ExecutorSlots.isLocal(sc.master()));
+    PipelineWork work = new PipelineWork(out, job.settings(), job.tasks(), progress);
+    String key = work.key().toString();
+    UnitTask task = new UnitTask(source, out.toString(), key);
+    Files.createDirectories(out);
+    // The driver holds the run's lock for the whole run: a second driver (or a plain run) into the directory fails
+    // at once. The executors do not take it; each training locks its own directory, as on one machine.
+    try (OutputLock lock = OutputLock.acquire(out)) {
+      log.printf(Locale.ROOT, "BAM on Spark (%s, application %s) on %d task(s): %s; preset %s; encoder %s%n",
+          sc.master(), sc.sc().applicationId(), job.tasks().size(),
+          String.join(", ", work.tasks().stream().map(t -> t.name()).toList()), job.settings().recipe().name(),
+          job.settings().encoder().describe());
+      for (List<PipelineUnit> wave : work.waves()) {
+        List<PipelineUnit> pending = new ArrayList<>();
+        for (PipelineUnit unit : wave) {
+          Optional<String> why = work.pending(unit);
+          if (why.isPresent()) {
+            pending.add(unit);
+            log.printf(Locale.ROOT, "  to do: %s (%s)%n", unit, why.get().lines().findFirst().orElse(""));
+          } else {
+            log.printf(Locale.ROOT, "  done: %s%n", unit);
+          }
+        }
+        if (!pending.isEmpty()) {
+          long waveStart = System.nanoTime();
+          log.printf(Locale.ROOT, "running %d unit(s) as Spark tasks: %s%n", pending.size(), pending);
+          runTasks(sc, task, pending);
+          log.printf(Locale.ROOT, "  %d unit(s) done in %.0f s%n", pending.size(), (System.nanoTime() - waveStart)
+              / 1e9);
+        }
+        for (PipelineUnit unit : pending) {
+          Optional<String> why = work.pending(unit);
+          if (why.isPresent()) {
+            throw new IllegalStateException("Spark ran " + unit + " without error, but it is not done: " + why.get()
+                + ". Do the executors see " + out + " as the driver does (a shared mount)?");
+          }
+        }
+      }
+      GradMode.offForThisThread(); // the engine may have started in a task's thread (local mode)
+      return work.results(job.style(), job.finalStep(), (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  /** One Spark task per unit, each in a partition of its own, so that executors take them one by one. */
+  private static void runTasks(JavaSparkContext sc, UnitTask task, List<PipelineUnit> units) throws IOException {
+    sc.setJobDescription("BAM " + units);
+    try {
+      sc.parallelize(units, units.size()).foreach(task::run);
+    } catch (Exception e) { // Spark's SparkException is checked, but Scala throws it undeclared
+      // Spark cancels the job's other tasks but does not wait for them; they stop at their next step
+      // (UnitTask). The run's lock is released only once no unit writes any more.
+      awaitNoRunningTasks(sc);
+      // Spark's message holds the task's error and then its stack trace: the first lines say what went wrong.
+      throw new IOException("a BAM unit failed on Spark after its retries: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** Waits (up to ten minutes) until no executor runs a task of this application. */
+  private static void awaitNoRunningTasks(JavaSparkContext sc) {
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    while (System.nanoTime() < deadline && java.util.Arrays.stream(sc.sc().statusTracker().getExecutorInfos())
+        .anyMatch(e -> e.numRunningTasks() > 0)) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static String firstLine(@Nullable String message) {
+    return message == null ? "(no message)" : message.lines().limit(3).reduce((a, b) -> a + "\n" + b).orElse("");
+  }
+
+  private static Map<String, String> settings(SparkConf conf) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (Tuple2<String, String> t : conf.getAll()) {
+      out.put(t._1(), t._2());
+    }
+    return out;
+  }
+}

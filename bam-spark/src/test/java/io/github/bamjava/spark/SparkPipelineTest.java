@@ -1,0 +1,180 @@
+package io.github.bamjava.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.bamjava.pipeline.PipelineResult;
+import io.github.bamjava.pipeline.PipelineRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline on Spark in local mode against the same run on one machine: the same bits, no finished unit done
+ * again, damaged outputs found and redone, a failed task resumed from its checkpoint by Spark's retry.
+ */
+class SparkPipelineTest {
+
+  /** Spark inside the test JVM on the loopback address, without its web UI. */
+  private static final Map<String, String> CONF = Map.of("spark.ui.enabled", "false", "spark.driver.host",
+      "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1");
+
+  /** Every file a unit writes, by unit. */
+  private static final Map<String, String> OUTPUTS = outputs();
+
+  @TempDir Path tmp;
+
+  private static Map<String, String> outputs() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String task : List.of("sentiment", "stars")) {
+      out.put("teacher " + task, "teachers/" + task + "/model/model.safetensors");
+      out.put("predictions " + task, "teachers/" + task + ".predictions.safetensors");
+    }
+    out.put("student", "student/model/model.safetensors");
+    for (String task : List.of("sentiment", "stars")) {
+      out.put("fine-tune " + task, "finetune/" + task + "/model/model.safetensors");
+    }
+    return out;
+  }
+
+  @Test
+  void aRunOnSparkEqualsTheRunOnOneMachineBitForBitAndIsNotDoneAgain() throws IOException {
+    Path plain = tmp.resolve("plain");
+    PipelineResult one = PipelineRunner.LOCAL.run(SyntheticSource.of(plain).job(), null);
+
+    Path onSpark = tmp.resolve("spark");
+    SyntheticSource source = SyntheticSource.of(onSpark);
+    PipelineResult viaSpark = SparkPipeline.start("local[2]", CONF, source).run(source.job(), null);
+
+    assertThat(viaSpark.scores().keySet()).containsExactlyElementsOf(one.scores().keySet());
+    one.scores().forEach((method, s) -> assertThat(viaSpark.scores().get(method).rows()).as(method)
+        .isEqualTo(s.rows()));
+    OUTPUTS.forEach((unit, file) -> assertThat(mismatch(plain.resolve(file), onSpark.resolve(file))).as(unit)
+        .isEqualTo(-1));
+    assertThat(Files.readString(onSpark.resolve("results.md"))).isEqualTo(Files.readString(plain.resolve(
+        "results.md")));
+
+    Map<String, FileTime> written = times(onSpark);
+    String log = runLogged(source, "local[2]");
+    assertThat(log).doesNotContain("running").contains("done: teacher sentiment", "done: student",
+        "done: fine-tune stars");
+    assertThat(times(onSpark)).isEqualTo(written);
+  }
+
+  @Test
+  void sparkContinuesAPlainRunAndRedoesOnlyTheDamagedUnits() throws IOException {
+    Path dir = tmp.resolve("run");
+    SyntheticSource source = SyntheticSource.of(dir);
+    PipelineRunner.LOCAL.run(source.job(), null);
+    Map<String, byte[]> intact = new LinkedHashMap<>();
+    for (String file : OUTPUTS.values()) {
+      intact.put(file, Files.readAllBytes(dir.resolve(file)));
+    }
+    Map<String, FileTime> before = times(dir);
+    truncate(dir.resolve(OUTPUTS.get("predictions stars")));
+    truncate(dir.resolve(OUTPUTS.get("fine-tune sentiment")));
+
+    String log = runLogged(source, "local[1]");
+
+    assertThat(log).contains("to do: predictions stars", "to do: fine-tune sentiment", "done: teacher stars",
+        "done: student", "done: fine-tune stars");
+    Map<String, FileTime> after = times(dir);
+    for (String unit : List.of("teacher sentiment", "teacher stars", "predictions sentiment", "student",
+        "fine-tune stars")) {
+      assertThat(after.get(OUTPUTS.get(unit))).as(unit + " is not done again").isEqualTo(before.get(
+          OUTPUTS.get(unit)));
+    }
+    for (String file : OUTPUTS.values()) {
+      assertThat(Files.readAllBytes(dir.resolve(file))).as(file).isEqualTo(intact.get(file));
+    }
+  }
+
+  @Test
+  void aTaskThatDiesMidTeacherIsRetriedAndResumesFromItsCheckpoint() throws IOException {
+    Path straight = tmp.resolve("straight");
+    PipelineRunner.LOCAL.run(new SyntheticSource(straight.toString(), 2, "").job(), null);
+
+    Path dir = tmp.resolve("faulty");
+    Path faults = tmp.resolve("faults");
+    SyntheticSource source = new SyntheticSource(dir.toString(), 2, faults.toString());
+    // local[1,2]: one core, and a failed task is tried twice.
+    SparkPipeline.start("local[1,2]", CONF, source).run(source.job(), null);
+
+    assertThat(faults.resolve(SyntheticSource.FAILED)).exists();
+    long failedAt = Long.parseLong(Files.readString(faults.resolve(SyntheticSource.FAILED)));
+    long resumedFrom = Long.parseLong(Files.readString(faults.resolve(SyntheticSource.RESUMED)));
+    assertThat(resumedFrom).as("the retry resumes from the first epoch's checkpoint").isPositive()
+        .isLessThan(failedAt);
+    OUTPUTS.forEach((unit, file) -> assertThat(mismatch(straight.resolve(file), dir.resolve(file))).as(unit)
+        .isEqualTo(-1));
+  }
+
+  @Test
+  void aTaskThatFailsEveryTryFailsTheRunWithItsError() {
+    Path dir = tmp.resolve("failing");
+    // One try: the injected fault is not retried.
+    SyntheticSource source = new SyntheticSource(dir.toString(), 2, tmp.resolve("faults").toString());
+    assertThatThrownBy(() -> SparkPipeline.start("local[1,1]", CONF, source).run(source.job(), null))
+        .isInstanceOf(IOException.class).hasMessageContaining("a BAM unit failed on Spark")
+        .hasMessageContaining("a fault injected by the test");
+    assertThat(dir.resolve("results.md")).doesNotExist();
+  }
+
+  @Test
+  void twoTrainingsInOneExecutorAreRefusedBeforeAnythingStarts() {
+    SyntheticSource source = SyntheticSource.of(tmp.resolve("never"));
+    Map<String, String> twoAtOnce = new LinkedHashMap<>(CONF);
+    twoAtOnce.put("spark.task.cpus", "1");
+    assertThatThrownBy(() -> SparkPipeline.start("local[2]", twoAtOnce, source))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set spark.task.cpus=2");
+  }
+
+  @Test
+  void anExecutorThatBuildsAnotherRunWritesNothing() throws IOException {
+    Path dir = tmp.resolve("other");
+    UnitTask task = new UnitTask(SyntheticSource.of(dir), dir.toAbsolutePath().toString(),
+        "{\"teachers\":[],\"student\":{},\"finetune\":\"off\"}");
+    assertThatThrownBy(() -> task.run(io.github.bamjava.pipeline.PipelineUnit.teacher("sentiment", 0)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("builds another run than the driver")
+        .hasMessageContaining("finetune: \"off\" → ");
+    assertThat(dir.resolve("teachers")).doesNotExist();
+  }
+
+  private String runLogged(SyntheticSource source, String master) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (PrintStream log = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      SparkPipeline.start(master, CONF, source).run(source.job(), log);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private static long mismatch(Path a, Path b) {
+    try {
+      return Files.mismatch(a, b);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, FileTime> times(Path dir) throws IOException {
+    Map<String, FileTime> out = new LinkedHashMap<>();
+    for (String file : OUTPUTS.values()) {
+      out.put(file, Files.getLastModifiedTime(dir.resolve(file)));
+    }
+    return out;
+  }
+
+  private static void truncate(Path file) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(all, all.length / 2));
+  }
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# BAM on a real Spark standalone cluster on this machine: a master and two workers as separate processes on
+# 127.0.0.1, started from the Maven jars (no Spark download; SPARK_HOME is a folder of links to them).
+#
+# Default (the fault test): a tiny `bam train` run (two generated tasks, the embedded MiniLM, 64 examples each,
+# teachers of two epochs) goes through the cluster twice: once straight, once with `kill -9` of the executor that
+# trains a teacher, after the teacher's first checkpoint. Spark retries the task on a new executor, the teacher
+# resumes from its checkpoint, and every model, predictions file and the results must equal the straight run's.
+#
+#   bench/spark-cluster.sh                       # the fault test, ~5-10 minutes on 2 busy cores
+#   bench/spark-cluster.sh --speedup GLUE_DIR    # wall time of the learning-preset teachers on 1 vs 2 workers
+#
+# --speedup runs `bam glue --preset learning` on GLUE_DIR (all tasks there) on a cluster of one single-core
+# worker, then of two, stops each run when its teacher wave is done, and prints both teacher-wave times and their
+# ratio (the driver prints each wave's time). Hours on the full learning preset: run it on a quiet machine.
+# Needs: a build (mvn -B -q -DskipTests package). Work files: $BAM_SPARK_WORK (default runs/spark-cluster).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${BAM_SPARK_WORK:-$root/runs/spark-cluster}
+mode=fault glue=
+case ${1:-} in
+  --speedup) mode=speedup; glue=$(cd "${2:?--speedup needs a GLUE directory}" && pwd) ;;
+  "") ;;
+  *) echo "usage: $0 [--speedup GLUE_DIR]" >&2; exit 2 ;;
+esac
+jar=$root/bam-examples/target/bam.jar
+[[ -f $jar ]] || { echo "spark-cluster.sh: $jar not found; build first: mvn -B -q -DskipTests package" >&2; exit 1; }
+rm -rf "$work"; mkdir -p "$work"
+
+# The class path: bam.jar, its libraries (lib/, beside it since the build) and Spark's jars, which bam-spark has in
+# provided scope (a cluster brings them), resolved by Maven offline from the local repository.
+# BAM's own jars come from lib/ only: the local repository may hold another build of them.
+(cd "$root" && mvn -B -q -o dependency:build-classpath -pl bam-spark -DincludeScope=provided \
+  -DexcludeGroupIds=io.github.bamjava -Dmdep.outputFile="$work/classpath.txt" >/dev/null)
+cp="$jar:$root/bam-examples/target/lib/*:$(cat "$work/classpath.txt")"
+# A SPARK_HOME for the workers: they start executors with the jars in $SPARK_HOME/jars (RELEASE marks a
+# distribution's layout). Links to the Maven jars, bam's included, so executors load the job's classes too.
+spark_home=$work/spark-home
+mkdir -p "$spark_home/jars"; touch "$spark_home/RELEASE"
+IFS=: read -r -a entries <<< "$(cat "$work/classpath.txt")"
+for f in "${entries[@]}" "$jar" "$root"/bam-examples/target/lib/*.jar; do # lib/ last: its versions win
+  [[ $f == *.jar && -f $f ]] && ln -sf "$f" "$spark_home/jars/$(basename "$f")"
+done
+export SPARK_HOME=$spark_home SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
+opens=$(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' "$root/pom.xml")
+java_cp=(java $opens -cp "$cp")
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+# start_cluster WORKERS: a master on a free port and WORKERS single-core workers; sets $master.
+start_cluster() {
+  cleanup; pids=()
+  local port=$((20000 + RANDOM % 20000))
+  master=spark://127.0.0.1:$port
+  "${java_cp[@]}" -Xmx512m org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" \
+    --webui-port 0 > "$work/master.log" 2>&1 &
+  pids+=($!)
+  for ((w = 1; w <= $1; w++)); do
+    mkdir -p "$work/worker-$w"
+    "${java_cp[@]}" -Xmx512m org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 6g \
+      --work-dir "$work/worker-$w" --webui-port 0 "$master" > "$work/worker-$w.log" 2>&1 &
+    pids+=($!)
+  done
+  for ((i = 0; i < 120; i++)); do
+    [[ $(grep -c "Registering worker" "$work/master.log" 2>/dev/null) -ge $1 ]] && return 0
+    sleep 1
+  done
+  echo "spark-cluster.sh: the workers did not register with $master; see $work/*.log" >&2; exit 1
+}
+
+# The driver: the bam command line with --spark; each executor gets one core (one training per JVM).
+bam_on_cluster() {
+  "${java_cp[@]}" -Xmx2g -Dai.djl.offline=true io.github.bamjava.examples.BamCli "$@" --spark "$master" \
+    --spark-conf spark.executor.cores=1 --spark-conf spark.task.cpus=1 --spark-conf spark.executor.memory=3g \
+    --spark-conf spark.ui.enabled=false --spark-conf spark.driver.host=127.0.0.1 \
+    --spark-conf spark.driver.bindAddress=127.0.0.1 --spark-conf spark.task.maxFailures=4 \
+    --spark-conf "spark.executor.extraJavaOptions=-Dai.djl.offline=true -XX:MaxDirectMemorySize=256m" \
+    --spark-conf spark.executorEnv.OMP_NUM_THREADS=1 --spark-conf spark.executorEnv.MKL_DYNAMIC=FALSE
+}
+
+if [[ $mode == speedup ]]; then
+  # teacher_wave WORKERS: seconds of the teacher wave of the learning preset on WORKERS single-core workers.
+  teacher_wave() {
+    start_cluster "$1"
+    local log=$work/speedup-$1.log
+    bam_on_cluster glue --glue-dir "$glue" --preset learning -o "$work/speedup-$1" > "$log" 2>&1 &
+    local driver=$!
+    until grep -q "unit(s) done in" "$log" 2>/dev/null; do
+      kill -0 "$driver" 2>/dev/null || { echo "the driver ended before its teachers; see $log" >&2; exit 1; }
+      sleep 5
+    done
+    kill "$driver"; wait "$driver" 2>/dev/null || true
+    grep -m1 "unit(s) done in" "$log" | sed 's/.* in \([0-9]*\) s/\1/'
+  }
+  one=$(teacher_wave 1)
+  two=$(teacher_wave 2)
+  echo "learning-preset teachers of $(ls "$glue" | tr '\n' ' ')"
+  echo "  1 single-core worker:  $one s"
+  echo "  2 single-core workers: $two s"
+  awk -v a="$one" -v b="$two" 'BEGIN { printf "  speed-up: %.2fx\n", a / b }'
+  exit 0
+fi
+
+# The fault test's data: two generated tasks of 64 training and 16 dev examples.
+data=$work/data
+mkdir -p "$data"
+gen() { # gen FILE N SEED: "text,label" rows; the label says whether a positive word occurs
+  awk -v n="$2" -v seed="$3" 'BEGIN {
+    srand(seed); split("good great fine nice", pos, " "); split("bad awful poor sad", neg, " ");
+    split("the a film was story it quite very and plot", fill, " ");
+    print "text,label";
+    for (i = 0; i < n; i++) {
+      p = rand() < 0.5; w = p ? pos[int(rand() * 4) + 1] : neg[int(rand() * 4) + 1];
+      s = fill[int(rand() * 10) + 1] " " fill[int(rand() * 10) + 1] " " w " " fill[int(rand() * 10) + 1];
+      print s "," (p ? "yes" : "no") } }' > "$1"
+}
+gen "$data/a-train.csv" 64 1; gen "$data/a-dev.csv" 16 2; gen "$data/b-train.csv" 64 3; gen "$data/b-dev.csv" 16 4
+cat > "$data/tasks.json" <<'EOF'
+{"tasks": [
+  {"name": "alpha", "kind": "classification", "labels": ["no", "yes"], "train": "a-train.csv", "dev": "a-dev.csv",
+   "text": "text", "label": "label"},
+  {"name": "beta", "kind": "classification", "labels": ["no", "yes"], "train": "b-train.csv", "dev": "b-dev.csv",
+   "text": "text", "label": "label"}],
+ "settings": {"max_length": 32, "teacher": {"epochs": 2, "batch_size": 16}, "student": {"epochs": 1, "batch_size": 16},
+              "seed": 5}}
+EOF
+
+start_cluster 2
+echo "straight run on $master ..."
+t0=$(date +%s)
+bam_on_cluster train --tasks "$data/tasks.json" -o "$work/straight" > "$work/straight.log" 2>&1 \
+  || { echo "the straight run failed; see $work/straight.log" >&2; exit 1; }
+echo "  done in $(( $(date +%s) - t0 )) s"
+
+start_cluster 2
+echo "run with an executor killed mid-teacher on $master ..."
+bam_on_cluster train --tasks "$data/tasks.json" -o "$work/killed" > "$work/killed.log" 2>&1 &
+driver=$!
+killed= killed_teacher=
+while [[ -z $killed ]]; do
+  kill -0 "$driver" 2>/dev/null || { echo "the run ended before a teacher checkpointed; see $work/killed.log" >&2; exit 1; }
+  for teacher in alpha beta; do
+    dir=$work/killed/teachers/$teacher
+    # A teacher past its first whole checkpoint (LATEST names it once written) and not finished: kill the
+    # executor that trains it.
+    if [[ -f $dir/checkpoints/LATEST && ! -f $dir/model/tasks.json ]]; then
+      out=$(grep -l "teacher $teacher on" "$work"/worker-*/app-*/*/stdout 2>/dev/null | head -n 1) || true
+      [[ -n $out ]] || continue
+      exec_id=$(basename "$(dirname "$out")")
+      app=$(basename "$(dirname "$(dirname "$out")")")
+      pid=$(pgrep -f "CoarseGrainedExecutorBackend.*--executor-id $exec_id .*--app-id $app" | head -n 1) || true
+      [[ -n $pid ]] || continue
+      kill -9 "$pid"; killed="teacher $teacher (executor $exec_id, pid $pid)" killed_teacher=$teacher
+      echo "  kill -9 of the executor training $killed"
+      break
+    fi
+  done
+  sleep 0.5
+done
+wait "$driver" || { echo "the run with a killed executor failed; see $work/killed.log" >&2; exit 1; }
+
+status=0
+for f in teachers/alpha/model/model.safetensors teachers/beta/model/model.safetensors \
+  teachers/alpha.predictions.safetensors teachers/beta.predictions.safetensors student/model/model.safetensors \
+  results.md; do
+  if cmp -s "$work/straight/$f" "$work/killed/$f"; then echo "  same: $f"; else echo "  DIFFERENT: $f"; status=1; fi
+done
+# The retry must have resumed, not started again: its metrics log then has a second start record, from a step > 0.
+resumed=$(grep '"type":"start"' "$work/killed/teachers/$killed_teacher/metrics.jsonl" \
+  | sed -n 's/.*"start_step":\([0-9]*\).*/\1/p' | tail -n +2 | head -n 1)
+if [[ -n $resumed && $resumed -gt 0 ]]; then
+  echo "  the retried teacher $killed_teacher resumed from its checkpoint of step $resumed"
+else
+  echo "  NOT RESUMED: the retried teacher $killed_teacher started again from step 0"; status=1
+fi
+[[ $status == 0 ]] && echo "PASS: the run survived the killed executor with the straight run's results" \
+  || echo "FAIL: results differ"
+exit $status
