@@ -14,6 +14,10 @@ import com.google.common.base.Preconditions;
  * generator at a fraction of the cost. The mask is a float array holding 0 or {@code 1 / (1 - p)}, so that
  * forward and backward are one multiplication each: multiplying by a boolean mask instead made the backward
  * pass half a second slower per MiniLM step, since mixed-type products take libtorch's slow casting path.
+ *
+ * <p>FP32 arrays on the CPU (every CPU training run) take their mask from {@link DropoutMask}, which fills it in
+ * Java from a counter-based generator seeded by libtorch's: one pass instead of four, on every core. Other
+ * types and devices draw it through libtorch as described above.
  */
 public final class BertDropout {
   private BertDropout() {}
@@ -25,13 +29,22 @@ public final class BertDropout {
       return x;
     }
     NDArray mask;
-    try (NDArray uniform = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType());
-        NDArray keep = uniform.gte(p)) {
-      mask = keep.toType(x.getDataType(), false).muli(1f / (1f - p));
+    if (DropoutMask.serves(x.getDataType(), x.getDevice())) {
+      mask = DropoutMask.draw(x.getManager(), x.getShape(), p);
+    } else {
+      mask = libtorchMask(x, p);
     }
     // The mask can be closed at once: autograd holds its own reference for the backward pass.
     try (mask) {
       return x.mul(mask);
+    }
+  }
+
+  /** A mask of x's type and shape drawn with libtorch's generator: uniform, compared with p, cast, scaled. */
+  private static NDArray libtorchMask(NDArray x, float p) {
+    try (NDArray uniform = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType());
+        NDArray keep = uniform.gte(p)) {
+      return keep.toType(x.getDataType(), false).muli(1f / (1f - p));
     }
   }
 }

@@ -37,6 +37,23 @@ class BertDropoutTest {
   }
 
   @Test
+  void typesOutsideJavasMasksDrawThroughLibtorchWithTheSameRate() {
+    // FP64 is not served by DropoutMask: this runs the libtorch path that other devices and types take.
+    Engine.getInstance().setRandomSeed(8);
+    NDArray x = manager.ones(new Shape(N)).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+    double[] y = BertDropout.apply(x, 0.1f, true).toDoubleArray();
+    int zeros = 0;
+    for (double v : y) {
+      if (v == 0) {
+        zeros++;
+      } else {
+        assertThat(v).isCloseTo(1 / 0.9, within(1e-6));
+      }
+    }
+    assertThat(zeros).isBetween(40_000 - 1_140, 40_000 + 1_140);
+  }
+
+  @Test
   void keepsTheExpectedValue() {
     Engine.getInstance().setRandomSeed(11);
     NDArray x = manager.randomUniform(0f, 2f, new Shape(N));

@@ -51,8 +51,10 @@ public final class StepProfile {
     }
     CATEGORIES.put("layer_norm", "LayerNorm");
     CATEGORIES.put("gelu", "GELU");
-    // BertDropout draws a uniform per element and compares it with p ("aten::ge"); libtorch's own dropout
-    // draws with bernoulli_. The cast of the mask and the product with it fall under the general categories.
+    // On the CPU in FP32, BertDropout's masks are filled in Java (DropoutMask): that time is outside any
+    // libtorch operator and counts as Java. Elsewhere it draws a uniform per element and compares it with p
+    // ("aten::ge"); libtorch's own dropout draws with bernoulli_. The cast of the mask and the product with it
+    // fall under the general categories.
     for (String op : List.of("dropout", "bernoulli", "uniform_", "aten::ge")) {
       CATEGORIES.put(op, "dropout (drawing the masks)");
     }
