@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * glibc's malloc settings for training, set by the library itself through {@code mallopt} when a training run
- * starts, so that an application embedding the library trains as fast as the {@code ./bam} launcher.
+ * starts, so that an application embedding the library trains as fast as the {@code ./bam} launcher; and settings
+ * for a process that only predicts ({@link #forPrediction()}), which {@code bam predict} sets.
  *
  * <p>Why: by default glibc hands large freed blocks back to the system and page-faults them in again on the
  * next training step, which cost about a fifth of a CPU step (docs/benchmarks.md). The settings keep freed memory
@@ -39,10 +40,16 @@ public final class MallocSettings {
   /** {@code M_TOP_PAD}: 256 MiB. */
   static final int TOP_PAD = 256 << 20;
 
+  /** Prediction's {@code M_MMAP_THRESHOLD}: 1 MiB, fixed (glibc's own starts at 128 KiB and rises to 32 MiB). */
+  static final int PREDICTION_MMAP_THRESHOLD = 1 << 20;
+  /** Prediction's {@code M_ARENA_MAX}: the main thread's heap and one for libtorch's threads. */
+  static final int PREDICTION_ARENA_MAX = 2;
+
   /** glibc's parameter numbers, from {@code malloc.h}. */
   private static final int M_TRIM_THRESHOLD = -1;
   private static final int M_TOP_PAD = -2;
   private static final int M_MMAP_THRESHOLD = -3;
+  private static final int M_ARENA_MAX = -8;
 
   /** The environment variables through which glibc reads its tuning at start-up; any of them set means hands off. */
   static final List<String> ENVIRONMENT = List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
@@ -53,7 +60,7 @@ public final class MallocSettings {
 
   /** What {@link #forTraining()} did, or why it did nothing. */
   public enum Outcome {
-    /** The training settings were set through {@code mallopt}. */
+    /** The settings were set through {@code mallopt}. */
     APPLIED,
     /** Turned off with {@code -Dbam.malloc.tuning=false}. */
     TURNED_OFF,
@@ -74,25 +81,50 @@ public final class MallocSettings {
   }
 
   /**
-   * Sets the training settings, once per process; later calls return {@link Outcome#ALREADY_DECIDED}. Called by
-   * the trainer when a run starts; an application may call it earlier (before loading data, say).
+   * Sets the training settings, once per process (this or {@link #forPrediction()}, whichever comes first); later
+   * calls return {@link Outcome#ALREADY_DECIDED}. Called by the trainer when a run starts; an application may call
+   * it earlier (before loading data, say).
    */
   public static Outcome forTraining() {
     if (!DONE.compareAndSet(false, true)) {
       return Outcome.ALREADY_DECIDED;
     }
+    return set("training", new int[] {M_MMAP_THRESHOLD, MMAP_THRESHOLD, M_TRIM_THRESHOLD, TRIM_THRESHOLD, M_TOP_PAD,
+        TOP_PAD});
+  }
+
+  /**
+   * Sets settings for a process that only predicts, once per process, under the same conditions as {@link
+   * #forTraining()}: blocks of 1 MiB and more get their own mappings, returned to the system when freed, and
+   * libtorch's threads share one heap. Why: with glibc's own settings the threshold rises to 32 MiB after the first
+   * large block is freed, and a batch's activations then come from malloc's heaps, where batches of ever new shapes
+   * leave holes that are kept: resident memory crept past 1 GB over 10,000 lines of MiniLM prediction, and stays
+   * flat with these (docs/benchmarks.md). The library never calls this itself (an application that also trains, or
+   * serves other work, knows its process better); {@code bam predict}, a process of its own, does.
+   */
+  public static Outcome forPrediction() {
+    if (!DONE.compareAndSet(false, true)) {
+      return Outcome.ALREADY_DECIDED;
+    }
+    return set("prediction", new int[] {M_MMAP_THRESHOLD, PREDICTION_MMAP_THRESHOLD, M_ARENA_MAX,
+        PREDICTION_ARENA_MAX});
+  }
+
+  /** Calls {@code mallopt} with each (parameter, value) pair of {@code settings}, if {@link #choose} says so. */
+  private static Outcome set(String purpose, int[] settings) {
     Outcome choice = choose(System.getProperty(PROPERTY), System.getenv(), Platform.isLinux());
     if (choice != Outcome.APPLIED) {
-      LOG.debug("malloc settings for training not set: {}", choice);
+      LOG.debug("malloc settings for {} not set: {}", purpose, choice);
       return choice;
     }
     try {
       Glibc c = Native.load("c", Glibc.class);
       c.gnu_get_libc_version();
-      boolean ok = c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
-          & c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
-          & c.mallopt(M_TOP_PAD, TOP_PAD) == 1;
-      LOG.debug("malloc settings for training set through mallopt{}", ok ? "" : " (glibc refused one)");
+      boolean ok = true;
+      for (int i = 0; i < settings.length; i += 2) {
+        ok &= c.mallopt(settings[i], settings[i + 1]) == 1;
+      }
+      LOG.debug("malloc settings for {} set through mallopt{}", purpose, ok ? "" : " (glibc refused one)");
       return ok ? Outcome.APPLIED : Outcome.UNSUPPORTED;
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       return Outcome.UNSUPPORTED;
