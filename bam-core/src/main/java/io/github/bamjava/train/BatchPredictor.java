@@ -31,9 +31,9 @@ public final class BatchPredictor {
   public static final int DEFAULT_BATCH_SIZE = 128;
   /**
    * Tokens per inference batch at most (examples times the batch's longest, padding included): what bounds a
-   * batch's memory, since a layer's activations grow with the tokens of the batch (about 60 KB a token for
+   * batch's memory, since a layer's activations grow with the tokens of the batch (about 45 KB a token for
    * MiniLM, more for wider encoders and longer inputs). 128 short inputs of up to 32 tokens still go together; 128
-   * inputs of 128 tokens would hold a gigabyte at once and go as four batches of 32 instead
+   * inputs of 128 tokens would hold three quarters of a gigabyte at once and go as four batches of 32 instead
    * (docs/benchmarks.md). A single example longer than this is still one batch.
    */
   public static final int DEFAULT_BATCH_TOKENS = 4096;
