@@ -4,6 +4,7 @@
 # libtorch's OpenMP threads as they are, told to sleep instead of spinning when idle (OMP_WAIT_POLICY=passive, read
 # by libtorch's GNU OpenMP), and cut to one intra-op thread. Each line: seq/s, the ratio to alone, and from
 # /usr/bin/time -v the involuntary context switches and minor page faults of the whole JVM.
+# Otherwise the launcher's settings (launcher-env.sh), malloc's for training included.
 # Usage: bench/busy-neighbour.sh [--config minilm] [--batch 8] [--seq 64] [--steps 10]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,7 @@ jar=$root/bam-examples/target/bam.jar
 [[ -f $jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
 source "$root/launcher-env.sh"
 bam_launcher_env "$root" train
+unset OMP_WAIT_POLICY # the launcher's default is passive; the rows below say which they use
 work=$(mktemp -d)
 neighbour=
 stop_neighbour() {
@@ -36,13 +38,15 @@ run() { # label, then env assignments and JVM options before -cp
   rate=$(sed -nE 's/^RESULT .* ([0-9.]+) seq\/s.*/\1/p' "$work/out")
   [[ -n $alone ]] || alone=$rate
   ratio=$(awk -v a="$alone" -v r="$rate" 'BEGIN { printf "%.2f", a / r }')
-  printf '%-40s %8s seq/s  %5sx slower  %9s involuntary switches  %9s minor faults\n' "$label" "$rate" "$ratio" \
+  printf '%-40s %8s seq/s  %6sx the time alone  %9s involuntary switches  %9s minor faults\n' "$label" "$rate" \
+    "$ratio" \
     "$(awk -F': ' '/Involuntary context switches/ {print $2}' "$work/time")" \
     "$(awk -F': ' '/Minor \(reclaiming a frame\) page faults/ {print $2}' "$work/time")"
 }
 echo "== $(date -u '+%F %H:%M') UTC, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores," \
   "load $(cut -d' ' -f1-3 /proc/loadavg); $config train B $batch x S $seq, $steps steps"
 run "alone" java
+run "alone, OMP_WAIT_POLICY=passive" OMP_WAIT_POLICY=passive java
 bash -c 'while :; do :; done' &
 neighbour=$!
 run "neighbour" java
