@@ -1,18 +1,26 @@
 # The launcher's settings, in one place: sourced by ./bam and by the scripts under bench/ that run Java "as the
-# launcher does". `bam_launcher_env ROOT` exports them; anything already set in the environment wins.
+# launcher does". `bam_launcher_env ROOT [COMMAND]` exports them; anything already set in the environment wins.
 #
 # - glibc's malloc keeps freed memory in the process: by default it returns large freed blocks to the system
 #   and page-faults them back on the next training step, about a fifth of a CPU step here (docs/benchmarks.md).
+#   Not for `predict`: a process that only predicts keeps its memory flat with other settings, which bam predict
+#   sets itself (MallocSettings.forPrediction); the training ones would hold every batch's freed memory.
 # - MKL_DYNAMIC=FALSE: same seed, same result; MKL must not drop threads on a busy machine (that reorders sums).
+# - OMP_WAIT_POLICY=passive: libtorch's OpenMP threads sleep when they wait instead of spinning first; beside any
+#   other busy process, spinning threads take the core from the thread they wait for, and a MiniLM step ran 17x
+#   slower on a loaded machine (docs/benchmarks.md).
 # - On an AMD processor with AVX-512: native/mkl_intel_cpu.c, built once into bam-examples/target/native and
 #   preloaded, lets libtorch's MKL use its AVX-512 kernels (see that file). Not on other processors, not without
 #   a C compiler, not with BAM_MKL_SHIM=0; a failed build is a warning, never an error.
 bam_launcher_env() {
-  local root=$1
-  export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-33554432}
-  export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-17179869184}
-  export MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-268435456}
+  local root=$1 command=${2:-}
+  if [[ $command != predict ]]; then
+    export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-33554432}
+    export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-17179869184}
+    export MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-268435456}
+  fi
   export MKL_DYNAMIC=${MKL_DYNAMIC:-FALSE}
+  export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
   bam_mkl_shim "$root"
 }
 

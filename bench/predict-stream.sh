@@ -5,7 +5,8 @@
 #     CLI's reading, checking and writing),
 #   - the PyTorch peer's inference (../shared/peer/run.sh --mode infer) at batch 128 and the inputs' mean length
 #     in tokens (the peer pads every sequence to it; the Java sides pad each batch to its longest, sorted by length).
-# Both Java sides run with the launcher's environment (launcher-env.sh: malloc settings, MKL), as ./bam does.
+# Both Java sides run with the launcher's environment for predict (launcher-env.sh: MKL; no training malloc
+# settings), as `./bam predict` does, and both set the prediction malloc settings (MallocSettings.forPrediction).
 # The model is the embedded MiniLM (6 layers, hidden 384) with an untrained two-label head: the weights do not
 # change the time. Lines/s count from the model loaded on (bam predict's own "done" line); RSS is the whole
 # process's peak, JVM and libtorch together.
@@ -21,7 +22,7 @@ jar=$root/bam-examples/target/bam.jar
 cp="$jar:$root/bam-examples/target/lib/*"
 read -r -a java_opts <<< "${JAVA_OPTS:--Xmx8g -XX:MaxDirectMemorySize=256m}"
 source "$root/launcher-env.sh"
-bam_launcher_env "$root"
+bam_launcher_env "$root" predict
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

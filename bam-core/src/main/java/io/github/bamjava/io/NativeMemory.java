@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Why: a pipeline that trains and predicts many models on inputs of varying length leaves freed memory
  * scattered over malloc's arenas, where glibc keeps it: a learning-preset {@code bam glue} run reached 15.5 GB
  * resident, and a small one peaked at 11.5 GB with the launcher's malloc settings and 11.1 GB with glibc's own
- * (docs/benchmarks.md). A {@code malloc_trim} between phases (after a prediction pass, a training run, when a
- * model is closed) returns what is free then; the next step faults in only what it uses. On other C libraries
- * and systems this does nothing.
+ * (docs/benchmarks.md). A {@code malloc_trim} between phases (after a training run, a teacher's prediction pass
+ * in a pipeline, when a model is closed) returns what is free then; the next step faults in only what it uses.
+ * Prediction itself never trims: in a long-lived process that predicts again and again, it would only make the
+ * next batches fault their memory back in. On other C libraries and systems this does nothing.
  */
 public final class NativeMemory {
   private NativeMemory() {}

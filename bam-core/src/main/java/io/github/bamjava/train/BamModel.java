@@ -372,12 +372,18 @@ public final class BamModel implements AutoCloseable {
     checkArgument(kind(task.name()).equals(task.kind()),
         "the model's %s head predicts %s but the task has %s", task.name(), kind(task.name()), task.kind());
     BatchPredictor predictor = new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE);
-    if (task.kind() instanceof TaskKind.Classification) {
-      return TeacherPredictions.ofLogits(task, task.train(),
-          predictor.predictLogits(manager, task.name(), task.kind(), task.train()));
+    try {
+      if (task.kind() instanceof TaskKind.Classification) {
+        return TeacherPredictions.ofLogits(task, task.train(),
+            predictor.predictLogits(manager, task.name(), task.kind(), task.train()));
+      }
+      return TeacherPredictions.of(task, task.train(),
+          predictor.predict(manager, task.name(), task.kind(), task.train()));
+    } finally {
+      // A phase of a training pipeline, between a teacher's training and the student's: what the pass freed goes
+      // back to the system (NativeMemory). Serving predictions (predict) do not trim.
+      NativeMemory.releaseFreed();
     }
-    return TeacherPredictions.of(task, task.train(),
-        predictor.predict(manager, task.name(), task.kind(), task.train()));
   }
 
   /** All parameters by saved name, as heap tensors. */

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.task.Example;
@@ -28,8 +27,16 @@ import java.util.function.IntFunction;
  */
 public final class BatchPredictor {
 
-  /** Examples per inference batch; no activations are kept for backward, so this can be large. */
+  /** Examples per inference batch at most; no activations are kept for backward, so this can be large. */
   public static final int DEFAULT_BATCH_SIZE = 128;
+  /**
+   * Tokens per inference batch at most (examples times the batch's longest, padding included): what bounds a
+   * batch's memory, since a layer's activations grow with the tokens of the batch (about 45 KB a token for
+   * MiniLM, more for wider encoders and longer inputs). 128 short inputs of up to 32 tokens still go together; 128
+   * inputs of 128 tokens would hold three quarters of a gigabyte at once and go as four batches of 32 instead
+   * (docs/benchmarks.md). A single example longer than this is still one batch.
+   */
+  public static final int DEFAULT_BATCH_TOKENS = 4096;
   /**
    * Examples a streaming prediction reads, predicts and hands over together: eight batches, enough for sorting
    * by length to keep padding small, few enough that memory stays small and a stop loses seconds of work.
@@ -40,19 +47,35 @@ public final class BatchPredictor {
   private final PairTokenizer tokenizer;
   private final int maxLength;
   private final int batchSize;
+  private final int batchTokens;
   private final boolean stoppable;
 
-  /** A predictor that stops between batches when the process shuts down ({@link GracefulStop#requestShutdown}). */
+  /**
+   * A predictor with batches of at most {@code batchSize} examples and {@link #DEFAULT_BATCH_TOKENS} tokens, which
+   * stops between batches when the process shuts down ({@link GracefulStop#requestShutdown}).
+   */
   public BatchPredictor(MultiTaskModel model, PairTokenizer tokenizer, int maxLength, int batchSize) {
-    this(model, tokenizer, maxLength, batchSize, true);
+    this(model, tokenizer, maxLength, batchSize, DEFAULT_BATCH_TOKENS);
+  }
+
+  /**
+   * A predictor with batches of at most {@code batchSize} examples and {@code batchTokens} tokens (examples times
+   * the longest of the batch): the second bounds a batch's memory whatever the inputs' length.
+   */
+  public BatchPredictor(MultiTaskModel model, PairTokenizer tokenizer, int maxLength, int batchSize,
+      int batchTokens) {
+    this(model, tokenizer, maxLength, batchSize, batchTokens, true);
   }
 
   private BatchPredictor(MultiTaskModel model, PairTokenizer tokenizer, int maxLength, int batchSize,
-      boolean stoppable) {
+      int batchTokens, boolean stoppable) {
+    checkArgument(batchSize >= 1, "an inference batch holds at least one example, got %s", batchSize);
+    checkArgument(batchTokens >= 1, "an inference batch holds at least one token, got %s", batchTokens);
     this.model = model;
     this.tokenizer = tokenizer;
     this.maxLength = maxLength;
     this.batchSize = batchSize;
+    this.batchTokens = batchTokens;
     this.stoppable = stoppable;
   }
 
@@ -61,7 +84,7 @@ public final class BatchPredictor {
    * with the epoch's checkpoint.
    */
   BatchPredictor duringTraining() {
-    return new BatchPredictor(model, tokenizer, maxLength, batchSize, false);
+    return new BatchPredictor(model, tokenizer, maxLength, batchSize, batchTokens, false);
   }
 
   /**
@@ -143,11 +166,7 @@ public final class BatchPredictor {
         if (next.size() < window) {
           return done;
         }
-        // Each window's batches leave freed memory in malloc's arenas; returned now, it does not pile up.
-        NativeMemory.releaseFreed();
       }
-    } finally {
-      NativeMemory.releaseFreed();
     }
   }
 
@@ -165,15 +184,11 @@ public final class BatchPredictor {
     int head = headIndex(task);
     ParameterStore store = new ParameterStore(manager, false);
     float[][] out;
+    // No malloc_trim here (NativeMemory): in a long-lived process that predicts again and again it would only
+    // make the next batches fault their memory back in; the batches' memory is bounded by their tokens instead.
     try (GracefulStop.Scope running = stoppable ? GracefulStop.enterPrediction() : null) {
       out = predictWindow(manager, store, task, head, kind, probabilities, examples, start -> "prediction of "
           + task + " stopped on request after " + start + " of " + examples.size() + " examples");
-    } finally {
-      // A standalone pass returns what its batches freed (NativeMemory); a dev evaluation inside training does
-      // not, since the next training step would only fault that memory back in.
-      if (stoppable) {
-        NativeMemory.releaseFreed();
-      }
     }
     checkFinite(task, examples, out, 0);
     return out;
@@ -194,14 +209,35 @@ public final class BatchPredictor {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
+    int[] lengths = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      lengths[i] = encodings.get(order[i]).length();
+    }
     float[][] out = new float[examples.size()][];
-    for (int start = 0; start < order.length; start += batchSize) {
+    for (int start = 0; start < order.length; ) {
       if (stoppable) {
         GracefulStop.checkPrediction(stopped.apply(start));
       }
-      predictBatch(manager, store, head, kind, probabilities, encodings, order, start, out);
+      int end = batchEnd(lengths, start, batchSize, batchTokens);
+      predictBatch(manager, store, head, kind, probabilities, encodings, order, start, end, out);
+      start = end;
     }
     return out;
+  }
+
+  /**
+   * Where the batch that starts at {@code start} ends (exclusive): as many examples as fit in {@code batchSize}
+   * and, padded to the longest of them, in {@code batchTokens}; at least one.
+   *
+   * @param sortedLengths the examples' lengths in tokens, shortest first (so a batch's last is its longest)
+   */
+  static int batchEnd(int[] sortedLengths, int start, int batchSize, int batchTokens) {
+    int end = start + 1;
+    while (end < sortedLengths.length && end - start < batchSize
+        && (long) (end - start + 1) * sortedLengths[end] <= batchTokens) {
+      end++;
+    }
+    return end;
   }
 
   /**
@@ -224,8 +260,7 @@ public final class BatchPredictor {
   }
 
   private void predictBatch(NDManager manager, ParameterStore store, int head, TaskKind kind,
-      boolean probabilities, List<EncodedPair> encodings, Integer[] order, int start, float[][] out) {
-    int end = Math.min(order.length, start + batchSize);
+      boolean probabilities, List<EncodedPair> encodings, Integer[] order, int start, int end, float[][] out) {
     List<EncodedPair> batch = new ArrayList<>(end - start);
     for (int i = start; i < end; i++) {
       batch.add(encodings.get(order[i]));

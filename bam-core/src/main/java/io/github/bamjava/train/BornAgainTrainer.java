@@ -19,6 +19,8 @@ import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.io.MallocSettings;
+import io.github.bamjava.io.MklOnAmd;
 import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.model.ModelHeads;
@@ -141,6 +143,8 @@ public final class BornAgainTrainer {
         checkSameRun(out);
       }
       RunConfig.write(settings);
+      MallocSettings.forTraining(); // keeps freed memory for the next step; see MallocSettings
+      MklOnAmd.check(); // one line with the fix when MKL runs its generic kernels on an AMD processor
       TorchEngine.get().setRandomSeed((int) settings.seed());
       try (NDManager manager = TorchEngine.newManager(settings.device())) {
         return run(manager, checkpoints, resume);

@@ -1,5 +1,6 @@
 package io.github.bamjava.examples;
 
+import io.github.bamjava.io.MklOnAmd;
 import io.github.bamjava.train.GracefulStop;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -57,6 +58,8 @@ public final class BamCli implements Runnable {
       System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "info");
       System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "info");
     }
+    // Before libtorch loads: on an AMD processor with AVX-512, MKL's AVX-512 kernels (MklOnAmd).
+    MklOnAmd.prepare();
     // Ctrl-C or kill: training stops after its current step, with a checkpoint, instead of libtorch being torn
     // down under it (a native crash).
     GracefulStop.installShutdownHook(STOP_GRACE, System.err);

@@ -14,6 +14,8 @@ import io.github.bamjava.encoder.Architecture;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.BertEncoder;
 import io.github.bamjava.encoder.EncoderInputs;
+import io.github.bamjava.io.MallocSettings;
+import io.github.bamjava.io.MklOnAmd;
 import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.model.Heads;
 import io.github.bamjava.model.MultiTaskModel;
@@ -59,6 +61,8 @@ public final class EncoderBenchmark {
 
   public static void main(String[] args) throws IOException {
     System.setProperty("ai.djl.offline", "true");
+    // What an application does before its first NDManager: MKL's AVX-512 kernels on an AMD processor.
+    System.out.println("MKL on AMD: " + MklOnAmd.prepare());
     Map<String, String> a = parse(args);
     String name = a.getOrDefault("config", "minilm");
     BertConfig config = switch (name) {
@@ -126,6 +130,10 @@ public final class EncoderBenchmark {
           LayerDepth.inferredFrom(parameters.keySet()), fp16 ? MixedPrecision.of(model.fp16Parameters()) : null)) {
         ParameterStore store = optimizer.parameterStore(manager);
         if (mode.equals("both") || mode.equals("train")) {
+          // What the trainer does when a run starts: the library's malloc settings for training, unless the
+          // environment (the launcher) already set glibc's or -Dbam.malloc.tuning=false turned them off.
+          System.out.println("MALLOC " + MallocSettings.forTraining());
+          long faultsBefore = minorFaults();
           List<Double> times = new ArrayList<>();
           int skipped = 0;
           double[] split = new double[3];
@@ -165,6 +173,8 @@ public final class EncoderBenchmark {
             }
           }
           report(name, "train" + suffix, batch, seq, times, 3 * forwardFlops);
+          System.out.printf(Locale.ROOT, "FAULTS %d minor page faults over %d steps, rss %d MiB, peak %d MiB%n",
+              minorFaults() - faultsBefore, total, residentKb() / 1024, peakKb() / 1024);
           System.out.printf(Locale.ROOT, "SPLIT forward %.1f ms, backward %.1f ms, optimizer %.1f ms (mean)%n",
               split[0] * 1e3 / steps, split[1] * 1e3 / steps, split[2] * 1e3 / steps);
           if (fp16) {
@@ -222,6 +232,32 @@ public final class EncoderBenchmark {
   }
 
   /** Resident set size of this process in KiB (Linux), or 0 where /proc is absent. */
+  /** The process's minor page faults so far (field 10 of /proc/self/stat); 0 where unreadable. */
+  static long minorFaults() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[7]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** The process's peak resident memory (VmHWM) in KiB; 0 where unreadable. */
+  static long peakKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
+  }
+
   static long residentKb() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -3,6 +3,7 @@ package io.github.bamjava.examples.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.bamjava.io.TorchEngine;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -25,7 +26,7 @@ public final class GemmPeak {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2048;
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     double flops = 2.0 * n * n * n;
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = TorchEngine.newManager()) {
       NDArray a = manager.randomUniform(-1f, 1f, new Shape(n, n));
       NDArray b = manager.randomUniform(-1f, 1f, new Shape(n, n));
       double[] seconds = new double[reps];
