@@ -26,7 +26,7 @@ trap 'rm -rf "$out"' EXIT
 # The peer always runs as shipped, without the launcher's settings.
 peer_run() { env -u LD_PRELOAD -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$peer" "$@"; }
 launcher() { (source launcher-env.sh && bam_launcher_env "$root" && "$@"); }
-field() { sed -nE "s/.* ([0-9.]+) $1.*/\1/p" | head -1; }   # the number before a unit: field seq/s, field GFLOP/s
+field() { sed -nE "s#.* ([0-9.]+) $1.*#\1#p" | head -1; }   # the number before a unit: field seq/s, field GFLOP/s
 encoder() { # config, class path -> the RESULT line of a training run
   "${jvm[@]}" -cp "$2" io.github.bamjava.examples.bench.EncoderBenchmark --config "$1" --batch 32 --seq 128 \
     --mode train --steps "${STEPS:-5}" 2>/dev/null | grep '^RESULT'
