@@ -82,8 +82,10 @@ public final class BatchPredictor {
   /**
    * This predictor for the dev evaluation inside a training run, which always finishes: the run stops after it,
    * with the epoch's checkpoint.
+   *
+   * @return a predictor with the same bounds that never stops for a shutdown request
    */
-  BatchPredictor duringTraining() {
+  public BatchPredictor duringTraining() {
     return new BatchPredictor(model, tokenizer, maxLength, batchSize, batchTokens, false);
   }
 

@@ -172,8 +172,14 @@ public final class GracefulStop {
     }
   }
 
-  /** Throws {@link RunStoppedException} with {@code message} when predictions are to stop: the process exits. */
-  static void checkPrediction(String message) {
+  /**
+   * Throws {@link RunStoppedException} with {@code message} when predictions are to stop: the process exits.
+   * Prediction code calls it between batches; a request to stop training ({@link #request}) does not trigger it.
+   *
+   * @param message what the exception says (how much was done)
+   * @throws RunStoppedException when the process is shutting down ({@link #requestShutdown})
+   */
+  public static void checkPrediction(String message) {
     if (shuttingDown) {
       throw new RunStoppedException(message);
     }

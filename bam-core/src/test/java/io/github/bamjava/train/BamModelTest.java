@@ -35,7 +35,7 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BamModelTest {
+public class BamModelTest {
 
   @TempDir Path dir;
 
@@ -261,11 +261,11 @@ class BamModelTest {
   }
 
   /** Dropout, a hidden layer of 16 with ReLU, and the output layer: a head that is not the standard one. */
-  static final class TwoLayerHead extends TaskHead {
+  public static final class TwoLayerHead extends TaskHead {
     private final Dense hidden;
     private final Dense out;
 
-    TwoLayerHead(TaskKind kind, int hiddenSize, HeadOptions options) {
+    public TwoLayerHead(TaskKind kind, int hiddenSize, HeadOptions options) {
       hidden = addChildBlock("hidden", new Dense(hiddenSize, 16));
       out = addChildBlock("dense", new Dense(16, kind.outputSize()));
     }

@@ -186,4 +186,18 @@ class GracefulStopTest {
     }
     assertThat(GracefulStop.awaitIdle(Duration.ZERO, false)).isTrue();
   }
+
+  @Test
+  void theShutdownHooksLineSpeaksOfPredictionWhileOnlyPredictionRuns() {
+    try (GracefulStop.Scope prediction = GracefulStop.enterPrediction()) {
+      assertThat(GracefulStop.stopNotice(Duration.ofMinutes(3)))
+          .isEqualTo("stopping the prediction after the current batch (at most 180 s; the predictions written so"
+              + " far are kept)")
+          .doesNotContain("checkpoint");
+      try (GracefulStop.Scope training = GracefulStop.enter()) {
+        assertThat(GracefulStop.stopNotice(Duration.ofMinutes(3))).contains("step", "checkpoint");
+      }
+      assertThat(GracefulStop.stopNotice(Duration.ofMinutes(3))).doesNotContain("checkpoint");
+    }
+  }
 }

@@ -8,11 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Checks that a directory this library wrote is as readable as one an ordinary mkdir makes (umask applied). */
-final class PlainPermissions {
+public final class PlainPermissions {
   private PlainPermissions() {}
 
   /** Skips the test where the file system has no POSIX permissions. */
-  static void assertLikeAPlainDirectory(Path dir) throws IOException {
+  public static void assertLikeAPlainDirectory(Path dir) throws IOException {
     assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "no POSIX permissions");
     Path plain = Files.createDirectory(dir.resolveSibling(dir.getFileName() + "-plain"));
     try {

@@ -8,7 +8,6 @@ import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -155,19 +154,5 @@ class StreamingPredictionTest {
         .hasMessage("prediction of sentiment stopped on request after 7 inputs: their outputs were handed over,"
             + " input 8 onwards was not predicted");
     assertThat(got.examples).isEqualTo(SENTIMENT.train().subList(0, 7));
-  }
-
-  @Test
-  void theShutdownHooksLineSpeaksOfPredictionWhileOnlyPredictionRuns() {
-    try (GracefulStop.Scope prediction = GracefulStop.enterPrediction()) {
-      assertThat(GracefulStop.stopNotice(Duration.ofMinutes(3)))
-          .isEqualTo("stopping the prediction after the current batch (at most 180 s; the predictions written so"
-              + " far are kept)")
-          .doesNotContain("checkpoint");
-      try (GracefulStop.Scope training = GracefulStop.enter()) {
-        assertThat(GracefulStop.stopNotice(Duration.ofMinutes(3))).contains("step", "checkpoint");
-      }
-      assertThat(GracefulStop.stopNotice(Duration.ofMinutes(3))).doesNotContain("checkpoint");
-    }
   }
 }
