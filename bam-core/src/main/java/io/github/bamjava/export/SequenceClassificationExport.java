@@ -14,7 +14,7 @@ import io.github.bamjava.model.HeadSpec;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.RegressionOutput;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.train.BamModel;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;

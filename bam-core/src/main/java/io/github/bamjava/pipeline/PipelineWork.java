@@ -10,7 +10,7 @@ import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.task.Task;
-import io.github.bamjava.train.BamModel;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.RunListener;

@@ -31,6 +31,7 @@ import io.github.bamjava.optim.LossScale;
 import io.github.bamjava.optim.MixedPrecision;
 import io.github.bamjava.optim.OptimizerSettings;
 import io.github.bamjava.optim.RunSchedule;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.sampling.ExampleRef;
 import io.github.bamjava.sampling.MixedBatcher;
 import io.github.bamjava.sampling.TaskSampler;

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
+import io.github.bamjava.predict.BamModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.github.bamjava.train;
 
+import io.github.bamjava.predict.BamModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import io.github.bamjava.distill.DistillationLoss;
 import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.sampling.ExampleRef;
 import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.text.PairTokenizer;

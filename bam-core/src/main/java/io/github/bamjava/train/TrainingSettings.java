@@ -21,6 +21,7 @@ import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.optim.OptimizerSettings;
 import io.github.bamjava.optim.RunSchedule;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKinds;

@@ -13,7 +13,7 @@ import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.RegressionOutput;
 import io.github.bamjava.task.Task;
-import io.github.bamjava.train.BamModel;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.train.SyntheticTasks;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;

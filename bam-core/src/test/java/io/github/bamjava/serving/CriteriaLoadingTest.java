@@ -18,7 +18,7 @@ import com.google.gson.JsonParser;
 import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
-import io.github.bamjava.train.BamModel;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.train.SyntheticTasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ class CriteriaLoadingTest {
   @Test
   void aSavedModelHasTheServingPropertiesDjlReads() throws Exception {
     assertThat(Files.readString(modelDir.resolve(BamModel.SERVING_PROPERTIES)))
-        .contains("engine=PyTorch", "blockFactory=io.github.bamjava.train.BamBlockFactory",
+        .contains("engine=PyTorch", "blockFactory=io.github.bamjava.serving.BamBlockFactory",
             "translatorFactory=" + BamTranslatorFactory.class.getName(), "option.hasParameter=false");
   }
 

@@ -8,6 +8,7 @@ import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.encoder.HfFixtures;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import java.nio.file.Path;

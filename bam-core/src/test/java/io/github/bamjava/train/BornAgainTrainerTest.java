@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.task.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;

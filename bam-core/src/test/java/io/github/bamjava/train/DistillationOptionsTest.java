@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.distill.LossFunction;
 import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.bamjava.optim.LossScale;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;

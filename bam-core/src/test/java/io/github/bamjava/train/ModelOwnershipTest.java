@@ -11,6 +11,7 @@ import io.github.bamjava.encoder.HfFixtures;
 import io.github.bamjava.encoder.PretrainedEncoder;
 import io.github.bamjava.io.NativeMemory;
 import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.text.EncodedPair;
 import io.github.bamjava.text.HfPairTokenizer;

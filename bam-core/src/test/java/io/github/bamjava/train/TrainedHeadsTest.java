@@ -13,6 +13,8 @@ import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.RegressionOutput;
+import io.github.bamjava.predict.BamModel;
+import io.github.bamjava.predict.BamModelTest;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.bamjava.export.SequenceClassificationExport;
 import io.github.bamjava.export.TaskExport;
 import io.github.bamjava.io.TorchEngine;
-import io.github.bamjava.train.BamModel;
+import io.github.bamjava.predict.BamModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

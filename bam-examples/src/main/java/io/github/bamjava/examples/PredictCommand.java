@@ -7,7 +7,7 @@ import io.github.bamjava.io.MallocSettings;
 import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.train.BamModel;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.train.RunStoppedException;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  * classification, {@code value<TAB>text} for regression (on the task's own scale, e.g. 0-5 for STS-B); with
  * {@code --logits}, the head's raw outputs instead ({@link #formatLogits}). Inputs are read, predicted and
  * written a window at a time ({@link BamModel#predict(String, java.util.Iterator, int,
- * io.github.bamjava.train.PredictionSink)}), so memory stays flat in the input's size, and each window is
+ * io.github.bamjava.predict.PredictionSink)}), so memory stays flat in the input's size, and each window is
  * flushed: a stop keeps every row written, and the message says how far it got.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,

@@ -4,7 +4,7 @@ import io.github.bamjava.examples.InputLines.Line;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.train.PredictionSink;
+import io.github.bamjava.predict.PredictionSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

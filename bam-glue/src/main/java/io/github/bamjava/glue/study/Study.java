@@ -27,7 +27,7 @@ import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
-import io.github.bamjava.train.BamModel;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.GracefulStop;
 import io.github.bamjava.train.RunResult;

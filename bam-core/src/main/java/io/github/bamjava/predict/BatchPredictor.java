@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.predict;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -12,6 +12,8 @@ import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.text.EncodedPair;
 import io.github.bamjava.text.PairTokenizer;
+import io.github.bamjava.train.GracefulStop;
+import io.github.bamjava.train.RunStoppedException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

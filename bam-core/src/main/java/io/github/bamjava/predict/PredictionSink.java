@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.predict;
 
 import io.github.bamjava.task.Example;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDManager;
 import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
+import io.github.bamjava.train.GracefulStop;
+import io.github.bamjava.train.RunStoppedException;
+import io.github.bamjava.train.SyntheticTasks;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

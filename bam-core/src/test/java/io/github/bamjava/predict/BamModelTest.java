@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +22,8 @@ import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.train.PlainPermissions;
+import io.github.bamjava.train.SyntheticTasks;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;

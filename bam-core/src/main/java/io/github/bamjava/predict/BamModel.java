@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.predict;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -18,12 +18,16 @@ import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.TaskHead;
+import io.github.bamjava.serving.BamBlockFactory;
 import io.github.bamjava.serving.BamTranslatorFactory;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.text.PairTokenizer;
+import io.github.bamjava.train.BornAgainTrainer;
+import io.github.bamjava.train.GracefulStop;
+import io.github.bamjava.train.RunStoppedException;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
