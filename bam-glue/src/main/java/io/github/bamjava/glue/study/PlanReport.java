@@ -2,9 +2,9 @@ package io.github.bamjava.glue.study;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.github.bamjava.eval.significance.Holm;
-import io.github.bamjava.eval.significance.MannWhitney;
-import io.github.bamjava.eval.significance.PairedTTest;
+import io.github.bamjava.glue.study.significance.Holm;
+import io.github.bamjava.glue.study.significance.MannWhitney;
+import io.github.bamjava.glue.study.significance.PairedTTest;
 import io.github.bamjava.glue.study.AnalysisPlan.Family;
 import io.github.bamjava.glue.study.AnalysisPlan.Planned;
 import java.util.ArrayList;

@@ -157,7 +157,7 @@ class StudyReportTest {
     // Each family holds one comparison (Holm leaves it); S2 holds both; S1 only the fixed-subset one.
     assertThat(rows.get(1).holmPlan()).isEqualTo(rows.get(1).pT());
     assertThat(rows.get(1).holmS1()).isNaN();
-    double[] both = io.github.bamjava.eval.significance.Holm.adjust(rows.get(0).pT(), rows.get(1).pT());
+    double[] both = io.github.bamjava.glue.study.significance.Holm.adjust(rows.get(0).pT(), rows.get(1).pT());
     assertThat(rows.get(0).holmS2()).isEqualTo(both[0]);
     assertThat(rows.get(1).holmS2()).isEqualTo(both[1]);
   }

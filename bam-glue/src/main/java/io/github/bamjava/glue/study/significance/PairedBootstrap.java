@@ -1,4 +1,4 @@
-package io.github.bamjava.eval.significance;
+package io.github.bamjava.glue.study.significance;
 
 import static com.google.common.base.Preconditions.checkArgument;
 

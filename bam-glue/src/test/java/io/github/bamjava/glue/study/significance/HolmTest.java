@@ -1,4 +1,4 @@
-package io.github.bamjava.eval.significance;
+package io.github.bamjava.glue.study.significance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
