@@ -2,7 +2,7 @@ package io.github.bamjava.encoder;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.weights.HostTensor;
 import java.io.IOException;

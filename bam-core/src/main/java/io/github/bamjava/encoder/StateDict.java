@@ -3,7 +3,7 @@ package io.github.bamjava.encoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import io.github.bamjava.weights.ArrayUpload;
+import io.github.bamjava.internal.weights.ArrayUpload;
 import io.github.bamjava.weights.HostTensor;
 import java.util.ArrayList;
 import java.util.Arrays;

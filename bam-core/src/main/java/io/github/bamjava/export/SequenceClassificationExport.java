@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.bamjava.encoder.Architecture;
 import io.github.bamjava.encoder.CheckpointLayout;
-import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.model.HeadRegistry;
 import io.github.bamjava.model.HeadSpec;
 import io.github.bamjava.model.Pooling;

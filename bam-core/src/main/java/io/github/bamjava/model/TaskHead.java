@@ -13,7 +13,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.runtime.TorchEngine;
 
 /**
  * A task's output layer on one pooled vector per example: [CLS] through BERT's pooler, or the mean of the real

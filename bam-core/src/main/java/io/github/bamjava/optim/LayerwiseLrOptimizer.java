@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.runtime.TorchEngine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.github.bamjava.optim;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import io.github.bamjava.weights.ArrayUpload;
+import io.github.bamjava.internal.weights.ArrayUpload;
 import io.github.bamjava.weights.HostTensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

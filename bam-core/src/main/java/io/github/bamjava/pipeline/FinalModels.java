@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.runtime.TorchEngine;
 import io.github.bamjava.predict.BamModel;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.github.bamjava.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ConsoleProgress;
 import io.github.bamjava.train.RunConfig;

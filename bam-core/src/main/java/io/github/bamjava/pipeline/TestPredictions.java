@@ -1,7 +1,7 @@
 package io.github.bamjava.pipeline;
 
 import io.github.bamjava.eval.Evaluation;
-import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;

@@ -4,8 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.bamjava.io.AtomicFiles;
-import io.github.bamjava.io.JsonFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
+import io.github.bamjava.internal.io.JsonFiles;
 import io.github.bamjava.optim.LossScale;
 import io.github.bamjava.optim.OptimizerState;
 import io.github.bamjava.weights.HostTensor;

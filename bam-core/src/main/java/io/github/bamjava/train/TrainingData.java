@@ -2,7 +2,7 @@ package io.github.bamjava.train;
 
 import io.github.bamjava.distill.AnnealedTarget;
 import io.github.bamjava.distill.TeacherPredictions;
-import io.github.bamjava.sampling.ExampleRef;
+import io.github.bamjava.internal.sampling.ExampleRef;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;

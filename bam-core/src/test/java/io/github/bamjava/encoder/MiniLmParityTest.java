@@ -11,7 +11,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.text.EncodedPair;
-import io.github.bamjava.weights.MiniLmWeights;
+import io.github.bamjava.internal.weights.MiniLmWeights;
 import java.io.InputStream;
 import java.nio.LongBuffer;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.github.bamjava.testing;
 
 import ai.djl.ndarray.NDManager;
-import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.runtime.TorchEngine;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.extension.BeforeEachCallback;

@@ -1,6 +1,6 @@
 package io.github.bamjava.examples;
 
-import io.github.bamjava.io.MklOnAmd;
+import io.github.bamjava.runtime.MklOnAmd;
 import io.github.bamjava.train.GracefulStop;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.github.bamjava.examples;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.runtime.TorchEngine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

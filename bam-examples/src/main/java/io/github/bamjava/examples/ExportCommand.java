@@ -3,7 +3,7 @@ package io.github.bamjava.examples;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.export.SequenceClassificationExport;
 import io.github.bamjava.export.TaskExport;
-import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.runtime.TorchEngine;
 import io.github.bamjava.predict.BamModel;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package io.github.bamjava.examples;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.study.Study;
 import io.github.bamjava.glue.study.StudyConfig;

@@ -1,6 +1,6 @@
 package io.github.bamjava.glue;
 
-import io.github.bamjava.io.Utf8Lines;
+import io.github.bamjava.internal.io.Utf8Lines;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;

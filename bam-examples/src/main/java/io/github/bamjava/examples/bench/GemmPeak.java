@@ -3,7 +3,7 @@ package io.github.bamjava.examples.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.runtime.TorchEngine;
 import java.util.Arrays;
 import java.util.Locale;
 

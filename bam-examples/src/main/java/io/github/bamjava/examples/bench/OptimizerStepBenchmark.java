@@ -11,7 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.BertEncoder;
-import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.runtime.TorchEngine;
 import io.github.bamjava.model.Heads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import io.github.bamjava.io.TorchEngine;
+import io.github.bamjava.runtime.TorchEngine;
 import io.github.bamjava.optim.LayerDepth;
 import io.github.bamjava.optim.LayerwiseLrOptimizer;
 import io.github.bamjava.optim.LearningRateSchedule;

@@ -1,6 +1,6 @@
 package io.github.bamjava.glue.plot;
 
-import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -2,7 +2,7 @@ package io.github.bamjava.glue.study;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.task.TaskMetric;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,7 @@ import io.github.bamjava.glue.study.significance.Holm;
 import io.github.bamjava.glue.study.significance.MannWhitney;
 import io.github.bamjava.glue.study.significance.PairedBootstrap;
 import io.github.bamjava.glue.study.significance.PairedTTest;
-import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.TaskKind;

@@ -10,7 +10,7 @@ import com.google.gson.JsonObject;
 import io.github.bamjava.glue.GlueFixtures;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
-import io.github.bamjava.io.AtomicFiles;
+import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.train.GracefulStop;

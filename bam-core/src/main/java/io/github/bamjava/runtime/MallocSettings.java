@@ -1,0 +1,155 @@
+package io.github.bamjava.runtime;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * glibc's malloc settings for training, set by the library itself through {@code mallopt} when a training run
+ * starts, so that an application embedding the library trains as fast as the {@code ./bam} launcher; and settings
+ * for a process that only predicts ({@link #forPrediction()}), which {@code bam predict} sets.
+ *
+ * <p>Why: by default glibc hands large freed blocks back to the system and page-faults them in again on the
+ * next training step, which cost about a fifth of a CPU step (docs/benchmarks.md). The settings keep freed memory
+ * in the process: blocks under 32 MiB come from malloc's heaps rather than their own mappings ({@code
+ * M_MMAP_THRESHOLD}), free memory at the top of a heap is kept up to 2 GiB ({@code M_TRIM_THRESHOLD}; {@code
+ * mallopt} takes an {@code int}, so this is its largest value, where the environment variable of the same meaning
+ * allows more), and a heap grows by 256 MiB beyond a request ({@code M_TOP_PAD}).
+ *
+ * <p>They are process-wide and stay for the process's life, and they suit a process that trains: a service that
+ * only predicts is better off with glibc's own, so they are set at the first training run, never when the library
+ * loads or predicts. They are not set when the system property {@value #PROPERTY} is {@code false}, when any of
+ * glibc's {@code MALLOC_*} tuning variables is set in the environment (the user's, or the launcher's, choice wins),
+ * or on a C library other than glibc.
+ */
+public final class MallocSettings {
+  private MallocSettings() {}
+
+  /** The system property that turns the settings off: {@code -Dbam.malloc.tuning=false}. */
+  public static final String PROPERTY = "bam.malloc.tuning";
+
+  /** {@code M_MMAP_THRESHOLD}: 32 MiB, the largest glibc allows. */
+  static final int MMAP_THRESHOLD = 32 << 20;
+  /** {@code M_TRIM_THRESHOLD}: the largest value {@code mallopt}'s {@code int} holds, about 2 GiB. */
+  static final int TRIM_THRESHOLD = Integer.MAX_VALUE;
+  /** {@code M_TOP_PAD}: 256 MiB. */
+  static final int TOP_PAD = 256 << 20;
+
+  /** Prediction's {@code M_MMAP_THRESHOLD}: 1 MiB, fixed (glibc's own starts at 128 KiB and rises to 32 MiB). */
+  static final int PREDICTION_MMAP_THRESHOLD = 1 << 20;
+  /** Prediction's {@code M_ARENA_MAX}: the main thread's heap and one for libtorch's threads. */
+  static final int PREDICTION_ARENA_MAX = 2;
+
+  /** glibc's parameter numbers, from {@code malloc.h}. */
+  private static final int M_TRIM_THRESHOLD = -1;
+  private static final int M_TOP_PAD = -2;
+  private static final int M_MMAP_THRESHOLD = -3;
+  private static final int M_ARENA_MAX = -8;
+
+  /** The environment variables through which glibc reads its tuning at start-up; any of them set means hands off. */
+  static final List<String> ENVIRONMENT = List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
+      "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_", "MALLOC_ARENA_MAX", "GLIBC_TUNABLES");
+
+  private static final Logger LOG = LoggerFactory.getLogger(MallocSettings.class);
+  private static final AtomicBoolean DONE = new AtomicBoolean();
+
+  /** What {@link #forTraining()} did, or why it did nothing. */
+  public enum Outcome {
+    /** The settings were set through {@code mallopt}. */
+    APPLIED,
+    /** Turned off with {@code -Dbam.malloc.tuning=false}. */
+    TURNED_OFF,
+    /** The environment already tunes malloc (a {@code MALLOC_*} variable or {@code GLIBC_TUNABLES}). */
+    ENVIRONMENT_SET,
+    /** Not glibc on Linux, or {@code mallopt} could not be called. */
+    UNSUPPORTED,
+    /** An earlier training run in this process already decided. */
+    ALREADY_DECIDED
+  }
+
+  /** glibc's {@code int mallopt(int param, int value)}. */
+  private interface Glibc extends Library {
+    int mallopt(int param, int value);
+
+    /** Present in glibc only: tells it apart from musl, whose {@code mallopt} does nothing. */
+    String gnu_get_libc_version();
+  }
+
+  /**
+   * Sets the training settings, once per process (this or {@link #forPrediction()}, whichever comes first); later
+   * calls return {@link Outcome#ALREADY_DECIDED}. Called by the trainer when a run starts; an application may call
+   * it earlier (before loading data, say).
+   */
+  public static Outcome forTraining() {
+    if (!DONE.compareAndSet(false, true)) {
+      return Outcome.ALREADY_DECIDED;
+    }
+    return set("training", new int[] {M_MMAP_THRESHOLD, MMAP_THRESHOLD, M_TRIM_THRESHOLD, TRIM_THRESHOLD, M_TOP_PAD,
+        TOP_PAD});
+  }
+
+  /**
+   * Sets settings for a process that only predicts, once per process, under the same conditions as {@link
+   * #forTraining()}: blocks of 1 MiB and more get their own mappings, returned to the system when freed, and
+   * libtorch's threads share one heap. Why: with glibc's own settings the threshold rises to 32 MiB after the first
+   * large block is freed, and a batch's activations then come from malloc's heaps, where batches of ever new shapes
+   * leave holes that are kept: resident memory crept past 1 GB over 10,000 lines of MiniLM prediction, and stays
+   * flat with these (docs/benchmarks.md). The library never calls this itself (an application that also trains, or
+   * serves other work, knows its process better); {@code bam predict}, a process of its own, does.
+   */
+  public static Outcome forPrediction() {
+    if (!DONE.compareAndSet(false, true)) {
+      return Outcome.ALREADY_DECIDED;
+    }
+    return set("prediction", new int[] {M_MMAP_THRESHOLD, PREDICTION_MMAP_THRESHOLD, M_ARENA_MAX,
+        PREDICTION_ARENA_MAX});
+  }
+
+  /** Calls {@code mallopt} with each (parameter, value) pair of {@code settings}, if {@link #choose} says so. */
+  private static Outcome set(String purpose, int[] settings) {
+    Outcome choice = choose(System.getProperty(PROPERTY), System.getenv(), Platform.isLinux());
+    if (choice != Outcome.APPLIED) {
+      LOG.debug("malloc settings for {} not set: {}", purpose, choice);
+      return choice;
+    }
+    try {
+      Glibc c = Native.load("c", Glibc.class);
+      c.gnu_get_libc_version();
+      boolean ok = true;
+      for (int i = 0; i < settings.length; i += 2) {
+        ok &= c.mallopt(settings[i], settings[i + 1]) == 1;
+      }
+      LOG.debug("malloc settings for {} set through mallopt{}", purpose, ok ? "" : " (glibc refused one)");
+      return ok ? Outcome.APPLIED : Outcome.UNSUPPORTED;
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      return Outcome.UNSUPPORTED;
+    }
+  }
+
+  /**
+   * Whether to set the settings, from the property's value (null when unset), the environment and whether this is
+   * Linux; {@link Outcome#APPLIED} means go ahead.
+   *
+   * @throws IllegalArgumentException for a property value other than true or false, naming the property
+   */
+  static Outcome choose(String property, Map<String, String> environment, boolean linux) {
+    if (property != null && !property.equalsIgnoreCase("true")) {
+      if (!property.equalsIgnoreCase("false")) {
+        throw new IllegalArgumentException("system property " + PROPERTY + " must be true or false, got '"
+            + property + "'");
+      }
+      return Outcome.TURNED_OFF;
+    }
+    for (String name : ENVIRONMENT) {
+      if (environment.containsKey(name)) {
+        return Outcome.ENVIRONMENT_SET;
+      }
+    }
+    return linux ? Outcome.APPLIED : Outcome.UNSUPPORTED;
+  }
+}

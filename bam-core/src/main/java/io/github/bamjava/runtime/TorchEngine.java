@@ -1,0 +1,52 @@
+package io.github.bamjava.runtime;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * DJL's PyTorch engine, chosen by name: every manager, gradient collector and random seed of this library comes
+ * from here.
+ *
+ * <p>Why by name: {@code NDManager.newBaseManager()} and {@code Engine.getInstance()} take whichever engine DJL
+ * finds first on the classpath. An application that also has, say, DJL's OnnxRuntime engine for another model
+ * would get it here, where the encoder's blocks, autograd and the optimizer need PyTorch's; the failure would come
+ * later and far from its cause. Asking for PyTorch by name fails at once, saying what is missing.
+ */
+public final class TorchEngine {
+  private TorchEngine() {}
+
+  /** The name DJL registers the PyTorch engine under. */
+  public static final String NAME = "PyTorch";
+
+  /**
+   * The PyTorch engine.
+   *
+   * @throws IllegalStateException when it is not on the classpath, naming the artifacts that provide it and the
+   *     engines that are there
+   */
+  public static Engine get() {
+    return named(NAME);
+  }
+
+  /** The engine DJL registers under {@code name}; a clear error when there is none. */
+  static Engine named(String name) {
+    if (!Engine.hasEngine(name)) {
+      throw new IllegalStateException("DJL's " + name + " engine is not on the classpath (engines found: "
+          + Engine.getAllEngines() + "); this library runs on PyTorch: add ai.djl.pytorch:pytorch-engine, and"
+          + " ai.djl.pytorch:pytorch-native-cpu with ai.djl.pytorch:pytorch-jni to run offline");
+    }
+    return Engine.getEngine(name);
+  }
+
+  /** A new base manager of the PyTorch engine on {@code device}; on the engine's default device when null. */
+  public static NDManager newManager(@Nullable Device device) {
+    return device == null ? get().newBaseManager() : get().newBaseManager(device);
+  }
+
+  /** A new base manager of the PyTorch engine on its default device (a GPU when there is one). */
+  public static NDManager newManager() {
+    return newManager(null);
+  }
+}
