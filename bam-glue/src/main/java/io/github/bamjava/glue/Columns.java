@@ -15,7 +15,7 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param textB the column of the second sentence, or {@link #NONE} for single-sentence tasks
  * @param label the column of the gold label, or {@link #NONE} for unlabelled (test) files
  */
-public record Columns(boolean header, int id, int textA, int textB, int label) {
+record Columns(boolean header, int id, int textA, int textB, int label) {
 
   /** Marks a field the file does not have. */
   public static final int NONE = -1;

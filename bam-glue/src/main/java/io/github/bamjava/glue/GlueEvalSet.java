@@ -65,7 +65,7 @@ public enum GlueEvalSet {
   }
 
   /** The layout of the test file: the task's, except AX's {@code index, sentence1, sentence2}. */
-  public Columns testColumns() {
+  Columns testColumns() {
     return this == AX ? new Columns(true, 0, 1, 2, Columns.NONE) : task.testColumns();
   }
 

@@ -133,17 +133,17 @@ public enum GlueTask {
   }
 
   /** The layout of {@code train.tsv}. */
-  public Columns trainColumns() {
+  Columns trainColumns() {
     return trainColumns;
   }
 
   /** The layout of the dev file(s). */
-  public Columns devColumns() {
+  Columns devColumns() {
     return devColumns;
   }
 
   /** The layout of the test file(s). */
-  public Columns testColumns() {
+  Columns testColumns() {
     return testColumns;
   }
 

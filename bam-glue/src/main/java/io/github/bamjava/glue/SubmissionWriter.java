@@ -22,7 +22,7 @@ import java.util.List;
  * STS-B the value clamped to [0, 5] and rounded half-up to 3 decimals. Files are written atomically, so an
  * interrupted run never leaves a truncated submission that would still upload.
  */
-public final class SubmissionWriter {
+final class SubmissionWriter {
   private SubmissionWriter() {}
 
   /**

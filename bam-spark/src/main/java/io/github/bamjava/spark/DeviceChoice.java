@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * and a discovery script on the workers), Spark hands each task the address of the GPU it may use, and the unit
  * trains there; without it, the run's own device setting holds (DJL's default when unset).
  */
-public final class DeviceChoice {
+final class DeviceChoice {
 
   /** Spark's name of the GPU resource. */
   public static final String GPU = "gpu";

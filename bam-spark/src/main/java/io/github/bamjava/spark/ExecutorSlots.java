@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * executor's cores ({@code spark.executor.cores}, or the N of {@code local[N]} and {@code local-cluster[n,N,m]}).
  * A whole executor per training is also what a training wants: its matrix products use every core given.
  */
-public final class ExecutorSlots {
+final class ExecutorSlots {
 
   /** The Spark setting of the cores one task takes. */
   public static final String TASK_CPUS = "spark.task.cpus";

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Units write their models, checkpoints and prediction files there with atomic renames and lock their run
  * directories with file locks, which object stores (S3, GCS) and HDFS do not offer; their URIs are refused.
  */
-public final class SharedDirectory {
+final class SharedDirectory {
 
   /** A URI scheme at the start of a path: {@code hdfs:}, {@code s3a:}, {@code file:} (not a Windows drive). */
   private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");

@@ -33,7 +33,7 @@ import java.util.TreeMap;
  * record a killed run was writing (the last, where the file ends without a newline). Anything else that is not a
  * well-formed record fails with the file and line number, rather than plotting a silently wrong curve.
  */
-public final class MetricsLogReader {
+final class MetricsLogReader {
   private MetricsLogReader() {}
 
   /** Reads and resolves a whole log. */

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param steps one record per step, in ascending step order
  * @param epochs one record per epoch, in ascending epoch order
  */
-public record RunMetrics(
+record RunMetrics(
     List<String> tasks, Map<String, Double> taskProbabilities, long totalSteps, List<Step> steps,
     List<Epoch> epochs) {
 

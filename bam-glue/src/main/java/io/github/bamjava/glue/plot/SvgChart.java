@@ -15,7 +15,7 @@ import java.util.List;
  * series of few points get markers so that a single epoch still shows. Each polyline carries
  * {@code class="series"} and {@code data-series="name"} so tests and scripts can find it.
  */
-public final class SvgChart {
+final class SvgChart {
   /** Below this many points a series also gets a marker per point. */
   private static final int MARKER_LIMIT = 40;
 

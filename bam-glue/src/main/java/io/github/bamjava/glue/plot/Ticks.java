@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param step distance between ticks
  * @param values the ticks from lower to upper
  */
-public record Ticks(double lower, double upper, double step, List<Double> values) {
+record Ticks(double lower, double upper, double step, List<Double> values) {
 
   private static final int[] MANTISSAS = {1, 2, 5, 10};
 

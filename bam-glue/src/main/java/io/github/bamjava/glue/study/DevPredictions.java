@@ -21,7 +21,7 @@ import java.util.Locale;
  * @param gold the gold label of each example
  * @param predicted the model's prediction of each example
  */
-public record DevPredictions(List<String> ids, double[] gold, double[] predicted) {
+record DevPredictions(List<String> ids, double[] gold, double[] predicted) {
 
   private static final String HEADER = "id\tgold\tpredicted";
 
