@@ -1,0 +1,13 @@
+package io.github.bamjava.spark;
+
+import io.github.bamjava.testing.ApiSurface;
+import org.junit.jupiter.api.Test;
+
+/** bam-spark's public types stay inside the API packages that docs/api-packages.txt lists. */
+class ApiSurfaceTest {
+
+  @Test
+  void bamSparksPublicTypesAreAllInApiOrInternalPackages() {
+    ApiSurface.assertOnlyApiIsPublic(SparkPipeline.class);
+  }
+}
