@@ -37,6 +37,7 @@ public interface LossFunction {
 
   /** The paper's loss; see {@link #paper()}. */
   enum Paper implements LossFunction {
+    /** The one instance. */
     INSTANCE;
 
     @Override

@@ -48,6 +48,7 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
   /** The manifest's format tag. */
   public static final String FORMAT = "bam-teacher-predictions-1";
 
+  /** Checks that every row holds the task kind's output size of values. */
   public TeacherPredictions {
     requireNonNull(task, "task");
     requireNonNull(kind, "kind");

@@ -59,6 +59,7 @@ public record BertConfig(
   /** all-MiniLM-L6-v2, the embedded default: 6 layers, hidden 384, 12 heads. */
   public static final BertConfig MINILM_L6_H384 = of(30522, 384, 6, 12, 1536);
 
+  /** Checks the sizes: positive, and the attention heads dividing the hidden size. */
   public BertConfig {
     checkArgument(vocabSize > 0, "vocab_size must be positive, got %s", vocabSize);
     checkArgument(hiddenSize > 0, "hidden_size must be positive, got %s", hiddenSize);

@@ -24,6 +24,7 @@ public final class BertEmbeddings extends BertModule {
   private final float dropout;
   private final BertConfig config;
 
+  /** The word, position and token-type tables and their layer norm for {@code config}, not yet initialised. */
   public BertEmbeddings(BertConfig config) {
     int e = config.embeddingSize();
     wordEmbeddings = addChildBlock("word_embeddings", new EmbeddingTable("word_embeddings", config.vocabSize(), e));

@@ -42,6 +42,7 @@ public final class BertEncoder extends BertModule {
   private final LayerStack encoder;
   private final Pooler pooler;
 
+  /** An encoder of {@code config}'s shape, its parameters not yet initialised or loaded. */
   public BertEncoder(BertConfig config) {
     this.config = requireNonNull(config, "config");
     embeddings = addChildBlock("embeddings", new BertEmbeddings(config));
@@ -51,6 +52,7 @@ public final class BertEncoder extends BertModule {
     pooler = addChildBlock("pooler", new Pooler(config));
   }
 
+  /** The configuration this encoder was built from. */
   public BertConfig config() {
     return config;
   }

@@ -15,6 +15,7 @@ public final class BertLayer extends BertModule {
   private final Intermediate intermediate;
   private final BertOutput output;
 
+  /** One transformer layer of {@code config}'s shape: self-attention, then the feed-forward block. */
   public BertLayer(BertConfig config) {
     attention = addChildBlock("attention", new Attention(config));
     intermediate = addChildBlock("intermediate", new Intermediate(config));

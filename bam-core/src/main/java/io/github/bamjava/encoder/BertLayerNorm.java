@@ -20,6 +20,7 @@ public final class BertLayerNorm extends BertModule {
   private final Shape normalizedShape;
   private final float eps;
 
+  /** A layer norm over the last dimension of {@code size}, with {@code eps} added to the variance. */
   public BertLayerNorm(int size, float eps) {
     this.normalizedShape = new Shape(size);
     this.eps = eps;
@@ -27,6 +28,7 @@ public final class BertLayerNorm extends BertModule {
     bias = parameter("bias", Parameter.Type.BETA, normalizedShape, Initializer.ZEROS);
   }
 
+  /** Normalises {@code x} over its last dimension, then scales and shifts it by the learned weight and bias. */
   public NDArray apply(ParameterStore store, NDArray x, boolean training) {
     return LayerNorm.layerNorm(x, normalizedShape, store.getValue(weight, x.getDevice(), training),
         store.getValue(bias, x.getDevice(), training), eps).singletonOrThrow();

@@ -15,6 +15,7 @@ public final class BertOutput extends BertModule {
   private final BertLayerNorm layerNorm;
   private final float dropout;
 
+  /** The projection from {@code inputSize} back to the hidden size, with dropout, residual and layer norm. */
   public BertOutput(int inputSize, BertConfig config) {
     dense = addChildBlock("dense", new Dense(inputSize, config.hiddenSize()));
     layerNorm = addChildBlock("LayerNorm", new BertLayerNorm(config.hiddenSize(), config.layerNormEps()));

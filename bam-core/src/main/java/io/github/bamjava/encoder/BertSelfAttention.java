@@ -16,6 +16,7 @@ public final class BertSelfAttention extends BertModule {
   private final Dense value;
   private final ScaledDotProductAttention attention;
 
+  /** The query, key and value projections of {@code config}'s hidden size and heads. */
   public BertSelfAttention(BertConfig config) {
     int h = config.hiddenSize();
     query = addChildBlock("query", new Dense(h, h));

@@ -20,6 +20,7 @@ public final class Dense extends BertModule {
   private final Parameter weight;
   private final Parameter bias;
 
+  /** A fully connected layer from {@code inputSize} to {@code outputSize} features, weight stored as (out, in). */
   public Dense(int inputSize, int outputSize) {
     weight = parameter("weight", Parameter.Type.WEIGHT, new Shape(outputSize, inputSize), WEIGHT_INIT);
     bias = parameter("bias", Parameter.Type.BIAS, new Shape(outputSize), Initializer.ZEROS);

@@ -37,6 +37,7 @@ public record PretrainedEncoder(
     String description,
     @Nullable Path directory) implements AutoCloseable {
 
+  /** Checks that nothing is missing and copies the maps. */
   public PretrainedEncoder {
     requireNonNull(encoder, "encoder");
     requireNonNull(tokenizer, "tokenizer");

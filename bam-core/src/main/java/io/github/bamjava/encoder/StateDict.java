@@ -31,6 +31,7 @@ public final class StateDict {
    * @param ignored checkpoint tensors that belong to no parameter and were skipped on purpose
    */
   public record LoadReport(List<String> initialized, List<String> ignored) {
+    /** Copies the lists. */
     public LoadReport {
       initialized = List.copyOf(initialized);
       ignored = List.copyOf(ignored);

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record TaskExport(String task, @Nullable Path folder, @Nullable String refusal) {
 
+  /** Checks that the export has either a folder or a refusal, not both. */
   public TaskExport {
     requireNonNull(task, "task");
     if ((folder == null) == (refusal == null)) {

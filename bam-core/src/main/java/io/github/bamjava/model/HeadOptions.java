@@ -23,15 +23,18 @@ public record HeadOptions(Pooling pooling, RegressionOutput regressionOutput) {
   /** The mean of the real tokens' vectors; a linear regression output. */
   public static final HeadOptions MEAN_LINEAR = new HeadOptions(Pooling.MEAN, RegressionOutput.LINEAR);
 
+  /** Checks that both options are set. */
   public HeadOptions {
     requireNonNull(pooling, "pooling");
     requireNonNull(regressionOutput, "regressionOutput");
   }
 
+  /** These options with pooling {@code p}. */
   public HeadOptions withPooling(Pooling p) {
     return new HeadOptions(p, regressionOutput);
   }
 
+  /** These options with regression output {@code r}. */
   public HeadOptions withRegressionOutput(RegressionOutput r) {
     return new HeadOptions(pooling, r);
   }

@@ -17,6 +17,7 @@ public record HeadSpec(String type, HeadOptions options) {
   /** The paper's head with the default options: what models saved before head options existed have. */
   public static final HeadSpec STANDARD = new HeadSpec(HeadRegistry.STANDARD, HeadOptions.DEFAULT);
 
+  /** Checks the head type's name and that options are set. */
   public HeadSpec {
     HeadRegistry.checkName(type);
     requireNonNull(options, "options");

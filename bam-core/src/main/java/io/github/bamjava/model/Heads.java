@@ -39,6 +39,10 @@ public final class Heads {
     private final int outputs;
     private final boolean sigmoid;
 
+    /**
+     * A linear layer from {@code hiddenSize} to {@code outputs}, with a sigmoid on top when {@code sigmoid}
+     * (regression).
+     */
     public Linear(int hiddenSize, int outputs, boolean sigmoid) {
       this.dense = addChildBlock("dense", new Dense(hiddenSize, outputs));
       this.outputs = outputs;

@@ -67,6 +67,7 @@ public final class ModelHeads {
     return new ModelHeads(options, ImmutableMap.copyOf(types), registry);
   }
 
+  /** The head options (pooling, regression output) the heads are built with. */
   public HeadOptions options() {
     return options;
   }

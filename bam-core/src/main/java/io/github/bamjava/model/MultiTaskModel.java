@@ -74,6 +74,7 @@ public final class MultiTaskModel extends AbstractBlock {
     return prefix.substring(0, prefix.length() - 1);
   }
 
+  /** The shared encoder. */
   public BertEncoder encoder() {
     return bert;
   }

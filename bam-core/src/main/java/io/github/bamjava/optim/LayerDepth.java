@@ -51,6 +51,7 @@ public final class LayerDepth {
     return new LayerDepth(maxIndex + 1);
   }
 
+  /** The number of transformer layers. */
   public int numLayers() {
     return numLayers;
   }

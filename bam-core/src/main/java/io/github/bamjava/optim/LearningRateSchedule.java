@@ -58,6 +58,7 @@ public interface LearningRateSchedule {
    */
   record LinearWarmupDecay(int totalSteps, int warmupSteps) implements LearningRateSchedule {
 
+    /** Checks that the warm-up ends before the last step. */
     public LinearWarmupDecay {
       checkArgument(totalSteps >= 1, "totalSteps must be >= 1, got %s", totalSteps);
       checkArgument(warmupSteps >= 0 && warmupSteps < totalSteps,
@@ -79,6 +80,7 @@ public interface LearningRateSchedule {
 
   /** The peak rate throughout: for ablations and for short fine-tuning runs. */
   enum Constant implements LearningRateSchedule {
+    /** The one instance. */
     INSTANCE;
 
     @Override

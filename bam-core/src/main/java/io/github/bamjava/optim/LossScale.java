@@ -26,6 +26,9 @@ public record LossScale(double scale, int stableSteps) {
   /** Where a run starts: 2^16. */
   public static final LossScale INITIAL = new LossScale(65536, 0);
 
+  /**
+   * Checks that the scale is a power of two at least {@link #MINIMUM} and the stable steps below the growth interval.
+   */
   public LossScale {
     checkArgument(Double.isFinite(scale) && scale >= MINIMUM && isPowerOfTwo(scale),
         "loss scale must be a power of two >= %s, got %s", MINIMUM, scale);

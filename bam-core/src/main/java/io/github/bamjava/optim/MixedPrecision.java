@@ -28,6 +28,7 @@ import java.util.Set;
  */
 public record MixedPrecision(Set<String> fp16Parameters, LossScale initialScale) {
 
+  /** Copies the parameter names. */
   public MixedPrecision {
     fp16Parameters = ImmutableSet.copyOf(requireNonNull(fp16Parameters, "fp16Parameters"));
     requireNonNull(initialScale, "initialScale");

@@ -31,6 +31,7 @@ public record OptimizerSettings(double learningRate, double layerDecay, double w
   public static final OptimizerSettings BERT = new OptimizerSettings(1e-4, 0.9, 0.01, 1.0, 0.9, 0.999, 1e-6, false,
       RunSchedule.warmupLinearDecay(0.1));
 
+  /** Checks every setting's range; the messages name the setting and its value. */
   public OptimizerSettings {
     checkArgument(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be > 0, got %s",
         learningRate);

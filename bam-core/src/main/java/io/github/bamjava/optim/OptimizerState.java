@@ -30,6 +30,7 @@ public record OptimizerState(int stepCount, Map<String, HostTensor> tensors, @Nu
   /** Name prefix of the second-moment tensors. */
   public static final String SECOND_MOMENT_PREFIX = "v/";
 
+  /** Checks the step count and copies the tensors. */
   public OptimizerState {
     checkArgument(stepCount >= 0, "stepCount must be >= 0, got %s", stepCount);
     tensors = ImmutableMap.copyOf(requireNonNull(tensors, "tensors"));

@@ -265,14 +265,17 @@ public final class BamModel implements AutoCloseable {
     return kinds;
   }
 
+  /** The network: the encoder and one head per task. */
   public MultiTaskModel network() {
     return network;
   }
 
+  /** The tokenizer the model was trained with. */
   public PairTokenizer tokenizer() {
     return pretrained.tokenizer();
   }
 
+  /** The encoder as loaded, with its tokenizer and what its checkpoint held. */
   public PretrainedEncoder pretrained() {
     return pretrained;
   }
@@ -282,6 +285,7 @@ public final class BamModel implements AutoCloseable {
     return network.taskNames();
   }
 
+  /** The kind of {@code task}; an error naming the model's tasks when it has none of that name. */
   public TaskKind kind(String task) {
     return entry(task).kind();
   }

@@ -72,6 +72,7 @@ public interface TaskSampler {
    * @param exponent 0 is uniform, 1 proportional, the paper's 0.75 in between
    */
   record SizeExponent(double exponent) implements TaskSampler {
+    /** Checks that the exponent is finite and not negative. */
     public SizeExponent {
       checkArgument(exponent >= 0 && Double.isFinite(exponent), "task size exponent must be >= 0, got %s",
           exponent);

@@ -37,6 +37,7 @@ public final class ServableModel extends AbstractBlock {
    * @param inputs whether it reads single sentences, pairs or either
    */
   public record ServedTask(TaskKind kind, Inputs inputs) {
+    /** Checks that both are set. */
     public ServedTask {
       requireNonNull(kind, "kind");
       requireNonNull(inputs, "inputs");

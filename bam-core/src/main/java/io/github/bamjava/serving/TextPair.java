@@ -11,6 +11,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record TextPair(String text, String textPair) {
 
+  /** Checks that both texts are set. */
   public TextPair {
     requireNonNull(text, "text");
     requireNonNull(textPair, "textPair");

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record Example(String id, String textA, @Nullable String textB, @Nullable String label) {
 
+  /** Checks that the id is set and not empty and that the first text is set. */
   public Example {
     requireNonNull(id, "id");
     requireNonNull(textA, "textA");

@@ -8,7 +8,12 @@ import java.util.Locale;
  * sentence as confidently as a pair, so a saved model records which its task learned from and refuses the other.
  */
 public enum Inputs {
-  SENTENCE, PAIR, EITHER;
+  /** Single sentences only. */
+  SENTENCE,
+  /** Sentence pairs only. */
+  PAIR,
+  /** Single sentences and pairs. */
+  EITHER;
 
   /** The inputs of these examples: {@link #EITHER} when they mix single sentences and pairs (or are none). */
   public static Inputs of(Collection<Example> examples) {
@@ -19,6 +24,7 @@ public enum Inputs {
     return pairs == 0 ? SENTENCE : PAIR;
   }
 
+  /** Whether a head trained on these inputs may answer {@code example}. */
   public boolean accepts(Example example) {
     return this == EITHER || example.isPair() == (this == PAIR);
   }

@@ -36,22 +36,27 @@ public final class Task {
     this.inputs = Inputs.of(train);
   }
 
+  /** A builder of a task named {@code name} (unique in a run) of kind {@code kind}. */
   public static Builder builder(String name, TaskKind kind) {
     return new Builder(name, kind);
   }
 
+  /** The task's name, unique in a run. */
   public String name() {
     return name;
   }
 
+  /** What the task predicts: classes or a score. */
   public TaskKind kind() {
     return kind;
   }
 
+  /** The labelled training examples, never empty. */
   public List<Example> train() {
     return train;
   }
 
+  /** The labelled dev examples; possibly empty. */
   public List<Example> dev() {
     return dev;
   }
@@ -61,6 +66,7 @@ public final class Task {
     return test;
   }
 
+  /** The metrics reported on its dev set. */
   public List<TaskMetric> metrics() {
     return metrics;
   }
@@ -136,18 +142,21 @@ public final class Task {
           "task name '%s' must be letters, digits, '_' or '-' (it names files and parameters)", name);
     }
 
+    /** The training examples (required, not empty). */
     public Builder setTrain(List<Example> examples) {
       train.clear();
       train.addAll(examples);
       return this;
     }
 
+    /** The labelled dev examples the run evaluates on; default none. */
     public Builder optDev(List<Example> examples) {
       dev.clear();
       dev.addAll(examples);
       return this;
     }
 
+    /** The unlabelled test examples, for submission files; default none. */
     public Builder optTest(List<Example> examples) {
       test.clear();
       test.addAll(examples);
@@ -161,6 +170,7 @@ public final class Task {
       return this;
     }
 
+    /** The task; an error when it has no training examples. */
     public Task build() {
       checkArgument(!train.isEmpty(), "task %s has no training examples", name);
       if (metrics.isEmpty()) {

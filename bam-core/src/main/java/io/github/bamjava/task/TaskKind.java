@@ -23,6 +23,7 @@ public sealed interface TaskKind permits TaskKind.Classification, TaskKind.Regre
    * @param labels the label names as they appear in the data, in a fixed order
    */
   record Classification(List<String> labels) implements TaskKind {
+    /** Copies the labels. */
     public Classification {
       labels = ImmutableList.copyOf(labels);
       checkArgument(labels.size() >= 2, "a classification task needs at least 2 labels, got %s", labels);
@@ -54,6 +55,7 @@ public sealed interface TaskKind permits TaskKind.Classification, TaskKind.Regre
    * @param max the largest valid label
    */
   record Regression(double min, double max) implements TaskKind {
+    /** Checks that the range is finite and not empty. */
     public Regression {
       checkArgument(Double.isFinite(min) && Double.isFinite(max) && min < max,
           "a regression range needs finite min < max, got [%s, %s]", min, max);

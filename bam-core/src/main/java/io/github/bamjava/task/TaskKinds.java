@@ -12,6 +12,9 @@ import java.util.List;
 public final class TaskKinds {
   private TaskKinds() {}
 
+  /**
+   * The JSON form of {@code kind}, as saved models and run configurations hold it.
+   */
   public static JsonObject toJson(TaskKind kind) {
     JsonObject json = new JsonObject();
     if (kind instanceof TaskKind.Classification c) {

@@ -21,6 +21,7 @@ public record TrainCap(int limit, boolean random, long seed) {
 
   private static final TrainCap ALL = new TrainCap(Integer.MAX_VALUE, false, 0);
 
+  /** Checks that the cap keeps at least one example. */
   public TrainCap {
     checkArgument(limit > 0, "a train cap must keep at least one example, got %s", limit);
   }

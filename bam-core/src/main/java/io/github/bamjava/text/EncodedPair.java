@@ -18,6 +18,7 @@ import java.util.Arrays;
  */
 public record EncodedPair(int[] inputIds, int[] typeIds) {
 
+  /** Checks that the id arrays are set and of one length. */
   public EncodedPair {
     requireNonNull(inputIds, "inputIds");
     requireNonNull(typeIds, "typeIds");

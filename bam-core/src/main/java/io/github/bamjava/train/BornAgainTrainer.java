@@ -98,6 +98,9 @@ public final class BornAgainTrainer {
     this.initialLossScale = initialLossScale;
   }
 
+  /**
+   * A builder of a run; each option says its default.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -534,6 +537,10 @@ public final class BornAgainTrainer {
       return this;
     }
 
+    /**
+     * The seed of the run's randomness (task sampling, batch order, dropout, head initialisation): one seed, one
+     * result. Default 0.
+     */
     public Builder optSeed(long s) {
       this.seed = s;
       return this;
@@ -615,6 +622,7 @@ public final class BornAgainTrainer {
       return this;
     }
 
+    /** Adds a listener to the run's events ({@link RunListener} says when each is called). */
     public Builder addListener(RunListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
       return this;

@@ -17,10 +17,15 @@ public final class ConsoleProgress implements RunListener {
   /** A terminal line redrawn with {@code \r} and not yet ended: the epoch line must start on a new one. */
   private boolean lineOpen;
 
+  /** Progress on standard output, redrawn in place when it is a terminal, at most every 10 seconds. */
   public ConsoleProgress() {
     this(System.out, System.console() != null, 10);
   }
 
+  /**
+   * Progress on {@code out}: one line redrawn with a carriage return when {@code terminal}, else a line at most every
+   * {@code intervalSeconds}.
+   */
   public ConsoleProgress(PrintStream out, boolean terminal, double intervalSeconds) {
     this.out = out;
     this.terminal = terminal;

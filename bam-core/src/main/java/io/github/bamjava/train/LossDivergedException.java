@@ -10,6 +10,7 @@ public final class LossDivergedException extends IllegalStateException {
   private final long step;
   private final String task;
 
+  /** The loss of {@code task} was {@code loss} at {@code step}. */
   public LossDivergedException(long step, String task, double loss) {
     super(String.format("loss of task %s is %s at step %d; stopping (the last checkpoint is the last good state;"
         + " try a lower learning rate)", task, loss, step));

@@ -8,6 +8,7 @@ package io.github.bamjava.train;
 public final class RunStoppedException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /** A run or prediction stopped on request; {@code message} says how far it got. */
   public RunStoppedException(String message) {
     super(message);
   }

@@ -116,6 +116,7 @@ public record TrainingSettings(
       .serializeSpecialFloatingPointValues()
       .create();
 
+  /** Checks that every strategy is set and every number in range; the messages name the setting and its value. */
   public TrainingSettings {
     requireNonNull(encoder, "encoder");
     requireNonNull(heads, "heads");

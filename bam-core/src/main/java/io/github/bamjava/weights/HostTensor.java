@@ -17,6 +17,7 @@ import java.util.Arrays;
  */
 public record HostTensor(long[] shape, float[] values) {
 
+  /** Checks that {@code values} holds exactly the elements of {@code shape}. */
   public HostTensor {
     requireNonNull(shape, "shape");
     requireNonNull(values, "values");

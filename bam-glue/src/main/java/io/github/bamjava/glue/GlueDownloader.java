@@ -117,6 +117,7 @@ public final class GlueDownloader {
     this.progress = b.progress;
   }
 
+  /** A builder of a downloader, with the default GLUE locations and checksums. */
   public static Builder builder() {
     return new Builder();
   }
@@ -558,6 +559,7 @@ public final class GlueDownloader {
       return this;
     }
 
+    /** The downloader with these settings. */
     public GlueDownloader build() {
       return new GlueDownloader(this);
     }

@@ -16,15 +16,25 @@ import org.jspecify.annotations.Nullable;
  * {@link GlueTask}) apart from "what is evaluated", so MNLI is never trained twice.
  */
 public enum GlueEvalSet {
+  /** CoLA: dev and test, submitted as CoLA.tsv. */
   COLA(GlueTask.COLA, "CoLA", "CoLA/dev.tsv", "CoLA/test.tsv", "CoLA.tsv"),
+  /** SST-2: dev and test, submitted as SST-2.tsv. */
   SST2(GlueTask.SST2, "SST-2", "SST-2/dev.tsv", "SST-2/test.tsv", "SST-2.tsv"),
+  /** MRPC: dev and test, submitted as MRPC.tsv. */
   MRPC(GlueTask.MRPC, "MRPC", "MRPC/dev.tsv", "MRPC/test.tsv", "MRPC.tsv"),
+  /** STS-B: dev and test, submitted as STS-B.tsv. */
   STSB(GlueTask.STSB, "STS-B", "STS-B/dev.tsv", "STS-B/test.tsv", "STS-B.tsv"),
+  /** QQP: dev and test, submitted as QQP.tsv. */
   QQP(GlueTask.QQP, "QQP", "QQP/dev.tsv", "QQP/test.tsv", "QQP.tsv"),
+  /** MNLI matched: the task's own genres, submitted as MNLI-m.tsv. */
   MNLI_M(GlueTask.MNLI, "MNLI-m", "MNLI/dev_matched.tsv", "MNLI/test_matched.tsv", "MNLI-m.tsv"),
+  /** MNLI mismatched: genres not seen in training, submitted as MNLI-mm.tsv. */
   MNLI_MM(GlueTask.MNLI, "MNLI-mm", "MNLI/dev_mismatched.tsv", "MNLI/test_mismatched.tsv", "MNLI-mm.tsv"),
+  /** QNLI: dev and test, submitted as QNLI.tsv. */
   QNLI(GlueTask.QNLI, "QNLI", "QNLI/dev.tsv", "QNLI/test.tsv", "QNLI.tsv"),
+  /** RTE: dev and test, submitted as RTE.tsv. */
   RTE(GlueTask.RTE, "RTE", "RTE/dev.tsv", "RTE/test.tsv", "RTE.tsv"),
+  /** WNLI: dev and test, submitted as WNLI.tsv. */
   WNLI(GlueTask.WNLI, "WNLI", "WNLI/dev.tsv", "WNLI/test.tsv", "WNLI.tsv"),
   /** The diagnostic: MNLI-style pairs with hidden labels, predicted by the MNLI model. */
   AX(GlueTask.MNLI, "AX", null, "diagnostic/diagnostic.tsv", "AX.tsv");

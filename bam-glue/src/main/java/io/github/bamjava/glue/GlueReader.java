@@ -56,6 +56,7 @@ public final class GlueReader {
     return builder(dir).build();
   }
 
+  /** A builder of a reader of the GLUE directory {@code dir}, to cap the training examples per task. */
   public static Builder builder(Path dir) {
     return new Builder(dir);
   }

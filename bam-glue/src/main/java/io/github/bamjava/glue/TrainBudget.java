@@ -20,6 +20,7 @@ import java.util.Map;
  */
 public record TrainBudget(Map<GlueTask, TrainCap> perTask, TrainCap otherwise) {
 
+  /** Copies the per-task caps. */
   public TrainBudget {
     requireNonNull(otherwise, "otherwise");
     EnumMap<GlueTask, TrainCap> copy = new EnumMap<>(GlueTask.class);

@@ -41,11 +41,13 @@ public final class BarChart {
     return new BarChart(title, categories);
   }
 
+  /** Sets the label under the x axis; returns this chart. */
   public BarChart xLabel(String label) {
     this.xLabel = label;
     return this;
   }
 
+  /** Sets the label beside the y axis; returns this chart. */
   public BarChart yLabel(String label) {
     this.yLabel = label;
     return this;

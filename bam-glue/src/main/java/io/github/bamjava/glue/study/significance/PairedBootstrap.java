@@ -26,6 +26,7 @@ public final class PairedBootstrap {
   /** A method's score on a resample: {@code indices[s]} are the drawn example indices of evaluation set s. */
   @FunctionalInterface
   public interface Score {
+    /** The score on the examples {@code indices[s]} drawn from each evaluation set s. */
     double on(int[][] indices);
   }
 
