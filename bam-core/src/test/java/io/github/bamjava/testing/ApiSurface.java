@@ -1,10 +1,19 @@
 package io.github.bamjava.testing;
 
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ModifiersTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.DocTrees;
+import com.sun.source.util.JavacTask;
+import com.sun.source.util.TreePath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +21,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import javax.lang.model.element.Modifier;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 
 /**
  * The API's packages as docs/api-packages.txt lists them, and the check that a module's public types stay inside
@@ -99,7 +112,7 @@ public final class ApiSurface {
         String name = rel.substring(0, rel.length() - ".class".length()).replace('/', '.');
         Class<?> type = Class.forName(name, false, loader);
         String pkg = type.getPackageName();
-        if (Modifier.isPublic(type.getModifiers()) && !allows(pkg)) {
+        if (java.lang.reflect.Modifier.isPublic(type.getModifiers()) && !allows(pkg)) {
           strays.add(name);
         }
       }
@@ -128,6 +141,100 @@ public final class ApiSurface {
       throw new AssertionError(strays.size() + " public type(s) outside the API packages " + surface.file
           + " lists: " + strays + ". Make each package-private, move it under an internal package"
           + " (io.github.bamjava.internal...), or list its package there if it is meant to be API.");
+    }
+  }
+
+  /**
+   * The exported declarations (public or protected, in an exported type of an API package) under {@code sources}
+   * that have no Javadoc comment, as {@code file:line name}. Overriding methods ({@code @Override}) inherit theirs.
+   * The javadoc build's doclint ({@code all,-missing}) checks what comments say; this checks that they are there,
+   * without asking for a {@code @param} line per parameter.
+   */
+  public List<String> undocumented(Path sources) {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(sources)) {
+      files = walk.filter(f -> f.toString().endsWith(".java") && !f.endsWith("package-info.java")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> missing = new ArrayList<>();
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
+      JavacTask task = (JavacTask) javac.getTask(null, fm, d -> { }, List.of("-proc:none"), null,
+          fm.getJavaFileObjectsFromPaths(files));
+      DocTrees docs = DocTrees.instance(task);
+      for (CompilationUnitTree unit : task.parse()) {
+        String pkg = unit.getPackageName() == null ? "" : unit.getPackageName().toString();
+        if (!api.contains(pkg)) {
+          continue;
+        }
+        for (Tree type : unit.getTypeDecls()) {
+          if (type instanceof ClassTree c && exported(c.getModifiers(), false)) {
+            check(docs, unit, new TreePath(new TreePath(unit), c), sources, missing);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return missing;
+  }
+
+  private static void check(DocTrees docs, CompilationUnitTree unit, TreePath type, Path sources,
+      List<String> missing) {
+    ClassTree c = (ClassTree) type.getLeaf();
+    need(docs, unit, type, c.getSimpleName().toString(), sources, missing);
+    boolean iface = c.getKind() == Tree.Kind.INTERFACE || c.getKind() == Tree.Kind.ANNOTATION_TYPE;
+    for (Tree member : c.getMembers()) {
+      TreePath path = new TreePath(type, member);
+      if (member instanceof ClassTree nested && exported(nested.getModifiers(), iface)) {
+        check(docs, unit, path, sources, missing);
+      } else if (member instanceof MethodTree m && exported(m.getModifiers(), iface) && !overrides(m)) {
+        String name = m.getName().contentEquals("<init>") ? c.getSimpleName().toString() : m.getName().toString();
+        need(docs, unit, path, c.getSimpleName() + "." + name + "()", sources, missing);
+      } else if (member instanceof VariableTree v && exported(v.getModifiers(), iface)) {
+        need(docs, unit, path, c.getSimpleName() + "." + v.getName(), sources, missing);
+      }
+    }
+  }
+
+  private static boolean exported(ModifiersTree modifiers, boolean inInterface) {
+    Set<Modifier> flags = modifiers.getFlags();
+    return flags.contains(Modifier.PUBLIC) || flags.contains(Modifier.PROTECTED)
+        || (inInterface && !flags.contains(Modifier.PRIVATE));
+  }
+
+  private static boolean overrides(MethodTree m) {
+    return m.getModifiers().getAnnotations().stream()
+        .anyMatch(a -> a.getAnnotationType().toString().matches("(java\\.lang\\.)?Override"));
+  }
+
+  private static void need(DocTrees docs, CompilationUnitTree unit, TreePath path, String name, Path sources,
+      List<String> missing) {
+    if (docs.getDocCommentTree(path) == null) {
+      long line = unit.getLineMap().getLineNumber(
+          docs.getSourcePositions().getStartPosition(unit, path.getLeaf()));
+      missing.add(sources.relativize(Path.of(unit.getSourceFile().toUri())) + ":" + line + " " + name);
+    }
+  }
+
+  /**
+   * Fails when an exported declaration of the module that compiled {@code anyClass} has no Javadoc comment
+   * ({@link #undocumented}), naming each; the module's sources are read from {@code src/main/java} beside its
+   * {@code target/classes}.
+   */
+  public static void assertApiDocumented(Class<?> anyClass) {
+    Path classes;
+    try {
+      classes = Path.of(anyClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    Path sources = classes.getParent().getParent().resolve("src/main/java");
+    List<String> missing = load().undocumented(sources);
+    if (!missing.isEmpty()) {
+      throw new AssertionError(missing.size() + " exported declaration(s) without Javadoc in " + sources + ":\n  "
+          + String.join("\n  ", missing));
     }
   }
 }

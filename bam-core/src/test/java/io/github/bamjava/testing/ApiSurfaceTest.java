@@ -16,7 +16,10 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** bam-core's public types stay inside the API packages that docs/api-packages.txt lists, and the check can fail. */
+/**
+ * bam-core's public types stay inside the API packages that docs/api-packages.txt lists and carry Javadoc, and both
+ * checks can fail.
+ */
 class ApiSurfaceTest {
 
   @TempDir Path dir;
@@ -31,12 +34,53 @@ class ApiSurfaceTest {
     Path classes = compile(Map.of(
         "io/github/bamjava/util/Helper.java", "package io.github.bamjava.util; public final class Helper {}",
         "io/github/bamjava/util/Hidden.java", "package io.github.bamjava.util; final class Hidden {}",
-        "io/github/bamjava/internal/util/Shared.java", "package io.github.bamjava.internal.util; public class Shared {}",
+        "io/github/bamjava/internal/util/Shared.java",
+        "package io.github.bamjava.internal.util; public class Shared {}",
         "io/github/bamjava/train/Extra.java",
         "package io.github.bamjava.train; public class Extra { public static class Nested {} }"));
     try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
       assertThat(ApiSurface.load().strays(classes, loader)).containsExactly("io.github.bamjava.util.Helper");
     }
+  }
+
+  @Test
+  void bamCoresExportedDeclarationsAllHaveJavadoc() {
+    ApiSurface.assertApiDocumented(BornAgainTrainer.class);
+  }
+
+  @Test
+  void anExportedDeclarationWithoutJavadocIsFoundAndOthersAreNot() throws Exception {
+    Path src = dir.resolve("java");
+    Path file = src.resolve("io/github/bamjava/train/Sample.java");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, String.join("\n",
+        "package io.github.bamjava.train;",
+        "/** Documented. */",
+        "public final class Sample implements Runnable {",
+        "  /** Documented. */",
+        "  public static final int DOCUMENTED = 1;",
+        "  public static final int BARE = 2;",
+        "  private int hidden;",
+        "  public Sample() {}",
+        "  void packagePrivate() {}",
+        "  @Override",
+        "  public void run() {}",
+        "  /** Documented. */",
+        "  public interface Callback {",
+        "    void call();",
+        "  }",
+        "  static final class Hidden {",
+        "    public void notExported() {}",
+        "  }",
+        "}",
+        ""));
+    Path internal = src.resolve("io/github/bamjava/internal/io/Helper.java");
+    Files.createDirectories(internal.getParent());
+    Files.writeString(internal, "package io.github.bamjava.internal.io;\npublic final class Helper {}\n");
+    assertThat(ApiSurface.load().undocumented(src)).containsExactly(
+        "io/github/bamjava/train/Sample.java:6 Sample.BARE",
+        "io/github/bamjava/train/Sample.java:8 Sample.Sample()",
+        "io/github/bamjava/train/Sample.java:14 Callback.call()");
   }
 
   @Test
