@@ -165,8 +165,14 @@ public final class GracefulStop {
     return new Scope(false, false);
   }
 
-  /** Throws {@link RunStoppedException} with {@code message} when training runs are to stop. */
-  static void check(String message) {
+  /**
+   * Throws {@link RunStoppedException} with {@code message} when training runs are to stop. Training calls it
+   * between steps, where a stop leaves a checkpoint that resumes exactly.
+   *
+   * @param message what the exception says (where the run stopped)
+   * @throws RunStoppedException when a stop was requested ({@link #request})
+   */
+  public static void check(String message) {
     if (requested) {
       throw new RunStoppedException(message);
     }
