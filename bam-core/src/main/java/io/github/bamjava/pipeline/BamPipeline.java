@@ -3,7 +3,7 @@ package io.github.bamjava.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.internal.train.OutputLock;
+import io.github.bamjava.internal.io.OutputLock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

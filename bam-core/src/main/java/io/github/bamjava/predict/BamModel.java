@@ -18,16 +18,14 @@ import io.github.bamjava.model.ModelHeads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.model.Pooling;
 import io.github.bamjava.model.TaskHead;
-import io.github.bamjava.serving.BamBlockFactory;
 import io.github.bamjava.serving.BamTranslatorFactory;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.text.PairTokenizer;
-import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.GracefulStop;
-import io.github.bamjava.train.RunStoppedException;
+import io.github.bamjava.runtime.GracefulStop;
+import io.github.bamjava.runtime.RunStoppedException;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
@@ -44,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A trained (or training) multi-task model with its tokenizer and task label spaces: what {@link
- * BornAgainTrainer} produces and what {@code predict} and teachers use.
+ * io.github.bamjava.train.BornAgainTrainer} produces and what {@code predict} and teachers use.
  *
  * <p>Saved as a directory a HuggingFace user recognises: {@code config.json}, {@code model.safetensors} (the
  * encoder under {@code bert.}, the heads under {@code heads.<task>.}), the tokenizer files, and

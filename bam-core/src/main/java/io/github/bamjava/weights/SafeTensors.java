@@ -14,7 +14,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import io.github.bamjava.internal.io.AtomicFiles;
-import io.github.bamjava.internal.weights.Dtype;
+import io.github.bamjava.internal.dtype.Dtype;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

@@ -82,7 +82,7 @@ class CriteriaLoadingTest {
   @Test
   void aSavedModelHasTheServingPropertiesDjlReads() throws Exception {
     assertThat(Files.readString(modelDir.resolve(BamModel.SERVING_PROPERTIES)))
-        .contains("engine=PyTorch", "blockFactory=io.github.bamjava.serving.BamBlockFactory",
+        .contains("engine=PyTorch", "blockFactory=io.github.bamjava.predict.BamBlockFactory",
             "translatorFactory=" + BamTranslatorFactory.class.getName(), "option.hasParameter=false");
   }
 

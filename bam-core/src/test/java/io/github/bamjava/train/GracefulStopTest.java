@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.predict.BamModel;
+import io.github.bamjava.runtime.GracefulStop;
+import io.github.bamjava.runtime.RunStoppedException;
 import io.github.bamjava.task.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;

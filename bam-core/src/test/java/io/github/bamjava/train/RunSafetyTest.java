@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.bamjava.distill.ExampleFingerprint;
 import io.github.bamjava.encoder.EncoderSource;
-import io.github.bamjava.internal.train.OutputLock;
+import io.github.bamjava.internal.io.OutputLock;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskMetric;

@@ -8,7 +8,7 @@ import io.github.bamjava.runtime.TorchEngine;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.predict.BamModel;
-import io.github.bamjava.train.RunStoppedException;
+import io.github.bamjava.runtime.RunStoppedException;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

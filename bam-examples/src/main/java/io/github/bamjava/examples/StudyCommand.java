@@ -10,7 +10,7 @@ import io.github.bamjava.glue.study.StudyConfig;
 import io.github.bamjava.glue.study.StudyJob;
 import io.github.bamjava.glue.study.StudyMethod;
 import io.github.bamjava.glue.study.StudyReport;
-import io.github.bamjava.train.GracefulStop;
+import io.github.bamjava.runtime.GracefulStop;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.github.bamjava.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.GracefulStop;
+import io.github.bamjava.runtime.GracefulStop;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -13,7 +13,7 @@ import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.internal.train.OutputLock;
+import io.github.bamjava.internal.io.OutputLock;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import io.github.bamjava.pipeline.PipelineResult;
 import io.github.bamjava.pipeline.PipelineRunner;
 import io.github.bamjava.pipeline.PipelineUnit;
 import io.github.bamjava.pipeline.PipelineWork;
-import io.github.bamjava.internal.train.OutputLock;
+import io.github.bamjava.internal.io.OutputLock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

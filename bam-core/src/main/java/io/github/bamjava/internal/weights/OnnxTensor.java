@@ -1,5 +1,7 @@
 package io.github.bamjava.internal.weights;
 
+import io.github.bamjava.internal.dtype.Dtype;
+import io.github.bamjava.internal.dtype.Halfs;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.WeightFileException;
 import java.nio.ByteBuffer;

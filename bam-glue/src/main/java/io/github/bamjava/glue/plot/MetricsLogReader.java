@@ -4,10 +4,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import io.github.bamjava.internal.train.MetricsSchema;
-import io.github.bamjava.internal.train.MetricsSchema.Epoch;
-import io.github.bamjava.internal.train.MetricsSchema.Start;
-import io.github.bamjava.internal.train.MetricsSchema.Step;
+import io.github.bamjava.internal.io.MetricsSchema;
+import io.github.bamjava.internal.io.MetricsSchema.Epoch;
+import io.github.bamjava.internal.io.MetricsSchema.Start;
+import io.github.bamjava.internal.io.MetricsSchema.Step;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reads the {@code metrics.jsonl} that {@link io.github.bamjava.internal.train.MetricsLog} writes, in the format {@link
+ * Reads the {@code metrics.jsonl} that {@link io.github.bamjava.train.MetricsLog} writes, in the format {@link
  * MetricsSchema} spells, into a {@link RunMetrics}.
  *
  * <p>A resumed run appends to the same file and repeats the steps (and possibly epochs) after its checkpoint,

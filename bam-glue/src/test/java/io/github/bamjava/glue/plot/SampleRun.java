@@ -1,7 +1,7 @@
 package io.github.bamjava.glue.plot;
 
 import io.github.bamjava.train.EpochResult;
-import io.github.bamjava.internal.train.MetricsLog;
+import io.github.bamjava.train.MetricsLog;
 import io.github.bamjava.train.RunInfo;
 import io.github.bamjava.train.StepInfo;
 import io.github.bamjava.train.RunResult;

@@ -13,7 +13,7 @@ import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.task.Example;
-import io.github.bamjava.train.GracefulStop;
+import io.github.bamjava.runtime.GracefulStop;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

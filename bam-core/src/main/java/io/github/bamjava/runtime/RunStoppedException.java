@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.runtime;
 
 /**
  * Training or prediction stopped at a safe point because a stop was requested ({@link GracefulStop}). A stopped

@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

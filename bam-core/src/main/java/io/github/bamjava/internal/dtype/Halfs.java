@@ -1,16 +1,16 @@
-package io.github.bamjava.internal.weights;
+package io.github.bamjava.internal.dtype;
 
 /**
  * Half-precision to float32 conversion, by hand because {@code Float.float16ToFloat} only arrived in Java 20.
  *
  * <p>Both conversions are exact: every F16 and BF16 value is representable in float32.
  */
-final class Halfs {
+public final class Halfs {
 
   private Halfs() {}
 
   /** IEEE 754 binary16 bits (in the low 16 bits of {@code bits}) to float, keeping subnormals, infinities, NaN. */
-  static float f16ToFloat(int bits) {
+  public static float f16ToFloat(int bits) {
     int sign = (bits & 0x8000) << 16;
     int exponent = (bits >>> 10) & 0x1f;
     int mantissa = bits & 0x3ff;
@@ -28,7 +28,7 @@ final class Halfs {
   }
 
   /** bfloat16 bits (low 16 bits of {@code bits}) to float: bfloat16 is the upper half of a float32. */
-  static float bf16ToFloat(int bits) {
+  public static float bf16ToFloat(int bits) {
     return Float.intBitsToFloat((bits & 0xffff) << 16);
   }
 }

@@ -1,4 +1,4 @@
-package io.github.bamjava.internal.weights;
+package io.github.bamjava.internal.dtype;
 
 import java.nio.ByteBuffer;
 

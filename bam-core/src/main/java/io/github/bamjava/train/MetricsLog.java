@@ -1,13 +1,9 @@
-package io.github.bamjava.internal.train;
+package io.github.bamjava.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import io.github.bamjava.train.EpochResult;
-import io.github.bamjava.train.RunInfo;
-import io.github.bamjava.train.RunListener;
-import io.github.bamjava.train.RunResult;
-import io.github.bamjava.train.StepInfo;
+import io.github.bamjava.internal.io.MetricsSchema;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,10 +1,10 @@
-package io.github.bamjava.serving;
+package io.github.bamjava.predict;
 
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 import io.github.bamjava.model.HeadRegistry;
-import io.github.bamjava.predict.BamModel;
+import io.github.bamjava.serving.ServableModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,9 +1,10 @@
-package io.github.bamjava.internal.train;
+package io.github.bamjava.internal.io;
 
 /**
  * The format of a run's {@code metrics.jsonl}, spelled once: the file's name, its record types and each record's
- * fields. {@link MetricsLog} writes it; readers (bam-glue's {@code MetricsLogReader}, which {@code bam plot}
- * uses) read it through these names, so that a renamed field cannot leave the writer and a reader apart.
+ * fields. {@link io.github.bamjava.train.MetricsLog} writes it; readers (bam-glue's {@code MetricsLogReader},
+ * which {@code bam plot} uses) read it through these names, so that a renamed field cannot leave the writer and a
+ * reader apart.
  *
  * <p>Each line is one JSON object with a {@link #TYPE} field. Non-finite numbers are written bare ({@code NaN},
  * {@code Infinity}). A resumed run appends, so a step or epoch may appear twice: the last record wins.

@@ -1,4 +1,4 @@
-package io.github.bamjava.train;
+package io.github.bamjava.runtime;
 
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.github.bamjava.internal.train;
+package io.github.bamjava.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
