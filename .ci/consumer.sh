@@ -67,8 +67,9 @@ cp .ci/consumer/src/main/java/consumer/Main.java "$app/src/main/java/consumer/"
   echo "package consumer;"
   echo
   echo "import ai.djl.ndarray.*;"
+  # the API's packages only: README's code must not need an internal one
   jar tf bam-core/target/bam-core-"$version".jar | sed -n 's:^\(io/github/bamjava/.*\)/[^/]*\.class$:\1:p' \
-    | sort -u | tr / . | sed 's/.*/import &.*;/'
+    | grep -v '^io/github/bamjava/internal\(/\|$\)' | sort -u | tr / . | sed 's/.*/import &.*;/'
   echo "import java.nio.file.*;"
   echo "import java.util.*;"
   echo
