@@ -28,6 +28,10 @@ public final class MetricsLog implements RunListener, Closeable {
   private final boolean append;
   private BufferedWriter writer;
 
+  /**
+   * A log that writes {@code file} from the run's start, or appends to it when {@code append} (a resumed run; a
+   * line the interrupted run left half-written is ended first).
+   */
   public MetricsLog(Path file, boolean append) {
     this.file = file;
     this.append = append;
