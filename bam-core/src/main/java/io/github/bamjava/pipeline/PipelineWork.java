@@ -3,6 +3,7 @@ package io.github.bamjava.pipeline;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -12,9 +13,7 @@ import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.RunListener;
-import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * a run with other settings or an unreadable model from the start, an interrupted training from its last
  * checkpoint. This class takes no lock: the caller holds the output directory's for the whole run.
  */
-public final class PipelineWork {
+public final class PipelineWork implements WorkPlan<PipelineUnit> {
 
   private final Path outputDir;
   private final PipelineSettings settings;
@@ -92,11 +91,19 @@ public final class PipelineWork {
    * These units with training listeners of the caller's for each unit that trains (after the progress bar): a
    * cluster's progress reports, or a test's fault.
    */
+  @Override
   public PipelineWork withListeners(Function<PipelineUnit, List<RunListener>> unitListeners) {
     return new PipelineWork(outputDir, settings, entries, progress, unitListeners);
   }
 
+  /** These units with their trainings and predictions on {@code device}; the settings' device when null. */
+  @Override
+  public PipelineWork withDevice(@Nullable Device device) {
+    return new PipelineWork(outputDir, settings.withDevice(device), entries, progress, listeners);
+  }
+
   /** The run's output directory. */
+  @Override
   public Path outputDir() {
     return outputDir;
   }
@@ -115,6 +122,7 @@ public final class PipelineWork {
    * Every unit in an order that runs each after its inputs: each task's teachers, each followed by its
    * predictions, then the student, then the fine-tunings (when fine-tuning is on).
    */
+  @Override
   public List<PipelineUnit> units() {
     List<PipelineUnit> out = new ArrayList<>();
     for (String task : tasks.keySet()) {
@@ -146,6 +154,7 @@ public final class PipelineWork {
   }
 
   /** The units whose outputs {@code unit} reads. */
+  @Override
   public List<PipelineUnit> inputs(PipelineUnit unit) {
     checkUnit(unit);
     return switch (unit.kind()) {
@@ -162,6 +171,7 @@ public final class PipelineWork {
    * shared files itself; a machine that sees other data or settings (another version of a data file, another
    * build) has another key and must refuse to write into the run.
    */
+  @Override
   public JsonObject key() {
     JsonObject key = new JsonObject();
     JsonArray teachers = new JsonArray();
@@ -183,6 +193,7 @@ public final class PipelineWork {
    * Why {@code unit} must run, or empty when it is done: its outputs are there, whole, and from the same settings
    * and data (see the class comment). A unit whose inputs are pending is pending too.
    */
+  @Override
   public Optional<String> pending(PipelineUnit unit) {
     checkUnit(unit);
     if (done.contains(unit)) {
@@ -194,10 +205,10 @@ public final class PipelineWork {
       }
     }
     Optional<String> why = switch (unit.kind()) {
-      case TEACHER -> trainingPending(teacherTrainer(unit));
+      case TEACHER -> StageTrainer.pending(teacherTrainer(unit));
       case PREDICTIONS -> predictionsPending(unit);
-      case STUDENT -> trainingPending(studentTrainer());
-      case FINETUNE -> trainingPending(finetuneTrainer(unit));
+      case STUDENT -> StageTrainer.pending(studentTrainer());
+      case FINETUNE -> StageTrainer.pending(finetuneTrainer(unit));
     };
     if (why.isEmpty()) {
       done.add(unit);
@@ -212,6 +223,7 @@ public final class PipelineWork {
    *
    * @throws IllegalStateException when an input of the unit is not done
    */
+  @Override
   public void run(PipelineUnit unit) throws IOException {
     for (PipelineUnit input : inputs(unit)) {
       Optional<String> why = pending(input);
@@ -328,91 +340,53 @@ public final class PipelineWork {
         settings.seed(), runDir(unit)), listeners.apply(unit));
   }
 
-  /** Why a training's output is not done, or empty when it is: same run key, and a whole model. */
-  private static Optional<String> trainingPending(BornAgainTrainer trainer) {
-    List<String> changes = RunConfig.changesFrom(trainer.settings());
-    if (!changes.isEmpty()) {
-      return Optional.of("the run in " + trainer.settings().outputDir() + " has other settings or data:\n  "
-          + String.join("\n  ", changes));
-    }
-    return unreadableModel(trainer.settings().outputDir().resolve("model"));
-  }
-
-  /**
-   * Why a saved model cannot be used, or empty when its task list and weights file are whole. A save is atomic,
-   * so this finds damage from outside (a full disk on a copy, a truncated sync), not a killed save.
-   */
-  private static Optional<String> unreadableModel(Path model) {
-    if (!Files.isRegularFile(model.resolve(BamModel.TASKS_JSON))) {
-      return Optional.of("no finished model in " + model);
-    }
-    try {
-      SafeTensors.readShapes(model.resolve(BamModel.WEIGHTS_FILE));
-      return Optional.empty();
-    } catch (IOException | RuntimeException e) {
-      return Optional.of("the model in " + model + " is unreadable (" + e.getMessage() + ")");
-    }
-  }
-
   private void runTeacher(PipelineUnit unit) throws IOException {
-    String prefix = prefix(unit);
-    BornAgainTrainer teacher = teacherTrainer(unit);
-    Optional<String> why = trainingPending(teacher);
-    if (why.isEmpty()) {
-      log.printf(Locale.ROOT, "%s: reusing the finished teacher in %s%n", prefix, modelDir(unit));
-      return;
-    }
-    startAfresh(teacher, prefix, why.get());
-    // Predictions of an earlier teacher are stale once this one trains.
-    Files.deleteIfExists(predictionsFile(unit));
     Task task = tasks.get(unit.task());
-    log.printf(Locale.ROOT, "%s (%d train, %d dev) -> %s%n", prefix, task.train().size(), task.dev().size(),
-        runDir(unit));
-    teacher.train();
+    // Predictions of an earlier teacher are stale once this one trains.
+    reuseOrTrain(teacherTrainer(unit), prefix(unit), "teacher", () -> Files.deleteIfExists(predictionsFile(unit)),
+        String.format(Locale.ROOT, "%s (%d train, %d dev) -> %s", prefix(unit), task.train().size(),
+            task.dev().size(), runDir(unit)));
   }
 
   private void runStudent() throws IOException {
-    PipelineUnit unit = PipelineUnit.student();
-    BornAgainTrainer student = studentTrainer();
-    Optional<String> why = trainingPending(student);
-    if (why.isEmpty()) {
-      log.printf(Locale.ROOT, "student: reusing the finished student in %s%n", modelDir(unit));
-      return;
-    }
-    startAfresh(student, "student", why.get());
     // Fine-tuned models start from the student: a new student makes them stale.
-    AtomicFiles.deleteRecursively(outputDir.resolve("finetune"));
-    log.printf(Locale.ROOT, "student: %d tasks, %d training examples, distilled from %d teachers -> %s%n",
-        tasks.size(), tasks.values().stream().mapToInt(t -> t.train().size()).sum(), tasks.size(), runDir(unit));
-    student.train();
+    reuseOrTrain(studentTrainer(), "student", "student",
+        () -> AtomicFiles.deleteRecursively(outputDir.resolve("finetune")),
+        String.format(Locale.ROOT, "student: %d tasks, %d training examples, distilled from %d teachers -> %s",
+            tasks.size(), tasks.values().stream().mapToInt(t -> t.train().size()).sum(), tasks.size(),
+            runDir(PipelineUnit.student())));
   }
 
   private void runFinetune(PipelineUnit unit) throws IOException {
-    String prefix = prefix(unit);
-    BornAgainTrainer fine = finetuneTrainer(unit);
-    Optional<String> why = trainingPending(fine);
-    if (why.isEmpty()) {
-      log.printf(Locale.ROOT, "%s: reusing the finished model in %s%n", prefix, modelDir(unit));
-      return;
-    }
-    startAfresh(fine, prefix, why.get());
-    log.printf(Locale.ROOT, "%s -> %s%n", prefix, runDir(unit));
-    fine.train();
+    reuseOrTrain(finetuneTrainer(unit), prefix(unit), "model", () -> { },
+        prefix(unit) + " -> " + runDir(unit));
+  }
+
+  /** What a training that is about to run makes stale. */
+  @FunctionalInterface
+  private interface Outdated {
+    void delete() throws IOException;
   }
 
   /**
-   * Deletes a training's directory when what is there cannot be continued (other settings or data, an unreadable
-   * model), logging why, so that it trains from the start; an interrupted run of the same settings stays, to
-   * resume from its checkpoint.
+   * The one way every unit that trains is done: reused when finished ({@link StageTrainer#pending}); else
+   * started afresh where what is there cannot be continued ({@link StageTrainer#restartIfUnusable}) or resumed,
+   * after deleting the outputs its training makes stale.
+   *
+   * @param finished what the log calls the reused model ("teacher", "student", "model")
+   * @param start the log line when it trains
    */
-  private void startAfresh(BornAgainTrainer trainer, String prefix, String why) throws IOException {
-    Path dir = trainer.settings().outputDir();
-    boolean changed = !RunConfig.changesFrom(trainer.settings()).isEmpty();
-    boolean damaged = Files.isRegularFile(dir.resolve("model").resolve(BamModel.TASKS_JSON));
-    if (changed || damaged) {
-      log.printf(Locale.ROOT, "%s: training again, %s%n", prefix, why);
-      AtomicFiles.deleteRecursively(dir);
+  private void reuseOrTrain(BornAgainTrainer trainer, String label, String finished, Outdated outdated,
+      String start) throws IOException {
+    if (StageTrainer.pending(trainer).isEmpty()) {
+      log.printf(Locale.ROOT, "%s: reusing the finished %s in %s%n", label, finished,
+          trainer.settings().outputDir().resolve("model"));
+      return;
     }
+    stages.restartIfUnusable(trainer, label);
+    outdated.delete();
+    log.println(start);
+    trainer.train();
   }
 
   // ---- predictions -----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.github.bamjava.io.AtomicFiles;
 import io.github.bamjava.io.NativeMemory;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
@@ -191,6 +192,8 @@ public final class BamModel implements AutoCloseable {
         "%s: task %s uses head '%s', which is not registered (registered: %s); pass BamModel.load a"
             + " HeadRegistry with the head it was trained with", tasksFile, task, entry.head().type(),
         heads.names()));
+    // The weights are written in place, which PyTorch refuses in grad mode: on in any thread but the engine's first.
+    TorchEngine.gradOffForThisThread();
     // Everything the load allocates is in a manager of its own, closed with the tokenizer when the load fails.
     NDManager own = manager.newSubManager();
     PretrainedEncoder encoder = null;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.bamjava.io.TorchEngine;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.task.Example;
@@ -136,6 +137,7 @@ public final class BatchPredictor {
   private long stream(NDManager manager, String task, TaskKind kind, Iterator<Example> examples, int window,
       PredictionSink sink, boolean probabilities) throws IOException {
     checkArgument(window >= 1, "a prediction window holds at least one example, got %s", window);
+    TorchEngine.gradOffForThisThread(); // a caller's thread of its own (a server's): see TorchEngine
     int head = headIndex(task);
     ParameterStore store = new ParameterStore(manager, false);
     long done = 0;
@@ -181,6 +183,7 @@ public final class BatchPredictor {
 
   private float[][] run(NDManager manager, String task, TaskKind kind, List<Example> examples,
       boolean probabilities) {
+    TorchEngine.gradOffForThisThread(); // a caller's thread of its own (a server's): see TorchEngine
     int head = headIndex(task);
     ParameterStore store = new ParameterStore(manager, false);
     float[][] out;

@@ -134,7 +134,6 @@ public final class SparkPipeline implements PipelineRunner {
           }
         }
       }
-      GradMode.offForThisThread(); // the engine may have started in a task's thread (local mode)
       return work.results(job.style(), job.finalStep(), (System.nanoTime() - started) / 1e9);
     }
   }

@@ -45,7 +45,6 @@ record UnitTask(PipelineSource source, String outputDir, String key) implements 
           + " so that Spark runs one task per executor");
     }
     try {
-      GradMode.offForThisThread();
       PipelineJob job = job();
       TaskContext context = TaskContext.get();
       Device device = DeviceChoice.choose(context == null ? Map.of() : resources(context), job.settings().device());
