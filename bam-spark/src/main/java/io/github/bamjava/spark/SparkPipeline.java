@@ -83,11 +83,7 @@ public final class SparkPipeline implements PipelineRunner {
     if (context != null) {
       return run(context, job, progress);
     }
-    SparkConf sparkConf = new SparkConf().setAll(scala.jdk.javaapi.CollectionConverters.asScala(conf))
-        .setMaster(requireNonNull(master)).setIfMissing("spark.app.name", "BAM " + job.outputDir().getFileName());
-    ExecutorSlots.required(master, settings(sparkConf), Runtime.getRuntime().availableProcessors())
-        .forEach(sparkConf::set);
-    try (JavaSparkContext started = new JavaSparkContext(sparkConf)) {
+    try (JavaSparkContext started = newContext(requireNonNull(master), conf, "BAM " + job.outputDir().getFileName())) {
       return run(started, job, progress);
     }
   }
@@ -138,6 +134,20 @@ public final class SparkPipeline implements PipelineRunner {
     }
   }
 
+  /**
+   * A Spark context on {@code master} with {@code conf}, named {@code name} unless the settings name it, and
+   * {@code spark.task.cpus} set to one task per executor when {@code conf} leaves it out.
+   *
+   * @throws IllegalArgumentException when the settings could run two trainings in one executor JVM
+   */
+  static JavaSparkContext newContext(String master, Map<String, String> conf, String name) {
+    SparkConf sparkConf = new SparkConf().setAll(scala.jdk.javaapi.CollectionConverters.asScala(conf))
+        .setMaster(master).setIfMissing("spark.app.name", name);
+    ExecutorSlots.required(master, settings(sparkConf), Runtime.getRuntime().availableProcessors())
+        .forEach(sparkConf::set);
+    return new JavaSparkContext(sparkConf);
+  }
+
   /** One Spark task per unit, each in a partition of its own, so that executors take them one by one. */
   private static void runTasks(JavaSparkContext sc, UnitTask task, List<PipelineUnit> units) throws IOException {
     sc.setJobDescription("BAM " + units);
@@ -153,7 +163,7 @@ public final class SparkPipeline implements PipelineRunner {
   }
 
   /** Waits (up to ten minutes) until no executor runs a task of this application. */
-  private static void awaitNoRunningTasks(JavaSparkContext sc) {
+  static void awaitNoRunningTasks(JavaSparkContext sc) {
     long deadline = System.nanoTime() + 600_000_000_000L;
     while (System.nanoTime() < deadline && java.util.Arrays.stream(sc.sc().statusTracker().getExecutorInfos())
         .anyMatch(e -> e.numRunningTasks() > 0)) {
@@ -166,11 +176,11 @@ public final class SparkPipeline implements PipelineRunner {
     }
   }
 
-  private static String firstLine(@Nullable String message) {
+  static String firstLine(@Nullable String message) {
     return message == null ? "(no message)" : message.lines().limit(3).reduce((a, b) -> a + "\n" + b).orElse("");
   }
 
-  private static Map<String, String> settings(SparkConf conf) {
+  static Map<String, String> settings(SparkConf conf) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     for (Tuple2<String, String> t : conf.getAll()) {
       out.put(t._1(), t._2());
