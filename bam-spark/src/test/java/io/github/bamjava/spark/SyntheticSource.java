@@ -60,7 +60,7 @@ record SyntheticSource(String outputDir, int teacherEpochs, String faultDir) imp
   }
 
   /** Throws once in the second epoch, after the first epoch's checkpoint: a task killed mid-teacher. */
-  private static final class FailOnce implements RunListener {
+  static final class FailOnce implements RunListener {
     private final Path dir;
     private long stepsPerEpoch;
 
