@@ -7,6 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.bamjava.distill.PredictionShard;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.io.AtomicFiles;
@@ -120,7 +121,8 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
 
   /**
    * Every unit in an order that runs each after its inputs: each task's teachers, each followed by its
-   * predictions, then the student, then the fine-tunings (when fine-tuning is on).
+   * predictions (the shards of a large training set, then their merge), then the student, then the fine-tunings
+   * (when fine-tuning is on).
    */
   @Override
   public List<PipelineUnit> units() {
@@ -128,6 +130,7 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
     for (String task : tasks.keySet()) {
       for (int k = 0; k < settings.teachersPerTask(); k++) {
         out.add(PipelineUnit.teacher(task, k));
+        out.addAll(shards(task, k));
         out.add(PipelineUnit.predictions(task, k));
       }
     }
@@ -140,7 +143,8 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
 
   /**
    * The units in waves whose members need nothing of each other, each wave only the ones before it: the teachers,
-   * their predictions, the student, the fine-tunings (left out when fine-tuning is off).
+   * the shards of their predictions (where a training set has them), their predictions, the student, the
+   * fine-tunings (left out when fine-tuning is off).
    */
   public List<List<PipelineUnit>> waves() {
     List<List<PipelineUnit>> out = new ArrayList<>();
@@ -159,7 +163,11 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
     checkUnit(unit);
     return switch (unit.kind()) {
       case TEACHER -> List.of();
-      case PREDICTIONS -> List.of(PipelineUnit.teacher(unit.task(), unit.member()));
+      case SHARD -> List.of(PipelineUnit.teacher(unit.task(), unit.member()));
+      case PREDICTIONS -> {
+        List<PipelineUnit> shards = shards(unit.task(), unit.member());
+        yield shards.isEmpty() ? List.of(PipelineUnit.teacher(unit.task(), unit.member())) : shards;
+      }
       case STUDENT -> units().stream().filter(u -> u.kind() == PipelineUnit.Kind.PREDICTIONS).toList();
       case FINETUNE -> List.of(PipelineUnit.student());
     };
@@ -206,6 +214,7 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
     }
     Optional<String> why = switch (unit.kind()) {
       case TEACHER -> StageTrainer.pending(teacherTrainer(unit));
+      case SHARD -> shardPending(unit);
       case PREDICTIONS -> predictionsPending(unit);
       case STUDENT -> StageTrainer.pending(studentTrainer());
       case FINETUNE -> StageTrainer.pending(finetuneTrainer(unit));
@@ -233,6 +242,7 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
     }
     switch (unit.kind()) {
       case TEACHER -> runTeacher(unit);
+      case SHARD -> runShard(unit);
       case PREDICTIONS -> runPredictions(unit);
       case STUDENT -> runStudent();
       case FINETUNE -> runFinetune(unit);
@@ -284,13 +294,43 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
       case TEACHER -> outputDir.resolve("teachers").resolve(unit.memberName());
       case STUDENT -> outputDir.resolve("student");
       case FINETUNE -> outputDir.resolve("finetune").resolve(unit.task());
-      case PREDICTIONS -> throw new IllegalArgumentException(unit + " trains nothing");
+      case SHARD, PREDICTIONS -> throw new IllegalArgumentException(unit + " trains nothing");
     };
   }
 
   /** A predictions unit's file. */
   private Path predictionsFile(PipelineUnit unit) {
     return outputDir.resolve("teachers").resolve(unit.memberName() + ".predictions.safetensors");
+  }
+
+  /** A shard unit's file, beside its predictions file until they are merged into it. */
+  private Path shardFile(PipelineUnit unit) {
+    return outputDir.resolve("teachers").resolve(String.format(Locale.ROOT, "%s.predictions.shard-%d-of-%d"
+        + ".safetensors", unit.memberName(), unit.shard() + 1, shardCount(unit.task())));
+  }
+
+  /** Into how many shards a task's training examples are split for its teachers' predictions: 1 for none. */
+  private int shardCount(String task) {
+    int n = tasks.get(task).train().size();
+    return Math.max(1, (n + settings.predictionShard() - 1) / settings.predictionShard());
+  }
+
+  /** The shard units of a teacher's predictions; none when its task's training set fits in one. */
+  private List<PipelineUnit> shards(String task, int member) {
+    int n = shardCount(task);
+    List<PipelineUnit> out = new ArrayList<>();
+    for (int s = 0; n > 1 && s < n; s++) {
+      out.add(PipelineUnit.shard(task, member, s));
+    }
+    return out;
+  }
+
+  /** Deletes a teacher's predictions and their shards, which a new training of it makes stale. */
+  private void deletePredictions(PipelineUnit teacher) throws IOException {
+    Files.deleteIfExists(predictionsFile(teacher));
+    for (PipelineUnit shard : shards(teacher.task(), teacher.member())) {
+      Files.deleteIfExists(shardFile(shard));
+    }
   }
 
   private void checkUnit(PipelineUnit unit) {
@@ -300,6 +340,11 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
         settings.teachersPerTask());
     checkArgument(unit.kind() != PipelineUnit.Kind.FINETUNE || settings.finetune(),
         "%s: fine-tuning is off in this run", unit);
+    if (unit.kind() == PipelineUnit.Kind.SHARD) {
+      int shards = shardCount(unit.task());
+      checkArgument(shards > 1 && unit.shard() < shards, "%s: the task's predictions have %s shard(s) of at most %s"
+          + " examples", unit, shards == 1 ? "no" : shards, settings.predictionShard());
+    }
   }
 
   /** "teacher 1/2: SST-2", "fine-tune 2/2: STS-B": the unit's place among its kind, for the log. */
@@ -343,7 +388,7 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
   private void runTeacher(PipelineUnit unit) throws IOException {
     Task task = tasks.get(unit.task());
     // Predictions of an earlier teacher are stale once this one trains.
-    reuseOrTrain(teacherTrainer(unit), prefix(unit), "teacher", () -> Files.deleteIfExists(predictionsFile(unit)),
+    reuseOrTrain(teacherTrainer(unit), prefix(unit), "teacher", () -> deletePredictions(unit),
         String.format(Locale.ROOT, "%s (%d train, %d dev) -> %s", prefix(unit), task.train().size(),
             task.dev().size(), runDir(unit)));
   }
@@ -434,12 +479,91 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
       log.printf(Locale.ROOT, "%s: predicting again, %s%n", prefix, why.get());
     }
     Task task = tasks.get(unit.task());
+    List<PipelineUnit> shards = shards(unit.task(), unit.member());
     TeacherPredictions predictions;
-    try (NDManager manager = FinalModels.newManager(settings.device());
-        BamModel model = BamModel.load(modelDir(PipelineUnit.teacher(unit.task(), unit.member())), manager)) {
-      predictions = model.teacherPredictions(task, settings.recipe().maxLength());
+    if (shards.isEmpty()) {
+      try (NDManager manager = FinalModels.newManager(settings.device());
+          BamModel model = BamModel.load(modelDir(PipelineUnit.teacher(unit.task(), unit.member())), manager)) {
+        predictions = model.teacherPredictions(task, settings.recipe().maxLength());
+      }
+    } else {
+      List<PredictionShard> parts = new ArrayList<>();
+      for (PipelineUnit shard : shards) {
+        parts.add(readShard(shard));
+      }
+      predictions = PredictionShard.merge(task, parts);
     }
     predictions.write(file);
-    log.printf(Locale.ROOT, "%s: predictions on %d training examples -> %s%n", prefix, predictions.size(), file);
+    if (!shards.isEmpty()) {
+      // Merged and written: the shards are in the file now.
+      for (PipelineUnit shard : shards) {
+        Files.deleteIfExists(shardFile(shard));
+      }
+    }
+    log.printf(Locale.ROOT, "%s: predictions on %d training examples%s -> %s%n", prefix, predictions.size(),
+        shards.isEmpty() ? "" : ", merged from " + shards.size() + " shards", file);
+  }
+
+  // ---- shards of predictions ---------------------------------------------------------------------------------
+
+  /**
+   * Why a shard must run, or empty when its predictions are done (merged: the shard file is gone then) or its
+   * file is whole and made on the examples it names.
+   */
+  private Optional<String> shardPending(PipelineUnit unit) {
+    if (predictionsPending(PipelineUnit.predictions(unit.task(), unit.member())).isEmpty()) {
+      return Optional.empty();
+    }
+    Path file = shardFile(unit);
+    if (!Files.isRegularFile(file)) {
+      return Optional.of("no predictions shard " + file);
+    }
+    try {
+      readShard(unit);
+      return Optional.empty();
+    } catch (IllegalStateException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /**
+   * A shard's saved outputs, checked against the examples it names.
+   *
+   * @throws IllegalStateException naming the file when it is missing, torn, another shard or from other examples
+   */
+  private PredictionShard readShard(PipelineUnit unit) {
+    Path file = shardFile(unit);
+    Task task = tasks.get(unit.task());
+    try {
+      PredictionShard shard = PredictionShard.read(file);
+      checkArgument(shard.shard() == unit.shard() && shard.shards() == shardCount(unit.task()),
+          "it holds shard %s of %s", shard.shard() + 1, shard.shards());
+      shard.predictions().checkMatches(task, PredictionShard.examples(task, shard.positions()));
+      return shard;
+    } catch (IOException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw new IllegalStateException(file + " is not usable (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private void runShard(PipelineUnit unit) throws IOException {
+    String prefix = prefix(unit) + " shard " + (unit.shard() + 1) + "/" + shardCount(unit.task());
+    Optional<String> why = shardPending(unit);
+    if (why.isEmpty()) {
+      log.printf(Locale.ROOT, "%s: reusing its predictions%n", prefix);
+      return;
+    }
+    Task task = tasks.get(unit.task());
+    PredictionShard shard;
+    try (NDManager manager = FinalModels.newManager(settings.device());
+        BamModel model = BamModel.load(modelDir(PipelineUnit.teacher(unit.task(), unit.member())), manager)) {
+      // Every shard finds the same split: the teacher's batches over the whole training set, dealt out in order.
+      int[] positions = model.teacherPredictionShards(task, shardCount(unit.task()), settings.recipe().maxLength())
+          .get(unit.shard());
+      shard = new PredictionShard(unit.shard(), shardCount(unit.task()), positions,
+          model.teacherPredictions(task, PredictionShard.examples(task, positions), settings.recipe().maxLength()));
+    }
+    shard.write(shardFile(unit));
+    log.printf(Locale.ROOT, "%s: predictions on %d training examples -> %s%n", prefix, shard.positions().length,
+        shardFile(unit));
   }
 }

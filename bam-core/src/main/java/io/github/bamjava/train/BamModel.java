@@ -372,21 +372,42 @@ public final class BamModel implements AutoCloseable {
    * them with a temperature.
    */
   public TeacherPredictions teacherPredictions(Task task, int maxLength) {
+    return teacherPredictions(task, task.train(), maxLength);
+  }
+
+  /**
+   * {@link #teacherPredictions(Task, int)} on some of the task's training examples: a shard of them
+   * ({@link #teacherPredictionShards}), whose outputs equal, bit for bit, those of the same examples predicted
+   * with all the others.
+   */
+  public TeacherPredictions teacherPredictions(Task task, List<Example> examples, int maxLength) {
     checkArgument(kind(task.name()).equals(task.kind()),
         "the model's %s head predicts %s but the task has %s", task.name(), kind(task.name()), task.kind());
-    BatchPredictor predictor = new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE);
+    BatchPredictor predictor = teacherPredictor(maxLength);
     try {
       if (task.kind() instanceof TaskKind.Classification) {
-        return TeacherPredictions.ofLogits(task, task.train(),
-            predictor.predictLogits(manager, task.name(), task.kind(), task.train()));
+        return TeacherPredictions.ofLogits(task, examples,
+            predictor.predictLogits(manager, task.name(), task.kind(), examples));
       }
-      return TeacherPredictions.of(task, task.train(),
-          predictor.predict(manager, task.name(), task.kind(), task.train()));
+      return TeacherPredictions.of(task, examples,
+          predictor.predict(manager, task.name(), task.kind(), examples));
     } finally {
       // A phase of a training pipeline, between a teacher's training and the student's: what the pass freed goes
       // back to the system (NativeMemory). Serving predictions (predict) do not trim.
       NativeMemory.releaseFreed();
     }
+  }
+
+  /**
+   * The task's training examples in {@code shards} parts that this teacher predicts separately with the outputs
+   * it gives on all of them together ({@link BatchPredictor#shards}): the positions of each shard's examples.
+   */
+  public List<int[]> teacherPredictionShards(Task task, int shards, int maxLength) {
+    return teacherPredictor(maxLength).shards(task.train(), shards);
+  }
+
+  private BatchPredictor teacherPredictor(int maxLength) {
+    return new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE);
   }
 
   /** All parameters by saved name, as heap tensors. */
