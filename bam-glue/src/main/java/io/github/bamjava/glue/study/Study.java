@@ -54,9 +54,12 @@ import org.jspecify.annotations.Nullable;
  * Runs the BAM paper's methods over several seeds on a GLUE directory and keeps every model's dev predictions
  * for {@link StudyReport}.
  *
- * <p>The study is a list of {@link StudyJob}s, in an order where teachers come before their students. Several
- * worker processes may run one study together (processes, not threads: a JVM trains one model at a time, as
- * DJL collects gradients for the whole process): each claims the next job whose dependencies are done with a
+ * <p>The study is a list of {@link StudyJob}s, in an order where teachers come before their students, and a
+ * {@link WorkPlan}: {@link #inputs} and {@link #pending} are the one place that says what a job needs and whether it
+ * is done, for the workers here and for a cluster's runner (bam-spark's {@code SparkPlan}, which runs each job as a
+ * Spark task once its inputs are done). Several worker processes may run one study together on one machine
+ * (processes, not threads: a JVM trains one model at a time, as DJL collects gradients for the whole process): each
+ * claims the next job whose dependencies are done with a
  * claim file named after the job and the run id that all workers of one launch share, locked while it works
  * ({@link JobClaims}: the job of a worker that dies is taken by another). Running again (with a new run id) skips
  * finished jobs, and a job that was stopped part-way resumes from its last checkpoint.
