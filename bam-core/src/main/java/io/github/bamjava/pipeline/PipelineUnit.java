@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * One separately runnable piece of a pipeline run: a teacher's training, a teacher's predictions over its task's
- * training set (or over one shard of a large one), the student's training, or one fine-tuning. {@link PipelineWork} says what a unit needs, whether
- * it is done, and runs it; a unit run twice does its work once. A plain value (serializable, so that a cluster
+ * training set (or over one shard of a large one), the student's training, or one fine-tuning.
+ * {@link PipelineWork} says what a unit needs, whether it is done, and runs it; a unit run twice does its work once. A plain value (serializable, so that a cluster
  * can send it to the machine that runs it).
  *
  * @param kind what the unit does

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,6 +117,10 @@ public final class SparkPipeline implements PipelineRunner {
           }
         }
         if (!pending.isEmpty()) {
+          // Largest first: Spark hands a wave's tasks to free executors in their order, so the wave ends soonest
+          // when the long units start first (CoLA's teacher before RTE's), not last on one executor.
+          Map<String, Long> sizes = textSizes(work);
+          pending.sort(Comparator.comparingLong((PipelineUnit u) -> sizes.getOrDefault(u.task(), 0L)).reversed());
           long waveStart = System.nanoTime();
           log.printf(Locale.ROOT, "running %d unit(s) as Spark tasks: %s%n", pending.size(), pending);
           runTasks(sc, task, pending);
@@ -146,6 +151,23 @@ public final class SparkPipeline implements PipelineRunner {
     ExecutorSlots.required(master, settings(sparkConf), Runtime.getRuntime().availableProcessors())
         .forEach(sparkConf::set);
     return new JavaSparkContext(sparkConf);
+  }
+
+  /**
+   * A rough measure of each task's work per pass, for the order of a wave: the characters of its training texts,
+   * each example counted up to what the max length keeps (about 8 characters a token, generously).
+   */
+  private static Map<String, Long> textSizes(PipelineWork work) {
+    long cap = 8L * work.settings().recipe().maxLength();
+    Map<String, Long> out = new java.util.HashMap<>();
+    for (var t : work.tasks()) {
+      long size = 0;
+      for (var e : t.task().train()) {
+        size += Math.min(cap, e.textA().length() + (e.textB() == null ? 0 : e.textB().length()));
+      }
+      out.put(t.name(), size);
+    }
+    return out;
   }
 
   /** One Spark task per unit, each in a partition of its own, so that executors take them one by one. */

@@ -2,7 +2,6 @@ package io.github.bamjava.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.bamjava.glue.GlueFixtures;
 import io.github.bamjava.glue.study.Study;
 import io.github.bamjava.glue.study.StudyJob;
 import java.io.ByteArrayOutputStream;
@@ -19,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The study on Spark in local mode against the same study run by a single-machine worker: the same bits, no
- * finished job done again, a failed job retried by Spark and resumed from its checkpoint, a job that fails every
+ * The study on Spark in local mode (on generated GLUE files, a random-init encoder) against the same study run by
+ * a single-machine worker: the same bits, no finished job done again, a failed job retried by Spark and resumed from its checkpoint, a job that fails every
  * try left failed with its dependants undone.
  */
 class SparkStudyTest {
@@ -34,7 +33,7 @@ class SparkStudyTest {
   private Path glue() throws IOException {
     Path glue = tmp.resolve("glue");
     if (!Files.isDirectory(glue)) {
-      GlueFixtures.writeSentimentAndSimilarity(glue);
+      StudySource.writeGlue(glue);
     }
     return glue;
   }
