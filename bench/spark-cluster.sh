@@ -132,7 +132,7 @@ if [[ $mode == speedup ]]; then
   for f in $(cd "$work/plain" && find teachers -name model.safetensors -o -name '*.predictions.safetensors' | sort); do
     for other in one-worker two-workers; do
       if cmp -s "$work/plain/$f" "$work/$other/$f"; then same=$((same + 1)); else differ=$((differ + 1))
-        echo "  DIFFERENT: $other/$f"; fi
+        [[ -f $work/$other/$f ]] && echo "  DIFFERENT: $other/$f" || echo "  MISSING: $other/$f"; fi
     done
   done
   p=$(cat "$work/plain.seconds") o=$(cat "$work/one-worker.seconds") t=$(cat "$work/two-workers.seconds")
