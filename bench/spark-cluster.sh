@@ -8,21 +8,32 @@
 # resumes from its checkpoint, and every model, predictions file and the results must equal the straight run's.
 #
 #   bench/spark-cluster.sh                       # the fault test, ~5-10 minutes on 2 busy cores
-#   bench/spark-cluster.sh --speedup GLUE_DIR    # wall time of the learning-preset teachers on 1 vs 2 workers
+#   bench/spark-cluster.sh --speedup GLUE_DIR [--train-cap N] [--tasks A,B]
 #
-# --speedup runs `bam glue --preset learning` on GLUE_DIR (all tasks there) on a cluster of one single-core
-# worker, then of two, stops each run when its teacher wave is done, and prints both teacher-wave times and their
-# ratio (the driver prints each wave's time). Hours on the full learning preset: run it on a quiet machine.
+# --speedup measures `bam glue --preset learning` on GLUE_DIR (every task there, or --tasks) up to the
+# end of the teachers' predictions (the student is not trained: each run is stopped when it starts) three times:
+#   plain     the run without Spark, one compute thread (what one single-core worker does, without Spark);
+#   1 worker  on a standalone cluster of one single-core worker;
+#   2 workers on a cluster of two single-core workers;
+# and prints a table: the teacher wave (the driver's own time of its teachers' Spark tasks) and the whole time
+# from the command's start to the end of the predictions, the speed-up of 2 workers over 1 (target >= 1.8x on the
+# teacher wave) and the overhead of Spark on one worker over the plain run (target <= 5 %). It checks too that the
+# three runs made the same teachers and predictions, bit for bit. --train-cap N keeps N training examples a task
+# (a dry run of the script in minutes); without it the learning preset's budgets: about two hours on a quiet 2-core
+# machine (see docs/benchmarks.md). Run it on a quiet machine: other work on the cores falsifies both ratios.
 # Needs: a build (mvn -B -q -DskipTests package). Work files: $BAM_SPARK_WORK (default runs/spark-cluster).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${BAM_SPARK_WORK:-$root/runs/spark-cluster}
-mode=fault glue=
-case ${1:-} in
-  --speedup) mode=speedup; glue=$(cd "${2:?--speedup needs a GLUE directory}" && pwd) ;;
-  "") ;;
-  *) echo "usage: $0 [--speedup GLUE_DIR]" >&2; exit 2 ;;
-esac
+mode=fault glue= glue_args=()
+usage() { echo "usage: $0 [--speedup GLUE_DIR [--train-cap N] [--tasks A,B]]" >&2; exit 2; }
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --speedup) mode=speedup; glue=$(cd "${2:?--speedup needs a GLUE directory}" && pwd); shift 2 ;;
+    --train-cap|--tasks) [[ $mode == speedup && $# -ge 2 ]] || usage; glue_args+=("$1" "$2"); shift 2 ;;
+    *) usage ;;
+  esac
+done
 jar=$root/bam-examples/target/bam.jar
 [[ -f $jar ]] || { echo "spark-cluster.sh: $jar not found; build first: mvn -B -q -DskipTests package" >&2; exit 1; }
 rm -rf "$work"; mkdir -p "$work"
@@ -81,26 +92,68 @@ bam_on_cluster() {
 }
 
 if [[ $mode == speedup ]]; then
-  # teacher_wave WORKERS: seconds of the teacher wave of the learning preset on WORKERS single-core workers.
-  teacher_wave() {
-    start_cluster "$1"
-    local log=$work/speedup-$1.log
-    bam_on_cluster glue --glue-dir "$glue" --preset learning -o "$work/speedup-$1" > "$log" 2>&1 &
-    local driver=$!
-    until grep -q "unit(s) done in" "$log" 2>/dev/null; do
-      kill -0 "$driver" 2>/dev/null || { echo "the driver ended before its teachers; see $log" >&2; exit 1; }
-      sleep 5
-    done
-    kill "$driver"; wait "$driver" 2>/dev/null || true
-    grep -m1 "unit(s) done in" "$log" | sed 's/.* in \([0-9]*\) s/\1/'
+  # What every run does: the same tasks, preset and cap, teachers and their predictions on one thread each.
+  glue_run=(glue --glue-dir "$glue" --preset learning "${glue_args[@]}")
+  now() { date +%s.%N; }
+  # measure NAME WORKERS: runs NAME (WORKERS 0: without Spark) until its student starts; writes NAME.seconds
+  # (start to the end of the predictions) and, on Spark, NAME.wave (the driver's time of the teacher wave).
+  measure() {
+    local name=$1 workers=$2 log=$work/$1.log out=$work/$1 started driver
+    if [[ $workers == 0 ]]; then
+      started=$(now)
+      OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_DYNAMIC=FALSE "${java_cp[@]}" -Xmx3g -Dai.djl.offline=true \
+        -XX:MaxDirectMemorySize=256m io.github.bamjava.examples.BamCli "${glue_run[@]}" -o "$out" > "$log" 2>&1 &
+      driver=$!
+      until grep -q "^student: " "$log" 2>/dev/null; do
+        kill -0 "$driver" 2>/dev/null || { echo "the plain run ended before its student; see $log" >&2; exit 1; }
+        sleep 1
+      done
+    else
+      start_cluster "$workers"
+      started=$(now)
+      bam_on_cluster "${glue_run[@]}" -o "$out" > "$log" 2>&1 &
+      driver=$!
+      until grep -q "running 1 unit(s) as Spark tasks: \[student\]" "$log" 2>/dev/null; do
+        kill -0 "$driver" 2>/dev/null || { echo "the run on $workers worker(s) ended before its student; see $log" >&2
+          exit 1; }
+        sleep 1
+      done
+      grep -m1 "unit(s) done in" "$log" | sed 's/.* in \([0-9]*\) s/\1/' > "$work/$name.wave"
+    fi
+    awk -v a="$started" -v b="$(now)" 'BEGIN { printf "%.0f\n", b - a }' > "$work/$name.seconds"
+    # Measured: stop it at once (a graceful stop would finish the student's step first, on the next run's time).
+    kill -9 "$driver"; wait "$driver" 2>/dev/null || true
   }
-  one=$(teacher_wave 1)
-  two=$(teacher_wave 2)
-  echo "learning-preset teachers of $(ls "$glue" | tr '\n' ' ')"
-  echo "  1 single-core worker:  $one s"
-  echo "  2 single-core workers: $two s"
-  awk -v a="$one" -v b="$two" 'BEGIN { printf "  speed-up: %.2fx\n", a / b }'
-  exit 0
+  measure plain 0
+  measure one-worker 1
+  measure two-workers 2
+  cleanup
+  same=0 differ=0
+  for f in $(cd "$work/plain" && find teachers -name model.safetensors -o -name '*.predictions.safetensors' | sort); do
+    for other in one-worker two-workers; do
+      if cmp -s "$work/plain/$f" "$work/$other/$f"; then same=$((same + 1)); else differ=$((differ + 1))
+        [[ -f $work/$other/$f ]] && echo "  DIFFERENT: $other/$f" || echo "  MISSING: $other/$f"; fi
+    done
+  done
+  p=$(cat "$work/plain.seconds") o=$(cat "$work/one-worker.seconds") t=$(cat "$work/two-workers.seconds")
+  ow=$(cat "$work/one-worker.wave") tw=$(cat "$work/two-workers.wave")
+  tasks=$(grep -m1 "^BAM on Spark" "$work/one-worker.log" | sed 's/.*task(s): \(.*\); preset.*/\1/')
+  echo
+  echo "learning-preset teachers and their predictions of $tasks${glue_args[*]:+ (${glue_args[*]})}"
+  echo
+  echo "| Run | Teacher wave (s) | Start to predictions done (s) |"
+  echo "|---|---:|---:|"
+  echo "| plain, 1 thread, no Spark | – | $p |"
+  echo "| Spark, 1 single-core worker | $ow | $o |"
+  echo "| Spark, 2 single-core workers | $tw | $t |"
+  echo
+  awk -v ow="$ow" -v tw="$tw" -v o="$o" -v t="$t" -v p="$p" 'BEGIN {
+    printf "speed-up of 2 workers over 1: %.2fx on the teacher wave, %.2fx start to end (target >= 1.8x)\n",
+      ow / tw, o / t
+    printf "overhead of Spark on 1 worker over the plain run: %+.1f %% (target <= 5 %%)\n", (o - p) / p * 100 }'
+  echo "teachers and predictions equal to the plain run's: $same file(s) the same, $differ different"
+  [[ $differ == 0 ]]
+  exit
 fi
 
 # The fault test's data: two generated tasks of 64 training and 16 dev examples.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs (or continues) the BAM study in the background: WORKERS worker processes (default: one per core), each
 # with one compute thread, share one study directory; finished jobs are skipped, stopped ones resume.
+# This is the way to run several workers on ONE machine; beyond it, run the same study with
+# `bam study run --spark MASTER` (docs/scale-out.md): both ask the study which jobs are done and what they need.
 # The jars are copied into the study directory at its first launch and kept there: every job of a study runs on
 # the code it started with, so a later change to training (a new dropout mask draw, say) cannot make methods of
 # one study differ by code version as well as by method. UPDATE_JARS=1 replaces them (say so in the study's notes).

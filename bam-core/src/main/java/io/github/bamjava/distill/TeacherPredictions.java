@@ -213,6 +213,11 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
 
   /** Writes the predictions and their manifest atomically. */
   public void write(Path file) throws IOException {
+    write(file, Map.of(), Map.of());
+  }
+
+  /** {@link #write(Path)} with further tensors and manifest entries (a shard's example positions). */
+  void write(Path file, Map<String, HostTensor> moreTensors, Map<String, String> moreManifest) throws IOException {
     int k = kind.outputSize();
     float[] flat = new float[values.length * k];
     for (int i = 0; i < values.length; i++) {
@@ -240,6 +245,8 @@ public record TeacherPredictions(String task, TaskKind kind, String fingerprint,
       }
       tensors.put("logits", new HostTensor(new long[] {logits.length, k}, z));
     }
+    tensors.putAll(moreTensors);
+    manifest.putAll(moreManifest);
     SafeTensors.write(file, tensors, manifest);
   }
 

@@ -3,18 +3,18 @@ package io.github.bamjava.pipeline;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.bamjava.distill.PredictionShard;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.EncoderSource;
 import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
-import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.RunListener;
-import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * a run with other settings or an unreadable model from the start, an interrupted training from its last
  * checkpoint. This class takes no lock: the caller holds the output directory's for the whole run.
  */
-public final class PipelineWork {
+public final class PipelineWork implements WorkPlan<PipelineUnit> {
 
   private final Path outputDir;
   private final PipelineSettings settings;
@@ -92,11 +92,19 @@ public final class PipelineWork {
    * These units with training listeners of the caller's for each unit that trains (after the progress bar): a
    * cluster's progress reports, or a test's fault.
    */
+  @Override
   public PipelineWork withListeners(Function<PipelineUnit, List<RunListener>> unitListeners) {
     return new PipelineWork(outputDir, settings, entries, progress, unitListeners);
   }
 
+  /** These units with their trainings and predictions on {@code device}; the settings' device when null. */
+  @Override
+  public PipelineWork withDevice(@Nullable Device device) {
+    return new PipelineWork(outputDir, settings.withDevice(device), entries, progress, listeners);
+  }
+
   /** The run's output directory. */
+  @Override
   public Path outputDir() {
     return outputDir;
   }
@@ -113,13 +121,16 @@ public final class PipelineWork {
 
   /**
    * Every unit in an order that runs each after its inputs: each task's teachers, each followed by its
-   * predictions, then the student, then the fine-tunings (when fine-tuning is on).
+   * predictions (the shards of a large training set, then their merge), then the student, then the fine-tunings
+   * (when fine-tuning is on).
    */
+  @Override
   public List<PipelineUnit> units() {
     List<PipelineUnit> out = new ArrayList<>();
     for (String task : tasks.keySet()) {
       for (int k = 0; k < settings.teachersPerTask(); k++) {
         out.add(PipelineUnit.teacher(task, k));
+        out.addAll(shards(task, k));
         out.add(PipelineUnit.predictions(task, k));
       }
     }
@@ -132,7 +143,8 @@ public final class PipelineWork {
 
   /**
    * The units in waves whose members need nothing of each other, each wave only the ones before it: the teachers,
-   * their predictions, the student, the fine-tunings (left out when fine-tuning is off).
+   * the shards of their predictions (where a training set has them), their predictions, the student, the
+   * fine-tunings (left out when fine-tuning is off).
    */
   public List<List<PipelineUnit>> waves() {
     List<List<PipelineUnit>> out = new ArrayList<>();
@@ -146,11 +158,16 @@ public final class PipelineWork {
   }
 
   /** The units whose outputs {@code unit} reads. */
+  @Override
   public List<PipelineUnit> inputs(PipelineUnit unit) {
     checkUnit(unit);
     return switch (unit.kind()) {
       case TEACHER -> List.of();
-      case PREDICTIONS -> List.of(PipelineUnit.teacher(unit.task(), unit.member()));
+      case SHARD -> List.of(PipelineUnit.teacher(unit.task(), unit.member()));
+      case PREDICTIONS -> {
+        List<PipelineUnit> shards = shards(unit.task(), unit.member());
+        yield shards.isEmpty() ? List.of(PipelineUnit.teacher(unit.task(), unit.member())) : shards;
+      }
       case STUDENT -> units().stream().filter(u -> u.kind() == PipelineUnit.Kind.PREDICTIONS).toList();
       case FINETUNE -> List.of(PipelineUnit.student());
     };
@@ -162,6 +179,7 @@ public final class PipelineWork {
    * shared files itself; a machine that sees other data or settings (another version of a data file, another
    * build) has another key and must refuse to write into the run.
    */
+  @Override
   public JsonObject key() {
     JsonObject key = new JsonObject();
     JsonArray teachers = new JsonArray();
@@ -183,6 +201,7 @@ public final class PipelineWork {
    * Why {@code unit} must run, or empty when it is done: its outputs are there, whole, and from the same settings
    * and data (see the class comment). A unit whose inputs are pending is pending too.
    */
+  @Override
   public Optional<String> pending(PipelineUnit unit) {
     checkUnit(unit);
     if (done.contains(unit)) {
@@ -194,10 +213,11 @@ public final class PipelineWork {
       }
     }
     Optional<String> why = switch (unit.kind()) {
-      case TEACHER -> trainingPending(teacherTrainer(unit));
+      case TEACHER -> StageTrainer.pending(teacherTrainer(unit));
+      case SHARD -> shardPending(unit);
       case PREDICTIONS -> predictionsPending(unit);
-      case STUDENT -> trainingPending(studentTrainer());
-      case FINETUNE -> trainingPending(finetuneTrainer(unit));
+      case STUDENT -> StageTrainer.pending(studentTrainer());
+      case FINETUNE -> StageTrainer.pending(finetuneTrainer(unit));
     };
     if (why.isEmpty()) {
       done.add(unit);
@@ -212,6 +232,7 @@ public final class PipelineWork {
    *
    * @throws IllegalStateException when an input of the unit is not done
    */
+  @Override
   public void run(PipelineUnit unit) throws IOException {
     for (PipelineUnit input : inputs(unit)) {
       Optional<String> why = pending(input);
@@ -221,6 +242,7 @@ public final class PipelineWork {
     }
     switch (unit.kind()) {
       case TEACHER -> runTeacher(unit);
+      case SHARD -> runShard(unit);
       case PREDICTIONS -> runPredictions(unit);
       case STUDENT -> runStudent();
       case FINETUNE -> runFinetune(unit);
@@ -272,13 +294,43 @@ public final class PipelineWork {
       case TEACHER -> outputDir.resolve("teachers").resolve(unit.memberName());
       case STUDENT -> outputDir.resolve("student");
       case FINETUNE -> outputDir.resolve("finetune").resolve(unit.task());
-      case PREDICTIONS -> throw new IllegalArgumentException(unit + " trains nothing");
+      case SHARD, PREDICTIONS -> throw new IllegalArgumentException(unit + " trains nothing");
     };
   }
 
   /** A predictions unit's file. */
   private Path predictionsFile(PipelineUnit unit) {
     return outputDir.resolve("teachers").resolve(unit.memberName() + ".predictions.safetensors");
+  }
+
+  /** A shard unit's file, beside its predictions file until they are merged into it. */
+  private Path shardFile(PipelineUnit unit) {
+    return outputDir.resolve("teachers").resolve(String.format(Locale.ROOT, "%s.predictions.shard-%d-of-%d"
+        + ".safetensors", unit.memberName(), unit.shard() + 1, shardCount(unit.task())));
+  }
+
+  /** Into how many shards a task's training examples are split for its teachers' predictions: 1 for none. */
+  private int shardCount(String task) {
+    int n = tasks.get(task).train().size();
+    return Math.max(1, (n + settings.predictionShard() - 1) / settings.predictionShard());
+  }
+
+  /** The shard units of a teacher's predictions; none when its task's training set fits in one. */
+  private List<PipelineUnit> shards(String task, int member) {
+    int n = shardCount(task);
+    List<PipelineUnit> out = new ArrayList<>();
+    for (int s = 0; n > 1 && s < n; s++) {
+      out.add(PipelineUnit.shard(task, member, s));
+    }
+    return out;
+  }
+
+  /** Deletes a teacher's predictions and their shards, which a new training of it makes stale. */
+  private void deletePredictions(PipelineUnit teacher) throws IOException {
+    Files.deleteIfExists(predictionsFile(teacher));
+    for (PipelineUnit shard : shards(teacher.task(), teacher.member())) {
+      Files.deleteIfExists(shardFile(shard));
+    }
   }
 
   private void checkUnit(PipelineUnit unit) {
@@ -288,6 +340,11 @@ public final class PipelineWork {
         settings.teachersPerTask());
     checkArgument(unit.kind() != PipelineUnit.Kind.FINETUNE || settings.finetune(),
         "%s: fine-tuning is off in this run", unit);
+    if (unit.kind() == PipelineUnit.Kind.SHARD) {
+      int shards = shardCount(unit.task());
+      checkArgument(shards > 1 && unit.shard() < shards, "%s: the task's predictions have %s shard(s) of at most %s"
+          + " examples", unit, shards == 1 ? "no" : shards, settings.predictionShard());
+    }
   }
 
   /** "teacher 1/2: SST-2", "fine-tune 2/2: STS-B": the unit's place among its kind, for the log. */
@@ -328,91 +385,53 @@ public final class PipelineWork {
         settings.seed(), runDir(unit)), listeners.apply(unit));
   }
 
-  /** Why a training's output is not done, or empty when it is: same run key, and a whole model. */
-  private static Optional<String> trainingPending(BornAgainTrainer trainer) {
-    List<String> changes = RunConfig.changesFrom(trainer.settings());
-    if (!changes.isEmpty()) {
-      return Optional.of("the run in " + trainer.settings().outputDir() + " has other settings or data:\n  "
-          + String.join("\n  ", changes));
-    }
-    return unreadableModel(trainer.settings().outputDir().resolve("model"));
-  }
-
-  /**
-   * Why a saved model cannot be used, or empty when its task list and weights file are whole. A save is atomic,
-   * so this finds damage from outside (a full disk on a copy, a truncated sync), not a killed save.
-   */
-  private static Optional<String> unreadableModel(Path model) {
-    if (!Files.isRegularFile(model.resolve(BamModel.TASKS_JSON))) {
-      return Optional.of("no finished model in " + model);
-    }
-    try {
-      SafeTensors.readShapes(model.resolve(BamModel.WEIGHTS_FILE));
-      return Optional.empty();
-    } catch (IOException | RuntimeException e) {
-      return Optional.of("the model in " + model + " is unreadable (" + e.getMessage() + ")");
-    }
-  }
-
   private void runTeacher(PipelineUnit unit) throws IOException {
-    String prefix = prefix(unit);
-    BornAgainTrainer teacher = teacherTrainer(unit);
-    Optional<String> why = trainingPending(teacher);
-    if (why.isEmpty()) {
-      log.printf(Locale.ROOT, "%s: reusing the finished teacher in %s%n", prefix, modelDir(unit));
-      return;
-    }
-    startAfresh(teacher, prefix, why.get());
-    // Predictions of an earlier teacher are stale once this one trains.
-    Files.deleteIfExists(predictionsFile(unit));
     Task task = tasks.get(unit.task());
-    log.printf(Locale.ROOT, "%s (%d train, %d dev) -> %s%n", prefix, task.train().size(), task.dev().size(),
-        runDir(unit));
-    teacher.train();
+    // Predictions of an earlier teacher are stale once this one trains.
+    reuseOrTrain(teacherTrainer(unit), prefix(unit), "teacher", () -> deletePredictions(unit),
+        String.format(Locale.ROOT, "%s (%d train, %d dev) -> %s", prefix(unit), task.train().size(),
+            task.dev().size(), runDir(unit)));
   }
 
   private void runStudent() throws IOException {
-    PipelineUnit unit = PipelineUnit.student();
-    BornAgainTrainer student = studentTrainer();
-    Optional<String> why = trainingPending(student);
-    if (why.isEmpty()) {
-      log.printf(Locale.ROOT, "student: reusing the finished student in %s%n", modelDir(unit));
-      return;
-    }
-    startAfresh(student, "student", why.get());
     // Fine-tuned models start from the student: a new student makes them stale.
-    AtomicFiles.deleteRecursively(outputDir.resolve("finetune"));
-    log.printf(Locale.ROOT, "student: %d tasks, %d training examples, distilled from %d teachers -> %s%n",
-        tasks.size(), tasks.values().stream().mapToInt(t -> t.train().size()).sum(), tasks.size(), runDir(unit));
-    student.train();
+    reuseOrTrain(studentTrainer(), "student", "student",
+        () -> AtomicFiles.deleteRecursively(outputDir.resolve("finetune")),
+        String.format(Locale.ROOT, "student: %d tasks, %d training examples, distilled from %d teachers -> %s",
+            tasks.size(), tasks.values().stream().mapToInt(t -> t.train().size()).sum(), tasks.size(),
+            runDir(PipelineUnit.student())));
   }
 
   private void runFinetune(PipelineUnit unit) throws IOException {
-    String prefix = prefix(unit);
-    BornAgainTrainer fine = finetuneTrainer(unit);
-    Optional<String> why = trainingPending(fine);
-    if (why.isEmpty()) {
-      log.printf(Locale.ROOT, "%s: reusing the finished model in %s%n", prefix, modelDir(unit));
-      return;
-    }
-    startAfresh(fine, prefix, why.get());
-    log.printf(Locale.ROOT, "%s -> %s%n", prefix, runDir(unit));
-    fine.train();
+    reuseOrTrain(finetuneTrainer(unit), prefix(unit), "model", () -> { },
+        prefix(unit) + " -> " + runDir(unit));
+  }
+
+  /** What a training that is about to run makes stale. */
+  @FunctionalInterface
+  private interface Outdated {
+    void delete() throws IOException;
   }
 
   /**
-   * Deletes a training's directory when what is there cannot be continued (other settings or data, an unreadable
-   * model), logging why, so that it trains from the start; an interrupted run of the same settings stays, to
-   * resume from its checkpoint.
+   * The one way every unit that trains is done: reused when finished ({@link StageTrainer#pending}); else
+   * started afresh where what is there cannot be continued ({@link StageTrainer#restartIfUnusable}) or resumed,
+   * after deleting the outputs its training makes stale.
+   *
+   * @param finished what the log calls the reused model ("teacher", "student", "model")
+   * @param start the log line when it trains
    */
-  private void startAfresh(BornAgainTrainer trainer, String prefix, String why) throws IOException {
-    Path dir = trainer.settings().outputDir();
-    boolean changed = !RunConfig.changesFrom(trainer.settings()).isEmpty();
-    boolean damaged = Files.isRegularFile(dir.resolve("model").resolve(BamModel.TASKS_JSON));
-    if (changed || damaged) {
-      log.printf(Locale.ROOT, "%s: training again, %s%n", prefix, why);
-      AtomicFiles.deleteRecursively(dir);
+  private void reuseOrTrain(BornAgainTrainer trainer, String label, String finished, Outdated outdated,
+      String start) throws IOException {
+    if (StageTrainer.pending(trainer).isEmpty()) {
+      log.printf(Locale.ROOT, "%s: reusing the finished %s in %s%n", label, finished,
+          trainer.settings().outputDir().resolve("model"));
+      return;
     }
+    stages.restartIfUnusable(trainer, label);
+    outdated.delete();
+    log.println(start);
+    trainer.train();
   }
 
   // ---- predictions -----------------------------------------------------------------------------------------
@@ -460,12 +479,91 @@ public final class PipelineWork {
       log.printf(Locale.ROOT, "%s: predicting again, %s%n", prefix, why.get());
     }
     Task task = tasks.get(unit.task());
+    List<PipelineUnit> shards = shards(unit.task(), unit.member());
     TeacherPredictions predictions;
-    try (NDManager manager = FinalModels.newManager(settings.device());
-        BamModel model = BamModel.load(modelDir(PipelineUnit.teacher(unit.task(), unit.member())), manager)) {
-      predictions = model.teacherPredictions(task, settings.recipe().maxLength());
+    if (shards.isEmpty()) {
+      try (NDManager manager = FinalModels.newManager(settings.device());
+          BamModel model = BamModel.load(modelDir(PipelineUnit.teacher(unit.task(), unit.member())), manager)) {
+        predictions = model.teacherPredictions(task, settings.recipe().maxLength());
+      }
+    } else {
+      List<PredictionShard> parts = new ArrayList<>();
+      for (PipelineUnit shard : shards) {
+        parts.add(readShard(shard));
+      }
+      predictions = PredictionShard.merge(task, parts);
     }
     predictions.write(file);
-    log.printf(Locale.ROOT, "%s: predictions on %d training examples -> %s%n", prefix, predictions.size(), file);
+    if (!shards.isEmpty()) {
+      // Merged and written: the shards are in the file now.
+      for (PipelineUnit shard : shards) {
+        Files.deleteIfExists(shardFile(shard));
+      }
+    }
+    log.printf(Locale.ROOT, "%s: predictions on %d training examples%s -> %s%n", prefix, predictions.size(),
+        shards.isEmpty() ? "" : ", merged from " + shards.size() + " shards", file);
+  }
+
+  // ---- shards of predictions ---------------------------------------------------------------------------------
+
+  /**
+   * Why a shard must run, or empty when its predictions are done (merged: the shard file is gone then) or its
+   * file is whole and made on the examples it names.
+   */
+  private Optional<String> shardPending(PipelineUnit unit) {
+    if (predictionsPending(PipelineUnit.predictions(unit.task(), unit.member())).isEmpty()) {
+      return Optional.empty();
+    }
+    Path file = shardFile(unit);
+    if (!Files.isRegularFile(file)) {
+      return Optional.of("no predictions shard " + file);
+    }
+    try {
+      readShard(unit);
+      return Optional.empty();
+    } catch (IllegalStateException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /**
+   * A shard's saved outputs, checked against the examples it names.
+   *
+   * @throws IllegalStateException naming the file when it is missing, torn, another shard or from other examples
+   */
+  private PredictionShard readShard(PipelineUnit unit) {
+    Path file = shardFile(unit);
+    Task task = tasks.get(unit.task());
+    try {
+      PredictionShard shard = PredictionShard.read(file);
+      checkArgument(shard.shard() == unit.shard() && shard.shards() == shardCount(unit.task()),
+          "it holds shard %s of %s", shard.shard() + 1, shard.shards());
+      shard.predictions().checkMatches(task, PredictionShard.examples(task, shard.positions()));
+      return shard;
+    } catch (IOException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw new IllegalStateException(file + " is not usable (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private void runShard(PipelineUnit unit) throws IOException {
+    String prefix = prefix(unit) + " shard " + (unit.shard() + 1) + "/" + shardCount(unit.task());
+    Optional<String> why = shardPending(unit);
+    if (why.isEmpty()) {
+      log.printf(Locale.ROOT, "%s: reusing its predictions%n", prefix);
+      return;
+    }
+    Task task = tasks.get(unit.task());
+    PredictionShard shard;
+    try (NDManager manager = FinalModels.newManager(settings.device());
+        BamModel model = BamModel.load(modelDir(PipelineUnit.teacher(unit.task(), unit.member())), manager)) {
+      // Every shard finds the same split: the teacher's batches over the whole training set, dealt out in order.
+      int[] positions = model.teacherPredictionShards(task, shardCount(unit.task()), settings.recipe().maxLength())
+          .get(unit.shard());
+      shard = new PredictionShard(unit.shard(), shardCount(unit.task()), positions,
+          model.teacherPredictions(task, PredictionShard.examples(task, positions), settings.recipe().maxLength()));
+    }
+    shard.write(shardFile(unit));
+    log.printf(Locale.ROOT, "%s: predictions on %d training examples -> %s%n", prefix, shard.positions().length,
+        shardFile(unit));
   }
 }

@@ -3,22 +3,27 @@ package io.github.bamjava.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import io.github.bamjava.internal.io.AtomicFiles;
+import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.ConsoleProgress;
 import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.RunListener;
 import io.github.bamjava.train.RunResult;
+import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Trains the runs of a pipeline ({@link StageRun}s) under one {@link PipelineSettings}: the one place where the
  * pipeline's settings become a trainer's, used by {@link BamPipeline} for its teachers, student and fine-tunings
- * and by studies that compose their own runs. A run whose folder holds a run of other settings or data is
- * trained again from the start, and the log says what changed.
+ * and by studies that compose their own runs. A run whose folder holds a run of other settings or data, or an
+ * unreadable model, is trained again from the start, and the log says why.
  */
 public final class StageTrainer {
 
@@ -76,25 +81,61 @@ public final class StageTrainer {
   }
 
   /**
-   * Deletes the folder of {@code trainer}'s run when it holds a run of other settings or data (logging what
-   * changed, after {@code label}), so that the run starts afresh rather than reusing or resuming a stale one;
-   * returns whether it did.
+   * Why the folder of {@code trainer}'s run does not hold it finished, or empty when it does: the same run key
+   * ({@code run-config.json}) and a whole model. A run that is not finished may still be resumed: see
+   * {@link #restartIfUnusable}.
    */
-  public boolean restartIfChanged(BornAgainTrainer trainer, String label) throws IOException {
-    List<String> changes = RunConfig.changesFrom(trainer.settings());
-    if (changes.isEmpty()) {
+  public static Optional<String> pending(BornAgainTrainer trainer) {
+    Optional<String> changed = changed(trainer);
+    return changed.isPresent() ? changed : unreadableModel(trainer.settings().outputDir().resolve("model"));
+  }
+
+  /**
+   * Deletes the folder of {@code trainer}'s run when what is there can be neither reused nor resumed: a run of
+   * other settings or data, or a finished model that does not read back (logging why, after {@code label}); so
+   * the run starts afresh. An interrupted run of the same settings stays, to resume from its checkpoint. Returns
+   * whether it deleted.
+   */
+  public boolean restartIfUnusable(BornAgainTrainer trainer, String label) throws IOException {
+    Path dir = trainer.settings().outputDir();
+    Optional<String> why = changed(trainer);
+    if (why.isEmpty() && Files.isRegularFile(dir.resolve("model").resolve(BamModel.TASKS_JSON))) {
+      why = unreadableModel(dir.resolve("model"));
+    }
+    if (why.isEmpty()) {
       return false;
     }
-    log.printf(Locale.ROOT, "%s: training again, the run in %s has other settings or data:%n  %s%n", label,
-        trainer.settings().outputDir(), String.join("\n  ", changes));
-    AtomicFiles.deleteRecursively(trainer.settings().outputDir());
+    log.printf(Locale.ROOT, "%s: training again, %s%n", label, why.get());
+    AtomicFiles.deleteRecursively(dir);
     return true;
   }
 
-  /** Trains a run, resuming it or reusing it when finished under the same settings (see {@link #restartIfChanged}). */
+  /** Trains a run, resuming it or reusing it when finished (see {@link #restartIfUnusable}). */
   public RunResult train(StageRun run, String label) throws IOException {
     BornAgainTrainer trainer = trainer(run);
-    restartIfChanged(trainer, label);
+    restartIfUnusable(trainer, label);
     return trainer.train();
+  }
+
+  private static Optional<String> changed(BornAgainTrainer trainer) {
+    List<String> changes = RunConfig.changesFrom(trainer.settings());
+    return changes.isEmpty() ? Optional.empty() : Optional.of("the run in " + trainer.settings().outputDir()
+        + " has other settings or data:\n  " + String.join("\n  ", changes));
+  }
+
+  /**
+   * Why a saved model cannot be used, or empty when its task list and weights file are whole. A save is atomic,
+   * so this finds damage from outside (a full disk on a copy, a truncated sync), not a killed save.
+   */
+  private static Optional<String> unreadableModel(Path model) {
+    if (!Files.isRegularFile(model.resolve(BamModel.TASKS_JSON))) {
+      return Optional.of("no finished model in " + model);
+    }
+    try {
+      SafeTensors.readShapes(model.resolve(BamModel.WEIGHTS_FILE));
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.of("the model in " + model + " is unreadable (" + e.getMessage() + ")");
+    }
   }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.internal.io.NativeMemory;
+import io.github.bamjava.runtime.TorchEngine;
 import io.github.bamjava.distill.TeacherPredictions;
 import io.github.bamjava.encoder.CheckpointLayout;
 import io.github.bamjava.encoder.EncoderSource;
@@ -193,6 +194,8 @@ public final class BamModel implements AutoCloseable {
         "%s: task %s uses head '%s', which is not registered (registered: %s); pass BamModel.load a"
             + " HeadRegistry with the head it was trained with", tasksFile, task, entry.head().type(),
         heads.names()));
+    // The weights are written in place, which PyTorch refuses in grad mode: on in any thread but the engine's first.
+    TorchEngine.gradOffForThisThread();
     // Everything the load allocates is in a manager of its own, closed with the tokenizer when the load fails.
     NDManager own = manager.newSubManager();
     PretrainedEncoder encoder = null;
@@ -375,21 +378,42 @@ public final class BamModel implements AutoCloseable {
    * them with a temperature.
    */
   public TeacherPredictions teacherPredictions(Task task, int maxLength) {
+    return teacherPredictions(task, task.train(), maxLength);
+  }
+
+  /**
+   * {@link #teacherPredictions(Task, int)} on some of the task's training examples: a shard of them
+   * ({@link #teacherPredictionShards}), whose outputs equal, bit for bit, those of the same examples predicted
+   * with all the others.
+   */
+  public TeacherPredictions teacherPredictions(Task task, List<Example> examples, int maxLength) {
     checkArgument(kind(task.name()).equals(task.kind()),
         "the model's %s head predicts %s but the task has %s", task.name(), kind(task.name()), task.kind());
-    BatchPredictor predictor = new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE);
+    BatchPredictor predictor = teacherPredictor(maxLength);
     try {
       if (task.kind() instanceof TaskKind.Classification) {
-        return TeacherPredictions.ofLogits(task, task.train(),
-            predictor.predictLogits(manager, task.name(), task.kind(), task.train()));
+        return TeacherPredictions.ofLogits(task, examples,
+            predictor.predictLogits(manager, task.name(), task.kind(), examples));
       }
-      return TeacherPredictions.of(task, task.train(),
-          predictor.predict(manager, task.name(), task.kind(), task.train()));
+      return TeacherPredictions.of(task, examples,
+          predictor.predict(manager, task.name(), task.kind(), examples));
     } finally {
       // A phase of a training pipeline, between a teacher's training and the student's: what the pass freed goes
       // back to the system (NativeMemory). Serving predictions (predict) do not trim.
       NativeMemory.releaseFreed();
     }
+  }
+
+  /**
+   * The task's training examples in {@code shards} parts that this teacher predicts separately with the outputs
+   * it gives on all of them together ({@link BatchPredictor#shards}): the positions of each shard's examples.
+   */
+  public List<int[]> teacherPredictionShards(Task task, int shards, int maxLength) {
+    return teacherPredictor(maxLength).shards(task.train(), shards);
+  }
+
+  private BatchPredictor teacherPredictor(int maxLength) {
+    return new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE);
   }
 
   /** All parameters by saved name, as heap tensors. */

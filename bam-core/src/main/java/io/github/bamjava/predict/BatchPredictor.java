@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.bamjava.runtime.TorchEngine;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.task.Example;
@@ -140,6 +141,7 @@ public final class BatchPredictor {
   private long stream(NDManager manager, String task, TaskKind kind, Iterator<Example> examples, int window,
       PredictionSink sink, boolean probabilities) throws IOException {
     checkArgument(window >= 1, "a prediction window holds at least one example, got %s", window);
+    TorchEngine.gradOffForThisThread(); // a caller's thread of its own (a server's): see TorchEngine
     int head = headIndex(task);
     ParameterStore store = new ParameterStore(manager, false);
     long done = 0;
@@ -185,6 +187,7 @@ public final class BatchPredictor {
 
   private float[][] run(NDManager manager, String task, TaskKind kind, List<Example> examples,
       boolean probabilities) {
+    TorchEngine.gradOffForThisThread(); // a caller's thread of its own (a server's): see TorchEngine
     int head = headIndex(task);
     ParameterStore store = new ParameterStore(manager, false);
     float[][] out;
@@ -204,19 +207,9 @@ public final class BatchPredictor {
    */
   private float[][] predictWindow(NDManager manager, ParameterStore store, String task, int head, TaskKind kind,
       boolean probabilities, List<Example> examples, IntFunction<String> stopped) {
-    List<EncodedPair> encodings = new ArrayList<>(examples.size());
-    for (Example e : examples) {
-      encodings.add(tokenizer.encode(e.textA(), e.textB(), maxLength));
-    }
-    Integer[] order = new Integer[examples.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
-    int[] lengths = new int[order.length];
-    for (int i = 0; i < order.length; i++) {
-      lengths[i] = encodings.get(order[i]).length();
-    }
+    List<EncodedPair> encodings = encode(examples);
+    Integer[] order = lengthOrder(encodings);
+    int[] lengths = lengths(encodings, order);
     float[][] out = new float[examples.size()][];
     for (int start = 0; start < order.length; ) {
       if (stoppable) {
@@ -225,6 +218,66 @@ public final class BatchPredictor {
       int end = batchEnd(lengths, start, batchSize, batchTokens);
       predictBatch(manager, store, head, kind, probabilities, encodings, order, start, end, out);
       start = end;
+    }
+    return out;
+  }
+
+  private List<EncodedPair> encode(List<Example> examples) {
+    List<EncodedPair> encodings = new ArrayList<>(examples.size());
+    for (Example e : examples) {
+      encodings.add(tokenizer.encode(e.textA(), e.textB(), maxLength));
+    }
+    return encodings;
+  }
+
+  /** The examples' positions, shortest first; examples of one length keep their order (a stable sort). */
+  private static Integer[] lengthOrder(List<EncodedPair> encodings) {
+    Integer[] order = new Integer[encodings.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
+    return order;
+  }
+
+  private static int[] lengths(List<EncodedPair> encodings, Integer[] order) {
+    int[] lengths = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      lengths[i] = encodings.get(order[i]).length();
+    }
+    return lengths;
+  }
+
+  /**
+   * Splits {@code examples} into {@code shards} parts that this predictor predicts, each on its own, exactly as it
+   * predicts them all together, bit for bit: the batches of the whole list (by length, as {@link #predict} makes
+   * them) are dealt out in their order, each to the shard where its first example's position falls, so every
+   * shard holds whole batches and about {@code examples.size() / shards} examples (a shard may be empty when the
+   * batches are few). A shard's examples, in their input order, sort into the same batches again: a shard starts
+   * where a batch starts, and the sort keeps the input order among examples of one length.
+   *
+   * @return for each shard, the positions of its examples in {@code examples}, ascending
+   */
+  public List<int[]> shards(List<Example> examples, int shards) {
+    checkArgument(shards >= 1, "at least one shard, got %s", shards);
+    List<EncodedPair> encodings = encode(examples);
+    Integer[] order = lengthOrder(encodings);
+    int[] lengths = lengths(encodings, order);
+    List<List<Integer>> members = new ArrayList<>();
+    for (int s = 0; s < shards; s++) {
+      members.add(new ArrayList<>());
+    }
+    for (int start = 0; start < order.length; ) {
+      int end = batchEnd(lengths, start, batchSize, batchTokens);
+      int shard = (int) Math.min(shards - 1, (long) start * shards / order.length);
+      for (int i = start; i < end; i++) {
+        members.get(shard).add(order[i]);
+      }
+      start = end;
+    }
+    List<int[]> out = new ArrayList<>(shards);
+    for (List<Integer> m : members) {
+      out.add(m.stream().mapToInt(Integer::intValue).sorted().toArray());
     }
     return out;
   }

@@ -3,6 +3,9 @@ package io.github.bamjava.runtime;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +41,42 @@ public final class TorchEngine {
           + " ai.djl.pytorch:pytorch-native-cpu with ai.djl.pytorch:pytorch-jni to run offline");
     }
     return Engine.getEngine(name);
+  }
+
+  /**
+   * Turns PyTorch's grad mode off for the calling thread, where training and prediction start (a trainer's run,
+   * a model's load). Grad mode is a per-thread switch that is on in every new thread: DJL turns it off only on
+   * the thread that starts the engine, and a training turns it on only inside its gradient collector. On any
+   * other thread (a server's request thread, a Spark task's, an executor pool's) a model's load would write its
+   * weights in place with grad mode on, which PyTorch refuses, and a prediction would record a graph it never
+   * uses.
+   */
+  public static void gradOffForThisThread() {
+    get(); // loads the native library before the first JNI call
+    try {
+      GradSwitch.SET.invokeExact(false);
+    } catch (Throwable e) {
+      throw new IllegalStateException("could not turn PyTorch's grad mode off for this thread", e);
+    }
+  }
+
+  /**
+   * DJL's switch of PyTorch's grad mode, found when first used: the engine is a run-time dependency only (a user's
+   * code compiles against DJL's API), and the API has no such switch.
+   */
+  private static final class GradSwitch {
+    static final MethodHandle SET;
+
+    static {
+      try {
+        Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils", true, TorchEngine.class.getClassLoader());
+        SET = MethodHandles.publicLookup().findStatic(jni, "setGradMode",
+            MethodType.methodType(void.class, boolean.class));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("DJL's PyTorch engine has no JniUtils.setGradMode(boolean); this library"
+            + " needs ai.djl.pytorch:pytorch-engine 0.36", e);
+      }
+    }
   }
 
   /** A new base manager of the PyTorch engine on {@code device}; on the engine's default device when null. */

@@ -154,6 +154,7 @@ public final class BornAgainTrainer {
       MallocSettings.forTraining(); // keeps freed memory for the next step; see MallocSettings
       MklOnAmd.check(); // one line with the fix when MKL runs its generic kernels on an AMD processor
       TorchEngine.get().setRandomSeed((int) settings.seed());
+      TorchEngine.gradOffForThisThread(); // training may run on any thread: see TorchEngine
       try (NDManager manager = TorchEngine.newManager(settings.device())) {
         return run(manager, checkpoints, resume);
       } finally {

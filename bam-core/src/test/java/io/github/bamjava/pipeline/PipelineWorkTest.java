@@ -3,12 +3,16 @@ package io.github.bamjava.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bamjava.distill.PredictionShard;
 import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,5 +81,56 @@ class PipelineWorkTest {
     PipelineWork again = work(dir, 1);
     assertThat(again.pending(PipelineUnit.teacher("stars", 0))).get().asString().contains("is unreadable");
     assertThat(again.pending(PipelineUnit.student())).get().asString().contains("is not done");
+  }
+
+  @Test
+  void shardedPredictionsMergeIntoTheUnshardedFileByteForByteAndADamagedShardIsRedone() throws IOException {
+    Path dir = tmp.resolve("sharded");
+    PipelineSettings settings = PipelineSettings.DEFAULT.withEncoder(SyntheticTasks.tinyEncoder(7)).withRecipe(TINY);
+    // More examples than one inference batch (128): shards of whole batches, a classification and a regression.
+    List<PipelineTask> tasks = List.of(PipelineTask.of(SyntheticTasks.sentiment(400, 8, 1)),
+        PipelineTask.of(SyntheticTasks.stars(300, 8, 2)));
+    PipelineWork whole = new PipelineWork(dir, settings, tasks, null);
+    assertThat(whole.units()).noneMatch(u -> u.kind() == PipelineUnit.Kind.SHARD);
+    Map<String, byte[]> unsharded = new LinkedHashMap<>();
+    for (String task : List.of("sentiment", "stars")) {
+      whole.run(PipelineUnit.teacher(task, 0));
+      whole.run(PipelineUnit.predictions(task, 0));
+      Path file = dir.resolve("teachers/" + task + ".predictions.safetensors");
+      unsharded.put(task, Files.readAllBytes(file));
+      Files.delete(file);
+    }
+
+    PipelineWork sharded = new PipelineWork(dir, settings.withPredictionShard(150), tasks, null);
+    assertThat(sharded.inputs(PipelineUnit.predictions("sentiment", 0))).containsExactly(
+        PipelineUnit.shard("sentiment", 0, 0), PipelineUnit.shard("sentiment", 0, 1),
+        PipelineUnit.shard("sentiment", 0, 2));
+    assertThat(sharded.inputs(PipelineUnit.shard("stars", 0, 1))).containsExactly(PipelineUnit.teacher("stars", 0));
+    assertThat(sharded.waves()).extracting(List::size).containsExactly(2, 5, 2, 1);
+    for (PipelineUnit unit : sharded.units()) {
+      if (unit.kind() == PipelineUnit.Kind.SHARD) {
+        sharded.run(unit);
+      }
+    }
+    Path shard = dir.resolve("teachers/stars.predictions.shard-2-of-2.safetensors");
+    assertThat(PredictionShard.read(shard).positions()).as("each shard holds whole batches").isNotEmpty();
+    byte[] bytes = Files.readAllBytes(shard);
+    Files.write(shard, Arrays.copyOf(bytes, bytes.length / 2));
+    PipelineWork again = new PipelineWork(dir, settings.withPredictionShard(150), tasks, null);
+    assertThat(again.pending(PipelineUnit.shard("stars", 0, 1))).get().asString().contains("is not usable");
+    assertThat(again.pending(PipelineUnit.shard("stars", 0, 0))).isEmpty();
+    again.run(PipelineUnit.shard("stars", 0, 1));
+    for (String task : List.of("sentiment", "stars")) {
+      again.run(PipelineUnit.predictions(task, 0));
+      assertThat(Files.readAllBytes(dir.resolve("teachers/" + task + ".predictions.safetensors"))).as(task)
+          .isEqualTo(unsharded.get(task));
+    }
+    try (var left = Files.list(dir.resolve("teachers"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("merged shards are deleted")
+          .noneMatch(name -> name.contains(".shard-"));
+    }
+    PipelineWork after = new PipelineWork(dir, settings.withPredictionShard(150), tasks, null);
+    assertThat(after.units()).filteredOn(u -> u.kind() != PipelineUnit.Kind.STUDENT)
+        .allMatch(u -> after.pending(u).isEmpty());
   }
 }

@@ -48,12 +48,12 @@ class StageTrainerTest {
     PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
 
     StageTrainer same = new StageTrainer(before, out, 10);
-    assertThat(same.restartIfChanged(same.trainer(run(before, 1)), "teacher")).isFalse();
+    assertThat(same.restartIfUnusable(same.trainer(run(before, 1)), "teacher")).isFalse();
     assertThat(dir.resolve("run")).isDirectory();
 
     PipelineSettings after = before.withRecipe(before.recipe().withLayerDecay(0.5));
     StageTrainer changed = new StageTrainer(after, out, 10);
-    assertThat(changed.restartIfChanged(changed.trainer(run(after, 1), List.of(new RunListener() {})),
+    assertThat(changed.restartIfUnusable(changed.trainer(run(after, 1), List.of(new RunListener() {})),
         "teacher")).isTrue();
     assertThat(dir.resolve("run")).doesNotExist();
     assertThat(log.toString(StandardCharsets.UTF_8)).contains("teacher: training again")

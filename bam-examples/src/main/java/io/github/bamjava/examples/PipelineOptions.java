@@ -39,6 +39,12 @@ final class PipelineOptions {
   @Option(names = "--finetune", description = "Fine-tune the student on each task after multi-task training.")
   boolean finetune;
 
+  @Option(names = "--prediction-shard", paramLabel = "N",
+      description = "A teacher predicts at most N training examples in one unit: a larger training set is split"
+          + " into shards that Spark predicts in parallel and merges, with the same outputs bit for bit (default:"
+          + " 50000).")
+  Integer predictionShard;
+
   @Option(names = "--device", paramLabel = "DEVICE", converter = DeviceConverter.class,
       description = "cpu, gpu or gpu:N (default: DJL's default device: the first GPU where the engine has CUDA).")
   Device device;
@@ -125,6 +131,8 @@ final class PipelineOptions {
     EncoderOption.announce(spec, encoder);
     check(spec, teachersPerTask == null || teachersPerTask >= 1, "--teachers must be >= 1, got " + teachersPerTask);
     check(spec, maxLength == null || maxLength >= 3, "--max-length must be >= 3, got " + maxLength);
+    check(spec, predictionShard == null || predictionShard >= 1, "--prediction-shard must be >= 1, got "
+        + predictionShard);
     PipelineSettings s = base.withRecipe(recipe(spec, base.recipe()));
     if (encoder != null) {
       s = s.withEncoder(EncoderSource.huggingFace(encoder));
@@ -137,6 +145,9 @@ final class PipelineOptions {
     }
     if (finetune) {
       s = s.withFinetune(true);
+    }
+    if (predictionShard != null) {
+      s = s.withPredictionShard(predictionShard);
     }
     if (device != null) {
       s = s.withDevice(device);

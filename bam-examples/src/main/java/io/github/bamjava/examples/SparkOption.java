@@ -3,6 +3,7 @@ package io.github.bamjava.examples;
 import io.github.bamjava.pipeline.PipelineJob;
 import io.github.bamjava.pipeline.PipelineRunner;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code --spark MASTER} of the training commands: without it they run in this process as always; with it their
- * units (teachers, predictions, student, fine-tunings) run as Spark tasks (bam-spark, docs/scale-out.md), and
+ * units (teachers, predictions, student, fine-tunings; a study's jobs) run as Spark tasks (bam-spark,
+ * docs/scale-out.md), and
  * {@code local[N]} runs Spark inside this JVM. Spark is not in bam.jar's lib/ (a cluster brings its own): without
  * Spark's classes the option says where to get them.
  */
@@ -44,6 +46,33 @@ final class SparkOption {
     if (master == null) {
       return PipelineRunner.LOCAL;
     }
+    checkSparkClasses(spec);
+    return OnSpark.runner(master, conf, new CommandLineSource(originalArgs(spec), workingDir()));
+  }
+
+  /** Whether {@code --spark} was given. */
+  boolean isSet() {
+    return master != null;
+  }
+
+  /**
+   * What a study run on Spark left: the jobs that failed every try, and the jobs not done (those and the jobs
+   * that need them).
+   */
+  record PlanOutcome(List<String> failed, List<String> unfinished) {}
+
+  /**
+   * Runs the study of the command line on Spark, each job a Spark task once the jobs it needs are done; every
+   * machine builds the study from the driver's arguments.
+   *
+   * @throws ParameterException when Spark's classes are not on the class path
+   */
+  PlanOutcome runStudy(CommandSpec spec, PrintStream progress) throws IOException {
+    checkSparkClasses(spec);
+    return OnSpark.runStudy(master, conf, new StudySource(originalArgs(spec), workingDir()), progress);
+  }
+
+  private static void checkSparkClasses(CommandSpec spec) {
     try {
       Class.forName("org.apache.spark.SparkContext", false, SparkOption.class.getClassLoader());
     } catch (ClassNotFoundException e) {
@@ -51,9 +80,29 @@ final class SparkOption {
           + " path, which bam.jar leaves to the cluster: submit it with spark-submit, or run with Spark's jars,"
           + " e.g. BAM_CLASSPATH=\"$SPARK_HOME/jars/*\" ./bam ... (docs/scale-out.md)");
     }
-    CommandSpec root = spec.root();
-    List<String> args = root.commandLine().getParseResult().originalArgs();
-    return OnSpark.runner(master, conf, new CommandLineSource(args, Path.of("").toAbsolutePath().toString()));
+  }
+
+  private static List<String> originalArgs(CommandSpec spec) {
+    return spec.root().commandLine().getParseResult().originalArgs();
+  }
+
+  private static String workingDir() {
+    return Path.of("").toAbsolutePath().toString();
+  }
+
+  /**
+   * The command a machine of the cluster gets from the driver's arguments, parsed again with relative paths taken
+   * from the driver's working directory.
+   */
+  static Object parse(List<String> args, String workingDir) {
+    CommandLine cli = BamCli.commandLine();
+    Path base = Path.of(workingDir);
+    cli.registerConverter(Path.class, text -> base.resolve(text));
+    CommandLine.ParseResult parsed = cli.parseArgs(args.toArray(String[]::new));
+    while (parsed.hasSubcommand()) {
+      parsed = parsed.subcommand();
+    }
+    return parsed.commandSpec().userObject();
   }
 
   /**
@@ -74,18 +123,37 @@ final class SparkOption {
 
     @Override
     public PipelineJob job() throws IOException {
-      CommandLine cli = BamCli.commandLine();
-      Path base = Path.of(workingDir);
-      cli.registerConverter(Path.class, text -> base.resolve(text));
-      CommandLine.ParseResult parsed = cli.parseArgs(args.toArray(String[]::new));
-      while (parsed.hasSubcommand()) {
-        parsed = parsed.subcommand();
-      }
-      Object command = parsed.commandSpec().userObject();
+      Object command = parse(args, workingDir);
       if (!(command instanceof JobCommand job)) {
-        throw new IllegalArgumentException("bam " + parsed.commandSpec().name() + " does not run on Spark");
+        throw new IllegalArgumentException("this bam command does not run a pipeline on Spark: " + args);
       }
       return job.job();
+    }
+  }
+
+  /**
+   * {@code bam study run}'s study, built on every machine from the driver's arguments as {@link CommandLineSource}
+   * builds a pipeline run.
+   *
+   * @param args the command line as the driver got it
+   * @param workingDir the driver's working directory
+   */
+  record StudySource(List<String> args, String workingDir)
+      implements io.github.bamjava.spark.PlanSource<io.github.bamjava.glue.study.StudyJob> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Copies the arguments. */
+    StudySource {
+      args = List.copyOf(args);
+    }
+
+    @Override
+    public io.github.bamjava.glue.study.Study plan() {
+      if (!(parse(args, workingDir) instanceof StudyCommand.Run run)) {
+        throw new IllegalArgumentException("not a bam study run command line: " + args);
+      }
+      return run.study(System.out);
     }
   }
 
@@ -93,6 +161,13 @@ final class SparkOption {
   private static final class OnSpark {
     static PipelineRunner runner(String master, Map<String, String> conf, CommandLineSource source) {
       return io.github.bamjava.spark.SparkPipeline.start(master, conf, source);
+    }
+
+    static PlanOutcome runStudy(String master, Map<String, String> conf, StudySource source, PrintStream progress)
+        throws IOException {
+      io.github.bamjava.spark.SparkPlan.Outcome outcome =
+          io.github.bamjava.spark.SparkPlan.run(master, conf, source, progress);
+      return new PlanOutcome(List.copyOf(outcome.failed().keySet()), outcome.unfinished());
     }
   }
 }

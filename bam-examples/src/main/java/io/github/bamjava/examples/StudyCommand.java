@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,7 +42,8 @@ import picocli.CommandLine.TypeConversionException;
 final class StudyCommand {
 
   /** {@code bam study run}: one worker of a study. */
-  @Command(name = "run", mixinStandardHelpOptions = true, header = "Run (or continue) a study as one worker.")
+  @Command(name = "run", mixinStandardHelpOptions = true, header = "Run (or continue) a study as one worker, or"
+      + " on Apache Spark with --spark.")
   static final class Run implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -66,7 +68,7 @@ final class StudyCommand {
     List<StudyMethod> methods = List.of(StudyMethod.values());
 
     @Option(names = "--run-id", paramLabel = "ID", description = "Shared by the workers of one launch (default:"
-        + " a new one, for a single worker).")
+        + " a new one, for a single worker); not used with --spark.")
     String runId = "run-" + Instant.now().toEpochMilli();
 
     @Option(names = "--keep-models", description = "Keep every job's model (by default only those that other"
@@ -78,12 +80,30 @@ final class StudyCommand {
         + " by default every seed trains on the preset's one draw. Fixed for a study directory.")
     boolean drawPerSeed;
 
+    @Mixin SparkOption spark;
+
+    /** The study the options describe, with progress lines into {@code progress}. */
+    Study study(PrintStream progress) {
+      return Study.of(StudyConfig.of(glueDir, output).withSeeds(seeds).withTasks(tasks).withMethods(methods)
+          .withKeepModels(keepModels).withDrawPerSeed(drawPerSeed), progress);
+    }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-      Study study = Study.of(StudyConfig.of(glueDir, output).withSeeds(seeds).withTasks(tasks).withMethods(methods)
-          .withKeepModels(keepModels).withDrawPerSeed(drawPerSeed), out);
+      Study study = study(out);
       saveDescription(study, output);
+      if (spark.isSet()) {
+        SparkOption.PlanOutcome outcome = spark.runStudy(spec, out);
+        if (!outcome.unfinished().isEmpty()) {
+          out.printf("study: %d job(s) failed on Spark (%s); %d job(s) unfinished, e.g. %s%n",
+              outcome.failed().size(), String.join(", ", outcome.failed()), outcome.unfinished().size(),
+              outcome.unfinished().get(0));
+          return BamCli.EXIT_FAILURE;
+        }
+        out.printf("study: all jobs are done%n");
+        return 0;
+      }
       int failures = study.runWorker(runId);
       if (failures > 0) {
         return BamCli.EXIT_FAILURE;

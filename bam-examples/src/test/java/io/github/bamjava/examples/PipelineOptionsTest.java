@@ -61,6 +61,18 @@ class PipelineOptionsTest {
   }
 
   @Test
+  void predictionShardReachesTheSettingsAndIsNoPartOfARunsKey() {
+    PipelineSettings s = trainSettings(PipelineSettings.DEFAULT, "--prediction-shard", "1000");
+    assertThat(s.predictionShard()).isEqualTo(1000);
+    assertThat(trainSettings(PipelineSettings.DEFAULT).predictionShard())
+        .isEqualTo(PipelineSettings.DEFAULT_PREDICTION_SHARD);
+    // The outputs are the same however a training set is split: a run continues with another shard size.
+    assertThat(studentRun(s).runKey()).isEqualTo(studentRun(trainSettings(PipelineSettings.DEFAULT)).runKey());
+    assertThatThrownBy(() -> trainSettings(PipelineSettings.DEFAULT, "--prediction-shard", "0"))
+        .hasMessageContaining("--prediction-shard must be >= 1, got 0");
+  }
+
+  @Test
   void strategiesAndStageOptionsReachTheTrainer() {
     PipelineSettings s = trainSettings(PipelineSettings.DEFAULT, "--sampler", "proportional", "--annealing",
         "constant:0.5", "--loss", "cross-entropy", "--schedule", "warmup-linear:0.2", "--epochs", "2",

@@ -2,6 +2,10 @@ package io.github.bamjava.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bamjava.glue.study.Study;
+import io.github.bamjava.glue.study.StudyConfig;
+import io.github.bamjava.glue.study.StudyJob;
+import io.github.bamjava.glue.study.StudyMethod;
 import io.github.bamjava.train.RunResult;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.IOException;
@@ -11,7 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bam train --spark local[1]} writes what {@code bam train} writes, bit for bit. */
+/**
+ * {@code bam train --spark local[1]} writes what {@code bam train} writes, bit for bit; every machine builds the
+ * study of {@code bam study run --spark} from the driver's command line.
+ */
 class SparkOptionTest {
 
   @TempDir Path tmp;
@@ -52,5 +59,25 @@ class SparkOptionTest {
     }
     assertThat(Files.readString(tmp.resolve("spark/results.md")))
         .isEqualTo(Files.readString(tmp.resolve("plain/results.md")));
+  }
+
+  @Test
+  void everyMachineBuildsTheStudyOfTheDriversCommandLineFromItsWorkingDirectory() throws IOException {
+    Files.createDirectories(tmp.resolve("glue/SST-2"));
+    Files.writeString(tmp.resolve("glue/SST-2/train.tsv"), "sentence\tlabel\na good one\t1\na bad one\t0\n");
+    Files.writeString(tmp.resolve("glue/SST-2/dev.tsv"), "sentence\tlabel\nquite good\t1\n");
+    List<String> args = List.of("study", "run", "--glue-dir", "glue", "-o", "study", "--seeds", "1,2", "--methods",
+        "bam", "--spark", "local[1]");
+
+    Study study = new SparkOption.StudySource(args, tmp.toString()).plan();
+
+    assertThat(study.outputDir()).isEqualTo(tmp.resolve("study"));
+    assertThat(study.units()).extracting(StudyJob::name)
+        .containsExactly("single/seed-1/SST-2", "bam/seed-1", "single/seed-2/SST-2", "bam/seed-2");
+    assertThat(study.inputs(new StudyJob(StudyMethod.BAM, 2, null))).extracting(StudyJob::name)
+        .containsExactly("single/seed-2/SST-2");
+    Study here = Study.of(StudyConfig.of(tmp.resolve("glue"), tmp.resolve("study")).withSeeds(List.of(1L, 2L))
+        .withMethods(List.of(StudyMethod.BAM)), System.out);
+    assertThat(study.key()).isEqualTo(here.key());
   }
 }

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,11 +84,7 @@ public final class SparkPipeline implements PipelineRunner {
     if (context != null) {
       return run(context, job, progress);
     }
-    SparkConf sparkConf = new SparkConf().setAll(scala.jdk.javaapi.CollectionConverters.asScala(conf))
-        .setMaster(requireNonNull(master)).setIfMissing("spark.app.name", "BAM " + job.outputDir().getFileName());
-    ExecutorSlots.required(master, settings(sparkConf), Runtime.getRuntime().availableProcessors())
-        .forEach(sparkConf::set);
-    try (JavaSparkContext started = new JavaSparkContext(sparkConf)) {
+    try (JavaSparkContext started = newContext(requireNonNull(master), conf, "BAM " + job.outputDir().getFileName())) {
       return run(started, job, progress);
     }
   }
@@ -120,6 +117,10 @@ public final class SparkPipeline implements PipelineRunner {
           }
         }
         if (!pending.isEmpty()) {
+          // Largest first: Spark hands a wave's tasks to free executors in their order, so the wave ends soonest
+          // when the long units start first (CoLA's teacher before RTE's), not last on one executor.
+          Map<String, Long> sizes = textSizes(work);
+          pending.sort(Comparator.comparingLong((PipelineUnit u) -> sizes.getOrDefault(u.task(), 0L)).reversed());
           long waveStart = System.nanoTime();
           log.printf(Locale.ROOT, "running %d unit(s) as Spark tasks: %s%n", pending.size(), pending);
           runTasks(sc, task, pending);
@@ -134,9 +135,39 @@ public final class SparkPipeline implements PipelineRunner {
           }
         }
       }
-      GradMode.offForThisThread(); // the engine may have started in a task's thread (local mode)
       return work.results(job.style(), job.finalStep(), (System.nanoTime() - started) / 1e9);
     }
+  }
+
+  /**
+   * A Spark context on {@code master} with {@code conf}, named {@code name} unless the settings name it, and
+   * {@code spark.task.cpus} set to one task per executor when {@code conf} leaves it out.
+   *
+   * @throws IllegalArgumentException when the settings could run two trainings in one executor JVM
+   */
+  static JavaSparkContext newContext(String master, Map<String, String> conf, String name) {
+    SparkConf sparkConf = new SparkConf().setAll(scala.jdk.javaapi.CollectionConverters.asScala(conf))
+        .setMaster(master).setIfMissing("spark.app.name", name);
+    ExecutorSlots.required(master, settings(sparkConf), Runtime.getRuntime().availableProcessors())
+        .forEach(sparkConf::set);
+    return new JavaSparkContext(sparkConf);
+  }
+
+  /**
+   * A rough measure of each task's work per pass, for the order of a wave: the characters of its training texts,
+   * each example counted up to what the max length keeps (about 8 characters a token, generously).
+   */
+  private static Map<String, Long> textSizes(PipelineWork work) {
+    long cap = 8L * work.settings().recipe().maxLength();
+    Map<String, Long> out = new java.util.HashMap<>();
+    for (var t : work.tasks()) {
+      long size = 0;
+      for (var e : t.task().train()) {
+        size += Math.min(cap, e.textA().length() + (e.textB() == null ? 0 : e.textB().length()));
+      }
+      out.put(t.name(), size);
+    }
+    return out;
   }
 
   /** One Spark task per unit, each in a partition of its own, so that executors take them one by one. */
@@ -154,7 +185,7 @@ public final class SparkPipeline implements PipelineRunner {
   }
 
   /** Waits (up to ten minutes) until no executor runs a task of this application. */
-  private static void awaitNoRunningTasks(JavaSparkContext sc) {
+  static void awaitNoRunningTasks(JavaSparkContext sc) {
     long deadline = System.nanoTime() + 600_000_000_000L;
     while (System.nanoTime() < deadline && java.util.Arrays.stream(sc.sc().statusTracker().getExecutorInfos())
         .anyMatch(e -> e.numRunningTasks() > 0)) {
@@ -167,11 +198,11 @@ public final class SparkPipeline implements PipelineRunner {
     }
   }
 
-  private static String firstLine(@Nullable String message) {
+  static String firstLine(@Nullable String message) {
     return message == null ? "(no message)" : message.lines().limit(3).reduce((a, b) -> a + "\n" + b).orElse("");
   }
 
-  private static Map<String, String> settings(SparkConf conf) {
+  static Map<String, String> settings(SparkConf conf) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     for (Tuple2<String, String> t : conf.getAll()) {
       out.put(t._1(), t._2());

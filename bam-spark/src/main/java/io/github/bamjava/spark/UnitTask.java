@@ -7,7 +7,6 @@ import io.github.bamjava.pipeline.PipelineUnit;
 import io.github.bamjava.pipeline.PipelineWork;
 import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.RunListener;
-import io.github.bamjava.train.StepInfo;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 import org.jspecify.annotations.Nullable;
 
@@ -32,47 +30,30 @@ record UnitTask(PipelineSource source, String outputDir, String key) implements 
 
   private static final long serialVersionUID = 1L;
 
-  /** Whether this JVM trains a unit now: a second at the same time would share DJL's gradient collector. */
-  private static final AtomicBoolean BUSY = new AtomicBoolean();
   /** The last job built in this JVM, by its source: an executor does many units of one run. */
   private static final Map<PipelineSource, PipelineJob> JOBS = new LinkedHashMap<>();
 
   /** Does {@code unit} in this executor; see the class comment. */
-  void run(PipelineUnit unit) throws IOException {
-    if (!BUSY.compareAndSet(false, true)) {
-      throw new IllegalStateException("this executor JVM already runs a BAM unit, and DJL trains one model per"
-          + " process at a time: set " + ExecutorSlots.TASK_CPUS + " equal to " + ExecutorSlots.EXECUTOR_CORES
-          + " so that Spark runs one task per executor");
-    }
-    try {
-      GradMode.offForThisThread();
+  void run(PipelineUnit unit) throws Exception {
+    TaskSlot.exclusively(() -> {
       PipelineJob job = job();
       TaskContext context = TaskContext.get();
-      Device device = DeviceChoice.choose(context == null ? Map.of() : resources(context), job.settings().device());
+      Device device = DeviceChoice.choose(TaskSlot.resources(context), job.settings().device());
       PipelineWork work = new PipelineWork(Path.of(outputDir), job.settings().withDevice(device), job.tasks(),
           System.out).withListeners(u -> listeners(u, context));
       checkSameRun(job, work);
       System.out.printf("%s on %s (attempt %d)%n", unit, device == null ? "the default device" : device,
           context == null ? 0 : context.attemptNumber());
       work.run(unit);
-    } finally {
-      BUSY.set(false);
-    }
+      return null;
+    });
   }
 
   /** The source's listeners, and a stop at the next step once Spark kills the task (a cancelled job). */
   private List<RunListener> listeners(PipelineUnit unit, @Nullable TaskContext context) {
     List<RunListener> all = new ArrayList<>(source.listeners(unit));
     if (context != null) {
-      all.add(new RunListener() {
-        @Override
-        public void onStep(StepInfo step) {
-          if (context.isInterrupted()) {
-            throw new IllegalStateException("Spark killed the task of " + unit + " after step " + step.step()
-                + "; a rerun resumes from its last checkpoint");
-          }
-        }
-      });
+      all.add(TaskSlot.stopOnKill(unit.toString(), context));
     }
     return all;
   }
@@ -103,12 +84,5 @@ record UnitTask(PipelineSource source, String outputDir, String key) implements 
           + " (another version of a data file, another build of the job's jar?), so it writes nothing into "
           + driver + ". What differs (driver → executor):\n  " + String.join("\n  ", differences));
     }
-  }
-
-  private static Map<String, String[]> resources(TaskContext context) {
-    Map<String, String[]> out = new LinkedHashMap<>();
-    scala.jdk.javaapi.CollectionConverters.asJava(context.resources())
-        .forEach((name, info) -> out.put(name, info.addresses()));
-    return out;
   }
 }

@@ -52,8 +52,12 @@ class SparkPipelineTest {
     PipelineResult one = PipelineRunner.LOCAL.run(SyntheticSource.of(plain).job(), null);
 
     Path onSpark = tmp.resolve("spark");
-    SyntheticSource source = SyntheticSource.of(onSpark);
-    PipelineResult viaSpark = SparkPipeline.start("local[2]", CONF, source).run(source.job(), null);
+    // On Spark, each teacher's predictions in 3 shards (48 training examples, 20 at most a shard), merged.
+    SyntheticSource source = new SyntheticSource(onSpark.toString(), 1, "", 20);
+    ByteArrayOutputStream sparkLog = new ByteArrayOutputStream();
+    PipelineResult viaSpark = SparkPipeline.start("local[2]", CONF, source).run(source.job(),
+        new PrintStream(sparkLog, true, StandardCharsets.UTF_8));
+    assertThat(sparkLog.toString(StandardCharsets.UTF_8)).contains("predictions stars shard 3");
 
     assertThat(viaSpark.scores().keySet()).containsExactlyElementsOf(one.scores().keySet());
     one.scores().forEach((method, s) -> assertThat(viaSpark.scores().get(method).rows()).as(method)

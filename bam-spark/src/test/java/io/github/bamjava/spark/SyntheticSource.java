@@ -27,8 +27,10 @@ import java.util.List;
  * @param teacherEpochs the teachers' epochs: 2 gives a checkpoint at the end of the first to resume from
  * @param faultDir where the teacher of task {@code sentiment} fails once in its second epoch (leaving a marker
  *     file and, when retried, the step it resumed from); empty for no fault
+ * @param predictionShard the most training examples a teacher predicts in one unit
  */
-record SyntheticSource(String outputDir, int teacherEpochs, String faultDir) implements PipelineSource {
+record SyntheticSource(String outputDir, int teacherEpochs, String faultDir, int predictionShard)
+    implements PipelineSource {
 
   static final Recipe TINY = new Recipe("tiny", new Stage(1e-3, 16, 1), new Stage(1e-3, 16, 1),
       new Stage(5e-4, 16, 1), 32, 0.9, 0.75, HeadOptions.DEFAULT, false);
@@ -36,6 +38,11 @@ record SyntheticSource(String outputDir, int teacherEpochs, String faultDir) imp
   static final String FAILED = "failed-once";
   /** The step the retried teacher started from, written by the retry. */
   static final String RESUMED = "resumed-from";
+
+  /** A run with predictions unsharded (the tasks have fewer examples than the default shard). */
+  SyntheticSource(String outputDir, int teacherEpochs, String faultDir) {
+    this(outputDir, teacherEpochs, faultDir, PipelineSettings.DEFAULT_PREDICTION_SHARD);
+  }
 
   static SyntheticSource of(Path outputDir) {
     return new SyntheticSource(outputDir.toString(), 1, "");
@@ -45,7 +52,7 @@ record SyntheticSource(String outputDir, int teacherEpochs, String faultDir) imp
   public PipelineJob job() {
     PipelineSettings settings = PipelineSettings.DEFAULT.withEncoder(SyntheticTasks.tinyEncoder(7))
         .withRecipe(TINY.withStages(new Stage(1e-3, 16, teacherEpochs), TINY.student(), TINY.finetune()))
-        .withSeed(3).withFinetune(true);
+        .withSeed(3).withFinetune(true).withPredictionShard(predictionShard);
     List<PipelineTask> tasks = List.of(PipelineTask.of(SyntheticTasks.sentiment(48, 16, 1)),
         PipelineTask.of(SyntheticTasks.stars(48, 16, 2)));
     return new PipelineJob(Path.of(outputDir), settings, tasks, ResultsStyle.DEFAULT, FinalStep.NONE);
@@ -60,7 +67,7 @@ record SyntheticSource(String outputDir, int teacherEpochs, String faultDir) imp
   }
 
   /** Throws once in the second epoch, after the first epoch's checkpoint: a task killed mid-teacher. */
-  private static final class FailOnce implements RunListener {
+  static final class FailOnce implements RunListener {
     private final Path dir;
     private long stepsPerEpoch;
 

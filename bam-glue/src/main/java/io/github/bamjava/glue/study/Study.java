@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -23,6 +24,7 @@ import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.Stage;
 import io.github.bamjava.pipeline.StageRun;
 import io.github.bamjava.pipeline.StageTrainer;
+import io.github.bamjava.pipeline.WorkPlan;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskMetric;
@@ -30,6 +32,7 @@ import io.github.bamjava.task.Task;
 import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.runtime.GracefulStop;
+import io.github.bamjava.train.RunListener;
 import io.github.bamjava.train.RunResult;
 import io.github.bamjava.runtime.RunStoppedException;
 import java.io.IOException;
@@ -44,14 +47,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the BAM paper's methods over several seeds on a GLUE directory and keeps every model's dev predictions
  * for {@link StudyReport}.
  *
- * <p>The study is a list of {@link StudyJob}s, in an order where teachers come before their students. Several
- * worker processes may run one study together (processes, not threads: a JVM trains one model at a time, as
- * DJL collects gradients for the whole process): each claims the next job whose dependencies are done with a
+ * <p>The study is a list of {@link StudyJob}s, in an order where teachers come before their students, and a
+ * {@link WorkPlan}: {@link #inputs} and {@link #pending} are the one place that says what a job needs and whether it
+ * is done, for the workers here and for a cluster's runner (bam-spark's {@code SparkPlan}, which runs each job as a
+ * Spark task once its inputs are done). Several worker processes may run one study together on one machine
+ * (processes, not threads: a JVM trains one model at a time, as DJL collects gradients for the whole process): each
+ * claims the next job whose dependencies are done with a
  * claim file named after the job and the run id that all workers of one launch share, locked while it works
  * ({@link JobClaims}: the job of a worker that dies is taken by another). Running again (with a new run id) skips
  * finished jobs, and a job that was stopped part-way resumes from its last checkpoint.
@@ -68,7 +76,7 @@ import java.util.Optional;
  * where training is deterministic), so that a fine-tuning run never starts unnoticed from another model than the
  * one the study scored.
  */
-public final class Study {
+public final class Study implements WorkPlan<StudyJob> {
 
   /** Where a job trained again for its model keeps its predictions and done.json (see the class comment). */
   static final String REGENERATED = "regenerated";
@@ -78,12 +86,22 @@ public final class Study {
 
   private final StudyConfig config;
   private final PrintStream log;
-  private List<Task> tasks;
-  private final Map<Long, List<Task>> drawnTasks = new HashMap<>();
+  private final Function<StudyJob, List<RunListener>> listeners;
+  /** The tasks as read, shared by this study's copies ({@link #withDevice}, {@link #withListeners}). */
+  private final TaskCache read;
 
-  private Study(StudyConfig config, PrintStream log) {
+  /** The tasks of a study, read once: of all seeds, and of each seed when the study draws per seed. */
+  private static final class TaskCache {
+    List<Task> tasks;
+    final Map<Long, List<Task>> drawn = new HashMap<>();
+  }
+
+  private Study(StudyConfig config, PrintStream log, Function<StudyJob, List<RunListener>> listeners,
+      TaskCache read) {
     this.config = config;
     this.log = log;
+    this.listeners = listeners;
+    this.read = read;
   }
 
   /**
@@ -95,7 +113,22 @@ public final class Study {
     requireNonNull(config, "config");
     checkArgument(Files.isDirectory(config.glueDir()), "GLUE directory %s does not exist",
         config.glueDir().toAbsolutePath());
-    return new Study(config, requireNonNull(progress, "progress"));
+    return new Study(config, requireNonNull(progress, "progress"), job -> List.of(), new TaskCache());
+  }
+
+  /**
+   * This study with its trainings and predictions on {@code device} (a cluster task's GPU), the settings' device
+   * when null. The device is no part of a job's settings: the jobs and their files stay the same.
+   */
+  @Override
+  public Study withDevice(@Nullable Device device) {
+    return new Study(config.withPipeline(config.pipeline().withDevice(device)), log, listeners, read);
+  }
+
+  /** This study with further training listeners per job, heard after the progress lines. */
+  @Override
+  public Study withListeners(Function<StudyJob, List<RunListener>> jobListeners) {
+    return new Study(config, log, requireNonNull(jobListeners, "jobListeners"), read);
   }
 
   /** What the study is. */
@@ -104,6 +137,7 @@ public final class Study {
   }
 
   /** The study's output directory. */
+  @Override
   public Path outputDir() {
     return config.outputDir();
   }
@@ -129,10 +163,12 @@ public final class Study {
    * {@link StudyConfig#drawPerSeed() draws per seed} a job trains on {@link #tasks(long)} instead.
    */
   public List<Task> tasks() throws IOException {
-    if (tasks == null) {
-      tasks = readTasks(config.trainBudget());
+    synchronized (read) {
+      if (read.tasks == null) {
+        read.tasks = readTasks(config.trainBudget());
+      }
+      return read.tasks;
     }
-    return tasks;
   }
 
   /**
@@ -143,12 +179,14 @@ public final class Study {
     if (!config.drawPerSeed()) {
       return tasks();
     }
-    List<Task> drawn = drawnTasks.get(seed);
-    if (drawn == null) {
-      drawn = readTasks(config.trainBudget().withSeed(seed));
-      drawnTasks.put(seed, drawn);
+    synchronized (read) {
+      List<Task> drawn = read.drawn.get(seed);
+      if (drawn == null) {
+        drawn = readTasks(config.trainBudget().withSeed(seed));
+        read.drawn.put(seed, drawn);
+      }
+      return drawn;
     }
-    return drawn;
   }
 
   private List<Task> readTasks(TrainBudget budget) throws IOException {
@@ -194,17 +232,21 @@ public final class Study {
     JobClaims claims = new JobClaims(config.outputDir().resolve("claims"), runId);
     int failures = 0;
     while (!GracefulStop.requested()) {
-      List<StudyJob> pending = jobs.stream().filter(j -> !isDone(j)).toList();
+      List<StudyJob> pending = new ArrayList<>();
+      for (StudyJob j : jobs) {
+        if (pending(j).isPresent()) {
+          pending.add(j);
+        }
+      }
       if (pending.isEmpty()) {
         log.printf(Locale.ROOT, "study: all %d jobs are done%n", jobs.size());
         return failures;
       }
       boolean ran = false;
-      for (StudyJob pendingJob : pending) {
-        if (!pendingJob.dependencies(taskNames()).stream().allMatch(this::isDone)) {
+      for (StudyJob j : pending) {
+        if (!ready(j)) {
           continue;
         }
-        StudyJob j = baseWithoutModel(pendingJob).orElse(pendingJob);
         try (JobClaims.Claim claim = claims.claim(j)) {
           if (claim == null) {
             continue;
@@ -227,8 +269,7 @@ public final class Study {
       }
       boolean running = false;
       for (StudyJob j : pending) {
-        Optional<StudyJob> base = baseWithoutModel(j);
-        running |= claims.taken(j) || base.isPresent() && claims.taken(base.get());
+        running |= claims.taken(j);
       }
       if (!running) {
         log.printf(Locale.ROOT, "study: %d job(s) left wait on failed jobs; stopping%n", pending.size());
@@ -240,6 +281,58 @@ public final class Study {
     return failures;
   }
 
+  /** Whether none of the jobs {@code job} needs is pending. */
+  private boolean ready(StudyJob job) throws IOException {
+    for (StudyJob input : inputs(job)) {
+      if (pending(input).isPresent()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Every job of the study: {@link #jobs()}. */
+  @Override
+  public List<StudyJob> units() throws IOException {
+    return jobs();
+  }
+
+  /** The jobs whose results {@code job} reads: its teachers' jobs, or the job whose model it starts from. */
+  @Override
+  public List<StudyJob> inputs(StudyJob job) throws IOException {
+    return job.dependencies(taskNames());
+  }
+
+  /**
+   * Why a job must run, or empty when it is done: it has no {@code done.json}; or it is done, but a job that is
+   * not starts from its model, which is not here (a copied study, see the class comment): it then runs again for
+   * its model.
+   */
+  @Override
+  public Optional<String> pending(StudyJob job) throws IOException {
+    if (!isDone(job)) {
+      return Optional.of("no " + StudyJob.DONE + " in " + job.dir(config.outputDir()));
+    }
+    if (Files.isDirectory(modelDir(job))) {
+      return Optional.empty();
+    }
+    for (StudyJob other : jobs()) {
+      if (other.method().startsFrom() == job.method() && other.seed() == job.seed() && !isDone(other)) {
+        return Optional.of(other + " starts from its model, which is not in " + modelDir(job));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What the driver and the machines of a cluster must agree on: the study's {@link #describe() description}
+   * (settings, seeds, encoder, tasks and their sizes).
+   */
+  @Override
+  public JsonObject key() throws IOException {
+    return describe();
+  }
+
   /** The study's jobs that are not done, in the study's order. */
   public List<StudyJob> unfinished() throws IOException {
     return jobs().stream().filter(j -> !isDone(j)).toList();
@@ -247,15 +340,6 @@ public final class Study {
 
   private boolean isDone(StudyJob job) {
     return Files.isRegularFile(job.dir(config.outputDir()).resolve(StudyJob.DONE));
-  }
-
-  /** The done job a fine-tuning job starts from, when its model is not here (see the class comment). */
-  private Optional<StudyJob> baseWithoutModel(StudyJob job) {
-    if (job.method().startsFrom() == null) {
-      return Optional.empty();
-    }
-    StudyJob base = new StudyJob(job.method().startsFrom(), job.seed(), null);
-    return Files.isDirectory(modelDir(base)) ? Optional.empty() : Optional.of(base);
   }
 
   /** The tasks a job trains on, with their dev examples. */
@@ -308,7 +392,8 @@ public final class Study {
    * Trains one job (resuming it when it was stopped), writes its predictions and marks it done. A job that is
    * done already is trained again for its model, its predictions written to {@code regenerated/}.
    */
-  void run(StudyJob job) throws IOException {
+  @Override
+  public void run(StudyJob job) throws IOException {
     long started = System.nanoTime();
     StudyMethod method = job.method();
     Path dir = job.dir(config.outputDir());
@@ -320,9 +405,10 @@ public final class Study {
     log.printf(Locale.ROOT, "study: %s%s (%d training examples) -> %s%n", job,
         regenerate ? " again, for its model" : "", jobTasks.stream().mapToInt(t -> t.train().size()).sum(), dir);
     StageTrainer stages = stages(method);
-    BornAgainTrainer built = stages.trainer(stageRun(job));
-    // A job stopped under other settings or data (an older study, edited files) starts afresh.
-    stages.restartIfChanged(built, "study: " + job);
+    BornAgainTrainer built = stages.trainer(stageRun(job), listeners.apply(job));
+    // A job stopped under other settings or data (an older study, edited files), or with a damaged model, starts
+    // afresh.
+    stages.restartIfUnusable(built, "study: " + job);
     long trainStarted = System.nanoTime();
     RunResult result = built.train();
     // Training done by earlier processes (a resumed run, or a finished one whose job was killed before it was

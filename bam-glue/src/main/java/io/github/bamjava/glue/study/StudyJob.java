@@ -1,5 +1,6 @@
 package io.github.bamjava.glue.study;
 
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param seed the seed of the run (initialisation of the heads, dropout, the order of the examples)
  * @param task the task of a per-task method; null for a multi-task method
  */
-public record StudyJob(StudyMethod method, long seed, @Nullable String task) {
+public record StudyJob(StudyMethod method, long seed, @Nullable String task) implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   /** The file whose presence marks a finished job; written last, atomically. */
   public static final String DONE = "done.json";

@@ -1,0 +1,182 @@
+package io.github.bamjava.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.bamjava.pipeline.WorkPlan;
+import io.github.bamjava.internal.io.OutputLock;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs a {@link WorkPlan} (a study's jobs) on Spark, each unit a Spark task of its own, in the order the units'
+ * inputs allow: a unit is submitted as soon as every unit it needs is done, so the cluster's executors stay busy
+ * without waiting for a whole wave. The plan alone decides what a unit needs and whether it is done, as for the
+ * single-machine runners, so a plan started on one machine can be continued on Spark and back.
+ *
+ * <p>The driver holds the output directory's lock for the run (a second driver fails at once); each training
+ * locks its own folder. A task that fails is retried by Spark ({@code spark.task.maxFailures}) and resumes from
+ * its last checkpoint; a unit that fails every try is reported, the others go on, and the units that need it are
+ * left undone. One training per executor JVM ({@link ExecutorSlots}), on the GPU Spark assigns
+ * ({@link DeviceChoice}).
+ */
+public final class SparkPlan {
+
+  /** How often the driver looks whether a submitted unit ended. */
+  private static final long POLL_MILLIS = 200;
+
+  private SparkPlan() {}
+
+  /**
+   * What a run of a plan did.
+   *
+   * @param units the plan's units
+   * @param ran the units that ran as Spark tasks and are done
+   * @param failed the units that failed every try, with the first lines of their errors
+   * @param unfinished the units not done at the end: the failed ones and those that need them
+   */
+  public record Outcome(int units, List<String> ran, Map<String, String> failed, List<String> unfinished) {
+
+    /** Copies the lists. */
+    public Outcome {
+      ran = List.copyOf(ran);
+      failed = Map.copyOf(failed);
+      unfinished = List.copyOf(unfinished);
+    }
+
+    /** Whether every unit of the plan is done. */
+    public boolean finished() {
+      return unfinished.isEmpty();
+    }
+  }
+
+  /**
+   * Runs the plan on a Spark context of its own on {@code master} ({@code local[N]} inside this JVM), stopped at
+   * the end; {@code spark.task.cpus} is set to one task per executor when {@code conf} leaves it out.
+   *
+   * @param progress where the driver's progress lines go, or null for none
+   * @throws IllegalArgumentException when the settings could run two trainings in one executor JVM
+   */
+  public static <U extends Serializable> Outcome run(String master, Map<String, String> conf, PlanSource<U> source,
+      @Nullable PrintStream progress) throws IOException {
+    try (JavaSparkContext sc = SparkPipeline.newContext(master, conf, "BAM plan")) {
+      return run(sc, source, progress);
+    }
+  }
+
+  /**
+   * Runs the plan on a Spark context that is already running (as under {@code spark-submit}); it must run one
+   * task per executor.
+   *
+   * @throws IllegalArgumentException when the context could run two trainings in one executor JVM
+   */
+  public static <U extends Serializable> Outcome run(JavaSparkContext sc, PlanSource<U> source,
+      @Nullable PrintStream progress) throws IOException {
+    ExecutorSlots.check(sc.master(), SparkPipeline.settings(sc.getConf()), Runtime.getRuntime().availableProcessors());
+    PrintStream log = progress == null ? new PrintStream(PrintStream.nullOutputStream()) : progress;
+    WorkPlan<U> plan = requireNonNull(source.plan(), "plan");
+    Path out = SharedDirectory.check(plan.outputDir(), ExecutorSlots.isLocal(sc.master()));
+    PlanTask<U> task = new PlanTask<>(source, out.toString(), plan.key().toString());
+    Files.createDirectories(out);
+    try (OutputLock lock = OutputLock.acquire(out)) {
+      List<U> units = plan.units();
+      long started = System.nanoTime();
+      log.printf(Locale.ROOT, "on Spark (%s, application %s): %d unit(s) into %s%n", sc.master(),
+          sc.sc().applicationId(), units.size(), out);
+      Map<U, JavaFutureAction<Void>> running = new LinkedHashMap<>();
+      Map<U, Long> startedAt = new LinkedHashMap<>();
+      Map<String, String> failed = new LinkedHashMap<>();
+      List<String> ran = new ArrayList<>();
+      try {
+        while (true) {
+          for (U unit : units) {
+            if (running.containsKey(unit) || failed.containsKey(unit.toString())) {
+              continue;
+            }
+            Optional<String> why = plan.pending(unit);
+            if (why.isPresent() && ready(plan, unit)) {
+              log.printf(Locale.ROOT, "  start: %s (%s)%n", unit, why.get().lines().findFirst().orElse(""));
+              sc.setJobDescription("BAM " + unit);
+              startedAt.put(unit, System.nanoTime());
+              running.put(unit, sc.parallelize(List.of(unit), 1).foreachAsync(task::run));
+            }
+          }
+          if (running.isEmpty()) {
+            break;
+          }
+          U ended = awaitOne(running);
+          JavaFutureAction<Void> result = running.remove(ended);
+          double seconds = (System.nanoTime() - startedAt.get(ended)) / 1e9;
+          try {
+            result.get();
+          } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            failed.put(ended.toString(), SparkPipeline.firstLine(cause.getMessage()));
+            log.printf(Locale.ROOT, "  FAILED after its retries: %s: %s%n", ended, failed.get(ended.toString()));
+            continue;
+          }
+          Optional<String> still = plan.pending(ended);
+          if (still.isPresent()) {
+            throw new IllegalStateException("Spark ran " + ended + " without error, but it is not done: "
+                + still.get() + ". Do the executors see " + out + " as the driver does (a shared mount)?");
+          }
+          ran.add(ended.toString());
+          log.printf(Locale.ROOT, "  done: %s in %.0f s%n", ended, seconds);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the plan's Spark tasks", e);
+      } finally {
+        if (!running.isEmpty()) {
+          // The driver stops early (an error, an interrupt): its tasks stop at their next step, and the lock is
+          // released only once no unit writes any more.
+          sc.cancelAllJobs();
+          SparkPipeline.awaitNoRunningTasks(sc);
+        }
+      }
+      List<String> unfinished = new ArrayList<>();
+      for (U unit : units) {
+        if (plan.pending(unit).isPresent()) {
+          unfinished.add(unit.toString());
+        }
+      }
+      log.printf(Locale.ROOT, "on Spark: %d unit(s) ran, %d failed, %d of %d not done, in %.0f s%n", ran.size(),
+          failed.size(), unfinished.size(), units.size(), (System.nanoTime() - started) / 1e9);
+      return new Outcome(units.size(), ran, failed, unfinished);
+    }
+  }
+
+  /** Whether none of the units {@code unit} needs is pending. */
+  private static <U> boolean ready(WorkPlan<U> plan, U unit) throws IOException {
+    for (U input : plan.inputs(unit)) {
+      if (plan.pending(input).isPresent()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Waits until one of the running units ends, and returns it. */
+  private static <U> U awaitOne(Map<U, JavaFutureAction<Void>> running) throws InterruptedException {
+    while (true) {
+      for (Map.Entry<U, JavaFutureAction<Void>> e : running.entrySet()) {
+        if (e.getValue().isDone()) {
+          return e.getKey();
+        }
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
+}
