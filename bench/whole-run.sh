@@ -72,8 +72,8 @@ run() { # mode, then bam glue's options
     "$(sed -nE 's/^\s*Minor \(reclaiming a frame\) page faults: //p' "$out/$mode.time") minor page faults"
   # The run's own phase table (the pipeline prints it at the end).
   sed -n '/^phase /,/^total /p' "$log"
-  echo "-- resident memory every ${every} s (MiB): $(awk '{printf "%s ", $5}' "$out/$mode.samples" 2> /dev/null)"
-  echo "-- Java heap committed every ${every} s (MiB): $(awk '{printf "%s ", $8}' "$out/$mode.samples" 2> /dev/null)"
+  echo "-- resident memory, seconds:MiB: $(awk '{printf "%s:%s ", $2, $5}' "$out/$mode.samples" 2> /dev/null)"
+  echo "-- Java heap committed, seconds:MiB: $(awk '{printf "%s:%s ", $2, $8}' "$out/$mode.samples" 2> /dev/null)"
 }
 
 echo "== $(date -u '+%F %H:%M') UTC, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores," \
