@@ -2,6 +2,7 @@ package io.github.bamjava.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.internal.io.OutputLock;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * student/                              the multi-task student's run; its model in model/
  * finetune/&lt;task&gt;/                     the student fine-tuned on one task (when fine-tuning is on)
  * results.md, results.json               dev scores: one column per method
+ * timings.json                           each phase's wall time, tokens, GFLOP/s and memory ({@link PhaseTimings})
  * </pre>
  *
  * <p>Running again into the same directory continues where the last run stopped: a finished teacher whose
@@ -97,7 +99,8 @@ public final class BamPipeline {
    * @throws IllegalStateException when another pipeline or training run holds the output directory
    */
   public PipelineResult run(List<PipelineTask> tasks, ResultsStyle style, FinalStep finalStep) throws IOException {
-    PipelineWork work = new PipelineWork(outputDir, settings, tasks, progress);
+    PhaseClock clock = new PhaseClock(settings);
+    PipelineWork work = new PipelineWork(outputDir, settings, tasks, progress).withListeners(clock::listeners);
     Files.createDirectories(outputDir);
     // A second pipeline into the same directory, with other settings, would restart runs under this one.
     try (OutputLock lock = OutputLock.acquire(outputDir)) {
@@ -106,9 +109,13 @@ public final class BamPipeline {
           String.join(", ", tasks.stream().map(PipelineTask::name).toList()), settings.recipe().name(),
           settings.encoder().describe());
       for (PipelineUnit unit : work.units()) {
-        work.run(unit);
+        clock.run(work, unit);
       }
-      return work.results(style, finalStep, (System.nanoTime() - started) / 1e9);
+      PipelineResult result = clock.results(work, style, finalStep, (System.nanoTime() - started) / 1e9);
+      PhaseTimings timings = clock.timings();
+      AtomicFiles.writeString(outputDir.resolve(PhaseTimings.FILE), timings.json());
+      log.print(timings.table());
+      return result;
     }
   }
 

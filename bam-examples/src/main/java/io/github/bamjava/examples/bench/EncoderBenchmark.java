@@ -13,10 +13,12 @@ import io.github.bamjava.distill.DistillationLoss;
 import io.github.bamjava.encoder.Architecture;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.BertEncoder;
+import io.github.bamjava.encoder.EncoderFlops;
 import io.github.bamjava.encoder.EncoderInputs;
 import io.github.bamjava.runtime.MallocSettings;
 import io.github.bamjava.runtime.MklOnAmd;
 import io.github.bamjava.runtime.TorchEngine;
+import io.github.bamjava.internal.io.ResidentMemory;
 import io.github.bamjava.model.Heads;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.optim.LayerDepth;
@@ -106,10 +108,7 @@ public final class EncoderBenchmark {
           "java %s threads=%d device=%s config=%s layers=%d hidden=%d seq=%d dropout=%s precision=%s%n",
           Runtime.version(), Runtime.getRuntime().availableProcessors(), manager.getDevice(), name,
           config.numHiddenLayers(), config.hiddenSize(), seq, config.hiddenDropoutProb(), precision);
-      long n = (long) config.numHiddenLayers()
-          * (4L * config.hiddenSize() * config.hiddenSize() + 2L * config.hiddenSize() * config.intermediateSize());
-      double forwardFlops = 2.0 * n * batch * seq
-          + 4.0 * config.numHiddenLayers() * seq * (double) seq * config.hiddenSize() * batch;
+      double forwardFlops = new EncoderFlops(config).forward((long) batch * seq, (double) batch * seq * seq);
       Random random = new Random(1);
       long[] ids = new long[batch * seq];
       for (int i = 0; i < ids.length; i++) {
@@ -246,29 +245,12 @@ public final class EncoderBenchmark {
 
   /** The process's peak resident memory (VmHWM) in KiB; 0 where unreadable. */
   static long peakKb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-    return 0;
+    return ResidentMemory.peakBytes() / 1024;
   }
 
+  /** The process's resident memory (VmRSS) in KiB; 0 where unreadable. */
   static long residentKb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-    return 0;
+    return ResidentMemory.currentBytes() / 1024;
   }
 
   private static Map<String, String> parse(String[] args) {
