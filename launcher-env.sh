@@ -3,8 +3,8 @@
 #
 # - glibc's malloc keeps freed memory in the process: by default it returns large freed blocks to the system
 #   and page-faults them back on the next training step, about a fifth of a CPU step here (docs/benchmarks.md).
-#   Not for `predict`: a process that only predicts keeps its memory flat with other settings, which bam predict
-#   sets itself (MallocSettings.forPrediction); the training ones would hold every batch's freed memory.
+#   Not exported for `predict`: bam predict sets the same itself through mallopt (MallocSettings.forPrediction),
+#   however it is started; its batches' few fixed shapes keep its memory flat under them.
 # - MKL_DYNAMIC=FALSE: same seed, same result; MKL must not drop threads on a busy machine (that reorders sums).
 # - OMP_WAIT_POLICY=passive: libtorch's OpenMP threads sleep when they wait instead of spinning first; beside any
 #   other busy process, spinning threads take the core from the thread they wait for, and a MiniLM step ran 17x

@@ -4,7 +4,8 @@
 #   - BamModel.predict called in a loop on windows of 1,024 lines (PredictBenchmark loop: the library without the
 #     CLI's reading, checking and writing),
 #   - the PyTorch peer's inference (../shared/peer/run.sh --mode infer) at batch 128 and the inputs' mean length
-#     in tokens (the peer pads every sequence to it; the Java sides pad each batch to its longest, sorted by length).
+#     in tokens (the peer pads every sequence to it; the Java sides sort by length and pad each batch to its
+#     longest rounded up to a multiple of 8).
 # Both Java sides run with the launcher's environment for predict (launcher-env.sh: MKL; no training malloc
 # settings), as `./bam predict` does, and both set the prediction malloc settings (MallocSettings.forPrediction).
 # The model is the embedded MiniLM (6 layers, hidden 384) with an untrained two-label head: the weights do not

@@ -34,6 +34,22 @@ public final class EncoderInputs {
    */
   public static NDList of(NDManager manager, BertConfig config, long[] ids, long[] typeIds, long[] mask,
       int batch, int seq) {
+    return of(manager, config, ids, typeIds, mask, mask, batch, seq);
+  }
+
+  /**
+   * As {@link #of(NDManager, BertConfig, long[], long[], long[], int, int)}, with the positions that the
+   * per-token parts of the layers compute given apart from the mask: every token, and any padding positions
+   * besides. Why: a caller that runs many batches can then keep the packed size of its batches to a few values,
+   * so that their activations take memory blocks of a few sizes, which the allocator reuses exactly. A padding
+   * position in {@code packed} is computed like a token but stays hidden from attention by the mask, so the
+   * tokens' results do not change; its own result is never read.
+   *
+   * @param packed non-zero for each position to compute; must include every position where {@code mask} is 1
+   * @throws IllegalArgumentException as the other form, and for a token position that {@code packed} leaves out
+   */
+  public static NDList of(NDManager manager, BertConfig config, long[] ids, long[] typeIds, long[] mask,
+      long[] packed, int batch, int seq) {
     requireNonNull(config, "config");
     long size = (long) batch * seq;
     checkArgument(batch >= 1 && seq >= 1, "a batch needs at least one row and one position, got %s x %s", batch,
@@ -41,13 +57,21 @@ public final class EncoderInputs {
     checkArgument(ids.length == size && typeIds.length == size && mask.length == size,
         "%s x %s inputs need %s ids, type ids and mask values, got %s, %s and %s", batch, seq, size, ids.length,
         typeIds.length, mask.length);
+    checkArgument(packed.length == size, "%s x %s inputs need %s packing flags, got %s", batch, seq, size,
+        packed.length);
+    for (int i = 0; i < mask.length; i++) {
+      if (mask[i] != 0 && packed[i] == 0) {
+        throw new IllegalArgumentException(String.format("the token at row %s, position %s is left out of the"
+            + " packing", i / seq, i % seq));
+      }
+    }
     checkArgument(seq <= config.maxSequenceLength(), "%s", config.tooLong(seq));
     checkIds("word_embeddings", "input id", ids, config.vocabSize(), seq);
     // DistilBERT has no token types: its embeddings ignore them, whatever the tokenizer's layout gave.
     if (config.architecture().hasTokenTypes()) {
       checkIds("token_type_embeddings", "token type id", typeIds, config.typeVocabSize(), seq);
     }
-    long[][] packing = TokenPacking.rowsOf(mask);
+    long[][] packing = TokenPacking.rowsOf(packed);
     Shape shape = new Shape(batch, seq);
     return new NDList(manager.create(ids, shape), manager.create(typeIds, shape), manager.create(mask, shape),
         manager.create(packing == null ? new long[0] : packing[0]),

@@ -25,21 +25,39 @@ import java.util.function.IntFunction;
 
 /**
  * Runs a model over examples without gradients, in large batches of similar length (sorted by token count, so
- * padding is minimal), and returns each example's output in the original order: class probabilities for
+ * padding is small), and returns each example's output in the original order: class probabilities for
  * classification, the value on the [0, 1] scale of the label range for regression.
+ *
+ * <p>Batches run in a few fixed shapes: lengths rounded up to a multiple of 8, the rows a length allows, and the
+ * tokens the dense layers compute rounded up to a multiple of 256. The attention mask hides the padding, so an
+ * example's output is the one it has alone, unpadded, up to float rounding; and a long prediction asks malloc for
+ * blocks of a few sizes, which it reuses, so that memory stays flat with malloc's fast settings ({@link
+ * io.github.bamjava.runtime.MallocSettings}).
  */
 public final class BatchPredictor {
 
   /** Examples per inference batch at most; no activations are kept for backward, so this can be large. */
   public static final int DEFAULT_BATCH_SIZE = 128;
   /**
-   * Tokens per inference batch at most (examples times the batch's longest, padding included): what bounds a
+   * Tokens per inference batch at most (examples times the batch's padded length): what bounds a
    * batch's memory, since a layer's activations grow with the tokens of the batch (about 45 KB a token for
    * MiniLM, more for wider encoders and longer inputs). 128 short inputs of up to 32 tokens still go together; 128
    * inputs of 128 tokens would hold three quarters of a gigabyte at once and go as four batches of 32 instead
    * (docs/benchmarks.md). A single example longer than this is still one batch.
    */
   public static final int DEFAULT_BATCH_TOKENS = 4096;
+  /**
+   * A batch's padded length is its longest input rounded up to a multiple of this (but not beyond the longest
+   * input allowed): with the rows a length allows and the packed tokens rounded too ({@link #PACKED_STEP}), the
+   * batches of a long prediction take a few shapes, so libtorch asks malloc for blocks of a few sizes, again and
+   * again, which malloc hands back exactly instead of leaving holes that keep memory growing (docs/benchmarks.md).
+   */
+  static final int LENGTH_STEP = 8;
+  /**
+   * The tokens a batch's dense layers compute are rounded up to a multiple of this (to a power of two below it),
+   * padding positions making up the difference: at most one in {@code 4096 / 256} of a full batch's work.
+   */
+  static final int PACKED_STEP = 256;
   /**
    * Examples a streaming prediction reads, predicts and hands over together: eight batches, enough for sorting
    * by length to keep padding small, few enough that memory stays small and a stop loses seconds of work.
@@ -210,16 +228,22 @@ public final class BatchPredictor {
     List<EncodedPair> encodings = encode(examples);
     Integer[] order = lengthOrder(encodings);
     int[] lengths = lengths(encodings, order);
+    int longest = longestInput();
     float[][] out = new float[examples.size()][];
     for (int start = 0; start < order.length; ) {
       if (stoppable) {
         GracefulStop.checkPrediction(stopped.apply(start));
       }
-      int end = batchEnd(lengths, start, batchSize, batchTokens);
-      predictBatch(manager, store, head, kind, probabilities, encodings, order, start, end, out);
-      start = end;
+      Batch batch = Batch.at(lengths, start, batchSize, batchTokens, longest);
+      predictBatch(manager, store, head, kind, probabilities, encodings, order, batch, out);
+      start = batch.end();
     }
     return out;
+  }
+
+  /** The longest input this predictor's model takes, which no batch is padded beyond. */
+  private int longestInput() {
+    return Math.min(maxLength, model.encoder().config().maxSequenceLength());
   }
 
   private List<EncodedPair> encode(List<Example> examples) {
@@ -263,12 +287,13 @@ public final class BatchPredictor {
     List<EncodedPair> encodings = encode(examples);
     Integer[] order = lengthOrder(encodings);
     int[] lengths = lengths(encodings, order);
+    int longest = longestInput();
     List<List<Integer>> members = new ArrayList<>();
     for (int s = 0; s < shards; s++) {
       members.add(new ArrayList<>());
     }
     for (int start = 0; start < order.length; ) {
-      int end = batchEnd(lengths, start, batchSize, batchTokens);
+      int end = Batch.at(lengths, start, batchSize, batchTokens, longest).end();
       int shard = (int) Math.min(shards - 1, (long) start * shards / order.length);
       for (int i = start; i < end; i++) {
         members.get(shard).add(order[i]);
@@ -283,18 +308,57 @@ public final class BatchPredictor {
   }
 
   /**
-   * Where the batch that starts at {@code start} ends (exclusive): as many examples as fit in {@code batchSize}
-   * and, padded to the longest of them, in {@code batchTokens}; at least one.
+   * One batch of length-sorted examples and the shape it is run in: examples {@code start} to {@code end}
+   * (exclusive), padded to {@code rows} rows (placeholder rows after the examples) of {@code length} positions,
+   * of which {@code packedTokens} are computed by the per-token parts of the layers.
    *
-   * @param sortedLengths the examples' lengths in tokens, shortest first (so a batch's last is its longest)
+   * <p>Why fixed shapes: every batch allocates its activations afresh, and with glibc's malloc ever new sizes
+   * leave holes in its heaps that keep a long prediction's memory growing; a few sizes are reused exactly. The
+   * shapes are few because a length is a multiple of {@link #LENGTH_STEP}, a full batch has the rows its length
+   * allows, a short one (the last of a window or of a length) a power of two of them, and the packed tokens a
+   * multiple of {@link #PACKED_STEP}. A placeholder row is one token, so it costs the dense layers almost nothing.
    */
-  static int batchEnd(int[] sortedLengths, int start, int batchSize, int batchTokens) {
-    int end = start + 1;
-    while (end < sortedLengths.length && end - start < batchSize
-        && (long) (end - start + 1) * sortedLengths[end] <= batchTokens) {
-      end++;
+  record Batch(int start, int end, int rows, int length, int packedTokens) {
+
+    /**
+     * The batch that starts at {@code start}: as many examples as fit in {@code batchSize} rows and, padded to
+     * their longest rounded up, in {@code batchTokens} tokens; at least one.
+     *
+     * @param sortedLengths the examples' lengths in tokens, shortest first (so a batch's last is its longest)
+     * @param longest the longest input allowed, which no padded length exceeds (unless an input does)
+     */
+    static Batch at(int[] sortedLengths, int start, int batchSize, int batchTokens, int longest) {
+      int end = start + 1;
+      while (end < sortedLengths.length
+          && end - start + 1 <= rowsFor(padded(sortedLengths[end], longest), batchSize, batchTokens)) {
+        end++;
+      }
+      int length = padded(sortedLengths[end - 1], longest);
+      int full = rowsFor(length, batchSize, batchTokens);
+      int examples = end - start;
+      int rows = examples == full ? full : Math.min(full, ceilingPowerOfTwo(examples));
+      int tokens = rows - examples;
+      for (int i = start; i < end; i++) {
+        tokens += sortedLengths[i];
+      }
+      int packed = tokens <= PACKED_STEP ? ceilingPowerOfTwo(tokens)
+          : (tokens + PACKED_STEP - 1) / PACKED_STEP * PACKED_STEP;
+      return new Batch(start, end, rows, length, Math.min(packed, rows * length));
     }
-    return end;
+
+    /** {@code length} rounded up to a multiple of {@link #LENGTH_STEP}, but not beyond {@code longest}. */
+    static int padded(int length, int longest) {
+      return Math.max(length, Math.min((length + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP, longest));
+    }
+
+    /** The rows of a full batch of this padded length: within both caps, at least one. */
+    static int rowsFor(int length, int batchSize, int batchTokens) {
+      return Math.max(1, Math.min(batchSize, batchTokens / length));
+    }
+
+    private static int ceilingPowerOfTwo(int n) {
+      return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
   }
 
   /**
@@ -317,22 +381,24 @@ public final class BatchPredictor {
   }
 
   private void predictBatch(NDManager manager, ParameterStore store, int head, TaskKind kind,
-      boolean probabilities, List<EncodedPair> encodings, Integer[] order, int start, int end, float[][] out) {
-    List<EncodedPair> batch = new ArrayList<>(end - start);
-    for (int i = start; i < end; i++) {
+      boolean probabilities, List<EncodedPair> encodings, Integer[] order, Batch shape, float[][] out) {
+    List<EncodedPair> batch = new ArrayList<>(shape.end() - shape.start());
+    for (int i = shape.start(); i < shape.end(); i++) {
       batch.add(encodings.get(order[i]));
     }
     try (NDManager step = manager.newSubManager()) {
-      NDList inputs = PaddedBatch.inputs(step, batch, tokenizer.padId(), model.encoder().config());
+      NDList inputs = PaddedBatch.inputs(step, batch, tokenizer.padId(), model.encoder().config(), shape.rows(),
+          shape.length(), shape.packedTokens());
       NDArray result = model.forward(store, inputs, false).get(head);
       if (probabilities && kind instanceof TaskKind.Classification) {
         result = result.softmax(1);
       }
       int k = kind.outputSize();
+      // The placeholder rows' outputs, after the examples', are left unread.
       float[] flat = result.toFloatArray();
-      for (int i = start; i < end; i++) {
+      for (int i = shape.start(); i < shape.end(); i++) {
         float[] row = new float[k];
-        System.arraycopy(flat, (i - start) * k, row, 0, k);
+        System.arraycopy(flat, (i - shape.start()) * k, row, 0, k);
         out[order[i]] = row;
       }
     }

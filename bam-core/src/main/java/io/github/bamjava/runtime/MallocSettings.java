@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * glibc's malloc settings for training, set by the library itself through {@code mallopt} when a training run
- * starts, so that an application embedding the library trains as fast as the {@code ./bam} launcher; and settings
- * for a process that only predicts ({@link #forPrediction()}), which {@code bam predict} sets.
+ * starts, so that an application embedding the library trains as fast as the {@code ./bam} launcher; and, for a
+ * process that only predicts, the same settings ({@link #forPrediction()}), which {@code bam predict} sets.
  *
  * <p>Why: by default glibc hands large freed blocks back to the system and page-faults them in again on the
  * next training step, which cost about a fifth of a CPU step (docs/benchmarks.md). The settings keep freed memory
@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * mallopt} takes an {@code int}, so this is its largest value, where the environment variable of the same meaning
  * allows more), and a heap grows by 256 MiB beyond a request ({@code M_TOP_PAD}).
  *
- * <p>They are process-wide and stay for the process's life, and they suit a process that trains: a service that
- * only predicts is better off with glibc's own, so they are set at the first training run, never when the library
- * loads or predicts. They are not set when the system property {@value #PROPERTY} is {@code false}, when any of
+ * <p>They are process-wide and stay for the process's life, so the library sets them only at the first training
+ * run, never when it loads or predicts: an application that embeds it may run other work in the same process,
+ * whose memory these settings would keep too. They are not set when the system property {@value #PROPERTY} is {@code false}, when any of
  * glibc's {@code MALLOC_*} tuning variables is set in the environment (the user's, or the launcher's, choice wins),
  * or on a C library other than glibc.
  */
@@ -40,16 +40,10 @@ public final class MallocSettings {
   /** {@code M_TOP_PAD}: 256 MiB. */
   static final int TOP_PAD = 256 << 20;
 
-  /** Prediction's {@code M_MMAP_THRESHOLD}: 1 MiB, fixed (glibc's own starts at 128 KiB and rises to 32 MiB). */
-  static final int PREDICTION_MMAP_THRESHOLD = 1 << 20;
-  /** Prediction's {@code M_ARENA_MAX}: the main thread's heap and one for libtorch's threads. */
-  static final int PREDICTION_ARENA_MAX = 2;
-
   /** glibc's parameter numbers, from {@code malloc.h}. */
   private static final int M_TRIM_THRESHOLD = -1;
   private static final int M_TOP_PAD = -2;
   private static final int M_MMAP_THRESHOLD = -3;
-  private static final int M_ARENA_MAX = -8;
 
   /** The environment variables through which glibc reads its tuning at start-up; any of them set means hands off. */
   static final List<String> ENVIRONMENT = List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
@@ -94,20 +88,21 @@ public final class MallocSettings {
   }
 
   /**
-   * Sets settings for a process that only predicts, once per process, under the same conditions as {@link
-   * #forTraining()}: blocks of 1 MiB and more get their own mappings, returned to the system when freed, and
-   * libtorch's threads share one heap. Why: with glibc's own settings the threshold rises to 32 MiB after the first
-   * large block is freed, and a batch's activations then come from malloc's heaps, where batches of ever new shapes
-   * leave holes that are kept: resident memory crept past 1 GB over 10,000 lines of MiniLM prediction, and stays
-   * flat with these (docs/benchmarks.md). The library never calls this itself (an application that also trains, or
-   * serves other work, knows its process better); {@code bam predict}, a process of its own, does.
+   * Sets the settings for a process that only predicts, once per process, under the same conditions as {@link
+   * #forTraining()}: they are the training settings, since {@link io.github.bamjava.predict.BatchPredictor} runs its
+   * batches in a few fixed shapes, whose blocks malloc then hands back exactly, batch after batch, from memory it
+   * keeps: resident memory levels off after the first windows instead of growing with the input, and no block is
+   * mapped and faulted in afresh for each batch (a fixed 1 MiB mmap threshold, the earlier way to keep prediction's
+   * memory flat, made it several times slower; docs/benchmarks.md). The library never calls this itself (an
+   * application that also serves other work knows its process better); {@code bam predict}, a process of its
+   * own, does.
    */
   public static Outcome forPrediction() {
     if (!DONE.compareAndSet(false, true)) {
       return Outcome.ALREADY_DECIDED;
     }
-    return set("prediction", new int[] {M_MMAP_THRESHOLD, PREDICTION_MMAP_THRESHOLD, M_ARENA_MAX,
-        PREDICTION_ARENA_MAX});
+    return set("prediction", new int[] {M_MMAP_THRESHOLD, MMAP_THRESHOLD, M_TRIM_THRESHOLD, TRIM_THRESHOLD,
+        M_TOP_PAD, TOP_PAD});
   }
 
   /** Calls {@code mallopt} with each (parameter, value) pair of {@code settings}, if {@link #choose} says so. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.encoder.EncoderInputs;
 import io.github.bamjava.text.EncodedPair;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,5 +50,61 @@ public final class PaddedBatch {
       }
     }
     return EncoderInputs.of(manager, config, ids, types, mask, batch, seq);
+  }
+
+  /**
+   * The {@link EncoderInputs} of a batch of a fixed shape: {@code rows} rows of {@code seq} positions, and
+   * {@code packedTokens} positions computed by the per-token parts of the layers, whatever the encodings' lengths.
+   * The encodings fill the first rows; each row after them holds one padding token (a placeholder whose output is
+   * to be ignored); the positions computed are every token and, to make up {@code packedTokens}, padding positions
+   * from the end of the batch backwards (hidden from attention by the mask, so they change no token's result).
+   *
+   * <p>Why: a process that predicts batch after batch then asks the allocator for blocks of the few sizes these
+   * shapes make, which it hands back exactly, instead of ever new sizes that leave holes in its heaps.
+   *
+   * @param rows at least the number of encodings
+   * @param seq at least the longest encoding
+   * @param packedTokens between the tokens of the batch (the encodings' lengths, plus one per placeholder row)
+   *     and {@code rows * seq}
+   * @throws IllegalArgumentException as {@link #inputs(NDManager, List, int, BertConfig)}, and for a shape that
+   *     does not hold the encodings
+   */
+  public static NDList inputs(NDManager manager, List<EncodedPair> encodings, int padId, BertConfig config,
+      int rows, int seq, int packedTokens) {
+    checkArgument(!encodings.isEmpty(), "a batch needs at least one example");
+    checkArgument(rows >= encodings.size(), "a batch of %s rows cannot hold %s examples", rows, encodings.size());
+    int size = rows * seq;
+    long[] ids = new long[size];
+    long[] types = new long[size];
+    long[] mask = new long[size];
+    Arrays.fill(ids, padId);
+    int tokens = 0;
+    for (int b = 0; b < rows; b++) {
+      int offset = b * seq;
+      if (b >= encodings.size()) {
+        mask[offset] = 1;
+        tokens++;
+        continue;
+      }
+      EncodedPair e = encodings.get(b);
+      checkArgument(e.length() <= seq, "an example of %s tokens does not fit a batch of %s positions", e.length(),
+          seq);
+      for (int s = 0; s < e.length(); s++) {
+        ids[offset + s] = e.inputId(s);
+        types[offset + s] = e.typeId(s);
+        mask[offset + s] = 1;
+      }
+      tokens += e.length();
+    }
+    checkArgument(packedTokens >= tokens && packedTokens <= size,
+        "a batch of %s tokens in %s x %s positions cannot be packed into %s", tokens, rows, seq, packedTokens);
+    long[] packed = mask.clone();
+    for (int i = size - 1, extra = packedTokens - tokens; extra > 0; i--) {
+      if (packed[i] == 0) {
+        packed[i] = 1;
+        extra--;
+      }
+    }
+    return EncoderInputs.of(manager, config, ids, types, mask, packed, rows, seq);
   }
 }

@@ -39,6 +39,44 @@ class EncoderInputsTest {
   }
 
   @Test
+  void paddingPositionsComputedBesideTheTokensChangeNoTokensResult() {
+    BertEncoder encoder = TinyBert.create(manager, TinyBert.CONFIG.withDropout(0f), 8);
+    ParameterStore store = new ParameterStore(manager, false);
+    int[][] rows = {{2, 11, 12, 3}, {2, 40, 41, 42, 43, 44, 3}, {2, 7, 3}};
+    NDList device = TinyBert.batch(manager, rows, null);
+    long[] ids = device.get(0).toLongArray();
+    long[] types = device.get(1).toLongArray();
+    long[] mask = device.get(2).toLongArray();
+    NDList tokensOnly = EncoderInputs.of(manager, TinyBert.CONFIG, ids, types, mask, 3, 7);
+    // Every padding position but one computed as well (the last of the first row stays out of the packing).
+    long[] packed = new long[mask.length];
+    java.util.Arrays.fill(packed, 1);
+    packed[6] = 0;
+    NDList withPadding = EncoderInputs.of(manager, TinyBert.CONFIG, ids, types, mask, packed, 3, 7);
+    assertThat(withPadding.get(3).size()).isEqualTo(20);
+
+    float[] a = encoder.forward(store, tokensOnly, false).get(0).toFloatArray();
+    float[] b = encoder.forward(store, withPadding, false).get(0).toFloatArray();
+    int hidden = TinyBert.CONFIG.hiddenSize();
+    for (int position = 0; position < mask.length; position++) {
+      if (mask[position] == 1) {
+        for (int h = 0; h < hidden; h++) {
+          assertThat(b[position * hidden + h]).as("token %s, unit %s", position, h)
+              .isCloseTo(a[position * hidden + h], org.assertj.core.data.Offset.offset(1e-5f));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPackingThatLeavesOutATokenIsRefused() {
+    assertThatThrownBy(() -> EncoderInputs.of(manager, TinyBert.CONFIG, new long[] {2, 5, 3, 0}, new long[4],
+        new long[] {1, 1, 1, 0}, new long[] {1, 0, 1, 1}, 1, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the token at row 0, position 1 is left out of the packing");
+  }
+
+  @Test
   void aBatchWithoutPaddingHasNoPacking() {
     NDList inputs = EncoderInputs.of(manager, TinyBert.CONFIG, new long[] {2, 5, 3}, new long[3],
         new long[] {1, 1, 1}, 1, 3);

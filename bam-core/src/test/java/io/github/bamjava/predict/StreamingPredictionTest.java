@@ -3,13 +3,17 @@ package io.github.bamjava.predict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
 import io.github.bamjava.model.ModelHeads;
+import io.github.bamjava.sampling.PaddedBatch;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.runtime.GracefulStop;
 import io.github.bamjava.runtime.RunStoppedException;
 import io.github.bamjava.train.SyntheticTasks;
+import io.github.bamjava.text.EncodedPair;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -63,6 +67,40 @@ class StreamingPredictionTest {
       examples.addAll(batch);
       outputs.addAll(List.of(out));
       windows.add(batch.size());
+    }
+  }
+
+  /**
+   * Batches run in fixed shapes (lengths rounded up, placeholder rows, padding positions computed to round the
+   * packed tokens) give each example the output it has alone, unpadded, up to float rounding: the attention mask
+   * hides every padding position and placeholder row from the tokens. The inputs' lengths (3 to 34 tokens, cut to
+   * 32) span four padded lengths, and 45 examples in batches of 12 leave a short batch padded with placeholders.
+   */
+  @Test
+  void eachOutputIsTheExamplesOutputAloneWhateverItsBatch() {
+    List<String> words = SyntheticTasks.FILLER;
+    List<Example> examples = new ArrayList<>();
+    for (int i = 0; i < 45; i++) {
+      StringBuilder text = new StringBuilder(SyntheticTasks.POSITIVE.get(i % 4));
+      for (int w = 0; w < (i * 7) % 33; w++) {
+        text.append(' ').append(words.get((i + w) % words.size()));
+      }
+      examples.add(Example.of("e" + i, text.toString(), null));
+    }
+    float[][] batched = new BatchPredictor(model.network(), model.tokenizer(), 32, 12)
+        .predict(manager, SENTIMENT.name(), SENTIMENT.kind(), examples);
+
+    ParameterStore store = new ParameterStore(manager, false);
+    int head = model.network().taskNames().indexOf(SENTIMENT.name());
+    for (int i = 0; i < examples.size(); i++) {
+      try (NDManager alone = manager.newSubManager()) {
+        EncodedPair e = model.tokenizer().encode(examples.get(i).textA(), null, 32);
+        NDList inputs = PaddedBatch.inputs(alone, List.of(e), model.tokenizer().padId(),
+            model.network().encoder().config());
+        float[] expected = model.network().forward(store, inputs, false).get(head).softmax(1).toFloatArray();
+        assertThat(batched[i]).as("example %s (%s tokens)", i, e.length())
+            .containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+      }
     }
   }
 

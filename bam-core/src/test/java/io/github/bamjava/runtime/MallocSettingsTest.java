@@ -50,9 +50,6 @@ class MallocSettingsTest {
     assertThat(MallocSettings.MMAP_THRESHOLD).isEqualTo(33_554_432);
     assertThat(MallocSettings.TOP_PAD).isEqualTo(268_435_456);
     assertThat(MallocSettings.TRIM_THRESHOLD).isEqualTo(Integer.MAX_VALUE);
-    // Prediction: a fixed 1 MiB threshold (no rise to 32 MiB) and two arenas.
-    assertThat(MallocSettings.PREDICTION_MMAP_THRESHOLD).isEqualTo(1 << 20);
-    assertThat(MallocSettings.PREDICTION_ARENA_MAX).isEqualTo(2);
   }
 
   @Test

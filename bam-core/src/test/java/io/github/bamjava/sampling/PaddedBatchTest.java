@@ -48,6 +48,33 @@ class PaddedBatchTest {
     assertThat(manager.getManagedArrays()).isEmpty();
   }
 
+  @Test
+  void aFixedShapeAddsPlaceholderRowsAndPacksPaddingToTheAskedCount() {
+    // Two examples (3 and 5 tokens) in 3 rows of 6: a placeholder row of one padding token (id 0) after them.
+    NDList inputs = PaddedBatch.inputs(manager, List.of(single(2, 7, 3), single(2, 9, 10, 11, 3)), 0, CONFIG, 3,
+        6, 12);
+    assertThat(inputs.get(0).getShape().getShape()).containsExactly(3, 6);
+    assertThat(inputs.get(0).toLongArray()).containsExactly(2, 7, 3, 0, 0, 0, 2, 9, 10, 11, 3, 0, 0, 0, 0, 0, 0, 0);
+    assertThat(inputs.get(2).toLongArray()).containsExactly(1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0);
+    // 9 tokens; the last 3 padding positions make up the 12 computed ones, the mask still hides them.
+    assertThat(inputs.get(3).toLongArray()).containsExactly(0, 1, 2, 6, 7, 8, 9, 10, 12, 15, 16, 17);
+    assertThat(inputs.get(4).toLongArray())
+        .containsExactly(0, 1, 2, 12, 12, 12, 3, 4, 5, 6, 7, 12, 8, 12, 12, 9, 10, 11);
+  }
+
+  @Test
+  void aFixedShapeThatCannotHoldTheBatchIsRefused() {
+    List<EncodedPair> two = List.of(single(2, 7, 3), single(2, 9, 10, 11, 3));
+    assertThatThrownBy(() -> PaddedBatch.inputs(manager, two, 0, CONFIG, 1, 6, 6))
+        .hasMessageContaining("a batch of 1 rows cannot hold 2 examples");
+    assertThatThrownBy(() -> PaddedBatch.inputs(manager, two, 0, CONFIG, 2, 4, 8))
+        .hasMessageContaining("an example of 5 tokens does not fit a batch of 4 positions");
+    assertThatThrownBy(() -> PaddedBatch.inputs(manager, two, 0, CONFIG, 2, 6, 7))
+        .hasMessageContaining("a batch of 8 tokens in 2 x 6 positions cannot be packed into 7");
+    assertThatThrownBy(() -> PaddedBatch.inputs(manager, two, 0, CONFIG, 2, 6, 13))
+        .hasMessageContaining("cannot be packed into 13");
+  }
+
   private static EncodedPair single(int... ids) {
     return new EncodedPair(ids, new int[ids.length]);
   }

@@ -27,9 +27,9 @@ import java.util.function.Function;
 public final class SyntheticTasks {
   private SyntheticTasks() {}
 
-  static final List<String> POSITIVE = List.of("good", "great", "fine", "nice");
+  public static final List<String> POSITIVE = List.of("good", "great", "fine", "nice");
   static final List<String> NEGATIVE = List.of("bad", "awful", "poor", "sad");
-  static final List<String> FILLER = fillers(40);
+  public static final List<String> FILLER = fillers(40);
 
   /** [PAD] [UNK] [CLS] [SEP] [MASK], the sentiment words, "star", "yes", "no", then filler words. */
   public static List<String> vocabulary() {
