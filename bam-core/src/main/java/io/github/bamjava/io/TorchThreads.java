@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * its own the process keeps libtorch's count (physical cores where libtorch can tell them from hyper-threads).
  * The default does not follow the machine's load: a load average counts processes of lower priority and this
  * process's own threads, moves within seconds while a run keeps its thread count for hours, and libtorch's threads
- * wait without spinning (the library sets {@code OMP_WAIT_POLICY=passive}, see {@link OpenMpWaits}), so a busy
- * neighbour costs the share of the cores it takes, not more (docs/benchmarks.md). Ask for fewer threads where the
- * cores are known to be taken.
+ * wait without spinning (the library sets {@code OMP_WAIT_POLICY=passive}, see {@link OpenMpWaits}), so a thread
+ * that waits for a core taken by a neighbour no longer burns the other one (docs/benchmarks.md). Ask for fewer
+ * threads where the cores are known to be taken.
  *
  * <p>Results: the same seed gives the same bits with the same thread count; another thread count splits sums
  * differently and changes the last bits, as another processor kind does. Applying the count also keeps MKL from
