@@ -109,8 +109,8 @@ final class PredictCommand implements Callable<Integer> {
     if (input != null && Files.isDirectory(input)) {
       throw new ParameterException(spec.commandLine(), "--input " + input + " is a directory, not a file");
     }
-    // A process of its own that only predicts: keep its memory flat over any number of batches (MallocSettings).
     threads.apply(spec);
+    // A process of its own that only predicts: keep its memory flat over any number of batches (MallocSettings).
     MallocSettings.forPrediction();
     try (InputLines lines = input == null ? InputLines.of(sentences) : InputLines.of(input)) {
       // Read before the model loads: an empty input is a mistake to report at once, not after a minute's load.
