@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A training step beside a busy neighbour: MiniLM training steps (EncoderBenchmark, plain java -cp) alone, then
 # beside one CPU-bound process that this script starts (a shell busy loop at the same priority) and stops, with
-# libtorch's OpenMP threads as they are, told to sleep instead of spinning when idle (OMP_WAIT_POLICY=passive, read
-# by libtorch's GNU OpenMP), and cut to one intra-op thread. Each line: seq/s, the ratio to alone, and from
+# libtorch's OpenMP threads spinning while they wait (libgomp's own default: -Dbam.omp.passive=false), told to
+# sleep instead (OMP_WAIT_POLICY=passive, read by libtorch's GNU OpenMP; the library's default, set here in the
+# environment so the row says so), and cut to one intra-op thread (-Dbam.threads=1). Each line: seq/s, the ratio to alone, and from
 # /usr/bin/time -v the involuntary context switches and minor page faults of the whole JVM.
 # Otherwise the launcher's settings (launcher-env.sh), malloc's for training included.
 # Usage: bench/busy-neighbour.sh [--config minilm] [--batch 8] [--seq 64] [--steps 10]
@@ -20,7 +21,7 @@ jar=$root/bam-examples/target/bam.jar
 [[ -f $jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
 source "$root/launcher-env.sh"
 bam_launcher_env "$root" train
-unset OMP_WAIT_POLICY # the launcher's default is passive; the rows below say which they use
+unset OMP_WAIT_POLICY # the launcher's and the library's default is passive; the rows below say which they use
 work=$(mktemp -d)
 neighbour=
 stop_neighbour() {
@@ -45,11 +46,11 @@ run() { # label, then env assignments and JVM options before -cp
 }
 echo "== $(date -u '+%F %H:%M') UTC, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores," \
   "load $(cut -d' ' -f1-3 /proc/loadavg); $config train B $batch x S $seq, $steps steps"
-run "alone" java
+run "alone, spinning" java -Dbam.omp.passive=false
 run "alone, OMP_WAIT_POLICY=passive" OMP_WAIT_POLICY=passive java
 bash -c 'while :; do :; done' &
 neighbour=$!
-run "neighbour" java
+run "neighbour, spinning" java -Dbam.omp.passive=false
 run "neighbour, OMP_WAIT_POLICY=passive" OMP_WAIT_POLICY=passive java
-run "neighbour, one intra-op thread" java -Dai.djl.pytorch.num_threads=1
+run "neighbour, passive, one intra-op thread" OMP_WAIT_POLICY=passive java -Dbam.threads=1
 stop_neighbour

@@ -39,6 +39,8 @@ public final class MklOnAmd {
 
   private static final Logger LOG = LoggerFactory.getLogger(MklOnAmd.class);
   private static volatile boolean warned;
+  /** The answering library, held so that it is never closed: see {@link #loadAnswer()}. */
+  private static @Nullable NativeLibrary answer;
 
   /** What {@link #prepare()} or {@link #check()} found. */
   public enum State {
@@ -67,13 +69,7 @@ public final class MklOnAmd {
       return State.TOO_LATE;
     }
     try {
-      Path file = Files.createTempFile("bam-mkl-amd-", ".so");
-      try {
-        Files.write(file, sharedObject());
-        NativeLibrary.getInstance(file.toString()); // JNA opens with RTLD_GLOBAL
-      } finally {
-        Files.deleteIfExists(file); // a loaded library stays mapped
-      }
+      loadAnswer();
       return answered() ? State.ACTIVE : State.FAILED;
     } catch (IOException | UnsatisfiedLinkError e) {
       LOG.warn("could not load the library that lets MKL use AVX-512 on this AMD processor: {}", e.getMessage());
@@ -100,6 +96,27 @@ public final class MklOnAmd {
           PROPERTY);
     }
     return state;
+  }
+
+  /**
+   * Writes the answering library to a temporary file, opens it into the global scope (JNA opens with {@code
+   * RTLD_GLOBAL}) and deletes the file (a loaded library stays mapped). The library is kept open for the life of
+   * the process: JNA closes a library ({@code dlclose}) when its {@link NativeLibrary} is garbage-collected, and a
+   * collection between this call and libtorch's first MKL call then let libtorch bind its own answer, so MKL ran
+   * its generic kernels while this class reported {@link State#ACTIVE} (it happened to BERT-Base, whose start-up
+   * collects); a collection after that call would unmap the code libtorch had bound to.
+   */
+  static synchronized void loadAnswer() throws IOException {
+    if (answer != null) {
+      return;
+    }
+    Path file = Files.createTempFile("bam-mkl-amd-", ".so");
+    try {
+      Files.write(file, sharedObject());
+      answer = NativeLibrary.getInstance(file.toString());
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 
   /** An x86-64 Linux AMD processor with AVX-512, and not turned off. */

@@ -16,12 +16,21 @@ import org.jspecify.annotations.Nullable;
  * finds first on the classpath. An application that also has, say, DJL's OnnxRuntime engine for another model
  * would get it here, where the encoder's blocks, autograd and the optimizer need PyTorch's; the failure would come
  * later and far from its cause. Asking for PyTorch by name fails at once, saying what is missing.
+ *
+ * <p>The first call also gives an application that embeds the library what the {@code ./bam} launcher sets for
+ * speed: before libtorch loads, MKL's AVX-512 kernels on an AMD processor ({@link MklOnAmd#prepare()}) and OpenMP
+ * threads that sleep when they wait ({@link OpenMpWaits#beforeLibtorch()}); once it has loaded, the intra-op thread
+ * count ({@link TorchThreads}). An application whose own code loaded libtorch before (through DJL directly) gets
+ * the thread count only.
  */
 public final class TorchEngine {
   private TorchEngine() {}
 
   /** The name DJL registers the PyTorch engine under. */
   public static final String NAME = "PyTorch";
+
+  /** Whether the first call's settings are done. */
+  private static volatile boolean started;
 
   /**
    * The PyTorch engine.
@@ -30,17 +39,38 @@ public final class TorchEngine {
    *     engines that are there
    */
   public static Engine get() {
+    if (!started) {
+      start();
+    }
     return named(NAME);
+  }
+
+  /** The settings around libtorch's loading, once per process. */
+  private static synchronized void start() {
+    if (started) {
+      return;
+    }
+    require(NAME); // a clear error, before anything else, when the engine is missing
+    MklOnAmd.prepare(); // each does nothing when libtorch is loaded already
+    OpenMpWaits.beforeLibtorch();
+    Engine.getEngine(NAME); // loads libtorch
+    TorchThreads.atEngineStart();
+    started = true;
   }
 
   /** The engine DJL registers under {@code name}; a clear error when there is none. */
   static Engine named(String name) {
+    require(name);
+    return Engine.getEngine(name);
+  }
+
+  /** A clear error when DJL has no engine registered under {@code name}; loads nothing. */
+  private static void require(String name) {
     if (!Engine.hasEngine(name)) {
       throw new IllegalStateException("DJL's " + name + " engine is not on the classpath (engines found: "
           + Engine.getAllEngines() + "); this library runs on PyTorch: add ai.djl.pytorch:pytorch-engine, and"
           + " ai.djl.pytorch:pytorch-native-cpu with ai.djl.pytorch:pytorch-jni to run offline");
     }
-    return Engine.getEngine(name);
   }
 
   /**

@@ -51,4 +51,18 @@ class MklOnAmdTest {
     Function f = lib.getFunction(MklOnAmd.SYMBOL);
     assertThat(f.invokeInt(new Object[0])).isEqualTo(1);
   }
+
+  @Test
+  void theLoadedAnswerSurvivesGarbageCollectionInTheGlobalScope() throws Exception {
+    assumeTrue(Platform.isLinux() && Platform.isIntel() && Platform.is64Bit(), "x86-64 Linux only");
+    MklOnAmd.loadAnswer();
+    // JNA closed a library whose NativeLibrary was collected: libtorch, loaded after such a collection, bound its
+    // own answer and MKL ran its generic kernels.
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    Function f = NativeLibrary.getProcess().getFunction(MklOnAmd.SYMBOL);
+    assertThat(f.invokeInt(new Object[0])).isEqualTo(1);
+  }
 }

@@ -10,6 +10,7 @@ import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.Strategies;
 import io.github.bamjava.pipeline.StrategyNames;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -121,13 +122,17 @@ final class PipelineOptions {
           + " preset's or task file's.")
   RegressionOutput regression;
 
+  @Mixin ThreadsOption threads;
+
   /**
-   * The settings {@code base} with every option given over its field.
+   * The settings {@code base} with every option given over its field; {@code --threads} is set in this process
+   * at once.
    *
    * @throws ParameterException naming the option, for a value out of range or a strategy name this library does
    *     not know (with the names it knows)
    */
   PipelineSettings apply(CommandSpec spec, PipelineSettings base) {
+    threads.apply(spec);
     EncoderOption.announce(spec, encoder);
     check(spec, teachersPerTask == null || teachersPerTask >= 1, "--teachers must be >= 1, got " + teachersPerTask);
     check(spec, maxLength == null || maxLength >= 3, "--max-length must be >= 3, got " + maxLength);

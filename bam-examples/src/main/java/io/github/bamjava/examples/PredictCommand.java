@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -91,6 +92,8 @@ final class PredictCommand implements Callable<Integer> {
           "model written by 'bam export' gives as its logits."})
   boolean logits;
 
+  @Mixin ThreadsOption threads;
+
   @Parameters(paramLabel = "SENTENCE", arity = "0..*", description = "Inputs to predict (instead of --input).")
   List<String> sentences = List.of();
 
@@ -106,6 +109,7 @@ final class PredictCommand implements Callable<Integer> {
     if (input != null && Files.isDirectory(input)) {
       throw new ParameterException(spec.commandLine(), "--input " + input + " is a directory, not a file");
     }
+    threads.apply(spec);
     // A process of its own that only predicts: keep its memory flat over any number of batches (MallocSettings).
     MallocSettings.forPrediction();
     try (InputLines lines = input == null ? InputLines.of(sentences) : InputLines.of(input)) {

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,8 +57,11 @@ final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed of every training run (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Mixin ThreadsOption threads;
+
   @Override
   public Integer call() throws IOException {
+    threads.apply(spec);
     Path data = extractSample(output.resolve("data"));
     GlueBam.Result result = GlueBam.of(GlueBam.Settings.of(data, output)
         .withTasks(TASKS)

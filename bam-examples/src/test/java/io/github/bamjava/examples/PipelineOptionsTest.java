@@ -3,6 +3,7 @@ package io.github.bamjava.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bamjava.runtime.TorchThreads;
 import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.StageRun;
@@ -119,5 +120,20 @@ class PipelineOptionsTest {
     assertThat(err.toString()).contains("--annealing: unknown annealing 'cosine'; known: linear,"
         + " constant:<lambda>");
     assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void threadsReachLibtorchAndACountBelowOneIsAUsageError() {
+    int before = TorchThreads.current();
+    try {
+      int other = before == 1 ? 2 : 1;
+      trainSettings(PipelineSettings.DEFAULT, "--threads", Integer.toString(other));
+      assertThat(TorchThreads.current()).isEqualTo(other);
+    } finally {
+      TorchThreads.set(before);
+    }
+    assertThatThrownBy(() -> trainSettings(PipelineSettings.DEFAULT, "--threads", "0"))
+        .isInstanceOf(ParameterException.class).hasMessage("--threads must be >= 1, got 0");
+    assertThat(TorchThreads.current()).isEqualTo(before);
   }
 }
