@@ -12,7 +12,8 @@
 # change the time. Lines/s count from the model loaded on (bam predict's own "done" line); RSS is the whole
 # process's peak, JVM and libtorch together.
 # Usage: bench/predict-stream.sh [lines ...]          (default: 10000 100000 1000000)
-#   JAVA_OPTS  JVM options of both Java sides (default: the launcher's, -Xmx8g -XX:MaxDirectMemorySize=256m)
+#   JAVA_OPTS  JVM options of both Java sides (default: the launcher's for predict, -Xmx8g -XX:MaxDirectMemorySize=256m
+#              -XX:MaxNewSize=32m)
 #   PEER=0     skips the peer
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +22,7 @@ sizes=("$@")
 jar=$root/bam-examples/target/bam.jar
 [[ -f $jar ]] || (cd "$root" && mvn -B -q -DskipTests package)
 cp="$jar:$root/bam-examples/target/lib/*"
-read -r -a java_opts <<< "${JAVA_OPTS:--Xmx8g -XX:MaxDirectMemorySize=256m}"
+read -r -a java_opts <<< "${JAVA_OPTS:--Xmx8g -XX:MaxDirectMemorySize=256m -XX:MaxNewSize=32m}"
 source "$root/launcher-env.sh"
 bam_launcher_env "$root" predict
 work=$(mktemp -d)
