@@ -3,9 +3,9 @@ package io.github.bamjava.eval;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.task.TaskMetric;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,8 @@ package io.github.bamjava.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import io.github.bamjava.internal.io.AtomicFiles;
-import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.internal.io.OutputLock;
+import io.github.bamjava.train.BornAgainTrainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

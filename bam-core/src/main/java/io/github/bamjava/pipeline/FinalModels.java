@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import io.github.bamjava.runtime.TorchEngine;
 import io.github.bamjava.predict.BamModel;
+import io.github.bamjava.runtime.TorchEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

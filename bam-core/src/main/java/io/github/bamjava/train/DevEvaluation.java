@@ -2,9 +2,9 @@ package io.github.bamjava.train;
 
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.eval.Evaluation;
+import io.github.bamjava.internal.sampling.ExampleRef;
 import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.predict.BatchPredictor;
-import io.github.bamjava.internal.sampling.ExampleRef;
 import io.github.bamjava.task.Task;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.github.bamjava.encoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import ai.djl.engine.Engine;
 import org.junit.jupiter.api.Test;
 
 class ScalarsTest {

@@ -1,11 +1,11 @@
 package io.github.bamjava.encoder;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.engine.Engine;
 
 /** A small random-initialised BERT for tests of logic, fast on two cores. */
 public final class TinyBert {

@@ -1,7 +1,7 @@
 package io.github.bamjava.examples;
 
-import io.github.bamjava.runtime.MklOnAmd;
 import io.github.bamjava.runtime.GracefulStop;
+import io.github.bamjava.runtime.MklOnAmd;
 import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine;

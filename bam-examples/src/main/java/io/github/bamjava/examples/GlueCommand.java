@@ -1,11 +1,11 @@
 package io.github.bamjava.examples;
 
-import io.github.bamjava.task.TrainCap;
 import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.pipeline.PipelineJob;
 import io.github.bamjava.pipeline.PipelineSettings;
+import io.github.bamjava.task.TrainCap;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package io.github.bamjava.examples;
 
 import io.github.bamjava.examples.InputLines.Line;
+import io.github.bamjava.predict.PredictionSink;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Inputs;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.predict.PredictionSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

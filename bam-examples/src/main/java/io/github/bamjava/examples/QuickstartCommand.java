@@ -1,14 +1,14 @@
 package io.github.bamjava.examples;
 
-import io.github.bamjava.pipeline.Recipe;
-import io.github.bamjava.pipeline.Stage;
-import io.github.bamjava.task.TrainCap;
-import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.glue.GlueBam;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.Preset;
 import io.github.bamjava.glue.TrainBudget;
 import io.github.bamjava.internal.io.AtomicFiles;
+import io.github.bamjava.model.HeadOptions;
+import io.github.bamjava.pipeline.Recipe;
+import io.github.bamjava.pipeline.Stage;
+import io.github.bamjava.task.TrainCap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 

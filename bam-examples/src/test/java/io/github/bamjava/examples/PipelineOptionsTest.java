@@ -3,11 +3,11 @@ package io.github.bamjava.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.bamjava.runtime.TorchThreads;
 import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.StageRun;
 import io.github.bamjava.pipeline.StageTrainer;
+import io.github.bamjava.runtime.TorchThreads;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.train.SyntheticTasks;
 import io.github.bamjava.train.TrainingSettings;

@@ -2,8 +2,8 @@ package io.github.bamjava.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.runtime.GracefulStop;
+import io.github.bamjava.train.BornAgainTrainer;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -6,9 +6,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import io.github.bamjava.task.Example;
-import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
+import io.github.bamjava.task.TaskMetric;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

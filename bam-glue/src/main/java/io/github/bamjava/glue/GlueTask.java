@@ -3,9 +3,9 @@ package io.github.bamjava.glue;
 import static io.github.bamjava.glue.Columns.NONE;
 
 import com.google.common.collect.ImmutableList;
+import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.TaskMetrics;
-import io.github.bamjava.task.TaskKind;
 import java.util.List;
 
 /**

@@ -7,13 +7,13 @@ import io.github.bamjava.task.TrainCap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.bamjava.model.HeadOptions;
-import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.distill.TeacherPredictions;
+import io.github.bamjava.internal.io.OutputLock;
+import io.github.bamjava.model.HeadOptions;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
-import io.github.bamjava.internal.io.OutputLock;
+import io.github.bamjava.train.RunConfig;
 import io.github.bamjava.train.SyntheticTasks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
-import io.github.bamjava.pipeline.DevScores;
 import com.google.gson.JsonParser;
+import io.github.bamjava.pipeline.DevScores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

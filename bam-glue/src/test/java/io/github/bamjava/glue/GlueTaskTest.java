@@ -3,9 +3,9 @@ package io.github.bamjava.glue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskMetric;
 import io.github.bamjava.task.TaskMetrics;
-import io.github.bamjava.task.TaskKind;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,13 +2,13 @@ package io.github.bamjava.spark;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.bamjava.internal.io.OutputLock;
 import io.github.bamjava.pipeline.BamPipeline;
 import io.github.bamjava.pipeline.PipelineJob;
 import io.github.bamjava.pipeline.PipelineResult;
 import io.github.bamjava.pipeline.PipelineRunner;
 import io.github.bamjava.pipeline.PipelineUnit;
 import io.github.bamjava.pipeline.PipelineWork;
-import io.github.bamjava.internal.io.OutputLock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

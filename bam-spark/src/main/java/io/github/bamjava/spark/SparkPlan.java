@@ -2,8 +2,8 @@ package io.github.bamjava.spark;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.bamjava.pipeline.WorkPlan;
 import io.github.bamjava.internal.io.OutputLock;
+import io.github.bamjava.pipeline.WorkPlan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;

@@ -4,8 +4,8 @@ import io.github.bamjava.train.RunListener;
 import io.github.bamjava.train.StepInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 import org.jspecify.annotations.Nullable;
 

@@ -1,13 +1,13 @@
 package io.github.bamjava.spark;
 
 import io.github.bamjava.model.HeadOptions;
+import io.github.bamjava.pipeline.FinalStep;
 import io.github.bamjava.pipeline.PipelineJob;
 import io.github.bamjava.pipeline.PipelineSettings;
 import io.github.bamjava.pipeline.PipelineTask;
 import io.github.bamjava.pipeline.PipelineUnit;
 import io.github.bamjava.pipeline.Recipe;
 import io.github.bamjava.pipeline.ResultsStyle;
-import io.github.bamjava.pipeline.FinalStep;
 import io.github.bamjava.pipeline.Stage;
 import io.github.bamjava.train.RunInfo;
 import io.github.bamjava.train.RunListener;

@@ -2,13 +2,13 @@ package io.github.bamjava.examples.bench;
 
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.encoder.EncoderSource;
-import io.github.bamjava.runtime.MallocSettings;
-import io.github.bamjava.runtime.TorchEngine;
 import io.github.bamjava.internal.io.Utf8Lines;
-import io.github.bamjava.task.Example;
-import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.predict.BatchPredictor;
+import io.github.bamjava.runtime.MallocSettings;
+import io.github.bamjava.runtime.TorchEngine;
+import io.github.bamjava.task.Example;
+import io.github.bamjava.task.TaskKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

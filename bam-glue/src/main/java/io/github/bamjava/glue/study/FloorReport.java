@@ -1,9 +1,9 @@
 package io.github.bamjava.glue.study;
 
 import com.google.gson.JsonObject;
-import io.github.bamjava.glue.study.significance.Holm;
 import io.github.bamjava.glue.GlueTask;
 import io.github.bamjava.glue.study.Floors.TaskFloor;
+import io.github.bamjava.glue.study.significance.Holm;
 import io.github.bamjava.task.TaskMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

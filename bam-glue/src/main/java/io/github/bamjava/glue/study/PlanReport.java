@@ -2,11 +2,11 @@ package io.github.bamjava.glue.study;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.bamjava.glue.study.AnalysisPlan.Family;
+import io.github.bamjava.glue.study.AnalysisPlan.Planned;
 import io.github.bamjava.glue.study.significance.Holm;
 import io.github.bamjava.glue.study.significance.MannWhitney;
 import io.github.bamjava.glue.study.significance.PairedTTest;
-import io.github.bamjava.glue.study.AnalysisPlan.Family;
-import io.github.bamjava.glue.study.AnalysisPlan.Planned;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
