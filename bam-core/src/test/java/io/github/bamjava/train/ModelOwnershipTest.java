@@ -71,9 +71,11 @@ class ModelOwnershipTest {
   /**
    * A model whose {@code tasks.json} no longer fits its head tensors fails to load after the encoder, its native
    * tokenizer and the network were made. A thousand such loads leave the caller's manager as it was (DJL's
-   * accounting), no native tokenizer open, and the process's resident memory outside the Java heap flat: a
-   * generous bound; the exact checks are the first two. The heap's committed size is left out because the JVM
-   * grows it when collections take long, as they do on a loaded machine, which is not a leak.
+   * accounting), no native tokenizer open, and the process's resident memory outside the Java heap flat over the
+   * second 500 loads: a generous bound; the exact checks are the first two. A leak grows with every load; what the
+   * first loads add is malloc keeping freed memory (after an earlier test of this JVM set the training settings, a
+   * 256 MiB top pad per arena), which levels off. The heap's committed size is left out because the JVM grows it
+   * when collections take long, as they do on a loaded machine, which is not a leak either.
    */
   @Test
   void aThousandFailedLoadsLeakNothing() throws Exception {
@@ -82,13 +84,13 @@ class ModelOwnershipTest {
     Path tasks = saved.resolve("tasks.json");
     Files.writeString(tasks, Files.readString(tasks).replace("\"1\"\n", "\"1\",\n \"2\"\n"));
     try (NDManager manager = TorchEngine.newManager()) {
-      for (int i = 0; i < 50; i++) {
+      int tokenizers = HfPairTokenizer.openCount();
+      for (int i = 0; i < 500; i++) {
         failToLoad(saved, manager);
       }
       NativeMemory.releaseFreed();
       long before = residentOutsideHeapKb();
-      int tokenizers = HfPairTokenizer.openCount();
-      for (int i = 0; i < 1000; i++) {
+      for (int i = 0; i < 500; i++) {
         failToLoad(saved, manager);
       }
       NativeMemory.releaseFreed();
@@ -97,7 +99,8 @@ class ModelOwnershipTest {
       assertThat(manager.isOpen()).isTrue();
       assertThat(HfPairTokenizer.openCount()).as("native tokenizers left open").isEqualTo(tokenizers);
       if (before > 0) {
-        assertThat(grown).as("growth of resident memory outside the Java heap over 1,000 failed loads, KiB").isLessThan(96 * 1024);
+        assertThat(grown).as("growth of resident memory outside the Java heap over the second 500 failed loads, KiB")
+            .isLessThan(48 * 1024);
       }
     }
   }
