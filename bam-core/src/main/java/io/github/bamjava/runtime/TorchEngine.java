@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import org.jspecify.annotations.Nullable;
 
@@ -95,18 +94,7 @@ public final class TorchEngine {
    * code compiles against DJL's API), and the API has no such switch.
    */
   private static final class GradSwitch {
-    static final MethodHandle SET;
-
-    static {
-      try {
-        Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils", true, TorchEngine.class.getClassLoader());
-        SET = MethodHandles.publicLookup().findStatic(jni, "setGradMode",
-            MethodType.methodType(void.class, boolean.class));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("DJL's PyTorch engine has no JniUtils.setGradMode(boolean); this library"
-            + " needs ai.djl.pytorch:pytorch-engine 0.36", e);
-      }
-    }
+    static final MethodHandle SET = DjlJni.find("setGradMode", MethodType.methodType(void.class, boolean.class));
   }
 
   /** A new base manager of the PyTorch engine on {@code device}; on the engine's default device when null. */

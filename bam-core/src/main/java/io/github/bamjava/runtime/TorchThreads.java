@@ -1,7 +1,6 @@
 package io.github.bamjava.runtime;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -111,20 +110,8 @@ public final class TorchThreads {
    * compile time.
    */
   private static final class Jni {
-    private static final MethodHandle SET;
-    private static final MethodHandle GET;
-
-    static {
-      try {
-        Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
-        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-        SET = lookup.findStatic(jni, "setNumThreads", MethodType.methodType(void.class, int.class));
-        GET = lookup.findStatic(jni, "getNumThreads", MethodType.methodType(int.class));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("DJL's PyTorch engine has no JniUtils.setNumThreads/getNumThreads: a DJL"
-            + " version this library was not built for", e);
-      }
-    }
+    private static final MethodHandle SET = DjlJni.find("setNumThreads", MethodType.methodType(void.class, int.class));
+    private static final MethodHandle GET = DjlJni.find("getNumThreads", MethodType.methodType(int.class));
 
     static void set(int threads) {
       try {
