@@ -2,12 +2,14 @@
 # BAM on a real Spark standalone cluster on this machine: a master and two workers as separate processes on
 # 127.0.0.1, started from the Maven jars (no Spark download; SPARK_HOME is a folder of links to them).
 #
-# Default (the fault test): a tiny `bam train` run (two generated tasks, the embedded MiniLM, 64 examples each,
-# teachers of two epochs) goes through the cluster twice: once straight, once with `kill -9` of the executor that
-# trains a teacher, after the teacher's first checkpoint. Spark retries the task on a new executor, the teacher
-# resumes from its checkpoint, and every model, predictions file and the results must equal the straight run's.
+# Default (the fault test): a small `bam train` run (two generated tasks, the embedded MiniLM, 320 examples each,
+# teachers of two epochs of 20 steps) goes through the cluster three times: once straight; once with `kill -9` of
+# the executor that trains a teacher, after the teacher's first checkpoint (Spark retries the task on a new
+# executor and the teacher resumes from its checkpoint); once stopped by `kill` (SIGTERM, as Ctrl-C) of the driver
+# a few steps into the teachers (the running teachers stop after their current step with a checkpoint of it), then
+# run again to its end. Every model, predictions file and the results must equal the straight run's.
 #
-#   bench/spark-cluster.sh                       # the fault test, ~5-10 minutes on 2 busy cores
+#   bench/spark-cluster.sh                       # the fault test, ~10-15 minutes on 2 busy cores
 #   bench/spark-cluster.sh --speedup GLUE_DIR [--train-cap N] [--tasks A,B]
 #
 # --speedup measures `bam glue --preset learning` on GLUE_DIR (every task there, or --tasks) up to the
@@ -156,7 +158,7 @@ if [[ $mode == speedup ]]; then
   exit
 fi
 
-# The fault test's data: two generated tasks of 64 training and 16 dev examples.
+# The fault test's data: two generated tasks of 320 training and 16 dev examples.
 data=$work/data
 mkdir -p "$data"
 gen() { # gen FILE N SEED: "text,label" rows; the label says whether a positive word occurs
@@ -169,7 +171,7 @@ gen() { # gen FILE N SEED: "text,label" rows; the label says whether a positive 
       s = fill[int(rand() * 10) + 1] " " fill[int(rand() * 10) + 1] " " w " " fill[int(rand() * 10) + 1];
       print s "," (p ? "yes" : "no") } }' > "$1"
 }
-gen "$data/a-train.csv" 64 1; gen "$data/a-dev.csv" 16 2; gen "$data/b-train.csv" 64 3; gen "$data/b-dev.csv" 16 4
+gen "$data/a-train.csv" 320 1; gen "$data/a-dev.csv" 16 2; gen "$data/b-train.csv" 320 3; gen "$data/b-dev.csv" 16 4
 cat > "$data/tasks.json" <<'EOF'
 {"tasks": [
   {"name": "alpha", "kind": "classification", "labels": ["no", "yes"], "train": "a-train.csv", "dev": "a-dev.csv",
@@ -228,6 +230,39 @@ if [[ -n $resumed && $resumed -gt 0 ]]; then
 else
   echo "  NOT RESUMED: the retried teacher $killed_teacher started again from step 0"; status=1
 fi
-[[ $status == 0 ]] && echo "PASS: the run survived the killed executor with the straight run's results" \
-  || echo "FAIL: results differ"
+
+start_cluster 2
+echo "run stopped by kill of its driver on $master, then run again ..."
+bam_on_cluster train --tasks "$data/tasks.json" -o "$work/stopped" > "$work/stopped.log" 2>&1 &
+driver=$!
+# The stop, once the teachers are 5 steps in (the metrics logs have a line a step, flushed as it goes): the
+# epochs' checkpoints are at steps 20 and 40, so a checkpoint of any other step is the stop's.
+until [[ $(cat "$work"/stopped/teachers/*/metrics.jsonl 2>/dev/null | grep -c '"type":"step"') -ge 5 ]]; do
+  kill -0 "$driver" 2>/dev/null || { echo "the run ended before its teachers trained; see $work/stopped.log" >&2
+    exit 1; }
+  sleep 0.2
+done
+kill "$driver"
+code=0; wait "$driver" || code=$?
+echo "  the driver exited with $code after: $(grep -m1 'stopped on request' "$work/stopped.log" || echo '(no stop line)')"
+[[ $code == 143 ]] || { echo "  EXPECTED exit code 143 (SIGTERM); see $work/stopped.log"; status=1; }
+stopped_at=()
+for teacher in alpha beta; do
+  latest=$work/stopped/teachers/$teacher/checkpoints/LATEST
+  if [[ -f $latest && ! -f $work/stopped/teachers/$teacher/model/tasks.json ]]; then
+    step=$(sed 's/[^0-9]//g; s/^0*//' "$latest")
+    echo "  teacher $teacher stopped with a checkpoint of step $step"
+    (( step % 20 != 0 )) && stopped_at+=("$teacher")
+  fi
+done
+[[ ${#stopped_at[@]} -gt 0 ]] || { echo "  NO TEACHER saved a checkpoint of the step it stopped at"; status=1; }
+bam_on_cluster train --tasks "$data/tasks.json" -o "$work/stopped" > "$work/stopped-rerun.log" 2>&1 \
+  || { echo "the rerun after the stop failed; see $work/stopped-rerun.log" >&2; exit 1; }
+for f in teachers/alpha/model/model.safetensors teachers/beta/model/model.safetensors \
+  teachers/alpha.predictions.safetensors teachers/beta.predictions.safetensors student/model/model.safetensors \
+  results.md; do
+  if cmp -s "$work/straight/$f" "$work/stopped/$f"; then echo "  same: $f"; else echo "  DIFFERENT: $f"; status=1; fi
+done
+[[ $status == 0 ]] && echo "PASS: the run survived the killed executor and the stopped driver with the straight" \
+  "run's results" || echo "FAIL: see the lines above"
 exit $status

@@ -283,7 +283,8 @@ public final class BornAgainTrainer {
 
   /**
    * The steps from {@code first} to the end, with the dev evaluation at the end of each epoch. A requested stop
-   * ({@link GracefulStop}) ends it after a step (and its epoch's evaluation), with a checkpoint of that step.
+   * ({@link GracefulStop}, {@link RunListener#stopRequested()}) ends it after a step (and its epoch's
+   * evaluation), with a checkpoint of that step.
    */
   private void trainFrom(long first, long totalSteps, MixedBatcher batcher, Stepper stepper,
       DevEvaluation evaluation, List<EpochResult> history, List<RunListener> all, @Nullable CheckpointWriter writer) {
@@ -303,7 +304,7 @@ public final class BornAgainTrainer {
           history.add(result);
           all.forEach(l -> l.onEpochEnd(result));
         }
-        if (step < totalSteps && GracefulStop.requested()) {
+        if (step < totalSteps && (GracefulStop.requested() || all.stream().anyMatch(RunListener::stopRequested))) {
           stop(step, totalSteps, first, writer);
         }
       }

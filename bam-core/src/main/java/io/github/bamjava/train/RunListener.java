@@ -15,7 +15,8 @@ import java.util.Map;
  *   <li>{@link #onTrainingEnd} once the final model is saved.
  * </ol>
  *
- * <p>A listener that throws stops the run; thrown from {@link #onLoss}, before the step updates any weight.
+ * <p>A listener that throws stops the run; thrown from {@link #onLoss}, before the step updates any weight. A
+ * listener that wants the run to stop cleanly instead answers {@link #stopRequested()}.
  */
 public interface RunListener {
 
@@ -38,4 +39,14 @@ public interface RunListener {
 
   /** Called once when training has finished and the model is saved. */
   default void onTrainingEnd(RunResult result) {}
+
+  /**
+   * Asked after each step (after {@link #onStep} and any epoch end): true stops the run there as a {@link
+   * io.github.bamjava.runtime.GracefulStop} request does, with a checkpoint of that step that a rerun resumes from,
+   * and a {@link io.github.bamjava.runtime.RunStoppedException}. For a stop that concerns one run rather than the
+   * process: a Spark task its driver cancelled, a time budget.
+   */
+  default boolean stopRequested() {
+    return false;
+  }
 }

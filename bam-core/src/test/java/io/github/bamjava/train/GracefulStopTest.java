@@ -70,6 +70,34 @@ class GracefulStopTest {
   }
 
   @Test
+  void aListenerThatAsksToStopStopsOnlyItsRunWithACheckpointOfThatStep() throws Exception {
+    RunResult straight = tiny(dir.resolve("straight")).build().train();
+
+    Path out = dir.resolve("stopped");
+    RunListener stopAfter6 = new RunListener() {
+      private long done;
+
+      @Override
+      public void onStep(StepInfo step) {
+        done = step.step();
+      }
+
+      @Override
+      public boolean stopRequested() {
+        return done >= 6;
+      }
+    };
+    assertThatThrownBy(() -> tiny(out).addListener(stopAfter6).build().train())
+        .isInstanceOf(RunStoppedException.class)
+        .hasMessageContaining("after step 6 of 20");
+    assertThat(GracefulStop.requested()).as("the process is not asked to stop").isFalse();
+    assertThat(new Checkpoints(out.resolve("checkpoints"), 1).latest().orElseThrow().step()).isEqualTo(6);
+
+    RunResult resumed = tiny(out).build().train();
+    assertThat(SyntheticTasks.savedWeights(resumed)).isEqualTo(SyntheticTasks.savedWeights(straight));
+  }
+
+  @Test
   void aResumedRunReportsTheTrainingTimeBeforeItsStopToo() throws Exception {
     Path out = dir.resolve("stopped");
     RunListener slowFirstStep = new RunListener() {

@@ -72,7 +72,16 @@ final class SparkOption {
     return OnSpark.runStudy(master, conf, new StudySource(originalArgs(spec), workingDir()), progress);
   }
 
+  /** Spark's setting for the time its shutdown hooks get together (a system property, read when Spark starts). */
+  static final String SHUTDOWN_TIMEOUT = "spark.shutdown.timeout";
+
   private static void checkSparkClasses(CommandSpec spec) {
+    // Ctrl-C of the driver lets the running units end their step with a checkpoint before Spark stops its context
+    // (bam-spark holds Spark's shutdown hook back that long), but Spark gives its hooks 30 s unless told otherwise:
+    // a BERT-Base step on a busy executor can take longer. The grace of a training on one machine, unless set.
+    if (System.getProperty(SHUTDOWN_TIMEOUT) == null) {
+      System.setProperty(SHUTDOWN_TIMEOUT, BamCli.STOP_GRACE.toSeconds() + "s");
+    }
     try {
       Class.forName("org.apache.spark.SparkContext", false, SparkOption.class.getClassLoader());
     } catch (ClassNotFoundException e) {

@@ -41,7 +41,7 @@ record PlanTask<U extends Serializable>(PlanSource<U> source, String outputDir, 
       WorkPlan<U> here = plan.withDevice(device).withListeners(u -> {
         List<RunListener> all = new ArrayList<>(source.listeners(u));
         if (context != null) {
-          all.add(TaskSlot.stopOnKill(String.valueOf(u), context));
+          all.add(TaskSlot.stopOnKill(context));
         }
         return all;
       });

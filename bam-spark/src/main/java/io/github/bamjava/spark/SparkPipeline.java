@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.jspecify.annotations.Nullable;
 import scala.Tuple2;
@@ -34,10 +36,15 @@ import scala.Tuple2;
  * the same CPU type, so either can continue the other's run.
  *
  * <p>A task that fails (a killed executor, a lost node) is retried by Spark up to {@code spark.task.maxFailures}
- * times and resumes from the unit's last checkpoint; a finished unit is never done again. See docs/scale-out.md for
+ * times and resumes from the unit's last checkpoint; a finished unit is never done again. Ctrl-C or {@code kill}
+ * of the driver stops the running units after their current step, each with a checkpoint of it ({@link
+ * DriverStop}). See docs/scale-out.md for
  * what the output directory must be and how to size executors.
  */
 public final class SparkPipeline implements PipelineRunner {
+
+  /** How often the driver looks whether its Spark tasks ended or a stop was requested. */
+  static final long POLL_MILLIS = 200;
 
   private final @Nullable JavaSparkContext context;
   private final @Nullable String master;
@@ -100,7 +107,7 @@ public final class SparkPipeline implements PipelineRunner {
     Files.createDirectories(out);
     // The driver holds the run's lock for the whole run: a second driver (or a plain run) into the directory fails
     // at once. The executors do not take it; each training locks its own directory, as on one machine.
-    try (OutputLock lock = OutputLock.acquire(out)) {
+    try (OutputLock lock = OutputLock.acquire(out); DriverStop stop = DriverStop.open()) {
       log.printf(Locale.ROOT, "BAM on Spark (%s, application %s) on %d task(s): %s; preset %s; encoder %s%n",
           sc.master(), sc.sc().applicationId(), job.tasks().size(),
           String.join(", ", work.tasks().stream().map(t -> t.name()).toList()), job.settings().recipe().name(),
@@ -123,7 +130,7 @@ public final class SparkPipeline implements PipelineRunner {
           pending.sort(Comparator.comparingLong((PipelineUnit u) -> sizes.getOrDefault(u.task(), 0L)).reversed());
           long waveStart = System.nanoTime();
           log.printf(Locale.ROOT, "running %d unit(s) as Spark tasks: %s%n", pending.size(), pending);
-          runTasks(sc, task, pending);
+          runTasks(sc, task, pending, log);
           log.printf(Locale.ROOT, "  %d unit(s) done in %.0f s%n", pending.size(), (System.nanoTime() - waveStart)
               / 1e9);
         }
@@ -170,17 +177,34 @@ public final class SparkPipeline implements PipelineRunner {
     return out;
   }
 
-  /** One Spark task per unit, each in a partition of its own, so that executors take them one by one. */
-  private static void runTasks(JavaSparkContext sc, UnitTask task, List<PipelineUnit> units) throws IOException {
+  /**
+   * One Spark task per unit, each in a partition of its own, so that executors take them one by one. A stop
+   * request ({@link DriverStop}) cancels them: each saves a checkpoint of its current step.
+   */
+  private static void runTasks(JavaSparkContext sc, UnitTask task, List<PipelineUnit> units, PrintStream log)
+      throws IOException {
     sc.setJobDescription("BAM " + units);
+    JavaFutureAction<Void> job = sc.parallelize(units, units.size()).foreachAsync(task::run);
     try {
-      sc.parallelize(units, units.size()).foreach(task::run);
-    } catch (Exception e) { // Spark's SparkException is checked, but Scala throws it undeclared
+      while (!job.isDone()) {
+        DriverStop.check(sc, log);
+        Thread.sleep(POLL_MILLIS);
+      }
+      job.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sc.cancelAllJobs();
+      awaitNoRunningTasks(sc);
+      throw new IOException("interrupted while waiting for the Spark tasks of " + units, e);
+    } catch (ExecutionException e) {
+      // A unit stopped by the request itself (local mode: the training saw it first) is a stop, not a failure.
+      DriverStop.check(sc, log);
       // Spark cancels the job's other tasks but does not wait for them; they stop at their next step
       // (UnitTask). The run's lock is released only once no unit writes any more.
       awaitNoRunningTasks(sc);
+      Throwable cause = e.getCause() == null ? e : e.getCause();
       // Spark's message holds the task's error and then its stack trace: the first lines say what went wrong.
-      throw new IOException("a BAM unit failed on Spark after its retries: " + firstLine(e.getMessage()), e);
+      throw new IOException("a BAM unit failed on Spark after its retries: " + firstLine(cause.getMessage()), cause);
     }
   }
 

@@ -29,13 +29,11 @@ import org.jspecify.annotations.Nullable;
  * <p>The driver holds the output directory's lock for the run (a second driver fails at once); each training
  * locks its own folder. A task that fails is retried by Spark ({@code spark.task.maxFailures}) and resumes from
  * its last checkpoint; a unit that fails every try is reported, the others go on, and the units that need it are
- * left undone. One training per executor JVM ({@link ExecutorSlots}), on the GPU Spark assigns
- * ({@link DeviceChoice}).
+ * left undone. Ctrl-C or {@code kill} of the driver stops the running units after their current step, each with
+ * a checkpoint of it ({@link DriverStop}). One training per executor JVM ({@link ExecutorSlots}), on the GPU Spark
+ * assigns ({@link DeviceChoice}).
  */
 public final class SparkPlan {
-
-  /** How often the driver looks whether a submitted unit ended. */
-  private static final long POLL_MILLIS = 200;
 
   private SparkPlan() {}
 
@@ -90,7 +88,7 @@ public final class SparkPlan {
     Path out = SharedDirectory.check(plan.outputDir(), ExecutorSlots.isLocal(sc.master()));
     PlanTask<U> task = new PlanTask<>(source, out.toString(), plan.key().toString());
     Files.createDirectories(out);
-    try (OutputLock lock = OutputLock.acquire(out)) {
+    try (OutputLock lock = OutputLock.acquire(out); DriverStop stop = DriverStop.open()) {
       List<U> units = plan.units();
       long started = System.nanoTime();
       log.printf(Locale.ROOT, "on Spark (%s, application %s): %d unit(s) into %s%n", sc.master(),
@@ -101,6 +99,7 @@ public final class SparkPlan {
       List<String> ran = new ArrayList<>();
       try {
         while (true) {
+          DriverStop.check(sc, log); // before starting more units
           for (U unit : units) {
             if (running.containsKey(unit) || failed.containsKey(unit.toString())) {
               continue;
@@ -116,12 +115,13 @@ public final class SparkPlan {
           if (running.isEmpty()) {
             break;
           }
-          U ended = awaitOne(running);
+          U ended = awaitOne(running, sc, log);
           JavaFutureAction<Void> result = running.remove(ended);
           double seconds = (System.nanoTime() - startedAt.get(ended)) / 1e9;
           try {
             result.get();
           } catch (ExecutionException e) {
+            DriverStop.check(sc, log); // stopped by the request itself (local mode), not failed
             Throwable cause = e.getCause() == null ? e : e.getCause();
             failed.put(ended.toString(), SparkPipeline.firstLine(cause.getMessage()));
             log.printf(Locale.ROOT, "  FAILED after its retries: %s: %s%n", ended, failed.get(ended.toString()));
@@ -168,15 +168,17 @@ public final class SparkPlan {
     return true;
   }
 
-  /** Waits until one of the running units ends, and returns it. */
-  private static <U> U awaitOne(Map<U, JavaFutureAction<Void>> running) throws InterruptedException {
+  /** Waits until one of the running units ends, and returns it; see {@link DriverStop#check} for a stop request. */
+  private static <U> U awaitOne(Map<U, JavaFutureAction<Void>> running, JavaSparkContext sc, PrintStream log)
+      throws InterruptedException {
     while (true) {
       for (Map.Entry<U, JavaFutureAction<Void>> e : running.entrySet()) {
         if (e.getValue().isDone()) {
           return e.getKey();
         }
       }
-      Thread.sleep(POLL_MILLIS);
+      DriverStop.check(sc, log);
+      Thread.sleep(SparkPipeline.POLL_MILLIS);
     }
   }
 }

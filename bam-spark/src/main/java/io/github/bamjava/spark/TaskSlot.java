@@ -1,7 +1,6 @@
 package io.github.bamjava.spark;
 
 import io.github.bamjava.train.RunListener;
-import io.github.bamjava.train.StepInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,15 +37,15 @@ final class TaskSlot {
     }
   }
 
-  /** A listener that stops the training at its next step once Spark kills the task (a cancelled job). */
-  static RunListener stopOnKill(String unit, TaskContext context) {
+  /**
+   * A listener that stops the training after its current step, with a checkpoint of that step, once Spark kills the
+   * task (its driver cancelled the job, on Ctrl-C or an error elsewhere): a rerun resumes there.
+   */
+  static RunListener stopOnKill(TaskContext context) {
     return new RunListener() {
       @Override
-      public void onStep(StepInfo step) {
-        if (context.isInterrupted()) {
-          throw new IllegalStateException("Spark killed the task of " + unit + " after step " + step.step()
-              + "; a rerun resumes from its last checkpoint");
-        }
+      public boolean stopRequested() {
+        return context.isInterrupted();
       }
     };
   }

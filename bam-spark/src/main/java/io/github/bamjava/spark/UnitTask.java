@@ -53,7 +53,7 @@ record UnitTask(PipelineSource source, String outputDir, String key) implements 
   private List<RunListener> listeners(PipelineUnit unit, @Nullable TaskContext context) {
     List<RunListener> all = new ArrayList<>(source.listeners(unit));
     if (context != null) {
-      all.add(TaskSlot.stopOnKill(unit.toString(), context));
+      all.add(TaskSlot.stopOnKill(context));
     }
     return all;
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bamjava.pipeline.PipelineResult;
 import io.github.bamjava.pipeline.PipelineRunner;
+import io.github.bamjava.runtime.GracefulStop;
+import io.github.bamjava.runtime.RunStoppedException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +17,8 @@ import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,6 +124,74 @@ class SparkPipelineTest {
         .isLessThan(failedAt);
     OUTPUTS.forEach((unit, file) -> assertThat(mismatch(straight.resolve(file), dir.resolve(file))).as(unit)
         .isEqualTo(-1));
+  }
+
+  @Test
+  void aCancelledTaskStopsAfterItsStepWithACheckpointThatTheRerunResumesFrom() throws IOException {
+    Path straight = tmp.resolve("straight");
+    PipelineRunner.LOCAL.run(new SyntheticSource(straight.toString(), 2, "").job(), null);
+
+    Path dir = tmp.resolve("cancelled");
+    SyntheticSource source = new SyntheticSource(dir.toString(), 2, "");
+    try (JavaSparkContext sc = SparkPipeline.newContext("local[1]", CONF, "a cancelled run")) {
+      // In the teacher's second epoch (3 steps an epoch, checkpoints at epoch ends), the job is cancelled as a
+      // driver cancels it; the hook waits until the kill reached the task, so that the stop comes after step 4.
+      SyntheticSource.teacherStep = step -> {
+        if (step == 4) {
+          sc.cancelAllJobs();
+          awaitKilled(TaskContext.get());
+        }
+      };
+      assertThatThrownBy(() -> SparkPipeline.on(sc, source).run(source.job(), null))
+          .isInstanceOf(IOException.class).hasMessageContaining("cancelled");
+    } finally {
+      SyntheticSource.teacherStep = null;
+    }
+    assertThat(Files.readString(dir.resolve("teachers/sentiment/checkpoints/LATEST")).strip())
+        .as("a checkpoint of the step the cancel stopped at, not only of the epoch's end").matches("step-0*4");
+    assertThat(dir.resolve(OUTPUTS.get("teacher sentiment"))).doesNotExist();
+
+    SparkPipeline.start("local[1]", CONF, source).run(source.job(), null);
+    OUTPUTS.forEach((unit, file) -> assertThat(mismatch(straight.resolve(file), dir.resolve(file))).as(unit)
+        .isEqualTo(-1));
+  }
+
+  @Test
+  void aStopRequestStopsTheRunOnSparkWithCheckpointsAndTheRerunEndsAsAStraightRun() throws IOException {
+    Path straight = tmp.resolve("straight");
+    PipelineRunner.LOCAL.run(new SyntheticSource(straight.toString(), 2, "").job(), null);
+
+    Path dir = tmp.resolve("stopped");
+    SyntheticSource source = new SyntheticSource(dir.toString(), 2, "");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    // What the shutdown hook of Ctrl-C does, during the teacher's second epoch.
+    SyntheticSource.teacherStep = step -> {
+      if (step == 4) {
+        GracefulStop.request();
+      }
+    };
+    try {
+      assertThatThrownBy(() -> SparkPipeline.start("local[1]", CONF, source).run(source.job(),
+          new PrintStream(log, true, StandardCharsets.UTF_8)))
+          .isInstanceOf(RunStoppedException.class).hasMessageContaining("run the same command again to resume");
+    } finally {
+      SyntheticSource.teacherStep = null;
+      GracefulStop.clear();
+    }
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("stop requested");
+    assertThat(Files.readString(dir.resolve("teachers/sentiment/checkpoints/LATEST")).strip()).matches("step-0*4");
+
+    SparkPipeline.start("local[1]", CONF, source).run(source.job(), null);
+    OUTPUTS.forEach((unit, file) -> assertThat(mismatch(straight.resolve(file), dir.resolve(file))).as(unit)
+        .isEqualTo(-1));
+  }
+
+  /** Waits (up to 10 s) until Spark has marked {@code task} killed. */
+  private static void awaitKilled(TaskContext task) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!task.isInterrupted() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
   }
 
   @Test

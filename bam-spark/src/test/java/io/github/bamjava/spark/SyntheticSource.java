@@ -17,7 +17,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tiny run that every JVM builds the same from a few values: two generated tasks (a classification, a
@@ -58,12 +61,31 @@ record SyntheticSource(String outputDir, int teacherEpochs, String faultDir, int
     return new PipelineJob(Path.of(outputDir), settings, tasks, ResultsStyle.DEFAULT, FinalStep.NONE);
   }
 
+  /**
+   * Called after every step of the teacher of {@code sentiment} when set: a test's view into the Spark tasks that
+   * local mode runs in its own JVM.
+   */
+  static volatile @Nullable LongConsumer teacherStep;
+
   @Override
   public List<RunListener> listeners(PipelineUnit unit) {
-    if (faultDir.isEmpty() || unit.kind() != PipelineUnit.Kind.TEACHER || !unit.task().equals("sentiment")) {
+    if (unit.kind() != PipelineUnit.Kind.TEACHER || !unit.task().equals("sentiment")) {
       return List.of();
     }
-    return List.of(new FailOnce(Path.of(faultDir)));
+    List<RunListener> out = new ArrayList<>();
+    LongConsumer hook = teacherStep;
+    if (hook != null) {
+      out.add(new RunListener() {
+        @Override
+        public void onStep(StepInfo step) {
+          hook.accept(step.step());
+        }
+      });
+    }
+    if (!faultDir.isEmpty()) {
+      out.add(new FailOnce(Path.of(faultDir)));
+    }
+    return out;
   }
 
   /** Throws once in the second epoch, after the first epoch's checkpoint: a task killed mid-teacher. */
