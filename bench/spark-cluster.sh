@@ -21,8 +21,9 @@
 # from the command's start to the end of the predictions, the speed-up of 2 workers over 1 (target >= 1.8x on the
 # teacher wave) and the overhead of Spark on one worker over the plain run (target <= 5 %). It checks too that the
 # three runs made the same teachers and predictions, bit for bit. --train-cap N keeps N training examples a task
-# (a dry run of the script in minutes); without it the learning preset's budgets: about two hours on a quiet 2-core
-# machine (see docs/benchmarks.md). Run it on a quiet machine: other work on the cores falsifies both ratios.
+# (a dry run of the script in minutes); without it the learning preset's budgets: 3.5-4 hours on a quiet 2-core
+# machine (the plain run alone took 1.5 h), which a later call with the same arguments continues where a cut-off
+# one stopped (see below). Run it on a quiet machine: other work on the cores falsifies both ratios.
 # Needs: a build (mvn -B -q -DskipTests package). Work files: $BAM_SPARK_WORK (default runs/spark-cluster).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,22 +37,35 @@ while [[ $# -gt 0 ]]; do
     *) usage ;;
   esac
 done
-jar=$root/bam-examples/target/bam.jar
-[[ -f $jar ]] || { echo "spark-cluster.sh: $jar not found; build first: mvn -B -q -DskipTests package" >&2; exit 1; }
-rm -rf "$work"; mkdir -p "$work"
+built=$root/bam-examples/target
+[[ -f $built/bam.jar ]] || { echo "spark-cluster.sh: $built/bam.jar not found; build first: mvn -B -q -DskipTests package" >&2
+  exit 1; }
+# The speed-up's three runs take hours, more than one sitting: a measurement that was cut off keeps the runs it
+# finished and measures the rest when the script runs again with the same arguments (a finished run's time is
+# kept, never a part of one). It runs the build it started with, copied into $work/build, so that building the
+# project meanwhile changes nothing in it. Anything else starts afresh from the current build.
+if [[ $mode == speedup && -f $work/arguments && $(cat "$work/arguments") == "$*" && -f $work/build/bam.jar ]]; then
+  echo "continuing the measurement in $work (runs done: $(cd "$work" && ls ./*.seconds 2>/dev/null \
+    | sed 's:^./::; s:.seconds$::' | tr '\n' ' ')) with its build of $(date -r "$work/build/bam.jar" '+%F %T')" >&2
+else
+  rm -rf "$work"; mkdir -p "$work/build"
+  cp -r "$built/bam.jar" "$built/lib" "$work/build/"
+  echo "$*" > "$work/arguments"
+fi
+jar=$work/build/bam.jar lib=$work/build/lib
 
 # The class path: bam.jar, its libraries (lib/, beside it since the build) and Spark's jars, which bam-spark has in
 # provided scope (a cluster brings them), resolved by Maven offline from the local repository.
 # BAM's own jars come from lib/ only: the local repository may hold another build of them.
 (cd "$root" && mvn -B -q -o dependency:build-classpath -pl bam-spark -DincludeScope=provided \
   -DexcludeGroupIds=io.github.bamjava -Dmdep.outputFile="$work/classpath.txt" >/dev/null)
-cp="$jar:$root/bam-examples/target/lib/*:$(cat "$work/classpath.txt")"
+cp="$jar:$lib/*:$(cat "$work/classpath.txt")"
 # A SPARK_HOME for the workers: they start executors with the jars in $SPARK_HOME/jars (RELEASE marks a
 # distribution's layout). Links to the Maven jars, bam's included, so executors load the job's classes too.
 spark_home=$work/spark-home
 mkdir -p "$spark_home/jars"; touch "$spark_home/RELEASE"
 IFS=: read -r -a entries <<< "$(cat "$work/classpath.txt")"
-for f in "${entries[@]}" "$jar" "$root"/bam-examples/target/lib/*.jar; do # lib/ last: its versions win
+for f in "${entries[@]}" "$jar" "$lib"/*.jar; do # lib/ last: its versions win
   [[ $f == *.jar && -f $f ]] && ln -sf "$f" "$spark_home/jars/$(basename "$f")"
 done
 export SPARK_HOME=$spark_home SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
@@ -101,6 +115,8 @@ if [[ $mode == speedup ]]; then
   # (start to the end of the predictions) and, on Spark, NAME.wave (the driver's time of the teacher wave).
   measure() {
     local name=$1 workers=$2 log=$work/$1.log out=$work/$1 started driver
+    [[ -f $work/$name.seconds ]] && return 0 # finished before the cut
+    rm -rf "$out" "$log" # a run cut off part-way would resume from its checkpoints: it starts again
     if [[ $workers == 0 ]]; then
       started=$(now)
       OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_DYNAMIC=FALSE "${java_cp[@]}" -Xmx3g -Dai.djl.offline=true \
@@ -122,7 +138,8 @@ if [[ $mode == speedup ]]; then
       done
       grep -m1 "unit(s) done in" "$log" | sed 's/.* in \([0-9]*\) s/\1/' > "$work/$name.wave"
     fi
-    awk -v a="$started" -v b="$(now)" 'BEGIN { printf "%.0f\n", b - a }' > "$work/$name.seconds"
+    awk -v a="$started" -v b="$(now)" 'BEGIN { printf "%.0f\n", b - a }' > "$work/$name.seconds.tmp"
+    mv "$work/$name.seconds.tmp" "$work/$name.seconds"
     # Measured: stop it at once (a graceful stop would finish the student's step first, on the next run's time).
     kill -9 "$driver"; wait "$driver" 2>/dev/null || true
   }
