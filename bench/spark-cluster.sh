@@ -11,6 +11,11 @@
 #
 #   bench/spark-cluster.sh                       # the fault test, ~10-15 minutes on 2 busy cores
 #   bench/spark-cluster.sh --speedup GLUE_DIR [--train-cap N] [--tasks A,B]
+#   bench/spark-cluster.sh --study GLUE_DIR     # a small study on the cluster, ~5-10 minutes
+#
+# --study runs `bam study run` on GLUE_DIR's WNLI (the smallest task) for Single and BAM on two seeds through a
+# cluster of two single-core workers, then the same command without Spark, which must find every job done and
+# start none: the cluster and the single-machine worker share the job list and what "done" means.
 #
 # --speedup measures `bam glue --preset learning` on GLUE_DIR (every task there, or --tasks) up to the
 # end of the teachers' predictions (the student is not trained: each run is stopped when it starts) three times:
@@ -21,26 +26,28 @@
 # from the command's start to the end of the predictions, the speed-up of 2 workers over 1 (target >= 1.8x on the
 # teacher wave) and the overhead of Spark on one worker over the plain run (target <= 5 %). It checks too that the
 # three runs made the same teachers and predictions, bit for bit. --train-cap N keeps N training examples a task
-# (a dry run of the script in minutes); without it the learning preset's budgets: 3.5-4 hours on a quiet 2-core
-# machine (the plain run alone took 1.5 h), which a later call with the same arguments continues where a cut-off
-# one stopped (see below). Run it on a quiet machine: other work on the cores falsifies both ratios.
-# Needs: a build (mvn -B -q -DskipTests package). Work files: $BAM_SPARK_WORK (default runs/spark-cluster).
+# (a dry run of the script in minutes); without it the learning preset's budgets: TIME on a quiet 2-core
+# machine, which a later call with the same arguments continues where a cut-off one stopped (see below). Run it on
+# a quiet machine: other work on the cores falsifies both ratios.
+# Needs: a build (mvn -B -q -DskipTests package). Work files: $BAM_SPARK_WORK (default runs/spark-cluster/MODE,
+# MODE fault, speedup or study).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=${BAM_SPARK_WORK:-$root/runs/spark-cluster}
 mode=fault glue= glue_args=()
-usage() { echo "usage: $0 [--speedup GLUE_DIR [--train-cap N] [--tasks A,B]]" >&2; exit 2; }
+usage() { echo "usage: $0 [--speedup GLUE_DIR [--train-cap N] [--tasks A,B] | --study GLUE_DIR]" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --speedup) mode=speedup; glue=$(cd "${2:?--speedup needs a GLUE directory}" && pwd); shift 2 ;;
+    --study) mode=study; glue=$(cd "${2:?--study needs a GLUE directory}" && pwd); shift 2 ;;
     --train-cap|--tasks) [[ $mode == speedup && $# -ge 2 ]] || usage; glue_args+=("$1" "$2"); shift 2 ;;
     *) usage ;;
   esac
 done
+work=${BAM_SPARK_WORK:-$root/runs/spark-cluster/$mode}
 built=$root/bam-examples/target
 [[ -f $built/bam.jar ]] || { echo "spark-cluster.sh: $built/bam.jar not found; build first: mvn -B -q -DskipTests package" >&2
   exit 1; }
-# The speed-up's three runs take hours, more than one sitting: a measurement that was cut off keeps the runs it
+# The speed-up's three runs take over an hour: a measurement that was cut off keeps the runs it
 # finished and measures the rest when the script runs again with the same arguments (a finished run's time is
 # kept, never a part of one). It runs the build it started with, copied into $work/build, so that building the
 # project meanwhile changes nothing in it. Anything else starts afresh from the current build.
@@ -173,6 +180,30 @@ if [[ $mode == speedup ]]; then
   echo "teachers and predictions equal to the plain run's: $same file(s) the same, $differ different"
   [[ $differ == 0 ]]
   exit
+fi
+
+if [[ $mode == study ]]; then
+  study=(study run --glue-dir "$glue" --tasks WNLI --seeds 1,2 --methods single,bam -o "$work/study")
+  start_cluster 2
+  echo "a study of Single and BAM on WNLI, seeds 1 and 2, on $master ..."
+  t0=$(date +%s)
+  bam_on_cluster "${study[@]}" > "$work/study.log" 2>&1 || { echo "the study failed on Spark; see $work/study.log" >&2
+    exit 1; }
+  echo "  done in $(( $(date +%s) - t0 )) s: $(grep -c '  done: ' "$work/study.log") job(s) ran as Spark tasks"
+  cleanup
+  before=$(find "$work/study" -name done.json -exec stat -c '%n %Y' {} + | sort)
+  echo "the same study without Spark ..."
+  "${java_cp[@]}" -Xmx2g -Dai.djl.offline=true io.github.bamjava.examples.BamCli "${study[@]}" > "$work/again.log" 2>&1 \
+    || { echo "the study without Spark failed; see $work/again.log" >&2; exit 1; }
+  after=$(find "$work/study" -name done.json -exec stat -c '%n %Y' {} + | sort)
+  if grep -q "study: all [0-9]* jobs are done" "$work/again.log" && ! grep -q " -> " "$work/again.log" \
+    && [[ $before == "$after" ]]; then
+    echo "PASS: the single-machine worker found the cluster's jobs done ($(grep -o 'all [0-9]* jobs' \
+      "$work/again.log")) and started none"
+  else
+    echo "FAIL: the single-machine worker did not find the cluster's jobs done; see $work/again.log"; exit 1
+  fi
+  exit 0
 fi
 
 # The fault test's data: two generated tasks of 320 training and 16 dev examples.

@@ -128,19 +128,18 @@ public final class BertEncoder extends BertModule {
         // The mask bias and, for a packed batch, the packing arrays go to every layer unchanged.
         NDList layerInputs = new NDList(hidden);
         layerInputs.addAll(inputs.subNDList(1));
-        if (training) {
-          hidden = layer.forward(store, layerInputs, true).singletonOrThrow();
-          continue;
-        }
-        // Inference keeps nothing for a backward pass, so each layer's intermediates (attention scores,
-        // feed-forward activations) are freed as soon as its output exists rather than when the batch ends: for
-        // 128 inputs of 128 tokens that was several GB held at once (docs/benchmarks.md). An array computed
-        // by an operation belongs to the manager of one of its operands (a gather's: the index array), so every
-        // input, the mask bias and packing included, moves to the scope for the layer and back after it.
+        // Each layer's intermediates (attention scores, feed-forward activations) are let go as soon as its
+        // output exists rather than when the batch ends. In inference that frees them: for 128 inputs of 128
+        // tokens that was several GB held at once (docs/benchmarks.md). In training, autograd holds its own
+        // reference to what the backward pass needs (softmax outputs, dropout masks, the inputs of products), so
+        // only the rest is freed: the raw scores, the products before dropout and residual, about a quarter of
+        // a step's activations. An array computed by an operation belongs to the manager of one of its operands
+        // (a gather's: the index array), so every input, the mask bias and packing included, moves to the scope
+        // for the layer and back after it.
         NDManager owner = hidden.getManager();
         try (NDManager scope = owner.newSubManager()) {
           layerInputs.forEach(input -> input.tempAttach(scope));
-          NDArray output = layer.forward(store, layerInputs, false).singletonOrThrow();
+          NDArray output = layer.forward(store, layerInputs, training).singletonOrThrow();
           output.attach(owner);
           hidden = output;
         }

@@ -41,8 +41,17 @@ final class ScaledDotProductAttention {
         batch, seq);
     NDArray k = splitHeads(key.apply(store, hidden, training), packing, batch, seq);
     NDArray v = splitHeads(value.apply(store, hidden, training), packing, batch, seq);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(maskBias);
-    NDArray probs = Precision.cast(BertDropout.apply(scores.softmax(-1), dropout, training), v.getDataType());
+    NDArray product = q.matMul(k.transpose(0, 1, 3, 2));
+    // The mask goes onto the product in place where the types allow (not on a product of FP16 projections), and
+    // the scores go as soon as their softmax exists (its backward pass needs its output, not its input): of the
+    // product, the masked scores and the softmax, [B, heads, S, S] each and the largest arrays of a forward
+    // pass, only the softmax is left.
+    NDArray scores = product.getDataType() == maskBias.getDataType() ? product.addi(maskBias) : product.add(maskBias);
+    NDArray softmax;
+    try (scores) {
+      softmax = scores.softmax(-1);
+    }
+    NDArray probs = Precision.cast(BertDropout.apply(softmax, dropout, training), v.getDataType());
     NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headSize);
     return packing == null ? context : packing.pack(context);
   }
