@@ -2,7 +2,6 @@ package io.github.bamjava.train;
 
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.eval.Evaluation;
-import io.github.bamjava.internal.io.NativeMemory;
 import io.github.bamjava.internal.sampling.ExampleRef;
 import io.github.bamjava.predict.BamModel;
 import io.github.bamjava.predict.BatchPredictor;
@@ -31,11 +30,6 @@ final class DevEvaluation {
 
   EpochResult endEpoch(int epoch, long step, List<List<ExampleRef>> plan) {
     Map<String, Map<String, Double>> dev = new LinkedHashMap<>();
-    // Under the training malloc settings (MallocSettings) the C library keeps what the training steps freed, and
-    // the evaluation's batches of other shapes then took further memory beside it: 0.5-0.7 GB above the steps'
-    // own peak in a learning-preset teacher (docs/benchmarks.md). Handing it back on both sides of the evaluation
-    // costs the next step its page faults once an epoch.
-    NativeMemory.releaseFreed();
     BatchPredictor predictor = new BatchPredictor(model.network(), model.tokenizer(), maxLength,
         BatchPredictor.DEFAULT_BATCH_SIZE).duringTraining();
     for (Task task : tasks) {
@@ -44,7 +38,6 @@ final class DevEvaluation {
         dev.put(task.name(), Evaluation.score(task, task.dev(), outputs));
       }
     }
-    NativeMemory.releaseFreed();
     int[] counts = new int[tasks.size()];
     plan.forEach(batch -> batch.forEach(ref -> counts[ref.task()]++));
     Map<String, Integer> taskCounts = new LinkedHashMap<>();
