@@ -104,9 +104,11 @@ start_cluster() {
   echo "spark-cluster.sh: the workers did not register with $master; see $work/*.log" >&2; exit 1
 }
 
-# The driver: the bam command line with --spark; each executor gets one core (one training per JVM).
+# The driver: the bam command line with --spark; each executor gets one core (one training per JVM). It replaces
+# the shell it runs in, so that a driver started with & has the PID in $! (a kill then reaches the JVM, not a
+# subshell that leaves it running): call it with & or in ( ).
 bam_on_cluster() {
-  "${java_cp[@]}" -Xmx2g -Dai.djl.offline=true io.github.bamjava.examples.BamCli "$@" --spark "$master" \
+  exec "${java_cp[@]}" -Xmx2g -Dai.djl.offline=true io.github.bamjava.examples.BamCli "$@" --spark "$master" \
     --spark-conf spark.executor.cores=1 --spark-conf spark.task.cpus=1 --spark-conf spark.executor.memory=3g \
     --spark-conf spark.ui.enabled=false --spark-conf spark.driver.host=127.0.0.1 \
     --spark-conf spark.driver.bindAddress=127.0.0.1 --spark-conf spark.task.maxFailures=4 \
@@ -187,7 +189,7 @@ if [[ $mode == study ]]; then
   start_cluster 2
   echo "a study of Single and BAM on WNLI, seeds 1 and 2, on $master ..."
   t0=$(date +%s)
-  bam_on_cluster "${study[@]}" > "$work/study.log" 2>&1 || { echo "the study failed on Spark; see $work/study.log" >&2
+  (bam_on_cluster "${study[@]}") > "$work/study.log" 2>&1 || { echo "the study failed on Spark; see $work/study.log" >&2
     exit 1; }
   echo "  done in $(( $(date +%s) - t0 )) s: $(grep -c '  done: ' "$work/study.log") job(s) ran as Spark tasks"
   cleanup
@@ -233,7 +235,7 @@ EOF
 start_cluster 2
 echo "straight run on $master ..."
 t0=$(date +%s)
-bam_on_cluster train --tasks "$data/tasks.json" -o "$work/straight" > "$work/straight.log" 2>&1 \
+(bam_on_cluster train --tasks "$data/tasks.json" -o "$work/straight") > "$work/straight.log" 2>&1 \
   || { echo "the straight run failed; see $work/straight.log" >&2; exit 1; }
 echo "  done in $(( $(date +%s) - t0 )) s"
 
@@ -304,7 +306,7 @@ for teacher in alpha beta; do
   fi
 done
 [[ ${#stopped_at[@]} -gt 0 ]] || { echo "  NO TEACHER saved a checkpoint of the step it stopped at"; status=1; }
-bam_on_cluster train --tasks "$data/tasks.json" -o "$work/stopped" > "$work/stopped-rerun.log" 2>&1 \
+(bam_on_cluster train --tasks "$data/tasks.json" -o "$work/stopped") > "$work/stopped-rerun.log" 2>&1 \
   || { echo "the rerun after the stop failed; see $work/stopped-rerun.log" >&2; exit 1; }
 for f in teachers/alpha/model/model.safetensors teachers/beta/model/model.safetensors \
   teachers/alpha.predictions.safetensors teachers/beta.predictions.safetensors student/model/model.safetensors \
