@@ -2,8 +2,8 @@
 # BAM on a real Spark standalone cluster on this machine: a master and two workers as separate processes on
 # 127.0.0.1, started from the Maven jars (no Spark download; SPARK_HOME is a folder of links to them).
 #
-# Default (the fault test): a small `bam train` run (two generated tasks, the embedded MiniLM, 320 examples each,
-# teachers of two epochs of 20 steps) goes through the cluster three times: once straight; once with `kill -9` of
+# Default (the fault test): a small `bam train` run (two generated tasks, the embedded MiniLM, 1,280 examples each,
+# teachers of two epochs of 80 steps) goes through the cluster three times: once straight; once with `kill -9` of
 # the executor that trains a teacher, after the teacher's first checkpoint (Spark retries the task on a new
 # executor and the teacher resumes from its checkpoint); once stopped by `kill` (SIGTERM, as Ctrl-C) of the driver
 # a few steps into the teachers (the running teachers stop after their current step with a checkpoint of it), then
@@ -26,7 +26,7 @@
 # from the command's start to the end of the predictions, the speed-up of 2 workers over 1 (target >= 1.8x on the
 # teacher wave) and the overhead of Spark on one worker over the plain run (target <= 5 %). It checks too that the
 # three runs made the same teachers and predictions, bit for bit. --train-cap N keeps N training examples a task
-# (a dry run of the script in minutes); without it the learning preset's budgets: TIME on a quiet 2-core
+# (a dry run of the script in minutes); without it the learning preset's budgets: 75 minutes on a quiet 2-core
 # machine, which a later call with the same arguments continues where a cut-off one stopped (see below). Run it on
 # a quiet machine: other work on the cores falsifies both ratios.
 # Needs: a build (mvn -B -q -DskipTests package). Work files: $BAM_SPARK_WORK (default runs/spark-cluster/MODE,
@@ -208,7 +208,8 @@ if [[ $mode == study ]]; then
   exit 0
 fi
 
-# The fault test's data: two generated tasks of 320 training and 16 dev examples.
+# The fault test's data: two generated tasks of 1,280 training and 16 dev examples: teachers of 80 steps an epoch,
+# a few seconds each on one core of a quiet machine, long enough to kill or stop one in its second epoch.
 data=$work/data
 mkdir -p "$data"
 gen() { # gen FILE N SEED: "text,label" rows; the label says whether a positive word occurs
@@ -221,7 +222,7 @@ gen() { # gen FILE N SEED: "text,label" rows; the label says whether a positive 
       s = fill[int(rand() * 10) + 1] " " fill[int(rand() * 10) + 1] " " w " " fill[int(rand() * 10) + 1];
       print s "," (p ? "yes" : "no") } }' > "$1"
 }
-gen "$data/a-train.csv" 320 1; gen "$data/a-dev.csv" 16 2; gen "$data/b-train.csv" 320 3; gen "$data/b-dev.csv" 16 4
+gen "$data/a-train.csv" 1280 1; gen "$data/a-dev.csv" 16 2; gen "$data/b-train.csv" 1280 3; gen "$data/b-dev.csv" 16 4
 cat > "$data/tasks.json" <<'EOF'
 {"tasks": [
   {"name": "alpha", "kind": "classification", "labels": ["no", "yes"], "train": "a-train.csv", "dev": "a-dev.csv",
@@ -286,7 +287,7 @@ echo "run stopped by kill of its driver on $master, then run again ..."
 bam_on_cluster train --tasks "$data/tasks.json" -o "$work/stopped" > "$work/stopped.log" 2>&1 &
 driver=$!
 # The stop, once the teachers are 5 steps in (the metrics logs have a line a step, flushed as it goes): the
-# epochs' checkpoints are at steps 20 and 40, so a checkpoint of any other step is the stop's.
+# epochs' checkpoints are at steps 80 and 160, so a checkpoint of any other step is the stop's.
 until [[ $(cat "$work"/stopped/teachers/*/metrics.jsonl 2>/dev/null | grep -c '"type":"step"') -ge 5 ]]; do
   kill -0 "$driver" 2>/dev/null || { echo "the run ended before its teachers trained; see $work/stopped.log" >&2
     exit 1; }
@@ -302,7 +303,7 @@ for teacher in alpha beta; do
   if [[ -f $latest && ! -f $work/stopped/teachers/$teacher/model/tasks.json ]]; then
     step=$(sed 's/[^0-9]//g; s/^0*//' "$latest")
     echo "  teacher $teacher stopped with a checkpoint of step $step"
-    (( step % 20 != 0 )) && stopped_at+=("$teacher")
+    (( step % 80 != 0 )) && stopped_at+=("$teacher")
   fi
 done
 [[ ${#stopped_at[@]} -gt 0 ]] || { echo "  NO TEACHER saved a checkpoint of the step it stopped at"; status=1; }
