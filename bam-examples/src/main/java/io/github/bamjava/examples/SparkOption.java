@@ -46,7 +46,7 @@ final class SparkOption {
     if (master == null) {
       return PipelineRunner.LOCAL;
     }
-    checkSparkClasses(spec);
+    prepareSpark(spec);
     return OnSpark.runner(master, conf, new CommandLineSource(originalArgs(spec), workingDir()));
   }
 
@@ -68,14 +68,15 @@ final class SparkOption {
    * @throws ParameterException when Spark's classes are not on the class path
    */
   PlanOutcome runStudy(CommandSpec spec, PrintStream progress) throws IOException {
-    checkSparkClasses(spec);
+    prepareSpark(spec);
     return OnSpark.runStudy(master, conf, new StudySource(originalArgs(spec), workingDir()), progress);
   }
 
   /** Spark's setting for the time its shutdown hooks get together (a system property, read when Spark starts). */
   static final String SHUTDOWN_TIMEOUT = "spark.shutdown.timeout";
 
-  private static void checkSparkClasses(CommandSpec spec) {
+  /** Sets Spark's shutdown timeout (see below) and checks that Spark's classes are there. */
+  private static void prepareSpark(CommandSpec spec) {
     // Ctrl-C of the driver lets the running units end their step with a checkpoint before Spark stops its context
     // (bam-spark holds Spark's shutdown hook back that long), but Spark gives its hooks 30 s unless told otherwise:
     // a BERT-Base step on a busy executor can take longer. The grace of a training on one machine, unless set.

@@ -38,8 +38,7 @@ import scala.Tuple2;
  * <p>A task that fails (a killed executor, a lost node) is retried by Spark up to {@code spark.task.maxFailures}
  * times and resumes from the unit's last checkpoint; a finished unit is never done again. Ctrl-C or {@code kill}
  * of the driver stops the running units after their current step, each with a checkpoint of it ({@link
- * DriverStop}). See docs/scale-out.md for
- * what the output directory must be and how to size executors.
+ * DriverStop}). See docs/scale-out.md for what the output directory must be and how to size executors.
  */
 public final class SparkPipeline implements PipelineRunner {
 
