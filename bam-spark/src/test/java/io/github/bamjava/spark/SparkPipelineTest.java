@@ -108,8 +108,7 @@ class SparkPipelineTest {
 
   @Test
   void aTaskThatDiesMidTeacherIsRetriedAndResumesFromItsCheckpoint() throws IOException {
-    Path straight = tmp.resolve("straight");
-    PipelineRunner.LOCAL.run(new SyntheticSource(straight.toString(), 2, "").job(), null);
+    Path straight = straightRunOfTwoEpochs();
 
     Path dir = tmp.resolve("faulty");
     Path faults = tmp.resolve("faults");
@@ -122,14 +121,12 @@ class SparkPipelineTest {
     long resumedFrom = Long.parseLong(Files.readString(faults.resolve(SyntheticSource.RESUMED)));
     assertThat(resumedFrom).as("the retry resumes from the first epoch's checkpoint").isPositive()
         .isLessThan(failedAt);
-    OUTPUTS.forEach((unit, file) -> assertThat(mismatch(straight.resolve(file), dir.resolve(file))).as(unit)
-        .isEqualTo(-1));
+    assertSameOutputs(straight, dir);
   }
 
   @Test
   void aCancelledTaskStopsAfterItsStepWithACheckpointThatTheRerunResumesFrom() throws IOException {
-    Path straight = tmp.resolve("straight");
-    PipelineRunner.LOCAL.run(new SyntheticSource(straight.toString(), 2, "").job(), null);
+    Path straight = straightRunOfTwoEpochs();
 
     Path dir = tmp.resolve("cancelled");
     SyntheticSource source = new SyntheticSource(dir.toString(), 2, "");
@@ -152,14 +149,12 @@ class SparkPipelineTest {
     assertThat(dir.resolve(OUTPUTS.get("teacher sentiment"))).doesNotExist();
 
     SparkPipeline.start("local[1]", CONF, source).run(source.job(), null);
-    OUTPUTS.forEach((unit, file) -> assertThat(mismatch(straight.resolve(file), dir.resolve(file))).as(unit)
-        .isEqualTo(-1));
+    assertSameOutputs(straight, dir);
   }
 
   @Test
   void aStopRequestStopsTheRunOnSparkWithCheckpointsAndTheRerunEndsAsAStraightRun() throws IOException {
-    Path straight = tmp.resolve("straight");
-    PipelineRunner.LOCAL.run(new SyntheticSource(straight.toString(), 2, "").job(), null);
+    Path straight = straightRunOfTwoEpochs();
 
     Path dir = tmp.resolve("stopped");
     SyntheticSource source = new SyntheticSource(dir.toString(), 2, "");
@@ -182,6 +177,18 @@ class SparkPipelineTest {
     assertThat(Files.readString(dir.resolve("teachers/sentiment/checkpoints/LATEST")).strip()).matches("step-0*4");
 
     SparkPipeline.start("local[1]", CONF, source).run(source.job(), null);
+    assertSameOutputs(straight, dir);
+  }
+
+  /** The synthetic run with teachers of two epochs on one machine, uninterrupted: what a resumed run must equal. */
+  private Path straightRunOfTwoEpochs() throws IOException {
+    Path straight = tmp.resolve("straight");
+    PipelineRunner.LOCAL.run(new SyntheticSource(straight.toString(), 2, "").job(), null);
+    return straight;
+  }
+
+  /** Every unit's output in {@code dir} has the bits of the one in {@code straight}. */
+  private static void assertSameOutputs(Path straight, Path dir) {
     OUTPUTS.forEach((unit, file) -> assertThat(mismatch(straight.resolve(file), dir.resolve(file))).as(unit)
         .isEqualTo(-1));
   }
