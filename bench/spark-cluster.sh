@@ -252,11 +252,14 @@ while [[ -z $killed ]]; do
     # A teacher past its first whole checkpoint (LATEST names it once written) and not finished: kill the
     # executor that trains it.
     if [[ -f $dir/checkpoints/LATEST && ! -f $dir/model/tasks.json ]]; then
-      out=$(grep -l "teacher $teacher on" "$work"/worker-*/app-*/*/stdout 2>/dev/null | head -n 1) || true
-      [[ -n $out ]] || continue
-      exec_id=$(basename "$(dirname "$out")")
-      app=$(basename "$(dirname "$(dirname "$out")")")
-      pid=$(pgrep -f "CoarseGrainedExecutorBackend.*--executor-id $exec_id .*--app-id $app" | head -n 1) || true
+      # The worker folders hold the straight run's executors too: the one to kill is the one still alive.
+      pid=
+      for out in $(grep -l "teacher $teacher on" "$work"/worker-*/app-*/*/stdout 2>/dev/null); do
+        exec_id=$(basename "$(dirname "$out")")
+        app=$(basename "$(dirname "$(dirname "$out")")")
+        pid=$(pgrep -f "CoarseGrainedExecutorBackend.*--executor-id $exec_id .*--app-id $app" | head -n 1) || true
+        [[ -n $pid ]] && break
+      done
       [[ -n $pid ]] || continue
       kill -9 "$pid"; killed="teacher $teacher (executor $exec_id, pid $pid)" killed_teacher=$teacher
       echo "  kill -9 of the executor training $killed"
