@@ -317,8 +317,7 @@ public final class BamModel implements AutoCloseable {
       checkArgument(inputs.accepts(e), "task %s was trained on %s, but example %s is %s", task,
           inputs.description(), e.id(), Inputs.describe(e));
     }
-    return new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE)
-        .predict(manager, task, kind(task), examples);
+    return servingPredictor(maxLength).predict(manager, task, kind(task), examples);
   }
 
   /**
@@ -366,10 +365,15 @@ public final class BamModel implements AutoCloseable {
         return e;
       }
     };
-    BatchPredictor predictor = new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE);
+    BatchPredictor predictor = servingPredictor(maxLength);
     return probabilities
         ? predictor.predict(manager, task, kind(task), checked, BatchPredictor.DEFAULT_WINDOW, sink)
         : predictor.predictLogits(manager, task, kind(task), checked, BatchPredictor.DEFAULT_WINDOW, sink);
+  }
+
+  private BatchPredictor servingPredictor(int maxLength) {
+    return new BatchPredictor(network, tokenizer(), maxLength, BatchPredictor.DEFAULT_BATCH_SIZE,
+        BatchPredictor.SERVING_BATCH_TOKENS);
   }
 
   /**

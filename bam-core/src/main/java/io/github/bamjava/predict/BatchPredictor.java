@@ -47,6 +47,13 @@ public final class BatchPredictor {
    */
   public static final int DEFAULT_BATCH_TOKENS = 4096;
   /**
+   * Tokens per inference batch at most where prediction may be the process's largest use of memory: a loaded
+   * model's predictions ({@link BamModel#predict}, so {@code bam predict}). Half of {@link #DEFAULT_BATCH_TOKENS}
+   * holds about 0.2 GB less at MiniLM's size for 3 % fewer lines a second (docs/benchmarks.md); while a model
+   * trains, its training step sets the peak, so teacher predictions and dev evaluations keep the larger batches.
+   */
+  public static final int SERVING_BATCH_TOKENS = 2048;
+  /**
    * A batch's padded length is its longest input rounded up to a multiple of this (but not beyond the longest
    * input allowed): with the rows a length allows and the packed tokens rounded too ({@link #PACKED_STEP}), the
    * batches of a long prediction take a few shapes, so libtorch asks malloc for blocks of a few sizes, again and
