@@ -5,8 +5,9 @@
 #      (OpenBLAS as shipped, and with its AVX-512 kernels where the CPU has them); the best is the peak.
 #   2. MiniLM training, fixed B 32 x S 128, ROUNDS rounds, each: the peer, Java as an application embedding the
 #      library runs it (plain `java -cp`), Java with the `bam` launcher's settings; median of the rounds.
-#   3. Real glue-lite batches (MultiTaskBenchmark: every task, B 32, multi-task defaults) against the peer padding
-#      every example to 128 (peer before and after; the ratio is to their mean).
+#   3. Real glue-lite batches (MultiTaskBenchmark: every task, B 32, multi-task defaults), plain `java -cp` and with
+#      the launcher's settings, against the peer padding every example to 128 (peer before and after; the ratio
+#      is to their mean).
 #   4. BERT-Base training, fixed B 32 x S 128, one round.
 # Usage: bench/step.sh [glue-dir]
 #   ROUNDS=n (default 3); SKIP_GLUE=1, SKIP_BASE=1 leave parts out;
@@ -84,16 +85,17 @@ PY
 if [[ ${SKIP_GLUE:-} != 1 ]]; then
   echo "== real glue-lite batches, B 32, multi-task defaults (150 steps, the first 100 not timed); peer pads to 128"
   p1=$(peer_run --config minilm --batch 32 --seq 128 --mode train --steps "${STEPS:-5}" 2>&1 | grep '^RESULT')
-  mt() { launcher "${jvm[@]}" -cp "$1" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 32 2>/dev/null \
+  mt() { "${jvm[@]}" -cp "$1" io.github.bamjava.examples.bench.MultiTaskBenchmark "$glue" 150 32 2>/dev/null \
     | grep '^RESULT'; }
-  j=$(mt "$cp"); b=; [[ -n ${BEFORE:-} ]] && b=$(mt "$BEFORE:$cp")
+  e=$(mt "$cp"); j=$(launcher mt "$cp"); b=; [[ -n ${BEFORE:-} ]] && b=$(launcher mt "$BEFORE:$cp")
   p2=$(peer_run --config minilm --batch 32 --seq 128 --mode train --steps "${STEPS:-5}" 2>&1 | grep '^RESULT')
-  python3 - "$(field seq/s <<<"$p1")" "$(field seq/s <<<"$p2")" "$(field examples/s <<<"$j")" \
-    "$(field examples/s <<<"$b")" <<'PY'
+  python3 - "$(field seq/s <<<"$p1")" "$(field seq/s <<<"$p2")" "$(field examples/s <<<"$e")" \
+    "$(field examples/s <<<"$j")" "$(field examples/s <<<"$b")" <<'PY'
 import sys
-p1, p2, j = map(float, sys.argv[1:4]); p = (p1 + p2) / 2
-print(f"GLUE peer at 128: {p1:.2f} / {p2:.2f} ex/s; java (launcher's settings) {j:.1f} ex/s ({j / p:.2f}×)"
-      + (f"; BEFORE jar {float(sys.argv[4]):.1f} ex/s ({float(sys.argv[4]) / p:.2f}×)" if sys.argv[4] else ""))
+p1, p2, e, j = map(float, sys.argv[1:5]); p = (p1 + p2) / 2
+print(f"GLUE peer at 128: {p1:.2f} / {p2:.2f} ex/s; plain java -cp {e:.1f} ex/s ({e / p:.2f}×);"
+      f" java (launcher's settings) {j:.1f} ex/s ({j / p:.2f}×)"
+      + (f"; BEFORE jar {float(sys.argv[5]):.1f} ex/s ({float(sys.argv[5]) / p:.2f}×)" if sys.argv[5] else ""))
 PY
 fi
 
