@@ -254,7 +254,8 @@ while [[ -z $killed ]]; do
     if [[ -f $dir/checkpoints/LATEST && ! -f $dir/model/tasks.json ]]; then
       # The worker folders hold the straight run's executors too: the one to kill is the one still alive.
       pid=
-      for out in $(grep -l "teacher $teacher on" "$work"/worker-*/app-*/*/stdout 2>/dev/null); do
+      mapfile -t logs < <(grep -l "teacher $teacher on" "$work"/worker-*/app-*/*/stdout 2>/dev/null || true)
+      for out in "${logs[@]}"; do
         exec_id=$(basename "$(dirname "$out")")
         app=$(basename "$(dirname "$(dirname "$out")")")
         pid=$(pgrep -f "CoarseGrainedExecutorBackend.*--executor-id $exec_id .*--app-id $app" | head -n 1) || true
