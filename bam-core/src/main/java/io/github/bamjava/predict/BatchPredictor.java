@@ -54,13 +54,6 @@ public final class BatchPredictor {
    */
   public static final int SERVING_BATCH_TOKENS = 2048;
   /**
-   * A batch's padded length is its longest input rounded up to a multiple of this (but not beyond the longest
-   * input allowed): with the rows a length allows and the packed tokens rounded too ({@link #PACKED_STEP}), the
-   * batches of a long prediction take a few shapes, so libtorch asks malloc for blocks of a few sizes, again and
-   * again, which malloc hands back exactly instead of leaving holes that keep memory growing (docs/benchmarks.md).
-   */
-  static final int LENGTH_STEP = 8;
-  /**
    * The tokens a batch's dense layers compute are rounded up to a multiple of this (to a power of two below it),
    * padding positions making up the difference: at most one in {@code 4096 / 256} of a full batch's work.
    */
@@ -321,9 +314,10 @@ public final class BatchPredictor {
    *
    * <p>Why fixed shapes: every batch allocates its activations afresh, and with glibc's malloc ever new sizes
    * leave holes in its heaps that keep a long prediction's memory growing; a few sizes are reused exactly. The
-   * shapes are few because a length is a multiple of {@link #LENGTH_STEP}, a full batch has the rows its length
-   * allows, a short one (the last of a window or of a length) a power of two of them, and the packed tokens a
-   * multiple of {@link #PACKED_STEP}. A placeholder row is one token, so it costs the dense layers almost nothing.
+   * shapes are few because a length is rounded ({@link PaddedBatch#roundedLength}), a full batch has the rows its
+   * length allows, a short one (the last of a window or of a length) a power of two of them, and the packed tokens
+   * are a multiple of {@link #PACKED_STEP}. A placeholder row is one token, so it costs the dense layers almost
+   * nothing.
    */
   record Batch(int start, int end, int rows, int length, int packedTokens) {
 
@@ -337,10 +331,10 @@ public final class BatchPredictor {
     static Batch at(int[] sortedLengths, int start, int batchSize, int batchTokens, int longest) {
       int end = start + 1;
       while (end < sortedLengths.length
-          && end - start + 1 <= rowsFor(padded(sortedLengths[end], longest), batchSize, batchTokens)) {
+          && end - start + 1 <= rowsFor(PaddedBatch.roundedLength(sortedLengths[end], longest), batchSize, batchTokens)) {
         end++;
       }
-      int length = padded(sortedLengths[end - 1], longest);
+      int length = PaddedBatch.roundedLength(sortedLengths[end - 1], longest);
       int full = rowsFor(length, batchSize, batchTokens);
       int examples = end - start;
       int rows = examples == full ? full : Math.min(full, ceilingPowerOfTwo(examples));
@@ -348,14 +342,7 @@ public final class BatchPredictor {
       for (int i = start; i < end; i++) {
         tokens += sortedLengths[i];
       }
-      int packed = tokens <= PACKED_STEP ? ceilingPowerOfTwo(tokens)
-          : (tokens + PACKED_STEP - 1) / PACKED_STEP * PACKED_STEP;
-      return new Batch(start, end, rows, length, Math.min(packed, rows * length));
-    }
-
-    /** {@code length} rounded up to a multiple of {@link #LENGTH_STEP}, but not beyond {@code longest}. */
-    static int padded(int length, int longest) {
-      return Math.max(length, Math.min((length + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP, longest));
+      return new Batch(start, end, rows, length, PaddedBatch.roundedTokens(tokens, PACKED_STEP, rows * length));
     }
 
     /** The rows of a full batch of this padded length: within both caps, at least one. */

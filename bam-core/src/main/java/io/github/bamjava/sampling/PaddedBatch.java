@@ -18,6 +18,57 @@ public final class PaddedBatch {
   private PaddedBatch() {}
 
   /**
+   * A batch run in a few fixed shapes ({@link #roundedLength}) has its padded length rounded up to a multiple of
+   * this: 8 positions cost a short batch little and leave at most 16 lengths up to 128.
+   */
+  public static final int LENGTH_STEP = 8;
+
+  /**
+   * The padded length of a batch in few shapes whose longest encoding has {@code length} tokens: rounded up to a
+   * multiple of {@link #LENGTH_STEP}, but not beyond {@code longest} (the longest input allowed), and never below
+   * {@code length}.
+   */
+  public static int roundedLength(int length, int longest) {
+    return Math.max(length, Math.min((length + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP, longest));
+  }
+
+  /**
+   * The positions a batch in few shapes computes for {@code tokens} tokens: a power of two up to {@code step},
+   * beyond it a multiple of {@code step}; never more than {@code positions}, the batch's rows times its length.
+   */
+  public static int roundedTokens(int tokens, int step, int positions) {
+    int rounded = tokens <= step ? (tokens <= 1 ? 1 : Integer.highestOneBit(tokens - 1) << 1)
+        : (tokens + step - 1) / step * step;
+    return Math.min(rounded, positions);
+  }
+
+  /**
+   * The {@link EncoderInputs} of a training batch in one of a few shapes: every encoding a row, the length rounded
+   * by {@link #roundedLength} and the positions the per-token parts of the layers compute by {@link
+   * #roundedTokens}. The tokens' results are those of {@link #inputs(NDManager, List, int, BertConfig)} (the
+   * extra positions are padding, hidden by the mask), only the dropout draws fall elsewhere.
+   *
+   * <p>Why: every step allocates its activations and their gradients afresh, and a run whose batches each have
+   * their own length and token count asks malloc for ever new sizes, which leave holes in its heaps that keep a
+   * run's memory growing from task to task; with a few shapes the blocks are reused exactly.
+   *
+   * @param packedStep the step of {@link #roundedTokens}: the extra work is at most this many positions a batch
+   */
+  public static NDList inputsInFewShapes(NDManager manager, List<EncodedPair> encodings, int padId,
+      BertConfig config, int packedStep) {
+    checkArgument(!encodings.isEmpty(), "a batch needs at least one example");
+    int longest = 0;
+    int tokens = 0;
+    for (EncodedPair e : encodings) {
+      longest = Math.max(longest, e.length());
+      tokens += e.length();
+    }
+    int rows = encodings.size();
+    int seq = roundedLength(longest, config.maxSequenceLength());
+    return inputs(manager, encodings, padId, config, rows, seq, roundedTokens(tokens, packedStep, rows * seq));
+  }
+
+  /**
    * The {@link EncoderInputs} of a batch: (ids, token types, attention mask), each INT64 [B, longest], padding
    * with id {@code padId} and mask 0, and the token packing. Every id is checked against the encoder's tables
    * here, on the host, so that the forward pass reads nothing back from the device.

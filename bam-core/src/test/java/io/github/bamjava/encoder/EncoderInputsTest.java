@@ -69,6 +69,49 @@ class EncoderInputsTest {
   }
 
   @Test
+  void paddingPositionsComputedInTrainingChangeNoGradient() {
+    // Training batches compute padding positions to keep their shapes few: the weights' gradients of a loss on
+    // the tokens and the pooled vectors must not see them.
+    BertEncoder encoder = TinyBert.create(manager, TinyBert.CONFIG.withDropout(0f), 8);
+    ParameterStore store = new ParameterStore(manager, false);
+    NDList device = TinyBert.batch(manager, new int[][] {{2, 11, 12, 3}, {2, 40, 41, 42, 43, 44, 3}, {2, 7, 3}},
+        null);
+    long[] ids = device.get(0).toLongArray();
+    long[] types = device.get(1).toLongArray();
+    long[] mask = device.get(2).toLongArray();
+    long[] packed = new long[mask.length];
+    java.util.Arrays.fill(packed, 1);
+    List<float[]> a = tokenGradients(encoder, store, EncoderInputs.of(manager, TinyBert.CONFIG, ids, types, mask,
+        3, 7), mask);
+    List<float[]> b = tokenGradients(encoder, store, EncoderInputs.of(manager, TinyBert.CONFIG, ids, types, mask,
+        packed, 3, 7), mask);
+    for (int i = 0; i < a.size(); i++) {
+      float[] x = a.get(i);
+      float[] y = b.get(i);
+      for (int j = 0; j < x.length; j++) {
+        assertThat(y[j]).as("gradient %s, element %s", i, j)
+            .isCloseTo(x[j], org.assertj.core.data.Offset.offset(1e-4f + 1e-4f * Math.abs(x[j])));
+      }
+    }
+  }
+
+  /** Every weight's gradient of the sum of the tokens' hidden states and the pooled vectors. */
+  private List<float[]> tokenGradients(BertEncoder encoder, ParameterStore store, NDList inputs, long[] mask) {
+    List<float[]> out = new ArrayList<>();
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDList result = encoder.forward(store, inputs, true);
+      NDArray tokens = manager.create(mask).reshape(3, 7, 1).toType(result.get(0).getDataType(), false);
+      gc.backward(result.get(0).mul(tokens).sum().add(result.get(1).sum()));
+    }
+    for (Map.Entry<String, Parameter> e : encoder.namedParameters().entrySet()) {
+      NDArray g = e.getValue().getArray().getGradient();
+      out.add(g.toFloatArray());
+      g.subi(g);
+    }
+    return out;
+  }
+
+  @Test
   void aPackingThatLeavesOutATokenIsRefused() {
     assertThatThrownBy(() -> EncoderInputs.of(manager, TinyBert.CONFIG, new long[] {2, 5, 3, 0}, new long[4],
         new long[] {1, 1, 1, 0}, new long[] {1, 0, 1, 1}, 1, 4))

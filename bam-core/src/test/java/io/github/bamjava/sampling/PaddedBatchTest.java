@@ -8,7 +8,10 @@ import ai.djl.ndarray.NDManager;
 import io.github.bamjava.encoder.BertConfig;
 import io.github.bamjava.testing.EngineManager;
 import io.github.bamjava.text.EncodedPair;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -73,6 +76,44 @@ class PaddedBatchTest {
         .hasMessageContaining("a batch of 8 tokens in 2 x 6 positions cannot be packed into 7");
     assertThatThrownBy(() -> PaddedBatch.inputs(manager, two, 0, CONFIG, 2, 6, 13))
         .hasMessageContaining("cannot be packed into 13");
+  }
+
+  @Test
+  void aTrainingBatchTakesOneOfAFewShapes() {
+    // 3, 5 and 2 tokens: 8 positions (the longest, 5, rounded up), 10 tokens computed as 12 (a multiple of 4).
+    NDList inputs = PaddedBatch.inputsInFewShapes(manager, List.of(single(2, 7, 3), single(2, 9, 10, 11, 3),
+        single(2, 3)), 0, CONFIG, 4);
+    assertThat(inputs.get(0).getShape().getShape()).containsExactly(3, 8);
+    assertThat(inputs.get(2).toLongArray()).containsExactly(1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0,
+        0, 0, 0, 0, 0);
+    assertThat(inputs.get(3).size()).isEqualTo(12);
+    // A length at the encoder's longest input (16 positions) is not rounded beyond it.
+    int[] long15 = new int[15];
+    Arrays.fill(long15, 7);
+    NDList full = PaddedBatch.inputsInFewShapes(manager, List.of(single(long15)), 0, CONFIG, 64);
+    assertThat(full.get(0).getShape().getShape()).containsExactly(1, 16);
+    // 15 tokens computed as 16: every position, so no packing at all.
+    assertThat(full.get(3).size()).isZero();
+  }
+
+  @Test
+  void roundedSizesAreFew() {
+    assertThat(PaddedBatch.roundedLength(1, 128)).isEqualTo(8);
+    assertThat(PaddedBatch.roundedLength(9, 128)).isEqualTo(16);
+    assertThat(PaddedBatch.roundedLength(99, 100)).isEqualTo(100);
+    assertThat(PaddedBatch.roundedLength(130, 128)).isEqualTo(130);
+    assertThat(PaddedBatch.roundedTokens(1, 64, 4096)).isEqualTo(1);
+    assertThat(PaddedBatch.roundedTokens(3, 64, 4096)).isEqualTo(4);
+    assertThat(PaddedBatch.roundedTokens(64, 64, 4096)).isEqualTo(64);
+    assertThat(PaddedBatch.roundedTokens(65, 64, 4096)).isEqualTo(128);
+    assertThat(PaddedBatch.roundedTokens(760, 64, 4096)).isEqualTo(768);
+    assertThat(PaddedBatch.roundedTokens(4090, 64, 4095)).isEqualTo(4095);
+    // Every token count of a batch of 32 rows of up to 128 positions takes one of 64 sizes beyond the step.
+    Set<Integer> sizes = new HashSet<>();
+    for (int tokens = 65; tokens <= 4096; tokens++) {
+      sizes.add(PaddedBatch.roundedTokens(tokens, 64, 4096));
+    }
+    assertThat(sizes).hasSize(63);
   }
 
   private static EncodedPair single(int... ids) {

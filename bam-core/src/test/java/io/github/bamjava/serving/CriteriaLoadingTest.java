@@ -2,6 +2,7 @@ package io.github.bamjava.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
@@ -198,8 +199,11 @@ class CriteriaLoadingTest {
       List<Output> answers = predictor.batchPredict(requests);
       for (int i = 0; i < answers.size(); i++) {
         JsonObject json = JsonParser.parseString(answers.get(i).getData().getAsString()).getAsJsonObject();
+        // Within a few units in the last place: the route batches its requests in other shapes than
+        // BamModel.predict, and a matrix product of other shapes may round its sums differently.
+        float expected = (float) Evaluation.prediction(TASKS.get(2).kind(), EXPECTED.get(2)[i]);
         assertThat(json.get("score").getAsFloat()).as("stars dev %s", i)
-            .isEqualTo((float) Evaluation.prediction(TASKS.get(2).kind(), EXPECTED.get(2)[i]));
+            .isCloseTo(expected, within(4 * Math.ulp(expected)));
       }
       Input plain = new Input();
       plain.add("wab star star");
