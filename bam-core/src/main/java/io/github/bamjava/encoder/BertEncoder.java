@@ -65,7 +65,7 @@ public final class BertEncoder extends BertModule {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    checkArgument(inputs.size() == 3 || inputs.size() == 5, "BertEncoder expects (input ids, token type ids,"
+    checkArgument(inputs.size() == 3 || inputs.size() >= 5, "BertEncoder expects (input ids, token type ids,"
         + " attention mask), or those and a token packing from EncoderInputs, got %s arrays", inputs.size());
     NDArray ids = inputs.get(0);
     NDArray mask = inputs.get(2);
@@ -75,7 +75,7 @@ public final class BertEncoder extends BertModule {
         ids.getShape(), inputs.get(1).getShape(), mask.getShape());
     // EncoderInputs checked the ids and packed the tokens on the host; three arrays alone are checked and packed
     // here, which reads values back from the device.
-    boolean prepared = inputs.size() == 5;
+    boolean prepared = inputs.size() >= 5;
     NDArray hidden = embeddings.embed(store, ids, inputs.get(1), training, !prepared);
     if (embeddingsProject != null) {
       // FP32 into the layers, as from every other embeddings: under mixed precision the projection is FP16.
@@ -88,7 +88,11 @@ public final class BertEncoder extends BertModule {
         : TokenPacking.of(mask);
     NDList layerInputs = new NDList(hidden, maskBias);
     if (packing != null) {
+      // Attention groups, if EncoderInputs planned any, follow the packing (they need it).
       layerInputs = new NDList(packing.pack(hidden), maskBias).addAll(packing.arrays());
+      if (prepared) {
+        layerInputs.addAll(inputs.subNDList(5));
+      }
     }
     hidden = encoder.forward(store, layerInputs, training).singletonOrThrow();
     if (packing != null) {
@@ -125,7 +129,7 @@ public final class BertEncoder extends BertModule {
         ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
       NDArray hidden = inputs.get(0);
       for (Block layer : layers) {
-        // The mask bias and, for a packed batch, the packing arrays go to every layer unchanged.
+        // The mask bias and, for a packed batch, the packing and attention groups go to every layer unchanged.
         NDList layerInputs = new NDList(hidden);
         layerInputs.addAll(inputs.subNDList(1));
         // Each layer's intermediates (attention scores, feed-forward activations) are let go as soon as its

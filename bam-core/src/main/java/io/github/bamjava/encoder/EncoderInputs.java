@@ -15,15 +15,16 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>The arrays: input ids, token type ids and attention mask, each INT64 [B, S], then the two arrays of the
  * token packing ({@link TokenPacking}): the row of each real token [T] and, for each of the B·S positions, its
- * row among the real tokens [B·S], both empty when nothing is padding. {@link BertEncoder} takes these five, or
- * the first three alone, in which case it checks the ids and reads the mask back on the device.
+ * row among the real tokens [B·S], both empty when nothing is padding; then, for a batch whose rows differ
+ * enough in length, the arrays of its attention groups ({@link AttentionGroups}). {@link BertEncoder} takes
+ * these, or the first three alone, in which case it checks the ids and reads the mask back on the device.
  */
 public final class EncoderInputs {
 
   private EncoderInputs() {}
 
   /**
-   * The five input arrays of a batch of {@code batch} rows of {@code seq} positions, row-major.
+   * The input arrays of a batch of {@code batch} rows of {@code seq} positions, row-major.
    *
    * @param ids the vocabulary id of each position, padding included
    * @param typeIds the segment of each position
@@ -73,9 +74,28 @@ public final class EncoderInputs {
     }
     long[][] packing = TokenPacking.rowsOf(packed);
     Shape shape = new Shape(batch, seq);
-    return new NDList(manager.create(ids, shape), manager.create(typeIds, shape), manager.create(mask, shape),
-        manager.create(packing == null ? new long[0] : packing[0]),
+    NDList inputs = new NDList(manager.create(ids, shape), manager.create(typeIds, shape),
+        manager.create(mask, shape), manager.create(packing == null ? new long[0] : packing[0]),
         manager.create(packing == null ? new long[0] : packing[1]));
+    if (packing != null) {
+      inputs.addAll(AttentionGroups.plan(manager, mask, packing[1], packing[0].length, batch, seq));
+    }
+    return inputs;
+  }
+
+  /**
+   * A batch padded in a few fixed shapes has its length rounded up to a multiple of this ({@link
+   * #roundedLength}): 8 positions cost a short batch little and leave at most 16 lengths up to 128.
+   */
+  public static final int LENGTH_STEP = 8;
+
+  /**
+   * The padded length of a batch (or a group of its rows) whose longest row has {@code length} tokens, in a few
+   * fixed shapes: rounded up to a multiple of {@link #LENGTH_STEP}, but not beyond {@code longest} (the longest
+   * input allowed), and never below {@code length}.
+   */
+  public static int roundedLength(int length, int longest) {
+    return Math.max(length, Math.min((length + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP, longest));
   }
 
   private static void checkIds(String table, String what, long[] ids, int rows, int seq) {

@@ -104,10 +104,15 @@ final class TokenPacking {
 
   /** [T, H] to [B, S, H], with zero vectors at padding positions. */
   NDArray unpack(NDArray packed) {
+    return gatherWithZeroRow(packed, packedRowOf).reshape(batch, seq, packed.getShape().get(1));
+  }
+
+  /** The rows {@code rows} of {@code packed} [T, H], where row T is a zero vector: [rows, H]. */
+  static NDArray gatherWithZeroRow(NDArray packed, NDArray rows) {
     long hidden = packed.getShape().get(1);
     NDArray withZeroRow = NDArrays.concat(
         new NDList(packed, packed.getManager().zeros(new Shape(1, hidden), packed.getDataType())));
-    return gather(withZeroRow, packedRowOf).reshape(batch, seq, hidden);
+    return gather(withZeroRow, rows);
   }
 
   /** The arrays that carry the packing through a block's inputs (after the hidden states and the mask bias). */
@@ -123,7 +128,8 @@ final class TokenPacking {
     return new TokenPacking(inputs.get(2), inputs.get(3), batch, seq);
   }
 
-  private static NDArray gather(NDArray table, NDArray rows) {
+  /** The rows {@code rows} of {@code table}: a gather whose gradient libtorch knows. */
+  static NDArray gather(NDArray table, NDArray rows) {
     return Embedding.embedding(rows, table, SparseFormat.DENSE).singletonOrThrow();
   }
 }

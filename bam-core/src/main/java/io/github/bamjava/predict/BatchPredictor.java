@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.bamjava.encoder.EncoderInputs;
 import io.github.bamjava.model.MultiTaskModel;
 import io.github.bamjava.runtime.GracefulStop;
 import io.github.bamjava.runtime.RunStoppedException;
@@ -314,7 +315,7 @@ public final class BatchPredictor {
    *
    * <p>Why fixed shapes: every batch allocates its activations afresh, and with glibc's malloc ever new sizes
    * leave holes in its heaps that keep a long prediction's memory growing; a few sizes are reused exactly. The
-   * shapes are few because a length is rounded ({@link PaddedBatch#roundedLength}), a full batch has the rows its
+   * shapes are few because a length is rounded ({@link EncoderInputs#roundedLength}), a full batch has the rows its
    * length allows, a short one (the last of a window or of a length) a power of two of them, and the packed tokens
    * are a multiple of {@link #PACKED_STEP}. A placeholder row is one token, so it costs the dense layers almost
    * nothing.
@@ -330,11 +331,11 @@ public final class BatchPredictor {
      */
     static Batch at(int[] sortedLengths, int start, int batchSize, int batchTokens, int longest) {
       int end = start + 1;
-      while (end < sortedLengths.length
-          && end - start + 1 <= rowsFor(PaddedBatch.roundedLength(sortedLengths[end], longest), batchSize, batchTokens)) {
+      while (end < sortedLengths.length && end - start + 1
+          <= rowsFor(EncoderInputs.roundedLength(sortedLengths[end], longest), batchSize, batchTokens)) {
         end++;
       }
-      int length = PaddedBatch.roundedLength(sortedLengths[end - 1], longest);
+      int length = EncoderInputs.roundedLength(sortedLengths[end - 1], longest);
       int full = rowsFor(length, batchSize, batchTokens);
       int examples = end - start;
       int rows = examples == full ? full : Math.min(full, ceilingPowerOfTwo(examples));

@@ -18,21 +18,6 @@ public final class PaddedBatch {
   private PaddedBatch() {}
 
   /**
-   * A batch run in a few fixed shapes ({@link #roundedLength}) has its padded length rounded up to a multiple of
-   * this: 8 positions cost a short batch little and leave at most 16 lengths up to 128.
-   */
-  public static final int LENGTH_STEP = 8;
-
-  /**
-   * The padded length of a batch in few shapes whose longest encoding has {@code length} tokens: rounded up to a
-   * multiple of {@link #LENGTH_STEP}, but not beyond {@code longest} (the longest input allowed), and never below
-   * {@code length}.
-   */
-  public static int roundedLength(int length, int longest) {
-    return Math.max(length, Math.min((length + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP, longest));
-  }
-
-  /**
    * The positions a batch in few shapes computes for {@code tokens} tokens: a power of two up to {@code step},
    * beyond it a multiple of {@code step}; never more than {@code positions}, the batch's rows times its length.
    */
@@ -44,7 +29,7 @@ public final class PaddedBatch {
 
   /**
    * The {@link EncoderInputs} of a training batch in one of a few shapes: every encoding a row, the length rounded
-   * by {@link #roundedLength} and the positions the per-token parts of the layers compute by {@link
+   * by {@link EncoderInputs#roundedLength} and the positions the per-token parts of the layers compute by {@link
    * #roundedTokens}. The tokens' results are those of {@link #inputs(NDManager, List, int, BertConfig)} (the
    * extra positions are padding, hidden by the mask), only the dropout draws fall elsewhere.
    *
@@ -64,7 +49,7 @@ public final class PaddedBatch {
       tokens += e.length();
     }
     int rows = encodings.size();
-    int seq = roundedLength(longest, config.maxSequenceLength());
+    int seq = EncoderInputs.roundedLength(longest, config.maxSequenceLength());
     return inputs(manager, encodings, padId, config, rows, seq, roundedTokens(tokens, packedStep, rows * seq));
   }
 

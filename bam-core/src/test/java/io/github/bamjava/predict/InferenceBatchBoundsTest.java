@@ -2,7 +2,7 @@ package io.github.bamjava.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.bamjava.sampling.PaddedBatch;
+import io.github.bamjava.encoder.EncoderInputs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -69,11 +69,11 @@ class InferenceBatchBoundsTest {
 
   @Test
   void paddedLengthsAreMultiplesOfTheStepButNeverBeyondTheLongestAllowed() {
-    assertThat(PaddedBatch.roundedLength(1, 128)).isEqualTo(8);
-    assertThat(PaddedBatch.roundedLength(8, 128)).isEqualTo(8);
-    assertThat(PaddedBatch.roundedLength(9, 128)).isEqualTo(16);
-    assertThat(PaddedBatch.roundedLength(99, 100)).isEqualTo(100);
-    assertThat(PaddedBatch.roundedLength(100, 100)).isEqualTo(100);
+    assertThat(EncoderInputs.roundedLength(1, 128)).isEqualTo(8);
+    assertThat(EncoderInputs.roundedLength(8, 128)).isEqualTo(8);
+    assertThat(EncoderInputs.roundedLength(9, 128)).isEqualTo(16);
+    assertThat(EncoderInputs.roundedLength(99, 100)).isEqualTo(100);
+    assertThat(EncoderInputs.roundedLength(100, 100)).isEqualTo(100);
   }
 
   @Test
@@ -111,7 +111,7 @@ class InferenceBatchBoundsTest {
         assertThat(b.rows()).isLessThanOrEqualTo(128);
         assertThat((long) b.rows() * b.length()).isLessThanOrEqualTo(4096);
         assertThat(b.length()).isGreaterThanOrEqualTo(lengths[b.end() - 1]);
-        assertThat(b.length() % PaddedBatch.LENGTH_STEP).isZero();
+        assertThat(b.length() % EncoderInputs.LENGTH_STEP).isZero();
         int tokens = b.rows() - examples;
         for (int i = b.start(); i < b.end(); i++) {
           tokens += lengths[i];
