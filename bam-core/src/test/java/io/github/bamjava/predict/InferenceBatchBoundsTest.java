@@ -74,6 +74,7 @@ class InferenceBatchBoundsTest {
     assertThat(EncoderInputs.roundedLength(9, 128)).isEqualTo(16);
     assertThat(EncoderInputs.roundedLength(99, 100)).isEqualTo(100);
     assertThat(EncoderInputs.roundedLength(100, 100)).isEqualTo(100);
+    assertThat(EncoderInputs.roundedLength(130, 128)).as("an input beyond the longest").isEqualTo(130);
   }
 
   @Test

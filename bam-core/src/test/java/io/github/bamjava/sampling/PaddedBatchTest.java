@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.encoder.BertConfig;
-import io.github.bamjava.encoder.EncoderInputs;
 import io.github.bamjava.testing.EngineManager;
 import io.github.bamjava.text.EncodedPair;
 import java.util.Arrays;
@@ -98,11 +97,7 @@ class PaddedBatchTest {
   }
 
   @Test
-  void roundedSizesAreFew() {
-    assertThat(EncoderInputs.roundedLength(1, 128)).isEqualTo(8);
-    assertThat(EncoderInputs.roundedLength(9, 128)).isEqualTo(16);
-    assertThat(EncoderInputs.roundedLength(99, 100)).isEqualTo(100);
-    assertThat(EncoderInputs.roundedLength(130, 128)).isEqualTo(130);
+  void roundedTokenCountsAreFew() {
     assertThat(PaddedBatch.roundedTokens(1, 64, 4096)).isEqualTo(1);
     assertThat(PaddedBatch.roundedTokens(3, 64, 4096)).isEqualTo(4);
     assertThat(PaddedBatch.roundedTokens(64, 64, 4096)).isEqualTo(64);
