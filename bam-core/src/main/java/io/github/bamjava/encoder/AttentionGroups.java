@@ -62,8 +62,11 @@ final class AttentionGroups {
    * row among the T packed ones, T for one not computed); none (an empty list) when one group is as good.
    */
   static NDList plan(NDManager manager, long[] mask, long[] packedRowOf, int tokens, int batch, int seq) {
+    // A row's length is up to its last token; a row without any (which no batch of this library has) counts one
+    // position, so that no group is empty.
     int[] lengths = new int[batch];
     for (int b = 0; b < batch; b++) {
+      lengths[b] = 1;
       for (int s = seq - 1; s >= 0; s--) {
         if (mask[b * seq + s] != 0) {
           lengths[b] = s + 1;
