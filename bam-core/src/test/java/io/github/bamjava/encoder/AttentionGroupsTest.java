@@ -3,18 +3,12 @@ package io.github.bamjava.encoder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.bamjava.testing.EngineManager;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -70,8 +64,8 @@ class AttentionGroupsTest {
     NDList grouped = EncoderInputs.of(manager, TinyBert.CONFIG, ids, types, mask, batch, seq);
     assertThat(grouped.size()).as("the batch is planned in groups").isGreaterThan(5);
     NDList whole = new NDList(grouped.subList(0, 5));
-    List<float[]> a = outputsAndGradients(encoder, store, whole, mask, batch, seq);
-    List<float[]> b = outputsAndGradients(encoder, store, grouped, mask, batch, seq);
+    List<float[]> a = TinyBert.tokenOutputsAndGradients(encoder, store, whole, mask, batch, seq);
+    List<float[]> b = TinyBert.tokenOutputsAndGradients(encoder, store, grouped, mask, batch, seq);
     for (int i = 0; i < a.size(); i++) {
       float[] x = a.get(i);
       float[] y = b.get(i);
@@ -79,25 +73,6 @@ class AttentionGroupsTest {
         assertThat(y[j]).as("array %s, element %s", i, j).isCloseTo(x[j], within(1e-4f + 1e-4f * Math.abs(x[j])));
       }
     }
-  }
-
-  /** The tokens' hidden states (padding zeroed), then every weight's gradient of their sum and the pooled sum. */
-  private List<float[]> outputsAndGradients(BertEncoder encoder, ParameterStore store, NDList inputs, long[] mask,
-      int batch, int seq) {
-    List<float[]> out = new ArrayList<>();
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDList result = encoder.forward(store, inputs, true);
-      NDArray tokens = manager.create(mask).reshape(batch, seq, 1).toType(result.get(0).getDataType(), false);
-      NDArray hidden = result.get(0).mul(tokens);
-      out.add(hidden.toFloatArray());
-      gc.backward(hidden.sum().add(result.get(1).sum()));
-    }
-    for (Map.Entry<String, Parameter> e : encoder.namedParameters().entrySet()) {
-      NDArray g = e.getValue().getArray().getGradient();
-      out.add(g.toFloatArray());
-      g.subi(g);
-    }
-    return out;
   }
 
   /** {@code n1} rows of {@code length1} tokens, then {@code n2} of {@code length2}. */

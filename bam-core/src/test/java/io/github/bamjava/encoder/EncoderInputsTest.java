@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.bamjava.testing.EngineManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -81,10 +78,11 @@ class EncoderInputsTest {
     long[] mask = device.get(2).toLongArray();
     long[] packed = new long[mask.length];
     java.util.Arrays.fill(packed, 1);
-    List<float[]> a = tokenGradients(encoder, store, EncoderInputs.of(manager, TinyBert.CONFIG, ids, types, mask,
-        3, 7), mask);
-    List<float[]> b = tokenGradients(encoder, store, EncoderInputs.of(manager, TinyBert.CONFIG, ids, types, mask,
-        packed, 3, 7), mask);
+    // The gradients alone (the first array, the tokens' outputs, is compared by the test above).
+    List<float[]> a = TinyBert.tokenOutputsAndGradients(encoder, store, EncoderInputs.of(manager, TinyBert.CONFIG,
+        ids, types, mask, 3, 7), mask, 3, 7).subList(1, 1 + encoder.namedParameters().size());
+    List<float[]> b = TinyBert.tokenOutputsAndGradients(encoder, store, EncoderInputs.of(manager, TinyBert.CONFIG,
+        ids, types, mask, packed, 3, 7), mask, 3, 7).subList(1, 1 + encoder.namedParameters().size());
     for (int i = 0; i < a.size(); i++) {
       float[] x = a.get(i);
       float[] y = b.get(i);
@@ -93,22 +91,6 @@ class EncoderInputsTest {
             .isCloseTo(x[j], org.assertj.core.data.Offset.offset(1e-4f + 1e-4f * Math.abs(x[j])));
       }
     }
-  }
-
-  /** Every weight's gradient of the sum of the tokens' hidden states and the pooled vectors. */
-  private List<float[]> tokenGradients(BertEncoder encoder, ParameterStore store, NDList inputs, long[] mask) {
-    List<float[]> out = new ArrayList<>();
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDList result = encoder.forward(store, inputs, true);
-      NDArray tokens = manager.create(mask).reshape(3, 7, 1).toType(result.get(0).getDataType(), false);
-      gc.backward(result.get(0).mul(tokens).sum().add(result.get(1).sum()));
-    }
-    for (Map.Entry<String, Parameter> e : encoder.namedParameters().entrySet()) {
-      NDArray g = e.getValue().getArray().getGradient();
-      out.add(g.toFloatArray());
-      g.subi(g);
-    }
-    return out;
   }
 
   @Test
@@ -173,11 +155,7 @@ class EncoderInputsTest {
       out.add(result.get(1).toFloatArray());
       gc.backward(result.get(0).sum().add(result.get(1).sum()));
     }
-    for (Map.Entry<String, Parameter> e : encoder.namedParameters().entrySet()) {
-      NDArray g = e.getValue().getArray().getGradient();
-      out.add(g.toFloatArray());
-      g.subi(g);
-    }
+    out.addAll(TinyBert.takeGradients(encoder));
     return out;
   }
 }

@@ -6,6 +6,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A small random-initialised BERT for tests of logic, fast on two cores. */
 public final class TinyBert {
@@ -40,6 +45,36 @@ public final class TinyBert {
     }
     Shape shape = new Shape(rows.length, seq);
     return new NDList(manager.create(ids, shape), manager.create(tt, shape), manager.create(mask, shape));
+  }
+
+  /**
+   * A training forward pass of {@code inputs} [batch, seq]: the tokens' hidden states (padding zeroed by {@code
+   * mask}), then every weight's gradient of their sum plus the pooled vectors' sum; the gradients are zeroed after.
+   */
+  static List<float[]> tokenOutputsAndGradients(BertEncoder encoder, ParameterStore store, NDList inputs,
+      long[] mask, int batch, int seq) {
+    List<float[]> out = new ArrayList<>();
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDList result = encoder.forward(store, inputs, true);
+      NDArray tokens = result.get(0).getManager().create(mask).reshape(batch, seq, 1)
+          .toType(result.get(0).getDataType(), false);
+      NDArray hidden = result.get(0).mul(tokens);
+      out.add(hidden.toFloatArray());
+      gc.backward(hidden.sum().add(result.get(1).sum()));
+    }
+    out.addAll(takeGradients(encoder));
+    return out;
+  }
+
+  /** Every weight's gradient, in checkpoint order, each zeroed once read. */
+  static List<float[]> takeGradients(BertEncoder encoder) {
+    List<float[]> out = new ArrayList<>();
+    for (Parameter p : encoder.namedParameters().values()) {
+      NDArray g = p.getArray().getGradient();
+      out.add(g.toFloatArray());
+      g.subi(g);
+    }
+    return out;
   }
 
   static NDArray row(NDArray hidden, int b, int length) {
