@@ -100,7 +100,7 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
   /** These units with their trainings and predictions on {@code device}; the settings' device when null. */
   @Override
   public PipelineWork withDevice(@Nullable Device device) {
-    return new PipelineWork(outputDir, settings.withDevice(device), entries, progress, listeners);
+    return device == null ? this : new PipelineWork(outputDir, settings.withDevice(device), entries, progress, listeners);
   }
 
   /** The run's output directory. */
@@ -142,19 +142,22 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
   }
 
   /**
-   * The units in waves whose members need nothing of each other, each wave only the ones before it: the teachers,
-   * the shards of their predictions (where a training set has them), their predictions, the student, the
-   * fine-tunings (left out when fine-tuning is off).
+   * The characters of the unit's task's training texts, each example counted up to what the max length keeps
+   * (about 8 characters a token, generously): the work of a teacher or its predictions grows with it. The student
+   * and the fine-tunings, which no unit runs beside, count 0.
    */
-  public List<List<PipelineUnit>> waves() {
-    List<List<PipelineUnit>> out = new ArrayList<>();
-    for (PipelineUnit.Kind kind : PipelineUnit.Kind.values()) {
-      List<PipelineUnit> wave = units().stream().filter(u -> u.kind() == kind).toList();
-      if (!wave.isEmpty()) {
-        out.add(wave);
-      }
+  @Override
+  public long size(PipelineUnit unit) {
+    checkUnit(unit);
+    if (unit.kind() == PipelineUnit.Kind.STUDENT || unit.kind() == PipelineUnit.Kind.FINETUNE) {
+      return 0;
     }
-    return out;
+    long cap = 8L * settings.recipe().maxLength();
+    long size = 0;
+    for (var e : tasks.get(unit.task()).train()) {
+      size += Math.min(cap, e.textA().length() + (e.textB() == null ? 0 : e.textB().length()));
+    }
+    return size;
   }
 
   /** The units whose outputs {@code unit} reads. */

@@ -39,6 +39,15 @@ public interface WorkPlan<U> {
   /** Why {@code unit} must run, or empty when its outputs are there, whole, and from the same settings and data. */
   Optional<String> pending(U unit) throws IOException;
 
+  /**
+   * A rough measure of the work {@code unit} does, for a runner that starts several units at once: it starts the
+   * largest of the ready units first, so that the run does not end waiting for a long unit that started last. Only
+   * the order matters; 0 for every unit (the plan's own order) by default.
+   */
+  default long size(U unit) throws IOException {
+    return 0;
+  }
+
   /** Does {@code unit}, whose inputs are done; a unit done already is not done again. */
   void run(U unit) throws IOException;
 

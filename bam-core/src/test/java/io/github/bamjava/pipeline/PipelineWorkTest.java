@@ -32,14 +32,20 @@ class PipelineWorkTest {
   }
 
   @Test
-  void unitsComeInWavesEachNeedingOnlyTheOnesBefore() {
+  void unitsComeEachAfterTheOnesItNeeds() {
     PipelineWork work = work(tmp, 2);
     assertThat(work.units()).extracting(PipelineUnit::toString).containsExactly("teacher sentiment",
         "predictions sentiment", "teacher sentiment-2", "predictions sentiment-2", "teacher stars",
         "predictions stars", "teacher stars-2", "predictions stars-2", "student", "fine-tune sentiment",
         "fine-tune stars");
-    assertThat(work.waves()).extracting(List::size).containsExactly(4, 4, 1, 2);
+    List<PipelineUnit> units = work.units();
+    for (PipelineUnit unit : units) {
+      assertThat(work.inputs(unit)).as(unit.toString()).allMatch(u -> units.indexOf(u) < units.indexOf(unit));
+    }
     assertThat(work.inputs(PipelineUnit.predictions("stars", 1))).containsExactly(PipelineUnit.teacher("stars", 1));
+    assertThat(work.size(PipelineUnit.teacher("stars", 1))).as("a teacher's work: its task's texts").isPositive()
+        .isEqualTo(work.size(PipelineUnit.predictions("stars", 0)));
+    assertThat(work.size(PipelineUnit.student())).isZero();
     assertThat(work.inputs(PipelineUnit.student())).hasSize(4)
         .allMatch(u -> u.kind() == PipelineUnit.Kind.PREDICTIONS);
     assertThat(work.inputs(PipelineUnit.finetune("stars"))).containsExactly(PipelineUnit.student());
@@ -106,7 +112,7 @@ class PipelineWorkTest {
         PipelineUnit.shard("sentiment", 0, 0), PipelineUnit.shard("sentiment", 0, 1),
         PipelineUnit.shard("sentiment", 0, 2));
     assertThat(sharded.inputs(PipelineUnit.shard("stars", 0, 1))).containsExactly(PipelineUnit.teacher("stars", 0));
-    assertThat(sharded.waves()).extracting(List::size).containsExactly(2, 5, 2, 1);
+    assertThat(sharded.units()).filteredOn(u -> u.kind() == PipelineUnit.Kind.SHARD).hasSize(5);
     for (PipelineUnit unit : sharded.units()) {
       if (unit.kind() == PipelineUnit.Kind.SHARD) {
         sharded.run(unit);

@@ -9,30 +9,28 @@ import io.github.bamjava.pipeline.PipelineResult;
 import io.github.bamjava.pipeline.PipelineRunner;
 import io.github.bamjava.pipeline.PipelineUnit;
 import io.github.bamjava.pipeline.PipelineWork;
+import io.github.bamjava.train.RunListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.jspecify.annotations.Nullable;
 import scala.Tuple2;
 
 /**
  * The BAM pipeline on a Spark cluster: the same units as {@link BamPipeline} (each teacher, its predictions, the
- * student, each fine-tuning), each a Spark task, in waves their inputs allow: all teachers at once, then all
- * predictions, then the student, then all fine-tunings. The driver holds the output directory's lock, decides
- * which units are pending ({@link PipelineWork}, the same decision as on one machine), scores the final models and
+ * student, each fine-tuning), each a Spark task started by {@link SparkPlan} as soon as its inputs are done: all
+ * teachers at once (the largest tasks' first), each teacher's predictions once it is trained, the student once
+ * every prediction is written, then the fine-tunings. The driver holds the output directory's lock, decides which
+ * units are pending ({@link PipelineWork}, the same decision as on one machine), scores the final models and
  * writes the same results files; executors build the run from the {@link PipelineSource}, check it is the driver's,
- * and do one unit each. The files in the output directory are those of a {@link BamPipeline} run, bit for bit on
+ * and do one unit each. Where a unit fails every try, the others go on as far as they can and the run fails
+ * with its error. The files in the output directory are those of a {@link BamPipeline} run, bit for bit on
  * the same CPU type, so either can continue the other's run.
  *
  * <p>A task that fails (a killed executor, a lost node) is retried by Spark up to {@code spark.task.maxFailures}
@@ -101,47 +99,43 @@ public final class SparkPipeline implements PipelineRunner {
     PrintStream log = progress == null ? new PrintStream(PrintStream.nullOutputStream()) : progress;
     Path out = SharedDirectory.check(job.outputDir(), ExecutorSlots.isLocal(sc.master()));
     PipelineWork work = new PipelineWork(out, job.settings(), job.tasks(), progress);
-    String key = work.key().toString();
-    UnitTask task = new UnitTask(source, out.toString(), key);
     Files.createDirectories(out);
-    // The driver holds the run's lock for the whole run: a second driver (or a plain run) into the directory fails
-    // at once. The executors do not take it; each training locks its own directory, as on one machine.
+    // The driver holds the run's lock until the results are written: a second driver (or a plain run) into the
+    // directory fails at once. The executors do not take it; each training locks its own directory, as on one
+    // machine.
     try (OutputLock lock = OutputLock.acquire(out); DriverStop stop = DriverStop.open()) {
       log.printf(Locale.ROOT, "BAM on Spark (%s, application %s) on %d task(s): %s; preset %s; encoder %s%n",
           sc.master(), sc.sc().applicationId(), job.tasks().size(),
           String.join(", ", work.tasks().stream().map(t -> t.name()).toList()), job.settings().recipe().name(),
           job.settings().encoder().describe());
-      for (List<PipelineUnit> wave : work.waves()) {
-        List<PipelineUnit> pending = new ArrayList<>();
-        for (PipelineUnit unit : wave) {
-          Optional<String> why = work.pending(unit);
-          if (why.isPresent()) {
-            pending.add(unit);
-            log.printf(Locale.ROOT, "  to do: %s (%s)%n", unit, why.get().lines().findFirst().orElse(""));
-          } else {
-            log.printf(Locale.ROOT, "  done: %s%n", unit);
-          }
-        }
-        if (!pending.isEmpty()) {
-          // Largest first: Spark hands a wave's tasks to free executors in their order, so the wave ends soonest
-          // when the long units start first (CoLA's teacher before RTE's), not last on one executor.
-          Map<String, Long> sizes = textSizes(work);
-          pending.sort(Comparator.comparingLong((PipelineUnit u) -> sizes.getOrDefault(u.task(), 0L)).reversed());
-          long waveStart = System.nanoTime();
-          log.printf(Locale.ROOT, "running %d unit(s) as Spark tasks: %s%n", pending.size(), pending);
-          runTasks(sc, task, pending, log);
-          log.printf(Locale.ROOT, "  %d unit(s) done in %.0f s%n", pending.size(), (System.nanoTime() - waveStart)
-              / 1e9);
-        }
-        for (PipelineUnit unit : pending) {
-          Optional<String> why = work.pending(unit);
-          if (why.isPresent()) {
-            throw new IllegalStateException("Spark ran " + unit + " without error, but it is not done: " + why.get()
-                + ". Do the executors see " + out + " as the driver does (a shared mount)?");
-          }
-        }
+      SparkPlan.Outcome outcome = SparkPlan.runLocked(sc, work, new Plan(source), out, log);
+      if (!outcome.failed().isEmpty()) {
+        Map.Entry<String, String> first = outcome.failed().entrySet().iterator().next();
+        throw new IOException("a BAM unit failed on Spark after its retries, " + first.getKey() + ": "
+            + first.getValue() + (outcome.unfinished().size() > 1 ? "\n(not done: "
+            + String.join(", ", outcome.unfinished()) + "; the units that ran are kept)" : ""));
       }
       return work.results(job.style(), job.finalStep(), (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  /**
+   * The pipeline as a plan for {@link SparkPlan}: each executor builds the run from the source, as the driver
+   * did, and does its units on it.
+   */
+  record Plan(PipelineSource source) implements PlanSource<PipelineUnit> {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public PipelineWork plan() throws IOException {
+      PipelineJob job = source.job();
+      return new PipelineWork(job.outputDir(), job.settings(), job.tasks(), System.out);
+    }
+
+    @Override
+    public List<RunListener> listeners(PipelineUnit unit) {
+      return source.listeners(unit);
     }
   }
 
@@ -157,54 +151,6 @@ public final class SparkPipeline implements PipelineRunner {
     ExecutorSlots.required(master, settings(sparkConf), Runtime.getRuntime().availableProcessors())
         .forEach(sparkConf::set);
     return new JavaSparkContext(sparkConf);
-  }
-
-  /**
-   * A rough measure of each task's work per pass, for the order of a wave: the characters of its training texts,
-   * each example counted up to what the max length keeps (about 8 characters a token, generously).
-   */
-  private static Map<String, Long> textSizes(PipelineWork work) {
-    long cap = 8L * work.settings().recipe().maxLength();
-    Map<String, Long> out = new java.util.HashMap<>();
-    for (var t : work.tasks()) {
-      long size = 0;
-      for (var e : t.task().train()) {
-        size += Math.min(cap, e.textA().length() + (e.textB() == null ? 0 : e.textB().length()));
-      }
-      out.put(t.name(), size);
-    }
-    return out;
-  }
-
-  /**
-   * One Spark task per unit, each in a partition of its own, so that executors take them one by one. A stop
-   * request ({@link DriverStop}) cancels them: each saves a checkpoint of its current step.
-   */
-  private static void runTasks(JavaSparkContext sc, UnitTask task, List<PipelineUnit> units, PrintStream log)
-      throws IOException {
-    sc.setJobDescription("BAM " + units);
-    JavaFutureAction<Void> job = sc.parallelize(units, units.size()).foreachAsync(task::run);
-    try {
-      while (!job.isDone()) {
-        DriverStop.check(sc, log);
-        Thread.sleep(POLL_MILLIS);
-      }
-      job.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      sc.cancelAllJobs();
-      awaitNoRunningTasks(sc);
-      throw new IOException("interrupted while waiting for the Spark tasks of " + units, e);
-    } catch (ExecutionException e) {
-      // A unit stopped by the request itself (local mode: the training saw it first) is a stop, not a failure.
-      DriverStop.check(sc, log);
-      // Spark cancels the job's other tasks but does not wait for them; they stop at their next step
-      // (UnitTask). The run's lock is released only once no unit writes any more.
-      awaitNoRunningTasks(sc);
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      // Spark's message holds the task's error and then its stack trace: the first lines say what went wrong.
-      throw new IOException("a BAM unit failed on Spark after its retries: " + firstLine(cause.getMessage()), cause);
-    }
   }
 
   /** Waits (up to ten minutes) until no executor runs a task of this application. */

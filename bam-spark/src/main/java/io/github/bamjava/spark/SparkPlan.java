@@ -10,11 +10,14 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -86,76 +89,107 @@ public final class SparkPlan {
     PrintStream log = progress == null ? new PrintStream(PrintStream.nullOutputStream()) : progress;
     WorkPlan<U> plan = requireNonNull(source.plan(), "plan");
     Path out = SharedDirectory.check(plan.outputDir(), ExecutorSlots.isLocal(sc.master()));
-    PlanTask<U> task = new PlanTask<>(source, out.toString(), plan.key().toString());
     Files.createDirectories(out);
     try (OutputLock lock = OutputLock.acquire(out); DriverStop stop = DriverStop.open()) {
-      List<U> units = plan.units();
-      long started = System.nanoTime();
-      log.printf(Locale.ROOT, "on Spark (%s, application %s): %d unit(s) into %s%n", sc.master(),
-          sc.sc().applicationId(), units.size(), out);
-      Map<U, JavaFutureAction<Void>> running = new LinkedHashMap<>();
-      Map<U, Long> startedAt = new LinkedHashMap<>();
-      Map<String, String> failed = new LinkedHashMap<>();
-      List<String> ran = new ArrayList<>();
-      try {
-        while (true) {
-          DriverStop.check(sc, log); // before starting more units
-          for (U unit : units) {
-            if (running.containsKey(unit) || failed.containsKey(unit.toString())) {
-              continue;
-            }
-            Optional<String> why = plan.pending(unit);
-            if (why.isPresent() && ready(plan, unit)) {
-              log.printf(Locale.ROOT, "  start: %s (%s)%n", unit, why.get().lines().findFirst().orElse(""));
-              sc.setJobDescription("BAM " + unit);
-              startedAt.put(unit, System.nanoTime());
-              running.put(unit, sc.parallelize(List.of(unit), 1).foreachAsync(task::run));
-            }
-          }
-          if (running.isEmpty()) {
-            break;
-          }
-          U ended = awaitOne(running, sc, log);
-          JavaFutureAction<Void> result = running.remove(ended);
-          double seconds = (System.nanoTime() - startedAt.get(ended)) / 1e9;
-          try {
-            result.get();
-          } catch (ExecutionException e) {
-            DriverStop.check(sc, log); // stopped by the request itself (local mode), not failed
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            failed.put(ended.toString(), SparkPipeline.firstLine(cause.getMessage()));
-            log.printf(Locale.ROOT, "  FAILED after its retries: %s: %s%n", ended, failed.get(ended.toString()));
+      return runLocked(sc, plan, source, out, log);
+    }
+  }
+
+  /**
+   * Runs the driver's {@code plan}, which {@code source} builds on the executors, into {@code out}: the caller holds
+   * the directory's lock and a {@link DriverStop} for the whole run.
+   */
+  static <U extends Serializable> Outcome runLocked(JavaSparkContext sc, WorkPlan<U> plan, PlanSource<U> source,
+      Path out, PrintStream log) throws IOException {
+    PlanTask<U> task = new PlanTask<>(source, out.toString(), plan.key().toString());
+    List<U> units = startOrder(plan);
+    long started = System.nanoTime();
+    log.printf(Locale.ROOT, "on Spark (%s, application %s): %d unit(s) into %s%n", sc.master(),
+        sc.sc().applicationId(), units.size(), out);
+    Map<U, JavaFutureAction<Void>> running = new LinkedHashMap<>();
+    Map<U, Long> startedAt = new LinkedHashMap<>();
+    Map<String, String> failed = new LinkedHashMap<>();
+    List<String> ran = new ArrayList<>();
+    // Units found done without running here: from an earlier run, or done again by what ran (a student whose
+    // damaged inputs were redone to the same bits).
+    Set<U> foundDone = new HashSet<>();
+    try {
+      while (true) {
+        DriverStop.check(sc, log); // before starting more units
+        for (U unit : units) {
+          if (running.containsKey(unit) || failed.containsKey(unit.toString())) {
             continue;
           }
-          Optional<String> still = plan.pending(ended);
-          if (still.isPresent()) {
-            throw new IllegalStateException("Spark ran " + ended + " without error, but it is not done: "
-                + still.get() + ". Do the executors see " + out + " as the driver does (a shared mount)?");
+          Optional<String> why = plan.pending(unit);
+          if (why.isEmpty() && !ran.contains(unit.toString()) && foundDone.add(unit)) {
+            log.printf(Locale.ROOT, "  already done: %s%n", unit);
+          } else if (why.isPresent() && ready(plan, unit)) {
+            log.printf(Locale.ROOT, "  start: %s (%s)%n", unit, why.get().lines().findFirst().orElse(""));
+            sc.setJobDescription("BAM " + unit);
+            startedAt.put(unit, System.nanoTime());
+            running.put(unit, sc.parallelize(List.of(unit), 1).foreachAsync(task::run));
           }
-          ran.add(ended.toString());
-          log.printf(Locale.ROOT, "  done: %s in %.0f s%n", ended, seconds);
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the plan's Spark tasks", e);
-      } finally {
-        if (!running.isEmpty()) {
-          // The driver stops early (an error, an interrupt): its tasks stop at their next step, and the lock is
-          // released only once no unit writes any more.
-          sc.cancelAllJobs();
-          SparkPipeline.awaitNoRunningTasks(sc);
+        if (running.isEmpty()) {
+          break;
         }
+        U ended = awaitOne(running, sc, log);
+        JavaFutureAction<Void> result = running.remove(ended);
+        long now = System.nanoTime();
+        try {
+          result.get();
+        } catch (ExecutionException e) {
+          DriverStop.check(sc, log); // stopped by the request itself (local mode), not failed
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          failed.put(ended.toString(), SparkPipeline.firstLine(cause.getMessage()));
+          log.printf(Locale.ROOT, "  FAILED after its retries: %s: %s%n", ended, failed.get(ended.toString()));
+          continue;
+        }
+        Optional<String> still = plan.pending(ended);
+        if (still.isPresent()) {
+          throw new IllegalStateException("Spark ran " + ended + " without error, but it is not done: "
+              + still.get() + ". Do the executors see " + out + " as the driver does (a shared mount)?");
+        }
+        ran.add(ended.toString());
+        log.printf(Locale.ROOT, "  done: %s in %.0f s (%.0f s into the run)%n", ended,
+            (now - startedAt.get(ended)) / 1e9, (now - started) / 1e9);
       }
-      List<String> unfinished = new ArrayList<>();
-      for (U unit : units) {
-        if (plan.pending(unit).isPresent()) {
-          unfinished.add(unit.toString());
-        }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the plan's Spark tasks", e);
+    } finally {
+      if (!running.isEmpty()) {
+        // The driver stops early (an error, an interrupt): its tasks stop at their next step, and the lock is
+        // released only once no unit writes any more.
+        sc.cancelAllJobs();
+        SparkPipeline.awaitNoRunningTasks(sc);
       }
-      log.printf(Locale.ROOT, "on Spark: %d unit(s) ran, %d failed, %d of %d not done, in %.0f s%n", ran.size(),
-          failed.size(), unfinished.size(), units.size(), (System.nanoTime() - started) / 1e9);
-      return new Outcome(units.size(), ran, failed, unfinished);
     }
+    List<String> unfinished = new ArrayList<>();
+    for (U unit : units) {
+      if (plan.pending(unit).isPresent()) {
+        unfinished.add(unit.toString());
+      }
+    }
+    log.printf(Locale.ROOT, "on Spark: %d unit(s) ran, %d failed, %d of %d not done, in %.0f s%n", ran.size(),
+        failed.size(), unfinished.size(), units.size(), (System.nanoTime() - started) / 1e9);
+    return new Outcome(units.size(), ran, failed, unfinished);
+  }
+
+  /**
+   * The plan's units, largest first ({@link WorkPlan#size}) and otherwise in the plan's order. Units that become
+   * ready together start in this order, and Spark hands jobs to free executors in the order they came: the long
+   * units start first, so that the run does not end on one executor with the others idle.
+   */
+  static <U> List<U> startOrder(WorkPlan<U> plan) throws IOException {
+    List<U> units = plan.units();
+    Map<U, Long> sizes = new LinkedHashMap<>();
+    for (U unit : units) {
+      sizes.put(unit, plan.size(unit));
+    }
+    List<U> out = new ArrayList<>(units);
+    out.sort(Comparator.comparingLong((U u) -> sizes.get(u)).reversed()); // stable: ties keep the plan's order
+    return out;
   }
 
   /** Whether none of the units {@code unit} needs is pending. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bamjava.pipeline.PipelineResult;
 import io.github.bamjava.pipeline.PipelineRunner;
+import io.github.bamjava.pipeline.PipelineUnit;
 import io.github.bamjava.runtime.GracefulStop;
 import io.github.bamjava.runtime.RunStoppedException;
 import java.io.ByteArrayOutputStream;
@@ -73,7 +74,7 @@ class SparkPipelineTest {
 
     Map<String, FileTime> written = times(onSpark);
     String log = runLogged(source, "local[2]");
-    assertThat(log).doesNotContain("running").contains("done: teacher sentiment", "done: student",
+    assertThat(log).doesNotContain("start:").contains("done: teacher sentiment", "done: student",
         "done: fine-tune stars");
     assertThat(times(onSpark)).isEqualTo(written);
   }
@@ -93,7 +94,7 @@ class SparkPipelineTest {
 
     String log = runLogged(source, "local[1]");
 
-    assertThat(log).contains("to do: predictions stars", "to do: fine-tune sentiment", "done: teacher stars",
+    assertThat(log).contains("start: predictions stars", "start: fine-tune sentiment", "done: teacher stars",
         "done: student", "done: fine-tune stars");
     Map<String, FileTime> after = times(dir);
     for (String unit : List.of("teacher sentiment", "teacher stars", "predictions sentiment", "student",
@@ -224,10 +225,11 @@ class SparkPipelineTest {
   @Test
   void anExecutorThatBuildsAnotherRunWritesNothing() throws IOException {
     Path dir = tmp.resolve("other");
-    UnitTask task = new UnitTask(SyntheticSource.of(dir), dir.toAbsolutePath().toString(),
+    PlanTask<PipelineUnit> task = new PlanTask<>(new SparkPipeline.Plan(SyntheticSource.of(dir)),
+        dir.toAbsolutePath().toString(),
         "{\"teachers\":[],\"student\":{},\"finetune\":\"off\"}");
-    assertThatThrownBy(() -> task.run(io.github.bamjava.pipeline.PipelineUnit.teacher("sentiment", 0)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("builds another run than the driver")
+    assertThatThrownBy(() -> task.run(PipelineUnit.teacher("sentiment", 0)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("builds another plan than the driver")
         .hasMessageContaining("finetune: \"off\" → ");
     assertThat(dir.resolve("teachers")).doesNotExist();
   }
