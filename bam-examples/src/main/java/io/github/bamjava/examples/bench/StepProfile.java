@@ -33,7 +33,9 @@ import java.util.TreeMap;
  * </pre>
  *
  * <p>The profiler adds a little time to every operator, so shares of many small operators come out larger than
- * without it; the wall time per step is printed with and without the profiler.
+ * without it; the wall time per step is printed with and without the profiler. With {@code
+ * -Dbam.profile.shapes=true} it records each operator's input shapes too and prints where the trace is, for a
+ * look at which calls of an operator cost what (a Chrome trace: chrome://tracing, or any JSON reader).
  */
 public final class StepProfile {
 
@@ -87,7 +89,7 @@ public final class StepProfile {
           marks[0] = now; // unprofiled steps, for the profiler's overhead
         } else if (s.step() == warmup) {
           marks[1] = now;
-          JniUtils.startProfile(false, false, false);
+          JniUtils.startProfile(false, Boolean.getBoolean("bam.profile.shapes"), false);
           marks[2] = System.nanoTime();
         } else if (s.step() > warmup && s.step() <= warmup + steps) {
           tokens[0] += s.tokens();
@@ -119,6 +121,9 @@ public final class StepProfile {
             e.getValue(), 100 * e.getValue() / wall));
     System.out.printf(Locale.ROOT, "PROFILE %-40s %7.1f ms/step %5.1f%%%n",
         "outside libtorch operators (Java, JNI)", wall - inOps, 100 * (wall - inOps) / wall);
+    if (Boolean.getBoolean("bam.profile.shapes")) {
+      System.out.println("PROFILE trace with input shapes: " + trace);
+    }
     System.out.println("PROFILE top operators by self time:");
     selfMs.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
         .forEach(e -> System.out.printf(Locale.ROOT, "PROFILE   %-38s %7.1f ms/step%n", e.getKey(),
