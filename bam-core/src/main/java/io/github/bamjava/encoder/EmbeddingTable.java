@@ -2,6 +2,7 @@ package io.github.bamjava.encoder;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -10,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.bamjava.runtime.TorchEngine;
 
 /** A lookup table of {@code rows} vectors; its parameter is HuggingFace's {@code weight} [rows, dim]. */
 public final class EmbeddingTable extends BertModule {
@@ -41,8 +43,33 @@ public final class EmbeddingTable extends BertModule {
 
   /** Looks up the vectors of ids known to be in [0, rows), without checking them. */
   public NDArray lookUp(ParameterStore store, NDArray ids, boolean training) {
-    return Embedding.embedding(ids, store.getValue(weight, ids.getDevice(), training), SparseFormat.DENSE)
-        .singletonOrThrow();
+    NDArray table = store.getValue(weight, ids.getDevice(), training);
+    return Embedding.embedding(ids, table, sparseGradient(table, ids, training) ? SparseFormat.COO
+        : SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /**
+   * Whether this lookup hands the table its gradient as the looked-up rows only (sparse) rather than as a whole
+   * table of which those rows are the only ones not zero (dense); the table's gradient is the same either way.
+   *
+   * <p>Why: a dense gradient is a new array of the table's size at every step, which libtorch then adds into the
+   * table's gradient. A vocabulary of 30,522 × 384 makes it 47 MB, larger than any block malloc keeps for reuse
+   * (32 MiB at most), so every step maps it fresh, faults its 11,000 pages in while zeroing them and unmaps it:
+   * a tenth of a MiniLM training step on a 2-core CPU. The sparse one is a few hundred rows, added into the
+   * table's gradient in place.
+   *
+   * <p>Sparse only where it is smaller (fewer ids than the table has rows: the word embeddings, not the positions),
+   * on the CPU (a GPU's allocator keeps its blocks), and once the table's gradient exists as a dense array, after
+   * the first backward pass: before that, the first sparse gradient would become the table's gradient itself,
+   * sparse, where the optimizer reads a dense one.
+   */
+  static boolean sparseGradient(NDArray table, NDArray ids, boolean training) {
+    return training && ids.size() < rows(table) && Device.cpu().equals(table.getDevice())
+        && TorchEngine.hasGradientTensor(table);
+  }
+
+  private static long rows(NDArray table) {
+    return table.getShape().get(0);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.github.bamjava.runtime;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
@@ -95,6 +96,42 @@ public final class TorchEngine {
    */
   private static final class GradSwitch {
     static final MethodHandle SET = DjlJni.find("setGradMode", MethodType.methodType(void.class, boolean.class));
+  }
+
+  /**
+   * Whether libtorch holds a gradient tensor for {@code array} (PyTorch's {@code .grad} is defined): after the
+   * first backward pass that reached it, until the array is gone. DJL's {@code getGradient()} cannot tell, since
+   * it makes a new zero array where there is none.
+   */
+  public static boolean hasGradientTensor(NDArray array) {
+    if (!array.hasGradient()) {
+      return false;
+    }
+    try {
+      Object gradient = GradientRead.GET.invoke(array);
+      if (gradient == null) {
+        return false;
+      }
+      ((NDArray) gradient).close(); // a new handle on the gradient, not the gradient itself
+      return true;
+    } catch (Throwable e) {
+      throw new IllegalStateException("could not read whether PyTorch holds a gradient for " + array.getShape(), e);
+    }
+  }
+
+  /** DJL's read of an array's {@code .grad} (null where it is not defined), found when first used. */
+  private static final class GradientRead {
+    static final MethodHandle GET;
+
+    static {
+      try {
+        Class<?> array = Class.forName("ai.djl.pytorch.engine.PtNDArray", true, TorchEngine.class.getClassLoader());
+        GET = DjlJni.find("getGradient", MethodType.methodType(array, array)).asType(MethodType.methodType(
+            Object.class, NDArray.class));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("DJL's PyTorch engine is not on the classpath", e);
+      }
+    }
   }
 
   /** A new base manager of the PyTorch engine on {@code device}; on the engine's default device when null. */
