@@ -33,7 +33,7 @@
 # MODE fault, speedup or study).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-mode=fault glue= glue_args=()
+mode=fault glue= glue_args=() arguments="$*" # as given, before the loop below shifts them away
 usage() { echo "usage: $0 [--speedup GLUE_DIR [--train-cap N] [--tasks A,B] | --study GLUE_DIR]" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -51,13 +51,13 @@ built=$root/bam-examples/target
 # finished and measures the rest when the script runs again with the same arguments (a finished run's time is
 # kept, never a part of one). It runs the build it started with, copied into $work/build, so that building the
 # project meanwhile changes nothing in it. Anything else starts afresh from the current build.
-if [[ $mode == speedup && -f $work/arguments && $(cat "$work/arguments") == "$*" && -f $work/build/bam.jar ]]; then
+if [[ $mode == speedup && -f $work/arguments && $(cat "$work/arguments") == "$arguments" && -f $work/build/bam.jar ]]; then
   echo "continuing the measurement in $work (runs done: $(cd "$work" && ls ./*.seconds 2>/dev/null \
     | sed 's:^./::; s:.seconds$::' | tr '\n' ' ')) with its build of $(date -r "$work/build/bam.jar" '+%F %T')" >&2
 else
   rm -rf "$work"; mkdir -p "$work/build"
   cp -r "$built/bam.jar" "$built/lib" "$work/build/"
-  echo "$*" > "$work/arguments"
+  echo "$arguments" > "$work/arguments"
 fi
 jar=$work/build/bam.jar lib=$work/build/lib
 

@@ -107,7 +107,6 @@ public final class SparkPlan {
     log.printf(Locale.ROOT, "on Spark (%s, application %s): %d unit(s) into %s%n", sc.master(),
         sc.sc().applicationId(), units.size(), out);
     Map<U, JavaFutureAction<Void>> running = new LinkedHashMap<>();
-    Map<U, Long> startedAt = new LinkedHashMap<>();
     Map<String, String> failed = new LinkedHashMap<>();
     List<String> ran = new ArrayList<>();
     // Units found done without running here: from an earlier run, or done again by what ran (a student whose
@@ -126,7 +125,6 @@ public final class SparkPlan {
           } else if (why.isPresent() && ready(plan, unit)) {
             log.printf(Locale.ROOT, "  start: %s (%s)%n", unit, why.get().lines().findFirst().orElse(""));
             sc.setJobDescription("BAM " + unit);
-            startedAt.put(unit, System.nanoTime());
             running.put(unit, sc.parallelize(List.of(unit), 1).foreachAsync(task::run));
           }
         }
@@ -151,8 +149,8 @@ public final class SparkPlan {
               + still.get() + ". Do the executors see " + out + " as the driver does (a shared mount)?");
         }
         ran.add(ended.toString());
-        log.printf(Locale.ROOT, "  done: %s in %.0f s (%.0f s into the run)%n", ended,
-            (now - startedAt.get(ended)) / 1e9, (now - started) / 1e9);
+        // Spark queues the jobs it has no free executor for, so the time since submission is not the unit's.
+        log.printf(Locale.ROOT, "  done: %s (%.0f s into the run)%n", ended, (now - started) / 1e9);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
