@@ -100,7 +100,8 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
   /** These units with their trainings and predictions on {@code device}; the settings' device when null. */
   @Override
   public PipelineWork withDevice(@Nullable Device device) {
-    return device == null ? this : new PipelineWork(outputDir, settings.withDevice(device), entries, progress, listeners);
+    return device == null ? this
+        : new PipelineWork(outputDir, settings.withDevice(device), entries, progress, listeners);
   }
 
   /** The run's output directory. */

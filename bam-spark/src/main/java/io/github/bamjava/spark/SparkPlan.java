@@ -109,9 +109,9 @@ public final class SparkPlan {
     Map<U, JavaFutureAction<Void>> running = new LinkedHashMap<>();
     Map<String, String> failed = new LinkedHashMap<>();
     List<String> ran = new ArrayList<>();
-    // Units found done without running here: from an earlier run, or done again by what ran (a student whose
-    // damaged inputs were redone to the same bits).
-    Set<U> foundDone = new HashSet<>();
+    // Units whose end is logged: those that ran here, and those found done without running here (from an earlier
+    // run, or done again by what ran: a student whose damaged inputs were redone to the same bits).
+    Set<U> ended = new HashSet<>();
     try {
       while (true) {
         DriverStop.check(sc, log); // before starting more units
@@ -120,7 +120,7 @@ public final class SparkPlan {
             continue;
           }
           Optional<String> why = plan.pending(unit);
-          if (why.isEmpty() && !ran.contains(unit.toString()) && foundDone.add(unit)) {
+          if (why.isEmpty() && ended.add(unit)) {
             log.printf(Locale.ROOT, "  already done: %s%n", unit);
           } else if (why.isPresent() && ready(plan, unit)) {
             log.printf(Locale.ROOT, "  start: %s (%s)%n", unit, why.get().lines().findFirst().orElse(""));
@@ -131,26 +131,27 @@ public final class SparkPlan {
         if (running.isEmpty()) {
           break;
         }
-        U ended = awaitOne(running, sc, log);
-        JavaFutureAction<Void> result = running.remove(ended);
+        U finished = awaitOne(running, sc, log);
+        JavaFutureAction<Void> result = running.remove(finished);
         long now = System.nanoTime();
         try {
           result.get();
         } catch (ExecutionException e) {
           DriverStop.check(sc, log); // stopped by the request itself (local mode), not failed
           Throwable cause = e.getCause() == null ? e : e.getCause();
-          failed.put(ended.toString(), SparkPipeline.firstLine(cause.getMessage()));
-          log.printf(Locale.ROOT, "  FAILED after its retries: %s: %s%n", ended, failed.get(ended.toString()));
+          failed.put(finished.toString(), SparkPipeline.firstLine(cause.getMessage()));
+          log.printf(Locale.ROOT, "  FAILED after its retries: %s: %s%n", finished, failed.get(finished.toString()));
           continue;
         }
-        Optional<String> still = plan.pending(ended);
+        Optional<String> still = plan.pending(finished);
         if (still.isPresent()) {
-          throw new IllegalStateException("Spark ran " + ended + " without error, but it is not done: "
+          throw new IllegalStateException("Spark ran " + finished + " without error, but it is not done: "
               + still.get() + ". Do the executors see " + out + " as the driver does (a shared mount)?");
         }
-        ran.add(ended.toString());
+        ran.add(finished.toString());
+        ended.add(finished);
         // Spark queues the jobs it has no free executor for, so the time since submission is not the unit's.
-        log.printf(Locale.ROOT, "  done: %s (%.0f s into the run)%n", ended, (now - started) / 1e9);
+        log.printf(Locale.ROOT, "  done: %s (%.0f s into the run)%n", finished, (now - started) / 1e9);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
