@@ -71,6 +71,25 @@ class StudyPlanTest {
   }
 
   @Test
+  void theTablesTestThePlansFamiliesSoTheirMarksAreThePlansVerdicts() {
+    // A table's Holm family is its comparisons: a table with fewer than its family would mark a cell the plan
+    // does not call shown.
+    assertThat(pairs(StudyReport.MAIN)).containsExactlyInAnyOrderElementsOf(pairs(AnalysisPlan.P1));
+    assertThat(pairs(StudyReport.MAIN)).containsExactlyInAnyOrderElementsOf(pairs(AnalysisPlan.P2));
+    assertThat(pairs(StudyReport.BORN_AGAIN)).containsExactlyInAnyOrderElementsOf(pairs(AnalysisPlan.P3));
+    assertThat(pairs(StudyReport.ABLATIONS)).containsExactlyInAnyOrderElementsOf(pairs(AnalysisPlan.P4));
+    assertThat(pairs(StudyReport.FINETUNING)).containsExactlyInAnyOrderElementsOf(pairs(AnalysisPlan.P5));
+  }
+
+  private static List<StudyReport.Pair> pairs(StudyReport.Table table) {
+    return table.comparisons();
+  }
+
+  private static List<StudyReport.Pair> pairs(AnalysisPlan.Family family) {
+    return family.comparisons().stream().map(c -> new StudyReport.Pair(c.a(), c.b())).toList();
+  }
+
+  @Test
   void studentsWaitOnTheirTeachersAndFineTuningOnItsStartingModel() {
     assertThat(new StudyJob(StudyMethod.BAM_GOLD_EPOCH, 2, null).dependencies(TASKS))
         .containsExactly(new StudyJob(StudyMethod.BAM, 2, null));
