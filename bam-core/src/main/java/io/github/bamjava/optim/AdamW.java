@@ -65,6 +65,20 @@ final class AdamW {
       c1 = 1 - Math.pow(beta1, t);
       c2 = Math.sqrt(1 - Math.pow(beta2, t));
     }
+    if (OnePassAdamW.serves(live)) {
+      OnePassAdamW.update(live, OnePassAdamW.Step.of(gradScale, beta1, beta2, epsilon, c2), baseRate, c1,
+          weightDecay);
+      return;
+    }
+    updateWithOperations(scratch, buffers, live, gradScale, baseRate, c1, c2);
+  }
+
+  /**
+   * The update through libtorch's operations, run by run over the flat buffers: any device and type ({@link
+   * OnePassAdamW} does FP32 on the CPU in one pass).
+   */
+  void updateWithOperations(NDManager scratch, FlatBuffers buffers, List<FlatBuffers.Slot> live, double gradScale,
+      double baseRate, double c1, double c2) {
     for (FlatBuffers.Run run : buffers.runs()) {
       NDArray m = run.m();
       NDArray v = run.v();
