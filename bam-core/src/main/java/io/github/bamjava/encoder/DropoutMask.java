@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.bamjava.runtime.TorchThreads;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * Dropout masks for FP32 arrays on the CPU, filled by Java straight into a tensor that libtorch allocated: each
@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * comparison, a cast and a scaling, four passes over the array of which the draw runs on one thread (its
  * generator is serial). A MiniLM training step draws ~58 million mask elements, 14% of a real step. Here one
  * 64-bit SplitMix64 value gives two masks (32 random bits each, compared with {@code p·2^32}, so the drop rate
- * is {@code p} to within 2^-33), the mask is written in one pass, on every core, into the tensor's own memory
+ * is {@code p} to within 2^-33), the mask is written in one pass, on as many threads as libtorch's operations
+ * use ({@link TorchThreads#forEachTask}), into the tensor's own memory
  * (no copy, no Java buffer). Measured on a 2-vCPU machine: about a tenth of the time of the libtorch mask.
  *
  * <p>Determinism: the 64-bit seed of each mask is drawn from libtorch's default generator, so masks follow the
@@ -56,7 +57,7 @@ final class DropoutMask {
     float scale = 1f / (1f - p);
     int words = (int) ((n + 1L) / 2);
     int tasks = (words + CHUNK_WORDS - 1) / CHUNK_WORDS;
-    IntStream.range(0, tasks).parallel().forEach(task -> {
+    TorchThreads.forEachTask(tasks, task -> {
       int end = (int) Math.min(words, (long) (task + 1) * CHUNK_WORDS);
       for (int w = task * CHUNK_WORDS; w < end; w++) {
         long bits = mix(seed + (w + 1L) * GAMMA);

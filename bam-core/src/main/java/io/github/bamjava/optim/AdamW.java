@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.bamjava.encoder.CheckpointLayout;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The AdamW update as BERT's {@code AdamWeightDecayOptimizer} makes it, over the {@link FlatBuffers}:
@@ -26,6 +27,8 @@ final class AdamW {
   private final double epsilon;
   private final double weightDecay;
   private final boolean biasCorrection;
+  /** Whether {@link OnePassAdamW} serves these parameters; null until the first update. */
+  private @Nullable Boolean onePass;
 
   /** The update with the Adam and weight-decay values of {@code settings}. */
   AdamW(OptimizerSettings settings) {
@@ -65,7 +68,11 @@ final class AdamW {
       c1 = 1 - Math.pow(beta1, t);
       c2 = Math.sqrt(1 - Math.pow(beta2, t));
     }
-    if (OnePassAdamW.serves(live)) {
+    if (onePass == null) {
+      // Decided once: the parameters' arrays, types and devices stay as they are for the optimizer's life.
+      onePass = OnePassAdamW.serves(buffers.slots());
+    }
+    if (onePass) {
       OnePassAdamW.update(live, OnePassAdamW.Step.of(gradScale, beta1, beta2, epsilon, c2), baseRate, c1,
           weightDecay);
       return;

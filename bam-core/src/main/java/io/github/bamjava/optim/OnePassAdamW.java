@@ -6,11 +6,9 @@ import ai.djl.ndarray.types.DataType;
 import io.github.bamjava.runtime.TorchThreads;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * {@link AdamW}'s update of FP32 parameters on the CPU in one pass over their memory, written by Java straight into
@@ -32,24 +30,40 @@ final class OnePassAdamW {
   /** Values per parallel task: enough to amortise a task, few enough to spread a 22-million-value update. */
   static final int CHUNK = 1 << 16;
 
-  /**
-   * A pool per thread count, the count libtorch runs the step's operations on: an executor given one core by Spark
-   * keeps its update on one thread, where the JVM's common pool would take every processor of the machine.
-   */
-  private static final Map<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
-
   private OnePassAdamW() {}
 
-  /** Whether this pass serves these parameters: all FP32 on the CPU, as their buffers then are. */
+  /**
+   * Whether this pass serves these parameters: all FP32 on the CPU, as their buffers then are, each writable
+   * through its buffer ({@link #writesThrough}).
+   */
   static boolean serves(List<FlatBuffers.Slot> live) {
     for (FlatBuffers.Slot slot : live) {
       NDArray p = slot.parameter().getArray();
       if (p.getDataType() != DataType.FLOAT32 || !Device.cpu().equals(p.getDevice())
-          || !Device.cpu().equals(slot.work().getDevice())) {
+          || !Device.cpu().equals(slot.work().getDevice()) || !writesThrough(p)) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether writes to the array's buffer reach the array. DJL hands out a contiguous array's own memory and a copy
+   * of any other (a transposed view, say), where an update would be lost; DJL does not say which it did, so two
+   * buffers of the array are compared: a bit flipped in one shows in the other only if both are the array's
+   * memory. The bit is put back at once.
+   */
+  static boolean writesThrough(NDArray array) {
+    if (array.size() == 0) {
+      return true;
+    }
+    IntBuffer first = array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asIntBuffer();
+    IntBuffer second = array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asIntBuffer();
+    int bits = first.get(0);
+    first.put(0, bits ^ 1);
+    boolean shared = second.get(0) == (bits ^ 1);
+    first.put(0, bits);
+    return shared;
   }
 
   /**
@@ -92,13 +106,7 @@ final class OnePassAdamW {
         chunks.add(new Chunk(g, m, v, p, from, Math.min(n, from + CHUNK), keep, stepSize));
       }
     }
-    int threads = TorchThreads.current();
-    if (threads == 1) {
-      chunks.forEach(c -> update(c, step));
-    } else {
-      POOLS.computeIfAbsent(threads, ForkJoinPool::new)
-          .submit(() -> chunks.parallelStream().forEach(c -> update(c, step))).join();
-    }
+    TorchThreads.forEachTask(chunks.size(), c -> update(chunks.get(c), step));
   }
 
   /**

@@ -2,6 +2,11 @@ package io.github.bamjava.runtime;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +65,28 @@ public final class TorchThreads {
     TorchEngine.get();
     return Jni.get();
   }
+
+  /**
+   * Runs {@code body} for every index in [0, {@code tasks}) on as many threads as libtorch's operations use on the
+   * calling thread ({@link #current()}): on the calling thread alone when that is one, else on a pool of that many
+   * (the caller waits). Work the library does in Java beside libtorch's (dropout masks, the optimizer's pass) so
+   * takes the cores the training was given and no more: the JVM's common pool would take every processor of the
+   * machine, a one-core Spark executor's neighbour's included. The tasks must not depend on each other's order.
+   */
+  public static void forEachTask(int tasks, IntConsumer body) {
+    int threads = current();
+    if (threads == 1 || tasks <= 1) {
+      for (int t = 0; t < tasks; t++) {
+        body.accept(t);
+      }
+      return;
+    }
+    POOLS.computeIfAbsent(threads, ForkJoinPool::new)
+        .submit(() -> IntStream.range(0, tasks).parallel().forEach(body)).join();
+  }
+
+  /** A pool per thread count asked for by {@link #forEachTask}; their threads are daemons, idle between uses. */
+  private static final Map<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
 
   /** The processors this process may use: its affinity mask and its cgroup's CPU quota, as the JVM counts them. */
   public static int available() {

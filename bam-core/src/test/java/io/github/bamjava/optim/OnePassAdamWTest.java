@@ -3,6 +3,7 @@ package io.github.bamjava.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -104,6 +105,15 @@ class OnePassAdamWTest {
     } finally {
       TorchThreads.set(before);
     }
+  }
+
+  @Test
+  void anArrayWhoseBufferIsACopyIsLeftToTheOperations() {
+    NDArray contiguous = manager.arange(12f).reshape(3, 4);
+    assertThat(OnePassAdamW.writesThrough(contiguous)).isTrue();
+    assertThat(contiguous.toFloatArray()).containsExactly(manager.arange(12f).toFloatArray()); // put back
+    // A transposed view's buffer is a contiguous copy: an update written there would be lost.
+    assertThat(OnePassAdamW.writesThrough(contiguous.transpose())).isFalse();
   }
 
   /** Flat buffers over fresh parameters, all {@code init}, in the test's manager. */

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** libtorch's intra-op thread count: the default, the property, and that a count set reaches libtorch. */
@@ -60,6 +64,35 @@ class TorchThreadsTest {
       NDArray b = m.randomUniform(-1f, 1f, new Shape(256, 160));
       NDArray c = a.matMul(b);
       return c.concat(c.sum(new int[] {0}, true), 0).toFloatArray();
+    }
+  }
+
+  @Test
+  void javaWorkBesideLibtorchTakesLibtorchsThreadCountAndNoMore() {
+    int before = TorchThreads.current();
+    try {
+      for (int threads : new int[] {1, 2, 3}) {
+        TorchThreads.set(threads);
+        Set<Thread> used = ConcurrentHashMap.newKeySet();
+        AtomicIntegerArray runs = new AtomicIntegerArray(64);
+        TorchThreads.forEachTask(64, t -> {
+          used.add(Thread.currentThread());
+          runs.incrementAndGet(t);
+          // Long enough that a pool's other threads take tasks too.
+          LockSupport.parkNanos(200_000);
+        });
+        for (int t = 0; t < 64; t++) {
+          assertThat(runs.get(t)).as("task %s with %s threads", t, threads).isEqualTo(1);
+        }
+        if (threads == 1) {
+          assertThat(used).containsExactly(Thread.currentThread());
+        } else {
+          assertThat(used.size()).as("threads used with a count of %s", threads).isBetween(2, threads);
+          assertThat(used).doesNotContain(Thread.currentThread());
+        }
+      }
+    } finally {
+      TorchThreads.set(before);
     }
   }
 }
