@@ -9,8 +9,8 @@ import java.util.Map;
  *
  * <ol>
  *   <li>{@link #onTrainingStart} once, before the first step (also when resuming);
- *   <li>per step: {@link #onLoss} after the forward pass and before any weight changes, then {@link #onStep}
- *       after the optimizer's update;
+ *   <li>per step: {@link #onLoss} after the forward and backward passes and before any weight changes, then
+ *       {@link #onStep} after the optimizer's update;
  *   <li>{@link #onEpochEnd} after each epoch's dev evaluation;
  *   <li>{@link #onTrainingEnd} once the final model is saved.
  * </ol>
@@ -24,7 +24,8 @@ public interface RunListener {
   default void onTrainingStart(RunInfo run) {}
 
   /**
-   * Called after each forward pass, before the backward pass and the update.
+   * Called after each step's forward and backward passes (one pair for each micro-batch of a large batch), before
+   * the update.
    *
    * @param step the 0-based index of the step being taken
    * @param taskLoss every task's loss summed over its examples in this batch (0 for a task absent from it)

@@ -60,6 +60,10 @@ import org.jspecify.annotations.Nullable;
  * @param bucketByLength whether minibatches group examples of similar length
  * @param mixedPrecision whether the encoder's matrix products run in FP16 with FP32 master weights and a dynamic
  *     loss scale (GPU only); in the run key only when true, so that keys of FP32 runs stay as they were
+ * @param microBatchTokens the most real tokens one forward and backward pass computes: a batch with more is
+ *     computed in micro-batches, one after the other, whose gradients add up to the batch's (0: every batch in
+ *     one pass); not part of the run key: it bounds memory and changes which dropout masks are drawn, not the
+ *     model, the data or the optimisation
  * @param checkpointEvery steps between checkpoints (0: only at epoch ends); not part of the run key
  * @param keepCheckpoints how many of the newest checkpoints to keep (0: none written); not part of the run key
  * @param keepFinalCheckpoint whether the last checkpoint stays once the model is saved; not part of the run key
@@ -84,6 +88,7 @@ public record TrainingSettings(
     long seed,
     boolean bucketByLength,
     boolean mixedPrecision,
+    int microBatchTokens,
     int checkpointEvery,
     int keepCheckpoints,
     boolean keepFinalCheckpoint,
@@ -91,8 +96,8 @@ public record TrainingSettings(
     Path outputDir) {
 
   /** Fields that change where or how often a run writes, not what it computes: a resume may change them. */
-  private static final List<String> NOT_IN_KEY = List.of("checkpointEvery", "keepCheckpoints", "keepFinalCheckpoint",
-      "device", "outputDir");
+  private static final List<String> NOT_IN_KEY = List.of("microBatchTokens", "checkpointEvery", "keepCheckpoints",
+      "keepFinalCheckpoint", "device", "outputDir");
 
   private static final Gson KEY_GSON = new GsonBuilder()
       .registerTypeHierarchyAdapter(EncoderSource.class,
@@ -143,6 +148,7 @@ public record TrainingSettings(
     checkArgument(epochs >= 1, "epochs must be >= 1, got %s", epochs);
     checkArgument(maxLength >= 3, "max length must be >= 3, got %s", maxLength);
     checkArgument(examplesPerEpoch >= 0, "examples per epoch must be >= 0, got %s", examplesPerEpoch);
+    checkArgument(microBatchTokens >= 0, "micro-batch tokens must be >= 0, got %s", microBatchTokens);
     checkArgument(checkpointEvery >= 0, "checkpoint interval must be >= 0, got %s", checkpointEvery);
     checkArgument(keepCheckpoints >= 0, "checkpoints to keep must be >= 0, got %s", keepCheckpoints);
   }
