@@ -20,9 +20,10 @@ import java.util.Map;
 
 /**
  * One optimizer step: the planned examples as a padded batch with its annealed targets, every head's forward
- * pass, the masked distillation loss, {@link RunListener#onLoss}, the backward pass and the layer-wise
- * update. Every array of a step lives in a manager closed when the step ends, and the batch takes one of a few
- * shapes, so memory stays flat over a run.
+ * pass, the masked distillation loss and the backward pass (for a batch of more than the micro-batch limit's
+ * tokens, in micro-batches one after the other), {@link RunListener#onLoss}, and the layer-wise update. Every array
+ * of a step lives in a manager closed when the step ends (a micro-batch's, when its backward pass is done), and
+ * the batch takes one of a few shapes, so memory stays flat over a run.
  *
  * <p>Under mixed precision the forward pass reads the optimizer's FP16 weight copies ({@link
  * LayerwiseLrOptimizer#parameterStore}) and the backward pass starts from the loss times the loss scale; the
