@@ -95,7 +95,10 @@ public record TrainingSettings(
     @Nullable Device device,
     Path outputDir) {
 
-  /** Fields that change where or how often a run writes, not what it computes: a resume may change them. */
+  /**
+   * Fields that change where or how often a run writes, or how its batches are cut into passes (which dropout
+   * masks are drawn), not the model, data or optimisation it computes: a resume may change them.
+   */
   private static final List<String> NOT_IN_KEY = List.of("microBatchTokens", "checkpointEvery", "keepCheckpoints",
       "keepFinalCheckpoint", "device", "outputDir");
 
