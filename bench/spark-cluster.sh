@@ -19,9 +19,10 @@
 #
 # --speedup measures `bam glue --preset learning` on GLUE_DIR (every task there, or --tasks) up to the
 # end of the teachers' predictions (the student is not trained: each run is stopped when it starts) three times:
-#   plain     the run without Spark, one compute thread (what one single-core worker does, without Spark);
-#   1 worker  on a standalone cluster of one single-core worker;
-#   2 workers on a cluster of two single-core workers;
+#   plain     the run without Spark, one compute thread, pinned to one core (what one single-core worker does,
+#             without Spark);
+#   1 worker  on a standalone cluster of one single-core worker (pinned to a core, see start_cluster);
+#   2 workers on a cluster of two single-core workers, each pinned to a core of its own;
 # and prints a table: the whole time from the command's start to the end of the predictions and, on Spark, the
 # units' part of it (from the driver's first Spark task to its last prediction), the speed-up of 2 workers over 1
 # (target >= 1.8x) and the overhead of Spark on one worker over the plain run (target <= 5 %). It checks too that the
@@ -45,8 +46,11 @@ while [[ $# -gt 0 ]]; do
 done
 work=${BAM_SPARK_WORK:-$root/runs/spark-cluster/$mode}
 built=$root/bam-examples/target
-[[ -f $built/bam.jar ]] || { echo "spark-cluster.sh: $built/bam.jar not found; build first: mvn -B -q -DskipTests package" >&2
-  exit 1; }
+# Spark's jars, which bam-spark has in provided scope (a cluster brings them): the build lists them.
+spark_jars=$root/bam-spark/target/spark-classpath.txt
+for f in "$built/bam.jar" "$spark_jars"; do
+  [[ -f $f ]] || { echo "spark-cluster.sh: $f not found; build first: mvn -B -q -DskipTests package" >&2; exit 1; }
+done
 # The speed-up's three runs take over an hour: a measurement that was cut off keeps the runs it
 # finished and measures the rest when the script runs again with the same arguments (a finished run's time is
 # kept, never a part of one). It runs the build it started with, copied into $work/build, so that building the
@@ -56,22 +60,20 @@ if [[ $mode == speedup && -f $work/arguments && $(cat "$work/arguments") == "$ar
     | sed 's:^./::; s:.seconds$::' | tr '\n' ' ')) with its build of $(date -r "$work/build/bam.jar" '+%F %T')" >&2
 else
   rm -rf "$work"; mkdir -p "$work/build"
-  cp -r "$built/bam.jar" "$built/lib" "$work/build/"
+  cp -r "$built/bam.jar" "$built/lib" "$spark_jars" "$work/build/"
   echo "$arguments" > "$work/arguments"
 fi
 jar=$work/build/bam.jar lib=$work/build/lib
 
-# The class path: bam.jar, its libraries (lib/, beside it since the build) and Spark's jars, which bam-spark has in
-# provided scope (a cluster brings them), resolved by Maven offline from the local repository.
-# BAM's own jars come from lib/ only: the local repository may hold another build of them.
-(cd "$root" && mvn -B -q -o dependency:build-classpath -pl bam-spark -DincludeScope=provided \
-  -DexcludeGroupIds=io.github.bamjava -Dmdep.outputFile="$work/classpath.txt" >/dev/null)
-cp="$jar:$lib/*:$(cat "$work/classpath.txt")"
+# The class path: bam.jar, its libraries (lib/, beside it since the build) and Spark's jars from the local
+# repository, as the build listed them (BAM's own jars come from lib/ only).
+spark_cp=$(cat "$work/build/spark-classpath.txt")
+cp="$jar:$lib/*:$spark_cp"
 # A SPARK_HOME for the workers: they start executors with the jars in $SPARK_HOME/jars (RELEASE marks a
 # distribution's layout). Links to the Maven jars, bam's included, so executors load the job's classes too.
 spark_home=$work/spark-home
 mkdir -p "$spark_home/jars"; touch "$spark_home/RELEASE"
-IFS=: read -r -a entries <<< "$(cat "$work/classpath.txt")"
+IFS=: read -r -a entries <<< "$spark_cp"
 for f in "${entries[@]}" "$jar" "$lib"/*.jar; do # lib/ last: its versions win
   [[ $f == *.jar && -f $f ]] && ln -sf "$f" "$spark_home/jars/$(basename "$f")"
 done
@@ -83,7 +85,12 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-# start_cluster WORKERS: a master on a free port and WORKERS single-core workers; sets $master.
+# start_cluster WORKERS: a master on a free port and WORKERS single-core workers; sets $master. Each worker is
+# pinned to a core of its own (taskset; its executors inherit the mask), as a one-core machine of a cluster would
+# be: `--cores 1` only tells Spark how many tasks to give the worker, while the JVM under it would size its GC and
+# compiler threads for the whole machine and spread them over the other worker's core. A JVM sees the mask as its
+# processor count, so the executor's Java pools are sized for one core too.
+ncpu=$(nproc)
 start_cluster() {
   cleanup; pids=()
   local port=$((20000 + RANDOM % 20000))
@@ -93,8 +100,8 @@ start_cluster() {
   pids+=($!)
   for ((w = 1; w <= $1; w++)); do
     mkdir -p "$work/worker-$w"
-    "${java_cp[@]}" -Xmx512m org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 6g \
-      --work-dir "$work/worker-$w" --webui-port 0 "$master" > "$work/worker-$w.log" 2>&1 &
+    taskset -c $(((w - 1) % ncpu)) "${java_cp[@]}" -Xmx512m org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
+      --cores 1 --memory 6g --work-dir "$work/worker-$w" --webui-port 0 "$master" > "$work/worker-$w.log" 2>&1 &
     pids+=($!)
   done
   for ((i = 0; i < 120; i++)); do
@@ -129,7 +136,7 @@ if [[ $mode == speedup ]]; then
     rm -rf "$out" "$log" # a run cut off part-way would resume from its checkpoints: it starts again
     if [[ $workers == 0 ]]; then
       started=$(now)
-      OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_DYNAMIC=FALSE "${java_cp[@]}" -Xmx3g -Dai.djl.offline=true \
+      OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_DYNAMIC=FALSE taskset -c 0 "${java_cp[@]}" -Xmx3g -Dai.djl.offline=true \
         -XX:MaxDirectMemorySize=256m io.github.bamjava.examples.BamCli "${glue_run[@]}" -o "$out" > "$log" 2>&1 &
       driver=$!
       until grep -q "^student: " "$log" 2>/dev/null; do
