@@ -27,7 +27,7 @@
 # units' part of it (from the driver's first Spark task to its last prediction), the speed-up of 2 workers over 1
 # (target >= 1.8x) and the overhead of Spark on one worker over the plain run (target <= 5 %). It checks too that the
 # three runs made the same teachers and predictions, bit for bit. --train-cap N keeps N training examples a task
-# (a dry run of the script in minutes); without it the learning preset's budgets: 75 minutes on a quiet 2-core
+# (a dry run of the script in minutes); without it the learning preset's budgets: an hour on a quiet 2-core
 # machine, which a later call with the same arguments continues where a cut-off one stopped (see below). Run it on
 # a quiet machine: other work on the cores falsifies both ratios.
 # Needs: a build (mvn -B -q -DskipTests package). Work files: $BAM_SPARK_WORK (default runs/spark-cluster/MODE,
