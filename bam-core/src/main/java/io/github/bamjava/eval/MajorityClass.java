@@ -40,7 +40,12 @@ public record MajorityClass(int index, String label, double trainShare) {
 
   /** Every metric of the task for always predicting this class on {@code examples}, in the task's order. */
   public Map<String, Double> score(Task task, List<Example> examples) {
-    checkArgument(!examples.isEmpty(), "task %s has no examples to score the majority class on", task.name());
+    return constant(task, examples, index);
+  }
+
+  /** Every metric of the task for always answering label {@code index} on {@code examples}, in the task's order. */
+  static Map<String, Double> constant(Task task, List<Example> examples, int index) {
+    checkArgument(!examples.isEmpty(), "task %s has no examples to score a constant answer on", task.name());
     double[] gold = examples.stream().mapToDouble(task::gold).toArray();
     double[] constant = new double[gold.length];
     Arrays.fill(constant, index);

@@ -52,6 +52,16 @@ public final class BamPipeline {
    * task, scored on the same dev rows. A regression task has none and scores 0 there.
    */
   public static final String MAJORITY = "Majority class";
+  /**
+   * The column name of the best-constant baseline in results: the label that, always answered, scores best on
+   * each dev set, picked with its gold labels ({@link io.github.bamjava.eval.BestConstant}): the floor a model has
+   * to clear. A regression task has none and scores 0 there.
+   */
+  public static final String BEST_CONSTANT = "Best constant";
+  /** The sentence under a results table that says what the best-constant column is. */
+  static final String BEST_CONSTANT_NOTE = BEST_CONSTANT + ": the label that, always answered, scores best on"
+      + " each dev set, picked with its gold labels: the floor a model has to clear to have learned anything from"
+      + " the text; a regression task has none and counts 0.";
   /** The column name of the single-task teachers in results. */
   public static final String SINGLE = "Single";
   /** The column name of the multi-task student in results. */

@@ -1,5 +1,6 @@
 package io.github.bamjava.pipeline;
 
+import io.github.bamjava.eval.BestConstant;
 import io.github.bamjava.eval.Evaluation;
 import io.github.bamjava.eval.MajorityClass;
 import io.github.bamjava.task.Example;
@@ -10,8 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
-/** The dev scores of a pipeline run's methods: the majority-class baseline, and each method's final models. */
+/**
+ * The dev scores of a pipeline run's methods: the baselines that see no text (the majority class, the best
+ * constant), and each method's final models.
+ */
 final class MethodScores {
 
   private final List<PipelineTask> entries;
@@ -57,19 +62,31 @@ final class MethodScores {
 
   /** The dev scores of always predicting each task's majority class; see {@link BamPipeline#MAJORITY}. */
   DevScores majority() {
+    return baseline((task, dev) -> MajorityClass.of(task).map(m -> m.score(task, dev)));
+  }
+
+  /** The dev scores of each dev set's best constant label; see {@link BamPipeline#BEST_CONSTANT}. */
+  DevScores bestConstant() {
+    return baseline(BestConstant::score);
+  }
+
+  /**
+   * The dev scores of a constant answer on every dev set. A constant prediction's correlation is undefined: a
+   * task without a constant label (regression) scores 0.
+   */
+  private DevScores baseline(BiFunction<Task, List<Example>, Optional<Map<String, Double>>> constant) {
     DevScores.Builder score = DevScores.builder();
     for (PipelineTask e : entries) {
-      Optional<MajorityClass> majority = MajorityClass.of(e.task());
-      score.add(e.devName(), e.scoreGroup(), baseline(e.task(), majority, e.task().dev()));
-      e.otherDev().forEach((set, dev) -> score.add(set, e.scoreGroup(), baseline(e.task(), majority, dev)));
+      Task task = e.task();
+      score.add(e.devName(), e.scoreGroup(), orZero(task, constant.apply(task, task.dev())));
+      e.otherDev().forEach((set, dev) -> score.add(set, e.scoreGroup(), orZero(task, constant.apply(task, dev))));
     }
     return score.build();
   }
 
-  /** A constant prediction's correlation is undefined: a task without a majority class scores 0. */
-  private static Map<String, Double> baseline(Task task, Optional<MajorityClass> majority, List<Example> dev) {
-    if (majority.isPresent()) {
-      return majority.get().score(task, dev);
+  private static Map<String, Double> orZero(Task task, Optional<Map<String, Double>> scores) {
+    if (scores.isPresent()) {
+      return scores.get();
     }
     Map<String, Double> zero = new LinkedHashMap<>();
     task.metrics().forEach(m -> zero.put(m.name(), 0.0));

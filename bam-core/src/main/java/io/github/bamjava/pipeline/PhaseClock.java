@@ -119,8 +119,10 @@ final class PhaseClock {
     long started = System.nanoTime();
     PipelineResult result = work.results(style, timed, seconds);
     double all = (System.nanoTime() - started) / 1e9;
-    // Every method but the majority baseline predicts every dev set once.
-    long[] count = count(work.modelDir(PipelineUnit.student()), devExamples(work), result.scores().size() - 1);
+    // Every method but the baselines (which see no text) predicts every dev set once.
+    int predicting = (int) result.scores().keySet().stream()
+        .filter(m -> !m.equals(BamPipeline.MAJORITY) && !m.equals(BamPipeline.BEST_CONSTANT)).count();
+    long[] count = count(work.modelDir(PipelineUnit.student()), devExamples(work), predicting);
     add("evaluation", Math.max(0, all - finalNanos[0] / 1e9), 0, count[0], count[1], forward(count), false);
     if (finalStep != FinalStep.NONE) {
       add("final step", finalNanos[0] / 1e9, 0, 0, 0, Double.NaN, false);

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * What a {@link BamPipeline} run produced.
  *
- * @param scores dev scores by method, in column order: {@value BamPipeline#MAJORITY} (the baseline),
+ * @param scores dev scores by method, in column order: {@value BamPipeline#MAJORITY} and
+ *     {@value BamPipeline#BEST_CONSTANT} (the baselines),
  *     {@value BamPipeline#SINGLE} (the teachers), {@value BamPipeline#BAM} (the student) and, with fine-tuning,
  *     {@value BamPipeline#BAM_FINETUNED}
  * @param outputDir the run's output directory
@@ -58,6 +59,9 @@ public record PipelineResult(Map<String, DevScores> scores, Path outputDir, Path
     md.append('\n');
     if (scores.containsKey(BamPipeline.MAJORITY)) {
       md.append("\n").append(style.majorityNote()).append('\n');
+    }
+    if (scores.containsKey(BamPipeline.BEST_CONSTANT)) {
+      md.append("\n").append(BamPipeline.BEST_CONSTANT_NOTE).append('\n');
     }
     for (String m : methods) {
       md.append("\n### ").append(m).append("\n\n").append(scores.get(m).toMarkdown(style.scoreName()));

@@ -270,6 +270,7 @@ public final class PipelineWork implements WorkPlan<PipelineUnit> {
     MethodScores score = new MethodScores(entries, settings.recipe().maxLength());
     Map<String, DevScores> scores = new LinkedHashMap<>();
     scores.put(BamPipeline.MAJORITY, score.majority());
+    scores.put(BamPipeline.BEST_CONSTANT, score.bestConstant());
     scores.put(BamPipeline.SINGLE, score.of(models(task -> modelDir(PipelineUnit.teacher(task, 0)))));
     scores.put(BamPipeline.BAM, score.of(models(task -> studentModel)));
     if (settings.finetune()) {

@@ -75,13 +75,13 @@ class TaskSetTrainingTest {
 
     PipelineResult result = set.train(out, new PrintStream(progress, true, StandardCharsets.UTF_8));
 
-    assertThat(result.scores().keySet()).containsExactly(BamPipeline.MAJORITY, BamPipeline.SINGLE, BamPipeline.BAM,
-        BamPipeline.BAM_FINETUNED);
+    assertThat(result.scores().keySet()).containsExactly(BamPipeline.MAJORITY, BamPipeline.BEST_CONSTANT,
+        BamPipeline.SINGLE, BamPipeline.BAM, BamPipeline.BAM_FINETUNED);
     assertThat(result.scores().get(BamPipeline.BAM).rows()).extracting(DevScores.Row::name)
         .containsExactly("mood", "sim");
     assertThat(result.scores().get(BamPipeline.BAM).rows().get(1).metrics()).containsOnlyKeys("pearson", "spearman");
     assertThat(Files.readString(out.resolve("results.md")))
-        .contains("| Task | Majority class | Single | BAM | BAM+FT |", "| **Mean score** |", "| mood |",
+        .contains("| Task | Majority class | Best constant | Single | BAM | BAM+FT |", "| **Mean score** |", "| mood |",
             "a regression task has none");
     assertThat(Files.readString(out.resolve("results.json"))).contains("\"preset\": \"tiny\"", "\"meanScore\"");
     // Test predictions by the final (fine-tuned) model, label names; sim has no test file

@@ -70,8 +70,8 @@ final class QuickstartCommand implements Callable<Integer> {
         .run();
     PrintWriter out = spec.commandLine().getOut();
     out.println();
-    out.println("Dev results (scores x 100; Majority class = the baseline, Single = one teacher per task, BAM = the"
-        + " multi-task student):");
+    out.println("Dev results (scores x 100; Majority class and Best constant = baselines that see no text, Single"
+        + " = one teacher per task, BAM = the multi-task student):");
     out.println();
     out.print(result.markdown());
     out.printf(Locale.ROOT, "%nWritten to %s (results.md, results.json, submission/) in %.0f s.%n",

@@ -65,6 +65,8 @@ public final class GlueBam {
 
   /** The column name of the majority-class baseline in results; see {@link BamPipeline#MAJORITY}. */
   public static final String MAJORITY = BamPipeline.MAJORITY;
+  /** The column name of the best-constant baseline in results; see {@link BamPipeline#BEST_CONSTANT}. */
+  public static final String BEST_CONSTANT = BamPipeline.BEST_CONSTANT;
   /** The column name of the single-task teachers in results. */
   public static final String SINGLE = BamPipeline.SINGLE;
   /** The column name of the multi-task student in results. */
@@ -72,10 +74,10 @@ public final class GlueBam {
   /** The column name of the fine-tuned student in results. */
   public static final String BAM_FINETUNED = BamPipeline.BAM_FINETUNED;
 
-  /** GLUE's words in results: the GLUE score, and STS-B as the regression task without a majority class. */
   /** The folder of the submission files, under the output directory. */
   private static final String SUBMISSION = "submission";
 
+  /** GLUE's words in results: the GLUE score, and STS-B as the regression task without a majority class. */
   static final ResultsStyle STYLE = new ResultsStyle(GlueScore.NAME, GlueScore.JSON_KEY, MAJORITY
       + ": always the most frequent label of the task's training examples, scored on the same dev rows; a"
       + " regression task (STS-B) has none and counts 0.");
@@ -350,8 +352,9 @@ public final class GlueBam {
   /**
    * What a run produced.
    *
-   * @param scores dev scores by method, in column order: {@value #MAJORITY} (the baseline), {@value #SINGLE}
-   *     (the teachers), {@value #BAM} (the student) and, with fine-tuning, {@value #BAM_FINETUNED}
+   * @param scores dev scores by method, in column order: {@value #MAJORITY} and {@value #BEST_CONSTANT} (the
+   *     baselines), {@value #SINGLE} (the teachers), {@value #BAM} (the student) and, with fine-tuning,
+   *     {@value #BAM_FINETUNED}
    * @param outputDir the run's output directory
    * @param studentModel the multi-task student's saved model
    * @param finetunedModels the fine-tuned models by task; empty without fine-tuning

@@ -63,13 +63,15 @@ class GlueBamTest {
     }
     assertThat(out.resolve("student/model/tasks.json")).isRegularFile();
     assertThat(result.scores().keySet())
-        .containsExactly(GlueBam.MAJORITY, GlueBam.SINGLE, GlueBam.BAM, GlueBam.BAM_FINETUNED);
+        .containsExactly(GlueBam.MAJORITY, GlueBam.BEST_CONSTANT, GlueBam.SINGLE, GlueBam.BAM,
+            GlueBam.BAM_FINETUNED);
     // STS-B is a regression: no majority class, 0 in the baseline's GLUE score
     assertThat(result.scores().get(GlueBam.MAJORITY).taskScores().get("STS-B")).isZero();
     assertThat(result.scores().get(GlueBam.BAM).rows()).extracting(DevScores.Row::name)
         .containsExactly("SST-2", "STS-B");
     String md = Files.readString(out.resolve("results.md"));
-    assertThat(md).contains("| Task | Majority class | Single | BAM | BAM+FT |", "a regression task (STS-B) has none",
+    assertThat(md).contains("| Task | Majority class | Best constant | Single | BAM | BAM+FT |",
+        "a regression task (STS-B) has none", "Best constant: the label that",
         "| SST-2 |", "| STS-B |", "GLUE score");
     assertThat(Files.readString(out.resolve("results.json"))).contains("\"preset\": \"tiny\"", "\"BAM\"",
         "\"glueScore\"");
@@ -197,12 +199,14 @@ class GlueBamTest {
     GlueBam.Result result = GlueBam.of(tiny(glue, tmp.resolve("out")).withTasks(List.of(GlueTask.MNLI)), null)
         .run();
 
-    for (String method : List.of(GlueBam.MAJORITY, GlueBam.SINGLE, GlueBam.BAM)) {
+    for (String method : List.of(GlueBam.MAJORITY, GlueBam.BEST_CONSTANT, GlueBam.SINGLE, GlueBam.BAM)) {
       assertThat(result.scores().get(method).rows()).as(method).extracting(DevScores.Row::name)
           .containsExactly("MNLI-m", "MNLI-mm");
     }
     // Both mismatched dev pairs are contradictions, which the training data (neutral, entailment) never has.
     assertThat(result.scores().get(GlueBam.MAJORITY).rows().get(1).metrics()).containsEntry("accuracy", 0.0);
+    // ... while always answering "contradiction", the best constant there, gets both right.
+    assertThat(result.scores().get(GlueBam.BEST_CONSTANT).rows().get(1).metrics()).containsEntry("accuracy", 1.0);
   }
 
   @Test
