@@ -8,7 +8,6 @@ import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.task.TaskMetrics;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,11 +15,7 @@ import org.junit.jupiter.api.Test;
 class BestConstantTest {
 
   private static List<Example> labelled(String... labels) {
-    List<Example> out = new ArrayList<>();
-    for (int i = 0; i < labels.length; i++) {
-      out.add(Example.of("e" + i, "text " + i, labels[i]));
-    }
-    return out;
+    return MajorityClassTest.labelled(labels);
   }
 
   @Test

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class MajorityClassTest {
 
-  private static List<Example> labelled(String... labels) {
+  /** Examples "e0", "e1", … with the given labels, for constant-answer tests. */
+  static List<Example> labelled(String... labels) {
     List<Example> out = new ArrayList<>();
     for (int i = 0; i < labels.length; i++) {
       out.add(Example.of("e" + i, "text " + i, labels[i]));
