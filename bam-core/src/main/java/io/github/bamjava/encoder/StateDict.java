@@ -3,7 +3,9 @@ package io.github.bamjava.encoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import io.github.bamjava.internal.weights.ArrayTensor;
 import io.github.bamjava.internal.weights.ArrayUpload;
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.HostTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +48,16 @@ public final class StateDict {
       out.put(name, new HostTensor(array.getShape().getShape(), array.toType(DataType.FLOAT32, false)
           .toFloatArray()));
     });
+    return out;
+  }
+
+  /**
+   * Every parameter's values where they lie, by name, for writing them out without a copy on the Java heap: views
+   * that read the parameters when they are read, so read them before the next change.
+   */
+  public static LinkedHashMap<String, FloatTensor> views(Map<String, Parameter> parameters) {
+    LinkedHashMap<String, FloatTensor> out = new LinkedHashMap<>();
+    parameters.forEach((name, p) -> out.put(name, new ArrayTensor(p.getArray())));
     return out;
   }
 

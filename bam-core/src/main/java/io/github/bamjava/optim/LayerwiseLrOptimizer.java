@@ -227,6 +227,17 @@ public final class LayerwiseLrOptimizer implements AutoCloseable {
   }
 
   /**
+   * {@link #state()} with the moments read where they lie instead of copied: what a checkpoint writes, without
+   * ~180 MB of MiniLM's moments passing through the Java heap. The views read the moments when they are read, so
+   * use the state before the next {@link #step()}, {@link #loadState} or {@link #close()}.
+   */
+  public OptimizerState stateView() {
+    checkState(!closed, "optimizer is closed");
+    return new OptimizerState(stepCount, SavedMoments.views(buffers.slots()),
+        master == null ? null : master.lossScale());
+  }
+
+  /**
    * Restores a {@link #state()} taken from an optimizer over the same parameters, so that training continues
    * exactly as if it had not stopped. The parameter values are restored separately, with the model, and
    * <em>before</em> this call: under mixed precision the FP16 copies are made again from them here.

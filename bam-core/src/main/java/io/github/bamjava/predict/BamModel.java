@@ -28,6 +28,7 @@ import io.github.bamjava.task.Task;
 import io.github.bamjava.task.TaskKind;
 import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -425,6 +426,15 @@ public final class BamModel implements AutoCloseable {
     return StateDict.snapshot(network.namedParameters());
   }
 
+  /**
+   * All parameters by saved name, as views of their current values, in the order of {@link #weights()}: what a
+   * checkpoint or a saved model writes, read where the values lie instead of copied to the Java heap. Read them
+   * before the model changes (the next training step) or is closed.
+   */
+  public LinkedHashMap<String, FloatTensor> weightViews() {
+    return StateDict.views(network.namedParameters());
+  }
+
   /** Restores weights taken by {@link #weights()} (a checkpoint); every tensor must fit. */
   public void loadWeights(String source, Map<String, HostTensor> weights) {
     StateDict.load(source, network.namedParameters(), weights, n -> false, n -> false);
@@ -440,7 +450,7 @@ public final class BamModel implements AutoCloseable {
     Path tmp = AtomicFiles.createTempDirectory(parent, dir.getFileName() + ".tmp-");
     try {
       AtomicFiles.writeString(tmp.resolve("config.json"), network.encoder().config().toJson());
-      SafeTensors.write(tmp.resolve(WEIGHTS_FILE), weights(), Map.of("format", "pt"));
+      SafeTensors.write(tmp.resolve(WEIGHTS_FILE), weightViews(), Map.of("format", "pt"));
       pretrained.writeTokenizerFiles(tmp);
       Map<String, SavedTasks.Entry> ordered = new LinkedHashMap<>();
       tasks().forEach(name -> ordered.put(name, entry(name)));

@@ -82,7 +82,7 @@ final class CheckpointWriter implements RunListener {
     state.add("epochs", GSON.toJsonTree(history));
     state.addProperty(TRAIN_SECONDS, trainSeconds.getAsDouble());
     try {
-      checkpoints.write(step, model.weights(), optimizer.state(), state);
+      checkpoints.write(step, model.weightViews(), optimizer.stateView(), state);
       lastWritten = step;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the checkpoint of step " + step, e);

@@ -8,6 +8,7 @@ import io.github.bamjava.internal.io.AtomicFiles;
 import io.github.bamjava.internal.io.JsonFiles;
 import io.github.bamjava.optim.LossScale;
 import io.github.bamjava.optim.OptimizerState;
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.SafeTensors;
 import java.io.IOException;
@@ -103,7 +104,11 @@ final class Checkpoints {
     }
   }
 
-  void write(long step, Map<String, HostTensor> model, OptimizerState optimizer, JsonObject state)
+  /**
+   * Writes the checkpoint of {@code step}. The tensors may be views of the model and the optimizer (their {@code
+   * weightViews()} and {@code stateView()}): they are read here, one at a time, and nothing keeps them after.
+   */
+  void write(long step, Map<String, ? extends FloatTensor> model, OptimizerState optimizer, JsonObject state)
       throws IOException {
     Files.createDirectories(dir);
     String name = "step-" + step;

@@ -3,6 +3,7 @@ package io.github.bamjava.weights;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Arrays;
  * @param shape the dimensions, outermost first
  * @param values the elements in row-major order
  */
-public record HostTensor(long[] shape, float[] values) {
+public record HostTensor(long[] shape, float[] values) implements FloatTensor {
 
   /** Checks that {@code values} holds exactly the elements of {@code shape}. */
   public HostTensor {
@@ -34,6 +35,12 @@ public record HostTensor(long[] shape, float[] values) {
       n = Math.multiplyExact(n, d);
     }
     return n;
+  }
+
+  /** The values, read-only. */
+  @Override
+  public FloatBuffer buffer() {
+    return FloatBuffer.wrap(values).asReadOnlyBuffer();
   }
 
   /** The shape as "[a, b]" for messages. */

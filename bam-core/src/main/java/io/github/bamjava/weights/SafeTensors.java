@@ -21,6 +21,7 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -125,12 +126,14 @@ public final class SafeTensors {
    * <p>The data goes to a temporary file in the same directory, which is flushed to disk and then renamed over
    * {@code file} in one atomic step: a crash or error at any point leaves either the previous file or the new
    * one under the final name, never a partial file, and the temporary file is removed on error. The map is
-   * traversed twice (once for the header, once for the data) and must not change in between.
+   * traversed twice (once for the header, once for the data) and must not change in between. Each tensor's values
+   * are read once, a chunk at a time, so tensors that are views of native memory reach the file without passing
+   * through the Java heap whole.
    *
    * @param tensors the tensors, written in the map's iteration order
    * @param metadata string pairs stored under {@code __metadata__}; may be empty
    */
-  public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
+  public static void write(Path file, Map<String, ? extends FloatTensor> tensors, Map<String, String> metadata)
       throws IOException {
     requireNonNull(file, "file");
     requireNonNull(tensors, "tensors");
@@ -368,7 +371,7 @@ public final class SafeTensors {
 
   // ---------------------------------------------------------------------------------------------- writing
 
-  private static byte[] encodeHeader(String source, Map<String, HostTensor> tensors,
+  private static byte[] encodeHeader(String source, Map<String, ? extends FloatTensor> tensors,
       Map<String, String> metadata, List<String> names) throws IOException {
     StringWriter text = new StringWriter();
     JsonWriter json = new JsonWriter(text);
@@ -382,12 +385,12 @@ public final class SafeTensors {
       json.endObject();
     }
     long offset = 0;
-    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+    for (Map.Entry<String, ? extends FloatTensor> e : tensors.entrySet()) {
       String name = requireNonNull(e.getKey(), "tensor name");
-      HostTensor t = requireNonNull(e.getValue(), () -> "tensor '" + name + "' is null");
+      FloatTensor t = requireNonNull(e.getValue(), () -> "tensor '" + name + "' is null");
       checkArgument(!name.isEmpty() && !name.equals(METADATA_KEY),
           "cannot write %s: tensor name '%s' is reserved or empty", source, name);
-      long end = offset + 4L * t.values().length;
+      long end = offset + 4L * HostTensor.elementCount(t.shape());
       json.name(name).beginObject().name("dtype").value("F32").name("shape").beginArray();
       for (long d : t.shape()) {
         json.value(d);
@@ -409,23 +412,29 @@ public final class SafeTensors {
     return header.array();
   }
 
-  private static void writeData(FileChannel channel, Map<String, HostTensor> tensors, List<String> names)
-      throws IOException {
+  private static void writeData(FileChannel channel, Map<String, ? extends FloatTensor> tensors,
+      List<String> names) throws IOException {
     ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     int index = 0;
-    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+    for (Map.Entry<String, ? extends FloatTensor> e : tensors.entrySet()) {
       if (index >= names.size() || !names.get(index).equals(e.getKey())) {
         throw new IllegalStateException(
             "the tensor map changed while it was being written (at '" + e.getKey() + "')");
       }
-      float[] values = e.getValue().values();
-      for (int done = 0; done < values.length; ) {
-        int count = Math.min(CHUNK_BYTES / 4, values.length - done);
+      FloatTensor tensor = e.getValue();
+      FloatBuffer values = tensor.buffer();
+      long expected = HostTensor.elementCount(tensor.shape());
+      if (values.remaining() != expected) {
+        throw new IllegalStateException(String.format("tensor '%s' of shape %s gave %s values, not %s",
+            e.getKey(), Arrays.toString(tensor.shape()), values.remaining(), expected));
+      }
+      while (values.hasRemaining()) {
+        int count = Math.min(CHUNK_BYTES / 4, values.remaining());
         chunk.clear();
-        chunk.asFloatBuffer().put(values, done, count);
+        chunk.asFloatBuffer().put(values.slice(values.position(), count));
+        values.position(values.position() + count);
         chunk.limit(count * 4);
         writeFully(channel, chunk);
-        done += count;
       }
       index++;
     }

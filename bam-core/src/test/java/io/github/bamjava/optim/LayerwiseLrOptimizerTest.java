@@ -14,6 +14,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.initializer.ConstantInitializer;
 import io.github.bamjava.encoder.Scalars;
 import io.github.bamjava.testing.EngineManager;
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.HostTensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,9 +126,9 @@ class LayerwiseLrOptimizerTest {
       // hyper-parameters (1 − 0.999f = 0.00099998713), hence tolerances at float precision.
       OptimizerState state = opt.state();
       assertThat(state.stepCount()).isEqualTo(1);
-      assertThat(state.tensors().get("m/heads.t.weight").values())
+      assertThat(state.tensors().get("m/heads.t.weight").toFloatArray())
           .containsExactly(new float[] {0.03f, -0.04f}, within(1e-7f));
-      assertThat(state.tensors().get("v/heads.t.weight").values())
+      assertThat(state.tensors().get("v/heads.t.weight").toFloatArray())
           .containsExactly(new float[] {9e-5f, 1.6e-4f}, within(1e-8f));
       // update = m / (sqrt(v) + 1e-6) + 0.01·p
       //   w0: 0.03 / (0.00948683298 + 1e-6) + 0.01 = 3.16194436197 + 0.01 = 3.17194436197
@@ -163,9 +164,9 @@ class LayerwiseLrOptimizerTest {
       opt.step();
       assertThat(opt.lastGradNorm()).isCloseTo(5.0, within(1e-6));
       // m = 0.1·clipped g
-      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+      assertThat(opt.state().tensors().get("m/heads.a.weight").toFloatArray())
           .containsExactly(new float[] {0.06f}, within(1e-7f));
-      assertThat(opt.state().tensors().get("m/heads.b.weight").values())
+      assertThat(opt.state().tensors().get("m/heads.b.weight").toFloatArray())
           .containsExactly(new float[] {0.08f}, within(1e-7f));
     }
   }
@@ -179,7 +180,7 @@ class LayerwiseLrOptimizerTest {
       backward(params, ps -> ps.get(0).mul(c).sum());
       opt.step();
       assertThat(opt.lastGradNorm()).isCloseTo(0.5, within(1e-7));
-      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+      assertThat(opt.state().tensors().get("m/heads.a.weight").toFloatArray())
           .containsExactly(new float[] {0.03f, 0.04f}, within(1e-7f));
     }
   }
@@ -193,7 +194,7 @@ class LayerwiseLrOptimizerTest {
       backward(params, ps -> weighted(ps.get(0), 0.2f));
       opt.step();
       // Two passes of g = 0.2 add up to 0.4: m = 0.04.
-      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+      assertThat(opt.state().tensors().get("m/heads.a.weight").toFloatArray())
           .containsExactly(new float[] {0.04f}, within(1e-7f));
       try (NDArray grad = params.get("heads.a.weight").getArray().getGradient()) {
         assertThat(grad.toFloatArray()).containsExactly(0f);
@@ -201,7 +202,7 @@ class LayerwiseLrOptimizerTest {
       backward(params, ps -> weighted(ps.get(0), 0.2f));
       opt.step();
       // The second step saw only its own pass: m = 0.9·0.04 + 0.1·0.2 = 0.056.
-      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+      assertThat(opt.state().tensors().get("m/heads.a.weight").toFloatArray())
           .containsExactly(new float[] {0.056f}, within(1e-7f));
     }
   }
@@ -221,7 +222,7 @@ class LayerwiseLrOptimizerTest {
           .hasMessageContaining("heads.b.weight");
       assertThat(opt.stepCount()).isZero();
       assertThat(values(params, "heads.a.weight")).containsExactly(1f);
-      assertThat(opt.state().tensors().get("m/heads.a.weight").values()).containsExactly(0f);
+      assertThat(opt.state().tensors().get("m/heads.a.weight").toFloatArray()).containsExactly(0f);
       // The gradients were cleared, so the next batch trains normally.
       backward(params, ps -> weighted(ps.get(0), 0.5f).add(weighted(ps.get(1), 0.5f)));
       opt.step();
@@ -261,8 +262,8 @@ class LayerwiseLrOptimizerTest {
       int k = 0;
       for (String name : params.keySet()) {
         float[] g = grads[k];
-        float[] m = opt.state().tensors().get("m/" + name).values();
-        float[] v = opt.state().tensors().get("v/" + name).values();
+        float[] m = opt.state().tensors().get("m/" + name).toFloatArray();
+        float[] v = opt.state().tensors().get("v/" + name).toFloatArray();
         float[] p = values(params, name);
         for (int i = 0; i < g.length; i++) {
           assertThat(m[i]).as("m of %s", name).isCloseTo(0.1f * g[i], within(1e-7f));
@@ -296,7 +297,7 @@ class LayerwiseLrOptimizerTest {
       float embedding = (float) (1 - 0.1 * 0.125 * (update + 0.01));
       float bias = (float) (1 - 0.1 * update);
       float[] e = values(params, "embeddings.word_embeddings.weight");
-      float[] m = opt.state().tensors().get("m/embeddings.word_embeddings.weight").values();
+      float[] m = opt.state().tensors().get("m/embeddings.word_embeddings.weight").toFloatArray();
       for (int i = 0; i < big; i += 997) {
         assertThat(e[i]).as("embedding %s", i).isCloseTo(embedding, within(1e-6f));
         assertThat(m[i]).as("m %s", i).isCloseTo(0.1f, within(1e-7f));
@@ -315,16 +316,16 @@ class LayerwiseLrOptimizerTest {
         .schedule(RunSchedule.constant()).build()) {
       backward(params, ps -> weighted(ps.get(0), 0.5f).add(weighted(ps.get(1), 0.5f)));
       opt.step();
-      float[] frozenM = opt.state().tensors().get("m/heads.b.weight").values();
+      float[] frozenM = opt.state().tensors().get("m/heads.b.weight").toFloatArray();
       float[] frozenP = values(params, "heads.b.weight");
       params.get("heads.b.weight").getArray().setRequiresGradient(false);
       backward(params, ps -> weighted(ps.get(0), 0.5f).add(weighted(ps.get(1), 0.5f)));
       opt.step();
       assertThat(opt.lastGradNorm()).isCloseTo(0.5, within(1e-7));
-      assertThat(opt.state().tensors().get("m/heads.b.weight").values()).containsExactly(frozenM);
+      assertThat(opt.state().tensors().get("m/heads.b.weight").toFloatArray()).containsExactly(frozenM);
       assertThat(values(params, "heads.b.weight")).containsExactly(frozenP);
       // The other parameter had its second step: m = 0.9·0.05 + 0.1·0.5 = 0.095.
-      assertThat(opt.state().tensors().get("m/heads.a.weight").values())
+      assertThat(opt.state().tensors().get("m/heads.a.weight").toFloatArray())
           .containsExactly(new float[] {0.095f}, within(1e-7f));
     }
   }
@@ -386,6 +387,35 @@ class LayerwiseLrOptimizerTest {
   }
 
   @Test
+  void aViewOfTheStateReadsTheMomentsWhereTheyLieAndRestoresLikeACopy() {
+    LeastSquares problem = new LeastSquares(manager, 0f);
+    try (LayerwiseLrOptimizer opt = problem.optimizer(10)) {
+      problem.backward();
+      opt.step();
+      OptimizerState copy = opt.state();
+      OptimizerState view = opt.stateView();
+      assertThat(view.stepCount()).isEqualTo(copy.stepCount());
+      assertThat(view.tensors().keySet()).containsExactlyElementsOf(copy.tensors().keySet());
+      copy.tensors().forEach((name, t) -> {
+        assertThat(view.tensors().get(name).shape()).as(name).isEqualTo(t.shape());
+        assertThat(view.tensors().get(name).toFloatArray()).as(name).containsExactly(t.toFloatArray());
+      });
+
+      // A view follows the optimizer: after another step it reads the new moments, the copy keeps the old.
+      problem.backward();
+      opt.step();
+      float[] now = opt.state().tensors().get("m/heads.reg.weight").toFloatArray();
+      assertThat(view.tensors().get("m/heads.reg.weight").toFloatArray()).containsExactly(now)
+          .isNotEqualTo(copy.tensors().get("m/heads.reg.weight").toFloatArray());
+
+      // Loading the earlier copy and then a fresh view of it changes nothing further.
+      opt.loadState(copy);
+      opt.loadState(opt.stateView());
+      assertThat(opt.state()).isEqualTo(copy);
+    }
+  }
+
+  @Test
   void memoryStaysFlatOverManySteps() {
     LeastSquares problem = new LeastSquares(manager, 0f);
     try (LayerwiseLrOptimizer opt = problem.optimizer(1000)) {
@@ -413,22 +443,22 @@ class LayerwiseLrOptimizerTest {
     params.put("heads.a.bias", param("b", 0f));
     try (LayerwiseLrOptimizer opt = builder(params).learningRate(0.1).totalSteps(10).numLayers(1)
         .build()) {
-      Map<String, HostTensor> good = opt.state().tensors();
+      Map<String, FloatTensor> good = new LinkedHashMap<>(opt.state().tensors());
 
-      Map<String, HostTensor> missing = new LinkedHashMap<>(good);
+      Map<String, FloatTensor> missing = new LinkedHashMap<>(good);
       missing.remove("v/heads.a.bias");
       assertThatThrownBy(() -> opt.loadState(new OptimizerState(3, missing)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("v/heads.a.bias");
 
-      Map<String, HostTensor> wrongShape = new LinkedHashMap<>(good);
+      Map<String, FloatTensor> wrongShape = new LinkedHashMap<>(good);
       wrongShape.put("m/heads.a.weight", new HostTensor(new long[] {3}, new float[3]));
       assertThatThrownBy(() -> opt.loadState(new OptimizerState(3, wrongShape)))
           .hasMessageContaining("m/heads.a.weight")
           .hasMessageContaining("[3]")
           .hasMessageContaining("[2]");
 
-      Map<String, HostTensor> extra = new LinkedHashMap<>(good);
+      Map<String, FloatTensor> extra = new LinkedHashMap<>(good);
       extra.put("m/heads.gone.weight", new HostTensor(new long[] {1}, new float[1]));
       assertThatThrownBy(() -> opt.loadState(new OptimizerState(3, extra)))
           .hasMessageContaining("m/heads.gone.weight");

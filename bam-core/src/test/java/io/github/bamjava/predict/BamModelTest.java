@@ -62,6 +62,12 @@ public class BamModelTest {
       BamModel model = BamModel.create(manager, SyntheticTasks.tinyEncoder(3).load(manager),
           BamModel.kindsOf(tasks));
       weights = model.weights();
+      // The views a save writes read the same values as the copies.
+      assertThat(model.weightViews().keySet()).containsExactlyElementsOf(weights.keySet());
+      model.weightViews().forEach((name, view) -> {
+        assertThat(view.shape()).as(name).isEqualTo(weights.get(name).shape());
+        assertThat(view.toFloatArray()).as(name).isEqualTo(weights.get(name).values());
+      });
       predictions = model.predict("stars", tasks.get(1).dev(), 32);
       model.save(dir.resolve("m"));
       model.save(dir.resolve("m"));

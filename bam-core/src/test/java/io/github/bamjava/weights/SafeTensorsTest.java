@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,50 @@ class SafeTensorsTest {
     }
     assertThat(SafeTensors.readMetadata(file))
         .containsExactlyInAnyOrderEntriesOf(Map.of("format", "pt", "note", "ünïcode \"quoted\""));
+  }
+
+  /** A tensor whose values lie outside the Java heap, in the platform's byte order, as libtorch's do. */
+  private record DirectTensor(long[] shape, FloatBuffer buffer) implements FloatTensor {
+    static DirectTensor of(HostTensor t, int extra) {
+      FloatBuffer direct = ByteBuffer.allocateDirect(4 * (t.values().length + extra))
+          .order(ByteOrder.nativeOrder()).asFloatBuffer();
+      direct.put(t.values()).put(new float[extra]).flip();
+      return new DirectTensor(t.shape(), direct);
+    }
+  }
+
+  @Test
+  void tensorsOutsideTheHeapAreWrittenByteForByteAsOnIt() throws IOException {
+    LinkedHashMap<String, HostTensor> onHeap = new LinkedHashMap<>();
+    onHeap.put("b.matrix", tensor(new long[] {2, 3}, 1f, -0f, Float.MIN_VALUE, Float.MAX_VALUE,
+        Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0x7fc01234)));
+    onHeap.put("c.empty", tensor(new long[] {0, 3}));
+    // Over one chunk of the writer, so chunks are taken from the middle of a buffer.
+    float[] big = new float[(1 << 18) * 3 + 5];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = i * 0.25f - 3;
+    }
+    onHeap.put("d.big", new HostTensor(new long[] {big.length}, big));
+    LinkedHashMap<String, FloatTensor> direct = new LinkedHashMap<>();
+    onHeap.forEach((name, t) -> direct.put(name, DirectTensor.of(t, 0)));
+    Path heapFile = dir.resolve("heap.safetensors");
+    Path directFile = dir.resolve("direct.safetensors");
+
+    SafeTensors.write(heapFile, onHeap, Map.of("format", "pt"));
+    SafeTensors.write(directFile, direct, Map.of("format", "pt"));
+
+    assertThat(Files.readAllBytes(directFile)).isEqualTo(Files.readAllBytes(heapFile));
+    assertThat(SafeTensors.read(directFile)).isEqualTo(onHeap);
+  }
+
+  @Test
+  void aTensorGivingMoreOrFewerValuesThanItsShapeIsAnErrorAndWritesNothing() {
+    HostTensor w = tensor(new long[] {2, 2}, 1f, 2f, 3f, 4f);
+    Path file = dir.resolve("w.safetensors");
+    assertThatThrownBy(() -> SafeTensors.write(file, Map.of("w", DirectTensor.of(w, 1)), Map.of()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'w'").hasMessageContaining("[2, 2]").hasMessageContaining("5 values");
+    assertThat(file).doesNotExist();
   }
 
   @Test

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.bamjava.weights.HostTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -43,17 +44,28 @@ public final class ArrayUpload {
    * @throws IllegalArgumentException when the counts or the type do not fit
    */
   public void copy(float[] values, NDArray target) {
+    copy(FloatBuffer.wrap(values), target);
+  }
+
+  /**
+   * Copies the values from {@code values}' position to its limit (row-major, as a {@link
+   * io.github.bamjava.weights.FloatTensor} gives them) into {@code target}, a FLOAT32 array of as many elements.
+   * The buffer's position is left where it was.
+   *
+   * @throws IllegalArgumentException when the counts or the type do not fit
+   */
+  public void copy(FloatBuffer values, NDArray target) {
     Shape shape = target.getShape();
-    checkArgument(values.length == shape.size(), "%s values do not fit an array of shape %s", values.length,
-        shape);
+    int length = values.remaining();
+    checkArgument(length == shape.size(), "%s values do not fit an array of shape %s", length, shape);
     checkArgument(target.getDataType() == DataType.FLOAT32, "only FLOAT32 arrays are filled here, got %s",
         target.getDataType());
-    if (values.length == 0) {
+    if (length == 0) {
       return;
     }
     // Chunks are whole rows of the outermost dimension, so each is a plain slice of the target.
     long rows = shape.dimension() == 0 ? 1 : shape.get(0);
-    long rowSize = values.length / rows;
+    long rowSize = length / rows;
     long rowsPerChunk = Math.max(1, CHUNK_FLOATS / rowSize);
     try (NDManager scratch = target.getManager().newSubManager()) {
       for (long row = 0; row < rows; row += rowsPerChunk) {
@@ -61,7 +73,7 @@ public final class ArrayUpload {
         int from = Math.toIntExact(row * rowSize);
         int count = Math.toIntExact(n * rowSize);
         ByteBuffer buffer = staging(count);
-        buffer.asFloatBuffer().put(values, from, count);
+        buffer.asFloatBuffer().put(values.slice(values.position() + from, count));
         boolean whole = n == rows;
         Shape chunkShape = whole ? shape : new Shape(withFirst(shape, n));
         try (NDArray chunk = scratch.create(buffer, chunkShape, DataType.FLOAT32)) {

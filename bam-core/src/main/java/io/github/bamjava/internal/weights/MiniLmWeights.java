@@ -4,8 +4,10 @@ import io.github.bamjava.weights.HostTensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
 import java.net.URL;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The pretrained all-MiniLM-L6-v2 encoder that ships inside the Maven artifact
@@ -48,19 +50,32 @@ public final class MiniLmWeights {
   }
 
   /**
+   * The parsed weights, kept while memory allows. Every training of a run starts from them (nine teachers and a
+   * student in {@code bam glue}), and each read of the 90 MB file put some 300 MB of short-lived arrays on the Java
+   * heap (the file's bytes, the floats, the transposed Linear weights), which the JVM's default collector answered
+   * by growing the heap for good. Soft: a heap that runs short clears it, and the next call reads the file again.
+   */
+  private static SoftReference<Map<String, HostTensor>> parsed = new SoftReference<>(null);
+
+  /**
    * The encoder's weights under HuggingFace names: 5 embedding tensors and 16 per layer, Linear weights as
-   * [out, in]. Each call reads the model again and returns tensors the caller owns.
+   * [out, in]. The map is the caller's; the tensors are shared between calls (read once per process while memory
+   * allows), so treat them as read-only, as {@link HostTensor} asks.
    *
    * @throws IllegalStateException when the artifact is not on the classpath, saying which one to add
    * @throws UncheckedIOException when the resource cannot be read or is not the expected model
    */
-  public static LinkedHashMap<String, HostTensor> stateDict() {
-    try (InputStream in = open(RESOURCE_ONNX)) {
-      OnnxGraph graph = OnnxModelReader.read(in, RESOURCE_ONNX);
-      return OnnxBertWeights.bertStateDict(graph);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the embedded MiniLM model " + RESOURCE_ONNX, e);
+  public static synchronized LinkedHashMap<String, HostTensor> stateDict() {
+    Map<String, HostTensor> weights = parsed.get();
+    if (weights == null) {
+      try (InputStream in = open(RESOURCE_ONNX)) {
+        weights = OnnxBertWeights.bertStateDict(OnnxModelReader.read(in, RESOURCE_ONNX));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the embedded MiniLM model " + RESOURCE_ONNX, e);
+      }
+      parsed = new SoftReference<>(weights);
     }
+    return new LinkedHashMap<>(weights);
   }
 
   /**

@@ -31,6 +31,16 @@ class OnnxMiniLmTest {
   }
 
   @Test
+  void theFileIsReadOncePerProcessAndEachCallerGetsItsOwnMap() {
+    LinkedHashMap<String, HostTensor> again = MiniLmWeights.stateDict();
+    assertThat(again).isNotSameAs(stateDict).isEqualTo(stateDict);
+    // The same tensors: nothing was read or converted a second time.
+    stateDict.forEach((name, t) -> assertThat(again.get(name)).as(name).isSameAs(t));
+    again.clear();
+    assertThat(MiniLmWeights.stateDict()).hasSameSizeAs(stateDict);
+  }
+
+  @Test
   void shapesMatchTheConfig() {
     Map<String, long[]> expected = Map.of(
         "embeddings.word_embeddings.weight", new long[] {30522, 384},

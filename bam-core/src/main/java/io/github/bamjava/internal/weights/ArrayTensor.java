@@ -1,0 +1,52 @@
+package io.github.bamjava.internal.weights;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import io.github.bamjava.weights.FloatTensor;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * An array in libtorch's memory read as a {@link FloatTensor}, for writing it to a file (a checkpoint, a saved
+ * model) without copying it into a Java array first.
+ *
+ * <p>Why: a checkpoint of MiniLM is ~90 MB of weights and ~180 MB of Adam moments. Copied into float arrays, every
+ * checkpoint of every training of a run put ~270 MB of short-lived arrays on the Java heap, which Java Flight
+ * Recorder showed to be much of why the JVM's default collector grew the heap of an application running a whole
+ * {@code bam glue} to ~900 MB and kept it there. A FP32 array on the CPU is read where it lies; any other (another device or type) is copied, one array
+ * at a time.
+ */
+public final class ArrayTensor implements FloatTensor {
+
+  private final NDArray array;
+
+  /** A view of {@code array}; it is read when the writer gets to it, so it must stay open and unchanged till then. */
+  public ArrayTensor(NDArray array) {
+    this.array = requireNonNull(array, "array");
+  }
+
+  @Override
+  public long[] shape() {
+    return array.getShape().getShape();
+  }
+
+  @Override
+  public FloatBuffer buffer() {
+    if (array.size() == 0) {
+      return FloatBuffer.allocate(0);
+    }
+    if (array.getDataType() == DataType.FLOAT32 && Device.cpu().equals(array.getDevice())) {
+      // DJL hands out a contiguous array's own memory, and a copy of any other: right values either way.
+      return array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+    return FloatBuffer.wrap(array.toType(DataType.FLOAT32, false).toFloatArray());
+  }
+
+  @Override
+  public String toString() {
+    return "ArrayTensor" + array.getShape();
+  }
+}
