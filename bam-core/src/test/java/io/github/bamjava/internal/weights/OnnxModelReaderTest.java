@@ -97,6 +97,20 @@ class OnnxModelReaderTest {
   }
 
   @Test
+  void aStreamOfKnownSizeReadsTheSameAndAWrongSizeIsAnError() throws Exception {
+    byte[] model = tinyModel();
+    OnnxGraph g = OnnxModelReader.read(new ByteArrayInputStream(model), model.length, "tiny.onnx");
+    assertThat(g.initializers().keySet())
+        .isEqualTo(OnnxModelReader.read(model, "tiny.onnx").initializers().keySet());
+    assertThat(g.tensor("onnx::MatMul_1")).isEqualTo(new HostTensor(new long[] {2, 3},
+        new float[] {1, 2, 3, 4, 5, 6}));
+    assertThatThrownBy(() -> OnnxModelReader.read(new ByteArrayInputStream(model), model.length + 1, "tiny.onnx"))
+        .isInstanceOf(WeightFileException.class).hasMessageContaining("tiny.onnx").hasMessageContaining("truncated");
+    assertThatThrownBy(() -> OnnxModelReader.read(new ByteArrayInputStream(model), model.length - 1, "tiny.onnx"))
+        .isInstanceOf(WeightFileException.class).hasMessageContaining("more than the " + (model.length - 1));
+  }
+
+  @Test
   void unsupportedTypeIsAnErrorOnlyWhenRequested() throws Exception {
     OnnxGraph g = OnnxModelReader.read(tinyModel(), "tiny.onnx");
     assertThatThrownBy(() -> g.tensor("strings"))
