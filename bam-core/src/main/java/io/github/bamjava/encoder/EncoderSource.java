@@ -11,6 +11,7 @@ import io.github.bamjava.text.HfPairTokenizer;
 import io.github.bamjava.text.PairTokenizer;
 import io.github.bamjava.text.Tokenizers;
 import io.github.bamjava.text.WordPieceTokenizer;
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.HostTensor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public interface EncoderSource {
     return new EncoderSource() {
       @Override
       public PretrainedEncoder load(NDManager manager) throws IOException {
-        LinkedHashMap<String, HostTensor> weights = MiniLmWeights.stateDict();
+        LinkedHashMap<String, FloatTensor> weights = MiniLmWeights.stateDict();
         byte[] tokenizerJson;
         try (InputStream in = MiniLmWeights.tokenizerJson()) {
           tokenizerJson = in.readAllBytes();

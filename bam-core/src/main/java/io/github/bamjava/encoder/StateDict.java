@@ -70,7 +70,7 @@ public final class StateDict {
    * @throws IllegalArgumentException listing every missing, unexpected and mis-shaped tensor
    */
   public static LoadReport load(String source, Map<String, Parameter> parameters,
-      Map<String, HostTensor> tensors, Predicate<String> mayInitialize, Predicate<String> ignore) {
+      Map<String, ? extends FloatTensor> tensors, Predicate<String> mayInitialize, Predicate<String> ignore) {
     Map<String, long[]> expected = new LinkedHashMap<>();
     parameters.forEach((name, p) -> expected.put(name, p.getArray().getShape().getShape()));
     Map<String, long[]> found = new LinkedHashMap<>();
@@ -80,9 +80,9 @@ public final class StateDict {
     // leave no host copy behind in direct memory (see ArrayUpload).
     ArrayUpload upload = new ArrayUpload();
     parameters.forEach((name, p) -> {
-      HostTensor t = tensors.get(name);
+      FloatTensor t = tensors.get(name);
       if (t != null) {
-        upload.copy(t.values(), p.getArray());
+        upload.copy(t.buffer(), p.getArray());
       }
     });
     return report;

@@ -1,6 +1,6 @@
 package io.github.bamjava.internal.weights;
 
-import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.FloatTensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,23 +51,25 @@ public final class MiniLmWeights {
   }
 
   /**
-   * The parsed weights, kept while memory allows. Every training of a run starts from them (nine teachers and a
-   * student in {@code bam glue}), and each read of the 90 MB file put some 300 MB of short-lived arrays on the Java
-   * heap (the file's bytes, the floats, the transposed Linear weights), which the JVM's default collector answered
-   * by growing the heap for good. Soft: a heap that runs short clears it, and the next call reads the file again.
+   * The weights, views of the file's bytes, kept while memory allows. Every training of a run starts from them
+   * (nine teachers and a student in {@code bam glue}), and reading the 90 MB file and converting it into float
+   * arrays put some 300 MB of short-lived arrays on the Java heap each time (Java Flight Recorder), which the JVM's
+   * default collector answered by growing the heap for good. Now the file's bytes are read once, into one array,
+   * and the weights are read from it as they are loaded. Soft: a heap that runs short clears it, and the next call
+   * reads the file again.
    */
-  private static SoftReference<Map<String, HostTensor>> parsed = new SoftReference<>(null);
+  private static SoftReference<Map<String, FloatTensor>> parsed = new SoftReference<>(null);
 
   /**
    * The encoder's weights under HuggingFace names: 5 embedding tensors and 16 per layer, Linear weights as
-   * [out, in]. The map is the caller's; the tensors are shared between calls (read once per process while memory
-   * allows), so treat them as read-only, as {@link HostTensor} asks.
+   * [out, in]. The map is the caller's; the tensors are views of the file's bytes, shared between calls (read once
+   * per process while memory allows), and read when the caller reads them.
    *
    * @throws IllegalStateException when the artifact is not on the classpath, saying which one to add
    * @throws UncheckedIOException when the resource cannot be read or is not the expected model
    */
-  public static synchronized LinkedHashMap<String, HostTensor> stateDict() {
-    Map<String, HostTensor> weights = parsed.get();
+  public static synchronized LinkedHashMap<String, FloatTensor> stateDict() {
+    Map<String, FloatTensor> weights = parsed.get();
     if (weights == null) {
       try {
         URLConnection connection = url(RESOURCE_ONNX).openConnection();

@@ -2,9 +2,11 @@ package io.github.bamjava.internal.weights;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import io.github.bamjava.weights.HostTensor;
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.WeightFileException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +58,7 @@ public final class OnnxBertWeights {
    *
    * @throws WeightFileException when a mapped initializer cannot be converted or a Linear weight is not 2-D
    */
-  public static LinkedHashMap<String, HostTensor> hfTensors(OnnxGraph graph) throws WeightFileException {
+  public static LinkedHashMap<String, FloatTensor> hfTensors(OnnxGraph graph) throws WeightFileException {
     Map<String, Origin> origins = new LinkedHashMap<>();
     for (String name : graph.initializers().keySet()) {
       if (HF_WEIGHT.matcher(name).matches()) {
@@ -74,10 +76,10 @@ public final class OnnxBertWeights {
         origins.putIfAbsent(m.group(1).replace('/', '.') + ".weight", new Origin(weight, true));
       }
     }
-    LinkedHashMap<String, HostTensor> tensors = new LinkedHashMap<>();
+    LinkedHashMap<String, FloatTensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<String, Origin> e : origins.entrySet()) {
-      HostTensor t = graph.tensor(e.getValue().initializer());
-      tensors.put(e.getKey(), e.getValue().transposed() ? transpose(graph.source(), e.getKey(), t) : t);
+      FloatTensor t = graph.floats(e.getValue().initializer());
+      tensors.put(e.getKey(), e.getValue().transposed() ? transposed(graph.source(), e.getKey(), t) : t);
     }
     return tensors;
   }
@@ -90,8 +92,8 @@ public final class OnnxBertWeights {
    *
    * @throws WeightFileException listing every missing tensor when the graph is not a complete BERT encoder
    */
-  public static LinkedHashMap<String, HostTensor> bertStateDict(OnnxGraph graph) throws WeightFileException {
-    LinkedHashMap<String, HostTensor> found = hfTensors(graph);
+  public static LinkedHashMap<String, FloatTensor> bertStateDict(OnnxGraph graph) throws WeightFileException {
+    LinkedHashMap<String, FloatTensor> found = hfTensors(graph);
     int layers = 0;
     for (String name : found.keySet()) {
       Matcher m = LAYER_INDEX.matcher(name);
@@ -110,7 +112,7 @@ public final class OnnxBertWeights {
       throw new WeightFileException(graph.source(), null, "not a complete BERT encoder export: "
           + missing.size() + " tensor(s) missing: " + String.join(", ", missing));
     }
-    LinkedHashMap<String, HostTensor> ordered = new LinkedHashMap<>();
+    LinkedHashMap<String, FloatTensor> ordered = new LinkedHashMap<>();
     for (String name : expected) {
       ordered.put(name, found.get(name));
     }
@@ -130,20 +132,36 @@ public final class OnnxBertWeights {
     return List.copyOf(names);
   }
 
-  private static HostTensor transpose(String source, String name, HostTensor t) throws WeightFileException {
-    if (t.shape().length != 2) {
+  /**
+   * {@code t} transposed, made when it is read: the exporter's [in, out] matrix turned back into [out, in]. Lazy,
+   * so that a model kept in memory holds its file's bytes and not a second copy of a third of its weights.
+   */
+  private static FloatTensor transposed(String source, String name, FloatTensor t) throws WeightFileException {
+    long[] shape = t.shape();
+    if (shape.length != 2) {
       throw new WeightFileException(source, name,
-          "a Linear weight read by a MatMul must be 2-D, got shape " + t.shapeString());
+          "a Linear weight read by a MatMul must be 2-D, got shape " + Arrays.toString(shape));
     }
-    int rows = (int) t.shape()[0];
-    int cols = (int) t.shape()[1];
-    float[] in = t.values();
-    float[] out = new float[in.length];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        out[c * rows + r] = in[r * cols + c];
+    int rows = (int) shape[0];
+    int cols = (int) shape[1];
+    return new FloatTensor() {
+      @Override
+      public long[] shape() {
+        return new long[] {cols, rows};
       }
-    }
-    return new HostTensor(new long[] {cols, rows}, out);
+
+      @Override
+      public FloatBuffer buffer() {
+        FloatBuffer in = t.buffer();
+        int start = in.position();
+        float[] out = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+          for (int c = 0; c < cols; c++) {
+            out[c * rows + r] = in.get(start + r * cols + c);
+          }
+        }
+        return FloatBuffer.wrap(out);
+      }
+    };
   }
 }

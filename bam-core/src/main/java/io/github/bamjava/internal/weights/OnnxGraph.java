@@ -1,5 +1,6 @@
 package io.github.bamjava.internal.weights;
 
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.WeightFileException;
 import java.util.Collections;
@@ -26,10 +27,19 @@ public record OnnxGraph(String source, List<OnnxNode> nodes, Map<String, OnnxTen
 
   /** The named initializer converted to float32. */
   public HostTensor tensor(String name) throws WeightFileException {
+    return initializer(name).toHostTensor();
+  }
+
+  /** The named initializer as float32, a view of the model's bytes where it can be ({@link OnnxTensor#toFloatTensor}). */
+  public FloatTensor floats(String name) throws WeightFileException {
+    return initializer(name).toFloatTensor();
+  }
+
+  private OnnxTensor initializer(String name) throws WeightFileException {
     OnnxTensor t = initializers.get(name);
     if (t == null) {
       throw new WeightFileException(source, name, "no such initializer in the model");
     }
-    return t.toHostTensor();
+    return t;
   }
 }

@@ -2,10 +2,12 @@ package io.github.bamjava.internal.weights;
 
 import io.github.bamjava.internal.dtype.Dtype;
 import io.github.bamjava.internal.dtype.Halfs;
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.WeightFileException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,6 +92,34 @@ public final class OnnxTensor {
   /** The dimensions, outermost first; empty for a scalar. */
   public long[] dims() {
     return dims.clone();
+  }
+
+  /**
+   * The data as float32 without a copy where it is FLOAT raw_data (what exporters write): a view of the model's
+   * bytes, read when a loader reads it. Any other storage is converted as by {@link #toHostTensor}.
+   */
+  public FloatTensor toFloatTensor() throws WeightFileException {
+    if (externalLocation != null || dataType != FLOAT || rawOffset < 0) {
+      return toHostTensor();
+    }
+    long expected = (long) elementCount() * Float.BYTES;
+    if (rawLength != expected) {
+      throw new WeightFileException(source, name, "raw_data has " + rawLength + " bytes but dims "
+          + Arrays.toString(dims) + " of FLOAT need " + expected);
+    }
+    long[] shape = dims.clone();
+    return new FloatTensor() {
+      @Override
+      public long[] shape() {
+        return shape.clone();
+      }
+
+      @Override
+      public FloatBuffer buffer() {
+        return ByteBuffer.wrap(bytes, rawOffset, rawLength).slice().order(ByteOrder.LITTLE_ENDIAN)
+            .asFloatBuffer();
+      }
+    };
   }
 
   /** Converts the data to float32, checking that it holds exactly as many elements as the dims say. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Lines end at '\n' only, a byte order mark is dropped, and a line of bad bytes is named and stepped over. */
@@ -46,6 +47,17 @@ class Utf8LinesTest {
       }).hasMessage("line 2 is not valid UTF-8: byte 2 of the line is 0xFF");
       assertThat(lines.next()).isEqualTo("b");
       assertThat(lines.lineNumber()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void longAndShortLinesInAnyOrderComeOutWhole() throws IOException {
+    List<String> lines = List.of("ä", "x".repeat(300) + "é", "short", "ü".repeat(1000), "", "€ end");
+    try (Utf8Lines reader = of(String.join("\n", lines))) {
+      for (String expected : lines) {
+        assertThat(reader.next()).isEqualTo(expected);
+      }
+      assertThat(reader.next()).isNull();
     }
   }
 

@@ -3,6 +3,7 @@ package io.github.bamjava.internal.weights;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.HostTensor;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The real embedded model: the optional MiniLM artifact is on bam-core's test classpath. */
 class OnnxMiniLmTest {
 
-  private static LinkedHashMap<String, HostTensor> stateDict;
+  private static LinkedHashMap<String, FloatTensor> stateDict;
 
   @BeforeAll
   static void load() {
@@ -32,7 +33,7 @@ class OnnxMiniLmTest {
 
   @Test
   void theFileIsReadOncePerProcessAndEachCallerGetsItsOwnMap() {
-    LinkedHashMap<String, HostTensor> again = MiniLmWeights.stateDict();
+    LinkedHashMap<String, FloatTensor> again = MiniLmWeights.stateDict();
     assertThat(again).isNotSameAs(stateDict).isEqualTo(stateDict);
     // The same tensors: nothing was read or converted a second time.
     stateDict.forEach((name, t) -> assertThat(again.get(name)).as(name).isSameAs(t));
@@ -66,13 +67,18 @@ class OnnxMiniLmTest {
     OnnxNode intermediate = graph.nodes().stream()
         .filter(n -> n.name().equals("/encoder/layer.0/intermediate/dense/MatMul")).findFirst().orElseThrow();
     HostTensor stored = graph.tensor(intermediate.inputs().get(1)); // [in=384, out=1536]
-    HostTensor weight = stateDict.get("encoder.layer.0.intermediate.dense.weight"); // [out, in]
+    FloatTensor weight = stateDict.get("encoder.layer.0.intermediate.dense.weight"); // [out, in]
     assertThat(stored.shape()).containsExactly(384, 1536);
+    assertThat(weight.shape()).containsExactly(1536, 384);
+    float[] transposed = weight.toFloatArray();
     for (int[] oi : new int[][] {{0, 0}, {1535, 0}, {0, 383}, {700, 200}, {1535, 383}}) {
-      assertThat(weight.values()[oi[0] * 384 + oi[1]]).isEqualTo(stored.values()[oi[1] * 1536 + oi[0]]);
+      assertThat(transposed[oi[0] * 384 + oi[1]]).isEqualTo(stored.values()[oi[1] * 1536 + oi[0]]);
     }
+    // The other tensors are views of the file's bytes: the same values as the converted initializers.
+    HostTensor bias = graph.tensor("encoder.layer.0.intermediate.dense.bias");
+    assertThat(stateDict.get("encoder.layer.0.intermediate.dense.bias").toFloatArray()).isEqualTo(bias.values());
     // LayerNorm gains of a trained model are near 1, not 0: a cheap check that real values were read.
-    float[] gamma = stateDict.get("embeddings.LayerNorm.weight").values();
+    float[] gamma = stateDict.get("embeddings.LayerNorm.weight").toFloatArray();
     double mean = 0;
     for (float g : gamma) {
       mean += g / gamma.length;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.bamjava.weights.FloatTensor;
 import io.github.bamjava.weights.HostTensor;
 import io.github.bamjava.weights.WeightFileException;
 import java.io.ByteArrayInputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,13 +124,27 @@ class OnnxModelReaderTest {
 
   @Test
   void mapsMatMulWeightsToTransposedHfNames() throws Exception {
-    LinkedHashMap<String, HostTensor> hf = OnnxBertWeights.hfTensors(OnnxModelReader.read(tinyModel(), "t"));
+    LinkedHashMap<String, FloatTensor> hf = OnnxBertWeights.hfTensors(OnnxModelReader.read(tinyModel(), "t"));
 
     assertThat(hf.keySet()).containsExactly(QUERY_BIAS, "encoder.layer.0.attention.self.query.weight");
     // [in=2, out=3] rows (1 2 3), (4 5 6) become [out=3, in=2] rows (1 4), (2 5), (3 6).
-    assertThat(hf.get("encoder.layer.0.attention.self.query.weight"))
-        .isEqualTo(new HostTensor(new long[] {3, 2}, new float[] {1, 4, 2, 5, 3, 6}));
-    assertThat(hf.get(QUERY_BIAS).values()).containsExactly(0.5f, -0.5f, 0.25f);
+    FloatTensor query = hf.get("encoder.layer.0.attention.self.query.weight");
+    assertThat(query.shape()).containsExactly(3, 2);
+    assertThat(query.toFloatArray()).containsExactly(1, 4, 2, 5, 3, 6);
+    assertThat(hf.get(QUERY_BIAS).toFloatArray()).containsExactly(0.5f, -0.5f, 0.25f);
+  }
+
+  @Test
+  void floatRawDataIsReadWhereItLiesAndOtherDataIsConverted() throws Exception {
+    OnnxGraph g = OnnxModelReader.read(tinyModel(), "tiny.onnx");
+    for (String name : List.of("onnx::MatMul_1", QUERY_BIAS, "half", "longs", "scalar.double")) {
+      FloatTensor floats = g.floats(name);
+      assertThat(floats.shape()).as(name).isEqualTo(g.tensor(name).shape());
+      assertThat(floats.toFloatArray()).as(name).containsExactly(g.tensor(name).values());
+    }
+    assertThat(g.floats("onnx::MatMul_1")).isNotInstanceOf(HostTensor.class);
+    assertThat(g.floats("half")).isInstanceOf(HostTensor.class);
+    assertThatThrownBy(() -> g.floats("strings")).isInstanceOf(WeightFileException.class);
   }
 
   @Test
