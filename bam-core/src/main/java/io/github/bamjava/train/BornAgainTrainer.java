@@ -38,6 +38,7 @@ import io.github.bamjava.runtime.MallocSettings;
 import io.github.bamjava.runtime.MklOnAmd;
 import io.github.bamjava.runtime.RunStoppedException;
 import io.github.bamjava.runtime.TorchEngine;
+import io.github.bamjava.runtime.YoungGeneration;
 import io.github.bamjava.sampling.TaskSampler;
 import io.github.bamjava.task.Task;
 import io.github.bamjava.text.PairTokenizer;
@@ -160,6 +161,7 @@ public final class BornAgainTrainer {
       RunConfig.write(settings);
       MallocSettings.forTraining(); // keeps freed memory for the next step; see MallocSettings
       MklOnAmd.check(); // one line with the fix when MKL runs its generic kernels on an AMD processor
+      YoungGeneration.advise(); // one line with the option that keeps an application's heap small
       TorchEngine.get().setRandomSeed((int) settings.seed());
       TorchEngine.gradOffForThisThread(); // training may run on any thread: see TorchEngine
       try (NDManager manager = TorchEngine.newManager(settings.device())) {
