@@ -14,10 +14,9 @@ import java.nio.FloatBuffer;
  * model) without copying it into a Java array first.
  *
  * <p>Why: a checkpoint of MiniLM is ~90 MB of weights and ~180 MB of Adam moments. Copied into float arrays, every
- * checkpoint of every training of a run put ~270 MB of short-lived arrays on the Java heap, which Java Flight
- * Recorder showed to be much of why the JVM's default collector grew the heap of an application running a whole
- * {@code bam glue} to ~900 MB and kept it there. A FP32 array on the CPU is read where it lies; any other (another device or type) is copied, one array
- * at a time.
+ * checkpoint of every training of a run put ~270 MB of short-lived arrays on the Java heap (Java Flight Recorder
+ * on a whole {@code bam glue}); read where they lie, a checkpoint takes one 1 MB chunk of heap. A FP32 array on
+ * the CPU is read where it lies; any other (another device or type) is copied, one array at a time.
  */
 public final class ArrayTensor implements FloatTensor {
 

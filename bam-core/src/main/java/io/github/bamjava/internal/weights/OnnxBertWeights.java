@@ -134,7 +134,7 @@ public final class OnnxBertWeights {
 
   /**
    * {@code t} transposed, made when it is read: the exporter's [in, out] matrix turned back into [out, in]. Lazy,
-   * so that a model kept in memory holds its file's bytes and not a second copy of a third of its weights.
+   * so that a model kept in memory holds its file's bytes and not a second copy of its Linear weights.
    */
   private static FloatTensor transposed(String source, String name, FloatTensor t) throws WeightFileException {
     long[] shape = t.shape();

@@ -30,7 +30,10 @@ public record OnnxGraph(String source, List<OnnxNode> nodes, Map<String, OnnxTen
     return initializer(name).toHostTensor();
   }
 
-  /** The named initializer as float32, a view of the model's bytes where it can be ({@link OnnxTensor#toFloatTensor}). */
+  /**
+   * The named initializer as float32: a view of the model's bytes where it can be ({@link
+   * OnnxTensor#toFloatTensor}).
+   */
   public FloatTensor floats(String name) throws WeightFileException {
     return initializer(name).toFloatTensor();
   }
