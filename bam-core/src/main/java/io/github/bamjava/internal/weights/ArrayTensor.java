@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.bamjava.weights.FloatTensor;
 import java.nio.ByteOrder;
@@ -41,7 +42,13 @@ public final class ArrayTensor implements FloatTensor {
       // DJL hands out a contiguous array's own memory, and a copy of any other: right values either way.
       return array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
-    return FloatBuffer.wrap(array.toType(DataType.FLOAT32, false).toFloatArray());
+    // The CPU FP32 copy lives in a manager of its own, closed once it is read: attached to the array's manager,
+    // every checkpoint would leave one more behind until the model is closed.
+    try (NDManager scratch = array.getManager().newSubManager(Device.cpu())) {
+      NDArray copy = array.toDevice(Device.cpu(), true);
+      copy.attach(scratch);
+      return FloatBuffer.wrap(copy.toType(DataType.FLOAT32, false).toFloatArray());
+    }
   }
 
   @Override

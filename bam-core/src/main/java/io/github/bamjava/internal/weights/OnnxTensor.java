@@ -102,11 +102,7 @@ public final class OnnxTensor {
     if (externalLocation != null || dataType != FLOAT || rawOffset < 0) {
       return toHostTensor();
     }
-    long expected = (long) elementCount() * Float.BYTES;
-    if (rawLength != expected) {
-      throw new WeightFileException(source, name, "raw_data has " + rawLength + " bytes but dims "
-          + Arrays.toString(dims) + " of FLOAT need " + expected);
-    }
+    checkRawLength(elementCount(), Float.BYTES);
     long[] shape = dims.clone();
     return new FloatTensor() {
       @Override
@@ -116,10 +112,23 @@ public final class OnnxTensor {
 
       @Override
       public FloatBuffer buffer() {
-        return ByteBuffer.wrap(bytes, rawOffset, rawLength).slice().order(ByteOrder.LITTLE_ENDIAN)
-            .asFloatBuffer();
+        return rawData().asFloatBuffer();
       }
     };
+  }
+
+  /** Checks that raw_data holds exactly {@code count} elements of {@code size} bytes, naming both when not. */
+  private void checkRawLength(int count, int size) throws WeightFileException {
+    long expected = (long) count * size;
+    if (rawLength != expected) {
+      throw new WeightFileException(source, name, "raw_data has " + rawLength + " bytes but dims "
+          + Arrays.toString(dims) + " of " + dataTypeName() + " need " + expected);
+    }
+  }
+
+  /** The raw_data bytes, little-endian as ONNX stores them. */
+  private ByteBuffer rawData() {
+    return ByteBuffer.wrap(bytes, rawOffset, rawLength).slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Converts the data to float32, checking that it holds exactly as many elements as the dims say. */
@@ -139,14 +148,9 @@ public final class OnnxTensor {
     // trigger a multi-gigabyte allocation.
     float[] values;
     if (rawOffset >= 0) {
-      long expected = (long) count * dtype.size;
-      if (rawLength != expected) {
-        throw new WeightFileException(source, name, "raw_data has " + rawLength + " bytes but dims "
-            + Arrays.toString(dims) + " of " + dataTypeName() + " need " + expected);
-      }
+      checkRawLength(count, dtype.size);
       values = new float[count];
-      ByteBuffer in = ByteBuffer.wrap(bytes, rawOffset, rawLength).slice().order(ByteOrder.LITTLE_ENDIAN);
-      dtype.decode(in, values, 0, count);
+      dtype.decode(rawData(), values, 0, count);
     } else {
       long present = typedBytes();
       if (present < count) {
