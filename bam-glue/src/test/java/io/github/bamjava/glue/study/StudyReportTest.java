@@ -363,6 +363,23 @@ class StudyReportTest {
   }
 
   @Test
+  void aStudyWhoseSeedsDrawTheirExamplesHasItsMajorityClassesPerDrawAndSaysNothingIsUnknown()
+      throws IOException {
+    writeStudy(true);
+    String draw = "{\"1\": {\"index\": 1, \"train_shares\": [0.4, 0.6]},"
+        + " \"2\": {\"index\": 1, \"train_shares\": [0.45, 0.55]}, \"3\": {\"index\": 0, \"train_shares\": [0.55, 0.45]}}";
+    Files.writeString(study.resolve("study.json"), "{\"tasks\": {\"SST-2\": {\"train\": 1, \"dev\": 40,"
+        + " \"majority_by_seed\": " + draw + "}, \"RTE\": {\"train\": 1, \"dev\": 40, \"majority_by_seed\": "
+        + draw + "}}}");
+
+    String text = Files.readString(StudyReport.write(study, 10));
+
+    // The dev labels alternate 1, 0 over 40 rows: each constant scores 50.0, whichever the draws chose.
+    assertThat(text).contains("| Majority class | – |  | 50.0 | 50.0 | **50.0** |")
+        .doesNotContain("records no majority class");
+  }
+
+  @Test
   void devPredictionsOfOtherRowsAreRefusedNotComparedRowByRow() throws IOException {
     writeStudy(false);
     Path multi = study.resolve("multi/seed-2/dev/RTE.tsv");
