@@ -12,11 +12,11 @@ import org.slf4j.LoggerFactory;
  * small: {@value #OPTION}, which {@code ./bam} sets.
  *
  * <p>Why: left to size its young generation itself, G1 grows the heap at its first collection after start-up
- * (the JVM's own start-up collections put its pause-time ratio over its threshold) to some 800 MB and keeps it
- * committed, and a training run cycles its few short-lived objects through it; under the cap the heap falls to
- * about 0.2 GB between phases, at no cost in speed (docs/benchmarks.md, a whole {@code bam glue} as an
- * application and through {@code ./bam}). A library cannot set that option for the process it runs in, so it says
- * so.
+ * (the JVM's own start-up collections put its pause-time ratio over its threshold) to some 800 MB, and a training's
+ * short-lived objects (about 2 MB/s, half of them DJL naming parameters on each forward) cycle through all of its
+ * young generation, which so becomes resident. Under the cap they touch a few regions only: a whole learning-preset
+ * {@code bam glue} as an application peaked at 2,641 MiB with it and 2,923 MiB without, in the same time
+ * (docs/benchmarks.md). A library cannot set that option for the process it runs in, so it says so.
  */
 public final class YoungGeneration {
   private YoungGeneration() {}
@@ -61,7 +61,7 @@ public final class YoungGeneration {
     }
     told = true;
     LOG.info("G1 sizes this JVM's young generation itself, and a long training then keeps some 0.8 GB of heap"
-        + " committed for short-lived objects; start the JVM with {} to keep it near 0.2 GB, as ./bam does"
+        + " resident for short-lived objects; start the JVM with {} to keep most of that free, as ./bam does"
         + " (-D{}=false silences this)", OPTION, PROPERTY);
     return true;
   }
