@@ -5,7 +5,9 @@
 # sleep instead (OMP_WAIT_POLICY=passive, read by libtorch's GNU OpenMP; the library's default, set here in the
 # environment so the row says so), and cut to one intra-op thread (-Dbam.threads=1). Each line: seq/s, the ratio to alone, and from
 # /usr/bin/time -v the involuntary context switches and minor page faults of the whole JVM.
-# Otherwise the launcher's settings (launcher-env.sh), malloc's for training included.
+# Otherwise the launcher's settings (launcher-env.sh), malloc's for training included; the two "application" rows
+# run without any of them (no launcher variables, no preloaded library: what the library sets for itself), alone and
+# beside the neighbour.
 # Usage: bench/busy-neighbour.sh [--config minilm] [--batch 8] [--seq 64] [--steps 10]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,9 +50,12 @@ echo "== $(date -u '+%F %H:%M') UTC, $(grep -m1 'model name' /proc/cpuinfo | cut
   "load $(cut -d' ' -f1-3 /proc/loadavg); $config train B $batch x S $seq, $steps steps"
 run "alone, spinning" java -Dbam.omp.passive=false
 run "alone, OMP_WAIT_POLICY=passive" OMP_WAIT_POLICY=passive java
+application=(-u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ -u MKL_DYNAMIC -u LD_PRELOAD java)
+run "application, alone" "${application[@]}"
 bash -c 'while :; do :; done' &
 neighbour=$!
 run "neighbour, spinning" java -Dbam.omp.passive=false
 run "neighbour, OMP_WAIT_POLICY=passive" OMP_WAIT_POLICY=passive java
 run "neighbour, passive, one intra-op thread" OMP_WAIT_POLICY=passive java -Dbam.threads=1
+run "neighbour, application" "${application[@]}"
 stop_neighbour

@@ -21,6 +21,7 @@ import io.github.bamjava.model.TaskHead;
 import io.github.bamjava.runtime.GracefulStop;
 import io.github.bamjava.runtime.RunStoppedException;
 import io.github.bamjava.runtime.TorchEngine;
+import io.github.bamjava.runtime.YoungGeneration;
 import io.github.bamjava.serving.BamTranslatorFactory;
 import io.github.bamjava.task.Example;
 import io.github.bamjava.task.Inputs;
@@ -404,7 +405,9 @@ public final class BamModel implements AutoCloseable {
           predictor.predict(manager, task.name(), task.kind(), examples));
     } finally {
       // A phase of a training pipeline, between a teacher's training and the student's: what the pass freed goes
-      // back to the system (NativeMemory). Serving predictions (predict) do not trim.
+      // back to the system (NativeMemory), and the Java heap is collected (YoungGeneration). Serving predictions
+      // (predict) do neither.
+      YoungGeneration.compact();
       NativeMemory.releaseFreed();
     }
   }

@@ -8,15 +8,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells an application that trains in its own JVM, once and in one line, the option that keeps its Java heap
- * small: {@value #OPTION}, which {@code ./bam} sets.
+ * Keeps the Java heap of an application that trains in its own JVM small where G1 sizes the young generation
+ * itself: a full collection between the phases of a pipeline ({@link #compact()}), and once, in one line, the
+ * option that keeps it small within a phase too: {@value #OPTION}, which {@code ./bam} sets.
  *
  * <p>Why: left to size its young generation itself, G1 grows the heap at its first collection after start-up
  * (the JVM's own start-up collections put its pause-time ratio over its threshold) to some 800 MB, and a training's
  * short-lived objects (about 2 MB/s, half of them DJL naming parameters on each forward) cycle through all of its
- * young generation, which so becomes resident. Under the cap they touch a few regions only: a whole learning-preset
- * {@code bam glue} as an application peaked at 2,641 MiB with it and 2,923 MiB without, in the same time
- * (docs/benchmarks.md). A library cannot set that option for the process it runs in, so it says so.
+ * young generation, which so becomes resident. A full collection after a phase lets G1 shrink the heap to what is
+ * live (some 400 MB committed in a {@code bam glue} run) and it does not grow it again at that rate; under the cap
+ * the short-lived objects touch a few regions only, however long a training runs (docs/benchmarks.md). A library
+ * cannot set that option for the process it runs in, so it says so.
  */
 public final class YoungGeneration {
   private YoungGeneration() {}
@@ -25,6 +27,8 @@ public final class YoungGeneration {
   public static final String OPTION = "-XX:MaxNewSize=64m";
   /** The system property that silences the advice: {@code -Dbam.heap.advice=false}. */
   public static final String PROPERTY = "bam.heap.advice";
+  /** The system property that stops the collection between phases: {@code -Dbam.heap.compact=false}. */
+  public static final String COMPACT_PROPERTY = "bam.heap.compact";
 
   private static final Logger LOG = LoggerFactory.getLogger(YoungGeneration.class);
   private static volatile boolean told;
@@ -63,6 +67,21 @@ public final class YoungGeneration {
     LOG.info("G1 sizes this JVM's young generation itself, and a long training then keeps some 0.8 GB of heap"
         + " resident for short-lived objects; start the JVM with {} to keep most of that free, as ./bam does"
         + " (-D{}=false silences this)", OPTION, PROPERTY);
+    return true;
+  }
+
+  /**
+   * Between the phases of a pipeline (a training's end, a teacher's prediction pass), collects the Java heap when
+   * {@link #sizedByG1()} and not stopped by {@value #COMPACT_PROPERTY}; says whether it asked. A full collection
+   * lets G1 hand back what the young generation grew to, and the next phase starts small; it takes some 30 ms on a
+   * pipeline's heap, a few times in a run. It is {@code System.gc()}, so {@code -XX:+DisableExplicitGC} turns it
+   * off as well.
+   */
+  public static boolean compact() {
+    if (!Boolean.parseBoolean(System.getProperty(COMPACT_PROPERTY, "true")) || !sizedByG1()) {
+      return false;
+    }
+    System.gc();
     return true;
   }
 

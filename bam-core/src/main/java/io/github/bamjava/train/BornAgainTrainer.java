@@ -167,6 +167,7 @@ public final class BornAgainTrainer {
       try (NDManager manager = TorchEngine.newManager(settings.device())) {
         return run(manager, checkpoints, resume);
       } finally {
+        YoungGeneration.compact(); // what the run's short-lived objects made G1 commit: see YoungGeneration
         NativeMemory.releaseFreed(); // the run's weights, moments and activations: see NativeMemory
       }
     }

@@ -2,8 +2,12 @@ package io.github.bamjava.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +40,38 @@ class YoungGenerationTest {
         System.clearProperty(YoungGeneration.PROPERTY);
       } else {
         System.setProperty(YoungGeneration.PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void aCollectionBetweenPhasesHandsBackWhatTheHeapGrewTo() {
+    assumeTrue(YoungGeneration.sizedByG1(), "a JVM whose young generation G1 does not size itself");
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    List<byte[]> held = new ArrayList<>();
+    for (int i = 0; i < 128; i++) {
+      held.add(new byte[8 << 20]); // 1 GiB at once: G1 commits at least that much
+    }
+    long grown = memory.getHeapMemoryUsage().getCommitted();
+    held.clear();
+    assertThat(YoungGeneration.compact()).isTrue();
+    // Without a full collection G1 keeps all of it committed; with one it keeps some 3.3 times what is live (its
+    // MaxHeapFreeRatio of 70 %), which is less than what grew while less than 430 MiB of this JVM's heap is live.
+    assertThat(memory.getHeapMemoryUsage().getCommitted()).as("committed after (grown to %d)", grown)
+        .isLessThan(grown);
+  }
+
+  @Test
+  void theCollectionBetweenPhasesCanBeStopped() {
+    String before = System.getProperty(YoungGeneration.COMPACT_PROPERTY);
+    try {
+      System.setProperty(YoungGeneration.COMPACT_PROPERTY, "false");
+      assertThat(YoungGeneration.compact()).isFalse();
+    } finally {
+      if (before == null) {
+        System.clearProperty(YoungGeneration.COMPACT_PROPERTY);
+      } else {
+        System.setProperty(YoungGeneration.COMPACT_PROPERTY, before);
       }
     }
   }
