@@ -1,7 +1,6 @@
 package io.github.bamjava.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.GarbageCollectorMXBean;
