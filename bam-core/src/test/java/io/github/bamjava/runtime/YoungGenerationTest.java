@@ -25,8 +25,7 @@ class YoungGenerationTest {
 
   @Test
   void theAdviceIsGivenAtMostOnceAndCanBeSilenced() {
-    String before = System.getProperty(YoungGeneration.PROPERTY);
-    try {
+    withProperty(YoungGeneration.PROPERTY, () -> {
       System.setProperty(YoungGeneration.PROPERTY, "false");
       assertThat(YoungGeneration.advise()).isFalse();
       System.clearProperty(YoungGeneration.PROPERTY);
@@ -34,13 +33,7 @@ class YoungGenerationTest {
       boolean first = YoungGeneration.advise();
       assertThat(first).isEqualTo(YoungGeneration.sizedByG1());
       assertThat(YoungGeneration.advise()).as("a second time").isFalse();
-    } finally {
-      if (before == null) {
-        System.clearProperty(YoungGeneration.PROPERTY);
-      } else {
-        System.setProperty(YoungGeneration.PROPERTY, before);
-      }
-    }
+    });
   }
 
   @Test
@@ -62,15 +55,22 @@ class YoungGenerationTest {
 
   @Test
   void theCollectionBetweenPhasesCanBeStopped() {
-    String before = System.getProperty(YoungGeneration.COMPACT_PROPERTY);
-    try {
+    withProperty(YoungGeneration.COMPACT_PROPERTY, () -> {
       System.setProperty(YoungGeneration.COMPACT_PROPERTY, "false");
       assertThat(YoungGeneration.compact()).isFalse();
+    });
+  }
+
+  /** Runs {@code body}, then gives the system property {@code name} back the value it had. */
+  private static void withProperty(String name, Runnable body) {
+    String before = System.getProperty(name);
+    try {
+      body.run();
     } finally {
       if (before == null) {
-        System.clearProperty(YoungGeneration.COMPACT_PROPERTY);
+        System.clearProperty(name);
       } else {
-        System.setProperty(YoungGeneration.COMPACT_PROPERTY, before);
+        System.setProperty(name, before);
       }
     }
   }
