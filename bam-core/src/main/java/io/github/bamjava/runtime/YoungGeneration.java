@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * (the JVM's own start-up collections put its pause-time ratio over its threshold) to some 800 MB, and a training's
  * short-lived objects (about 2 MB/s, half of them DJL naming parameters on each forward) cycle through all of its
  * young generation, which so becomes resident. A full collection after a phase lets G1 shrink the heap to some 3.3
- * times what is live (400 MB committed in a {@code bam glue} run), and it does not grow it again at that rate; under the cap
- * the short-lived objects touch a few regions only, however long a training runs (docs/benchmarks.md). A library
- * cannot set that option for the process it runs in, so it says so.
+ * times what is live (400 MB committed in a {@code bam glue} run), and it does not grow it again at that rate;
+ * under the cap the short-lived objects touch a few regions only, however long a training runs
+ * (docs/benchmarks.md). A library cannot set that option for the process it runs in, so it says so.
  */
 public final class YoungGeneration {
   private YoungGeneration() {}
